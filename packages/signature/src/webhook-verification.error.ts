@@ -1,0 +1,27 @@
+/**
+ * Why an inbound webhook was refused. Stable strings, safe to log and to branch on.
+ *
+ * - `missing-header`: a required header (id, timestamp or signature) is absent.
+ * - `malformed-header`: a header is present but cannot be parsed (e.g. a timestamp that is not a number).
+ * - `invalid-signature`: no signature in the header matches any of the configured secrets.
+ * - `timestamp-out-of-tolerance`: the signed timestamp is too far in the past or the future.
+ */
+export type WebhookVerificationFailureReason =
+  | 'missing-header'
+  | 'malformed-header'
+  | 'invalid-signature'
+  | 'timestamp-out-of-tolerance';
+
+/**
+ * Thrown when a webhook fails verification. `reason` is machine-readable; `message` is one line for a human.
+ */
+export class WebhookVerificationError extends Error {
+  override readonly name = 'WebhookVerificationError';
+
+  constructor(
+    readonly reason: WebhookVerificationFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
