@@ -1,0 +1,179 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type {
+  DataSource,
+  EntityManager,
+  EntityMetadata,
+  EntitySubscriberInterface,
+  InsertEvent,
+  ObjectLiteral,
+  QueryRunner,
+  RecoverEvent,
+  RemoveEvent,
+  SoftRemoveEvent,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+  UpdateEvent,
+} from 'typeorm';
+import { WebhookEventEntity } from '../outbox/entities/index.js';
+import { newOutboxId } from '../outbox/outbox-ids.js';
+import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
+import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import type { EntityChange, EntityChangeKind } from './entity-change.js';
+import { changedFields, describeId, snapshotColumns } from './entity-snapshot.js';
+import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
+
+/** Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events. */
+const CAPTURED = 'webhookOutboxCaptured';
+
+/**
+ * Turns changes of `@EmitsWebhook` entities into outbox rows. Each row is written with the subscriber event's own
+ * EntityManager, i.e. inside the caller's transaction: a rollback takes the webhook with it, a commit makes it
+ * durable. Nothing here does network I/O.
+ *
+ * TypeORM builds subscribers listed in DataSource options without dependency injection, so this one registers
+ * itself on the injected DataSource instead, once, and leaves it on shutdown.
+ */
+@Injectable()
+export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(EntityChangeSubscriber.name);
+  private readonly warned = new Set<string>();
+
+  constructor(
+    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly rules: WebhookMetadataAccessor,
+    private readonly wake: OutboxWakeSignal,
+  ) {}
+
+  onModuleInit(): void {
+    this.rules.load(this.dataSource);
+    if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
+  }
+
+  onModuleDestroy(): void {
+    const index = this.dataSource.subscribers.indexOf(this);
+    if (index >= 0) this.dataSource.subscribers.splice(index, 1);
+  }
+
+  async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
+    const rule = this.rules.ruleFor(event.metadata);
+    if (!rule?.types.insert) return;
+    const entity = snapshotColumns(event.metadata, event.entity);
+    await this.capture(rule, 'insert', event.metadata, event.manager, event.queryRunner, { entity });
+  }
+
+  async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
+    const rule = this.rules.ruleFor(event.metadata);
+    if (!rule?.types.update) return;
+    if (!event.entity || !event.databaseEntity) {
+      // repository.update() and QueryBuilder updates report the SET values only, not which rows they touched.
+      this.warnUncapturable(event.metadata, 'update', 'repository.update() or an update QueryBuilder', 'save()');
+      return;
+    }
+    const previous = snapshotColumns(event.metadata, event.databaseEntity);
+    const entity = snapshotColumns(event.metadata, event.entity, event.databaseEntity);
+    const changes = changedFields(event.updatedColumns, event.databaseEntity, event.entity);
+    await this.capture(rule, 'update', event.metadata, event.manager, event.queryRunner, { entity, previous, changes });
+  }
+
+  async afterRemove(event: RemoveEvent<ObjectLiteral>): Promise<void> {
+    const rule = this.rules.ruleFor(event.metadata);
+    if (!rule?.types.remove) return;
+    if (!event.entity && !event.databaseEntity) {
+      this.warnUncapturable(event.metadata, 'remove', 'repository.delete() or a delete QueryBuilder', 'remove()');
+      return;
+    }
+    // After a removal TypeORM has already cleared the primary key on the entity; it survives in entityId.
+    const entity = snapshotColumns(event.metadata, event.entityId, event.databaseEntity, event.entity);
+    await this.capture(rule, 'remove', event.metadata, event.manager, event.queryRunner, { entity, previous: entity });
+  }
+
+  async afterSoftRemove(event: SoftRemoveEvent<ObjectLiteral>): Promise<void> {
+    await this.captureRestorable('soft-remove', event);
+  }
+
+  async afterRecover(event: RecoverEvent<ObjectLiteral>): Promise<void> {
+    await this.captureRestorable('recover', event);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    // Only the outermost commit makes the rows visible; a released savepoint does not.
+    if (event.queryRunner.isTransactionActive || !event.queryRunner.data?.[CAPTURED]) return;
+    delete event.queryRunner.data[CAPTURED];
+    this.wake.notifyCommitted();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive && event.queryRunner.data) delete event.queryRunner.data[CAPTURED];
+  }
+
+  private async captureRestorable(kind: 'soft-remove' | 'recover', event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {
+    const rule = this.rules.ruleFor(event.metadata);
+    if (!rule?.types[kind]) return;
+    if (!event.entity && !event.databaseEntity) {
+      this.warnUncapturable(event.metadata, kind, 'repository.softDelete()/restore() or a QueryBuilder', 'softRemove()/recover()');
+      return;
+    }
+    const entity = snapshotColumns(event.metadata, event.entity, event.entityId, event.databaseEntity);
+    const previous = event.databaseEntity ? snapshotColumns(event.metadata, event.databaseEntity) : undefined;
+    await this.capture(rule, kind, event.metadata, event.manager, event.queryRunner, { entity, previous });
+  }
+
+  private async capture(
+    rule: EmissionRule,
+    kind: EntityChangeKind,
+    metadata: EntityMetadata,
+    manager: EntityManager,
+    queryRunner: QueryRunner,
+    states: Pick<EntityChange, 'entity' | 'previous' | 'changes'>,
+  ): Promise<void> {
+    const type = rule.types[kind]!;
+    const change: EntityChange = { kind, type, ...states };
+    if (rule.when && !rule.when(change)) return;
+
+    const occurredAt = Date.now();
+    const data = rule.payload ? rule.payload(change.entity, change) : change.entity;
+    const body = { type, timestamp: new Date(occurredAt).toISOString(), data, ...(change.changes && { changes: change.changes }) };
+
+    if (!queryRunner.isTransactionActive) {
+      this.warnOnce(
+        `${metadata.name}:no-transaction`,
+        `${metadata.name}: a change was captured outside a transaction (e.g. repository.insert()), so the change and ` +
+          'its webhook are not atomic. Use save()/remove() or run the call inside dataSource.transaction().',
+      );
+    }
+    // The caller's manager, hence the caller's transaction. Listeners off: outbox rows emit nothing themselves.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(WebhookEventEntity)
+      .values({
+        id: newOutboxId('msg'),
+        type,
+        payload: JSON.stringify(body),
+        occurredAt,
+        fannedOutAt: null,
+        sourceEntity: metadata.name,
+        sourceId: describeId(metadata, change.entity),
+      })
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+
+    if (queryRunner.isTransactionActive) queryRunner.data[CAPTURED] = true;
+    else this.wake.notifyCommitted();
+  }
+
+  private warnUncapturable(metadata: EntityMetadata, kind: EntityChangeKind, call: string, instead: string): void {
+    // Logged every time: each occurrence is a webhook that will not be sent.
+    this.logger.warn(
+      `${metadata.name}: a ${kind} made with ${call} emits no webhook, because TypeORM does not say which rows it ` +
+        `changed. Use ${instead} on the entity to emit ${metadata.name} webhooks.`,
+    );
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.logger.warn(message);
+  }
+}

@@ -1,0 +1,27 @@
+/** The entity lifecycle operations that can emit a webhook. */
+export type EntityChangeKind = 'insert' | 'update' | 'remove' | 'soft-remove' | 'recover';
+
+/** Every kind, in the order they are documented. */
+export const ENTITY_CHANGE_KINDS: readonly EntityChangeKind[] = ['insert', 'update', 'remove', 'soft-remove', 'recover'];
+
+/** The old and new value of one changed field. */
+export interface FieldChange {
+  old: unknown;
+  new: unknown;
+}
+
+/**
+ * One change to an entity, as given to `payload` and `when` of `@EmitsWebhook`.
+ *
+ * `entity` is a snapshot of the entity's columns after the change (for `remove`, the last state before it).
+ */
+export interface EntityChange<T = Record<string, unknown>> {
+  kind: EntityChangeKind;
+  /** The event type that will be emitted, e.g. `order.updated`. */
+  type: string;
+  entity: T;
+  /** The state before the change, when TypeORM loaded it (updates, removals made with `save()`/`remove()`). */
+  previous?: T;
+  /** Changed fields with old and new values; only for `update`. */
+  changes?: Record<string, FieldChange>;
+}

@@ -1,0 +1,48 @@
+export { WebhookModule } from './webhook.module.js';
+export {
+  WEBHOOK_MODULE_ASYNC_OPTIONS_TYPE,
+  WEBHOOK_MODULE_OPTIONS,
+  WEBHOOK_MODULE_OPTIONS_TYPE,
+} from './webhook.module-definition.js';
+export { resolveWebhookOptions } from './webhook-options.js';
+export type {
+  ResolvedWebhookEndpoint,
+  ResolvedWebhookOptions,
+  WebhookDeliveryOptions,
+  WebhookEndpointOptions,
+  WebhookMethod,
+  WebhookModuleExtras,
+  WebhookModuleOptions,
+  WebhookReceiverOptions,
+  WebhookRelayOptions,
+  WebhookRetryOptions,
+} from './webhook-options.js';
+export { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+
+export { EmitsWebhook, EMITS_WEBHOOK_METADATA } from './emit/emits-webhook.decorator.js';
+export type { EmitsWebhookOptions } from './emit/emits-webhook.decorator.js';
+export type { EntityChange, EntityChangeKind, FieldChange } from './emit/entity-change.js';
+
+export {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+  webhookOutboxEntities,
+} from './outbox/entities/index.js';
+export type { WebhookDeliveryStatus } from './outbox/entities/webhook-delivery.entity.js';
+export { CreateWebhookOutbox1763900000000, webhookOutboxMigrations } from './outbox/migrations/index.js';
+
+export { OutboxRelay } from './relay/outbox-relay.service.js';
+export type { RelayRoundResult } from './relay/outbox-relay.service.js';
+export { RelayOrchestrator } from './relay/relay.orchestrator.js';
+export { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
+export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './relay/webhook-transport.js';
+export { encodeWebhookQuery } from './relay/query-string.encoder.js';
+
+export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
+export type { InlineWebhookReceiver, VerifyWebhookReceiver } from './receive/verify-webhook.metadata.js';
+export { WebhookGuard } from './receive/webhook.guard.js';
+export type { VerifiedWebhookRequest } from './receive/webhook.guard.js';
+
+export { generateWebhookSecret, signStandardWebhook, verifyStandardWebhook } from '@webhook-outbox/signature';

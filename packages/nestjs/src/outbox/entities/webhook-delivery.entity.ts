@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { epochMillis } from '../epoch-millis.transformer.js';
+
+/** Where a delivery stands: waiting (first try or a retry), delivered, or given up after the last attempt. */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'dead';
+
+/** One event on its way to one endpoint. */
+@Entity({ name: 'webhook_delivery' })
+@Unique('UQ_webhook_delivery_event_endpoint', ['eventId', 'endpointId'])
+@Index('IDX_webhook_delivery_due', ['status', 'nextAttemptAt'])
+export class WebhookDeliveryEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'event_id', type: 'varchar', length: 64 })
+  eventId!: string;
+
+  @Column({ name: 'endpoint_id', type: 'varchar', length: 191 })
+  endpointId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: WebhookDeliveryStatus;
+
+  /** Attempts made so far. */
+  @Column({ type: 'int' })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMillis })
+  nextAttemptAt!: number;
+
+  /** End of the current claim; past it, any worker may take the delivery over. */
+  @Column({ name: 'locked_until', type: 'bigint', nullable: true, transformer: epochMillis })
+  lockedUntil!: number | null;
+
+  /** Owner of the current claim; every write about the delivery names it, so a worker that lost the claim cannot. */
+  @Column({ name: 'lock_token', type: 'varchar', length: 64, nullable: true })
+  lockToken!: string | null;
+
+  @Column({ name: 'last_status_code', type: 'int', nullable: true })
+  lastStatusCode!: number | null;
+
+  @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
+  createdAt!: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
+  updatedAt!: number;
+
+  @Column({ name: 'completed_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  completedAt!: number | null;
+}

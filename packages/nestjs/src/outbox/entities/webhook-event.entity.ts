@@ -1,0 +1,33 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMillis } from '../epoch-millis.transformer.js';
+
+/**
+ * One event in the outbox, written in the same transaction as the change that caused it. `payload` holds the
+ * exact JSON body that will be sent, so every delivery and every replay sends the same bytes.
+ */
+@Entity({ name: 'webhook_event' })
+@Index('IDX_webhook_event_pending', ['fannedOutAt', 'occurredAt'])
+export class WebhookEventEntity {
+  /** The `webhook-id` of every request for this event. */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 191 })
+  type!: string;
+
+  @Column({ type: 'text' })
+  payload!: string;
+
+  @Column({ name: 'occurred_at', type: 'bigint', transformer: epochMillis })
+  occurredAt!: number;
+
+  /** Set once deliveries exist for every subscribed endpoint. */
+  @Column({ name: 'fanned_out_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  fannedOutAt!: number | null;
+
+  @Column({ name: 'source_entity', type: 'varchar', length: 191, nullable: true })
+  sourceEntity!: string | null;
+
+  @Column({ name: 'source_id', type: 'varchar', length: 191, nullable: true })
+  sourceId!: string | null;
+}

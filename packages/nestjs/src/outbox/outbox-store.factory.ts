@@ -1,0 +1,24 @@
+import type { DataSource } from 'typeorm';
+import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
+import type { OutboxStore } from './outbox-store.js';
+import { MysqlOutboxStore } from './stores/mysql-outbox.store.js';
+import { PostgresOutboxStore } from './stores/postgres-outbox.store.js';
+import { SqliteOutboxStore } from './stores/sqlite-outbox.store.js';
+
+/** Picks the store for the DataSource's database. */
+export function createOutboxStore(dataSource: DataSource): OutboxStore {
+  switch (dataSource.options.type) {
+    case 'postgres':
+      return new PostgresOutboxStore(dataSource);
+    case 'mysql':
+    case 'mariadb':
+      return new MysqlOutboxStore(dataSource);
+    case 'better-sqlite3':
+      return new SqliteOutboxStore(dataSource);
+    default:
+      throw new WebhookConfigurationError(
+        `WebhookModule: the DataSource type "${dataSource.options.type}" is not supported; use postgres, mysql, ` +
+          'mariadb or better-sqlite3 (for SQLite).',
+      );
+  }
+}

@@ -1,0 +1,19 @@
+import type { DataSource } from 'typeorm';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from './entities/index.js';
+
+/** Escaped table names for hand-written SQL, honouring the DataSource's `entityPrefix` and schema. */
+export interface OutboxTables {
+  event: string;
+  delivery: string;
+  attempt: string;
+}
+
+export function outboxTables(dataSource: DataSource): OutboxTables {
+  const escaped = (target: Function) =>
+    dataSource
+      .getMetadata(target)
+      .tablePath.split('.')
+      .map((part) => dataSource.driver.escape(part))
+      .join('.');
+  return { event: escaped(WebhookEventEntity), delivery: escaped(WebhookDeliveryEntity), attempt: escaped(WebhookAttemptEntity) };
+}

@@ -1,0 +1,69 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import axios, { type AxiosInstance } from 'axios';
+import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
+
+/** Reads up to `limit` bytes, then stops reading and drops the connection rather than download the rest. */
+async function readExcerpt(stream: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = chunk as Buffer;
+      chunks.push(buffer);
+      length += buffer.length;
+      if (length >= limit) break;
+    }
+  } finally {
+    if (!stream.readableEnded) stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+/**
+ * The default transport: one axios instance with keep-alive agents. Redirects are never followed (a 3xx is a
+ * failed attempt: the signed request was meant for this URL), every status is a response rather than an error,
+ * and one deadline covers connecting, sending and reading the response.
+ */
+export class AxiosWebhookTransport implements WebhookTransport {
+  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true });
+  private readonly client: AxiosInstance = axios.create({
+    maxRedirects: 0,
+    validateStatus: () => true,
+    responseType: 'stream',
+    httpAgent: this.httpAgent,
+    httpsAgent: this.httpsAgent,
+    // The body is already serialised and signed; axios must send it byte for byte.
+    transformRequest: [(data: unknown) => data],
+  });
+
+  async send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse> {
+    const deadline = AbortSignal.timeout(request.timeout);
+    try {
+      const response = await this.client.request<Readable>({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        data: request.body,
+        signal: deadline,
+      });
+      const bodyExcerpt = await readExcerpt(response.data, request.responseExcerptBytes);
+      return { status: response.status, bodyExcerpt };
+    } catch (error) {
+      if (deadline.aborted) throw new Error(`timed out after ${request.timeout} ms`);
+      throw new Error(describeNetworkError(error));
+    }
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  if (axios.isAxiosError(error)) return error.code ? `${error.code}: ${error.message}` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}

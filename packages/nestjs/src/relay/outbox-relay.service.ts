@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
+import { newOutboxId } from '../outbox/outbox-ids.js';
+import type { AttemptRecord, ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import { OUTBOX_STORE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
+import { forEachWithConcurrency } from './bounded-concurrency.js';
+import { nextStateAfterFailure } from './retry-policy.js';
+import { buildWebhookRequest } from './webhook-request.builder.js';
+import type { WebhookTransport } from './webhook-transport.js';
+
+/** What one relay round did. */
+export interface RelayRoundResult {
+  /** Events turned into deliveries. */
+  fannedOut: number;
+  /** Deliveries claimed and attempted. */
+  attempted: number;
+}
+
+/**
+ * One round of the relay: fan new events out to their endpoints, claim due deliveries, send them, record the
+ * outcomes. The loop that repeats it lives in `RelayOrchestrator`; `runOnce()` is public so tests and scripts can
+ * drive delivery by hand (with `relay.enabled: false`).
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+
+  constructor(
+    @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
+    @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
+    @Inject(WEBHOOK_TRANSPORT) private readonly transport: WebhookTransport,
+    private readonly endpoints: EndpointRegistry,
+  ) {}
+
+  async runOnce(): Promise<RelayRoundResult> {
+    const { batchSize, leaseDuration, concurrency } = this.options.relay;
+    const fannedOut = await this.store.fanOut(batchSize, Date.now(), (type) => this.endpoints.subscribersOf(type).map((e) => e.id));
+    const now = Date.now();
+    const lockToken = newOutboxId('lease');
+    const claimed = await this.store.claimDeliveries(batchSize, now, now + leaseDuration, lockToken);
+    await forEachWithConcurrency(claimed, concurrency, (delivery) => this.attempt(delivery, lockToken));
+    return { fannedOut, attempted: claimed.length };
+  }
+
+  private async attempt(delivery: ClaimedDelivery, lockToken: string): Promise<void> {
+    const { timeout, responseExcerptBytes } = this.options.delivery;
+    const startedAt = Date.now();
+    if (startedAt + timeout > delivery.lockedUntil) {
+      // Too late to finish before the lease ends, when another worker may take the delivery: leave it to the next round.
+      await this.store.releaseClaim(delivery.id, lockToken);
+      return;
+    }
+    const attemptNumber = delivery.attempts + 1;
+    const base = { deliveryId: delivery.id, lockToken, attemptNumber, startedAt };
+
+    const endpoint = this.endpoints.get(delivery.endpointId);
+    if (!endpoint) {
+      await this.record({
+        ...base,
+        ...this.failure(`endpoint "${delivery.endpointId}" is no longer configured`, null, null),
+        next: { status: 'dead' },
+      });
+      return;
+    }
+
+    let outcome: Omit<AttemptRecord, keyof typeof base | 'next' | 'now'>;
+    try {
+      const request = buildWebhookRequest(endpoint, delivery.eventId, delivery.payload, startedAt, { timeout, responseExcerptBytes });
+      const response = await this.transport.send(request);
+      const ok = response.status >= 200 && response.status < 300;
+      outcome = ok
+        ? { durationMs: Date.now() - startedAt, outcome: 'succeeded', statusCode: response.status, responseExcerpt: response.bodyExcerpt, error: null }
+        : this.failure(`HTTP ${response.status}`, response.status, response.bodyExcerpt);
+    } catch (error) {
+      outcome = this.failure((error as Error).message, null, null);
+    }
+    outcome.durationMs = Date.now() - startedAt;
+
+    const next: DeliveryNextState =
+      outcome.outcome === 'succeeded' ? { status: 'succeeded' } : nextStateAfterFailure(attemptNumber, Date.now(), this.options.retry);
+    if (next.status === 'dead') {
+      this.logger.warn(`Delivery ${delivery.id} of ${delivery.eventType} to ${endpoint.id} is dead after ${attemptNumber} attempt(s): ${outcome.error}`);
+    }
+    await this.record({ ...base, ...outcome, next });
+  }
+
+  private failure(error: string, statusCode: number | null, responseExcerpt: string | null) {
+    return { durationMs: 0, outcome: 'failed' as const, statusCode, responseExcerpt, error };
+  }
+
+  private async record(record: Omit<AttemptRecord, 'now'>): Promise<void> {
+    const recorded = await this.store.recordAttempt({ ...record, now: Date.now() });
+    if (!recorded) {
+      // Another worker took the delivery over after our lease lapsed; its record wins and it will resend.
+      this.logger.warn(`Delivery ${record.deliveryId}: lease lost before the outcome was recorded; the outcome is discarded.`);
+    }
+  }
+}

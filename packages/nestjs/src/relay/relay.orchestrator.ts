@@ -1,0 +1,105 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Subscription } from 'rxjs';
+import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import { WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
+import { OutboxRelay } from './outbox-relay.service.js';
+import type { WebhookTransport } from './webhook-transport.js';
+
+const MAX_ERROR_BACKOFF = 30_000;
+
+/**
+ * Runs the relay for the application's lifetime: starts it once the application has bootstrapped, runs rounds
+ * back to back while there is work, otherwise waits for a local commit or the poll interval, and on shutdown
+ * stops claiming and lets in-flight requests finish (up to `relay.shutdownTimeout`).
+ */
+@Injectable()
+export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RelayOrchestrator.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeRequested = false;
+  private interruptSleep?: () => void;
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
+    @Inject(WEBHOOK_TRANSPORT) private readonly transport: WebhookTransport,
+    private readonly relay: OutboxRelay,
+    private readonly wake: OutboxWakeSignal,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.relay.enabled) this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+    await this.transport.close?.();
+  }
+
+  /** Whether the loop is running. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.subscription = this.wake.committed$.subscribe(() => this.wakeUp());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.subscription?.unsubscribe();
+    this.wakeUp();
+    const { shutdownTimeout } = this.options.relay;
+    const finished = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
+    if (!finished) {
+      this.logger.warn(`Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`);
+    }
+  }
+
+  private wakeUp(): void {
+    this.wakeRequested = true;
+    this.interruptSleep?.();
+  }
+
+  private async run(): Promise<void> {
+    const { batchSize, pollInterval } = this.options.relay;
+    let consecutiveErrors = 0;
+    while (this.running) {
+      this.wakeRequested = false;
+      let moreWork = false;
+      try {
+        const round = await this.relay.runOnce();
+        moreWork = round.fannedOut >= batchSize || round.attempted >= batchSize;
+        consecutiveErrors = 0;
+      } catch (error) {
+        // E.g. the database restarted: nothing is lost (the rows are where they were), so log and try again later.
+        consecutiveErrors++;
+        this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`);
+      }
+      if (!this.running || moreWork || (this.wakeRequested && consecutiveErrors === 0)) continue;
+      const wait = consecutiveErrors > 0 ? Math.min(pollInterval * 2 ** consecutiveErrors, MAX_ERROR_BACKOFF) : pollInterval;
+      await this.sleep(wait);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.interruptSleep = () => {
+        this.interruptSleep = undefined;
+        done();
+      };
+    });
+  }
+}

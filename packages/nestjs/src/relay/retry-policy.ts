@@ -1,0 +1,26 @@
+import type { DeliveryNextState } from '../outbox/outbox-store.js';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+
+export type RetryPolicy = ResolvedWebhookOptions['retry'];
+
+/**
+ * Delay before the attempt after `failedAttempts` failures: exponential, capped, and randomised by ±`jitter` so
+ * that deliveries that failed together do not all return at the same moment.
+ */
+export function retryDelay(failedAttempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const exponential = policy.initialDelay * policy.factor ** Math.max(0, failedAttempts - 1);
+  const base = Math.min(policy.maxDelay, exponential);
+  const spread = base * policy.jitter;
+  return Math.round(base - spread + 2 * spread * random());
+}
+
+/** What follows a failed attempt number `attemptNumber` (1 for the first): a retry, or `dead` after the last one. */
+export function nextStateAfterFailure(
+  attemptNumber: number,
+  now: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): DeliveryNextState {
+  if (attemptNumber >= policy.attempts) return { status: 'dead' };
+  return { status: 'pending', nextAttemptAt: now + retryDelay(attemptNumber, policy, random) };
+}

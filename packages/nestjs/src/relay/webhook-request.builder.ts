@@ -1,0 +1,47 @@
+import { signStandardWebhook } from '@webhook-outbox/signature';
+import type { ResolvedWebhookEndpoint } from '../webhook-options.js';
+import { encodeWebhookQuery } from './query-string.encoder.js';
+import type { OutgoingWebhookRequest } from './webhook-transport.js';
+
+const USER_AGENT = 'webhook-outbox/0.1';
+
+/** Builds the signed request for one attempt. The timestamp is the attempt's, so retries pass the receiver's tolerance. */
+export function buildWebhookRequest(
+  endpoint: ResolvedWebhookEndpoint,
+  messageId: string,
+  payload: string,
+  now: number,
+  limits: { timeout: number; responseExcerptBytes: number },
+): OutgoingWebhookRequest {
+  const timestamp = Math.floor(now / 1000);
+  if (endpoint.method === 'GET') {
+    const url = new URL(endpoint.url);
+    url.hash = '';
+    const ours = encodeWebhookQuery(JSON.parse(payload));
+    // The signature covers the whole query string as sent, including any parameters already in the endpoint URL.
+    const query = url.search.length > 1 ? `${url.search.slice(1)}&${ours}` : ours;
+    const target = `${url.origin}${url.pathname}?${query}`;
+    return {
+      method: 'GET',
+      url: target,
+      headers: {
+        ...endpoint.headers,
+        'user-agent': USER_AGENT,
+        ...signStandardWebhook({ id: messageId, timestamp, payload: query, secret: endpoint.secrets }),
+      },
+      ...limits,
+    };
+  }
+  return {
+    method: 'POST',
+    url: endpoint.url,
+    headers: {
+      ...endpoint.headers,
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      ...signStandardWebhook({ id: messageId, timestamp, payload, secret: endpoint.secrets }),
+    },
+    body: payload,
+    ...limits,
+  };
+}

@@ -1,0 +1,29 @@
+/** One HTTP request of a webhook attempt, fully built and signed. */
+export interface OutgoingWebhookRequest {
+  method: 'POST' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+  /** The body for POST; absent for GET. */
+  body?: string;
+  /** Milliseconds for the whole exchange: connect, send, and read the response. */
+  timeout: number;
+  /** Read at most this many bytes of the response body. */
+  responseExcerptBytes: number;
+}
+
+/** What came back. Any status is a response; only a failure to get one throws. */
+export interface WebhookTransportResponse {
+  status: number;
+  bodyExcerpt: string;
+}
+
+/**
+ * Sends webhook requests. The default is axios; another client can be plugged in with `delivery.transport`.
+ * `send` resolves with any HTTP status and rejects only when no response was received (refused, reset, timeout),
+ * with an error whose message says which.
+ */
+export interface WebhookTransport {
+  send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse>;
+  /** Frees sockets on shutdown. */
+  close?(): void | Promise<void>;
+}

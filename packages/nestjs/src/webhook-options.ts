@@ -1,0 +1,243 @@
+import { decodeWebhookSecret, DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '@webhook-outbox/signature';
+import { parseEventTypePattern } from './endpoints/event-type-pattern.js';
+import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+import type { WebhookTransport } from './relay/webhook-transport.js';
+
+/** HTTP method used to deliver to an endpoint. */
+export type WebhookMethod = 'POST' | 'GET';
+
+/** An endpoint declared in module options. */
+export interface WebhookEndpointOptions {
+  /**
+   * Stable identifier, recorded on every delivery. Defaults to the URL; set it if the URL may change while
+   * deliveries are pending, or if two endpoints share a URL.
+   */
+  id?: string;
+  /** Where to deliver. `http:` or `https:`. */
+  url: string;
+  /** Standard Webhooks signing secret (`whsec_...`); several during a rotation, each adds a signature. */
+  secret: string | string[];
+  /**
+   * Event types this endpoint receives: exact (`order.created`), a prefix (`order.*`) or everything (`*`).
+   * Default `['*']`.
+   */
+  eventTypes?: string[];
+  /** `POST` (default) sends the JSON body; `GET` sends the same fields as query parameters. */
+  method?: WebhookMethod;
+  /** Extra headers sent with every request to this endpoint. */
+  headers?: Record<string, string>;
+}
+
+/** How the relay polls and claims work. */
+export interface WebhookRelayOptions {
+  /** Start the relay with the application. Default `true`; turn off on instances that must only capture. */
+  enabled?: boolean;
+  /**
+   * Milliseconds between polls when idle. Default `1000`. Commits made through this process wake the relay at
+   * once; polling finds the events committed by other processes.
+   */
+  pollInterval?: number;
+  /** Events fanned out and deliveries claimed per round. Default `50`. */
+  batchSize?: number;
+  /** Requests in flight at once. Default `10`. */
+  concurrency?: number;
+  /**
+   * How long a claimed delivery stays reserved for this worker, in milliseconds. Default `60000`. Must exceed
+   * `delivery.timeout`: an attempt that could outlive its lease is not started.
+   */
+  leaseDuration?: number;
+  /** How long `app.close()` waits for in-flight requests, in milliseconds. Default `10000`. */
+  shutdownTimeout?: number;
+}
+
+/** When to try again after a failed attempt. */
+export interface WebhookRetryOptions {
+  /**
+   * Attempts in total, the first included. Default `12`: with the default delays, about two days of retrying
+   * before the delivery is marked `dead`.
+   */
+  attempts?: number;
+  /** Delay before the second attempt, in milliseconds. Default `5000`. */
+  initialDelay?: number;
+  /** Each further delay is the previous one times this. Default `4`. */
+  factor?: number;
+  /** Upper bound of one delay, in milliseconds. Default `36000000` (10 hours). */
+  maxDelay?: number;
+  /** Each delay is randomised by up to this fraction either way, so retries do not arrive in bursts. Default `0.2`. */
+  jitter?: number;
+}
+
+/** How each request is made. */
+export interface WebhookDeliveryOptions {
+  /** Milliseconds for a whole attempt: connect, request and response. Default `15000`. */
+  timeout?: number;
+  /** Bytes of the response body kept in the delivery log; the rest is not read. Default `4096`. */
+  responseExcerptBytes?: number;
+  /** Replaces the axios transport (e.g. for a faster client). */
+  transport?: WebhookTransport;
+}
+
+/** A named receiver for `@VerifyWebhook('name')`. */
+export interface WebhookReceiverOptions {
+  /** Standard Webhooks secret(s); any one matching signature is accepted. */
+  secret: string | string[];
+  /** Allowed clock difference in seconds, both directions. Default `300`. */
+  tolerance?: number;
+}
+
+/** Options of `WebhookModule.forRoot()` / `forRootAsync()`. Every field has a default. */
+export interface WebhookModuleOptions {
+  /** Endpoints that receive events. Default none (events are still recorded in the outbox). */
+  endpoints?: WebhookEndpointOptions[];
+  relay?: WebhookRelayOptions;
+  retry?: WebhookRetryOptions;
+  delivery?: WebhookDeliveryOptions;
+  /** Receivers usable by name with `@VerifyWebhook('name')`. */
+  receivers?: Record<string, WebhookReceiverOptions>;
+}
+
+/** Options known when the module is defined, for both `forRoot` and `forRootAsync`. */
+export interface WebhookModuleExtras {
+  /** Register the module globally, so the guard and services are injectable everywhere. Default `true`. */
+  isGlobal?: boolean;
+  /** Name of the TypeORM DataSource to capture and store on, as given to `TypeOrmModule`. Default: the default one. */
+  dataSource?: string;
+}
+
+/** An endpoint with its defaults applied. */
+export interface ResolvedWebhookEndpoint {
+  id: string;
+  url: string;
+  secrets: string[];
+  eventTypes: string[];
+  method: WebhookMethod;
+  headers: Record<string, string>;
+}
+
+/** Options with every default applied; what the module's services inject. */
+export interface ResolvedWebhookOptions {
+  endpoints: ResolvedWebhookEndpoint[];
+  relay: Required<WebhookRelayOptions>;
+  retry: Required<WebhookRetryOptions>;
+  delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport?: WebhookTransport };
+  receivers: Record<string, { secrets: string[]; tolerance: number }>;
+}
+
+const RELAY_DEFAULTS: Required<WebhookRelayOptions> = {
+  enabled: true,
+  pollInterval: 1000,
+  batchSize: 50,
+  concurrency: 10,
+  leaseDuration: 60_000,
+  shutdownTimeout: 10_000,
+};
+
+const RETRY_DEFAULTS: Required<WebhookRetryOptions> = {
+  attempts: 12,
+  initialDelay: 5000,
+  factor: 4,
+  maxDelay: 10 * 60 * 60 * 1000,
+  jitter: 0.2,
+};
+
+const DELIVERY_DEFAULTS = { timeout: 15_000, responseExcerptBytes: 4096 };
+
+function fail(message: string): never {
+  throw new WebhookConfigurationError(`WebhookModule: ${message}`);
+}
+
+function positiveInteger(value: number, name: string, min = 1): number {
+  if (!Number.isInteger(value) || value < min) fail(`${name} must be a whole number ≥ ${min}; got ${String(value)}.`);
+  return value;
+}
+
+function secretList(secret: string | string[] | undefined, where: string): string[] {
+  const secrets = Array.isArray(secret) ? secret : secret === undefined ? [] : [secret];
+  if (secrets.length === 0) fail(`${where}.secret is required (a whsec_ secret; generateWebhookSecret() makes one).`);
+  for (const s of secrets) {
+    try {
+      decodeWebhookSecret(s);
+    } catch (error) {
+      fail(`${where}.secret is not usable: ${(error as Error).message}`);
+    }
+  }
+  return secrets;
+}
+
+function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number): ResolvedWebhookEndpoint {
+  const where = `endpoints[${index}]`;
+  let url: URL;
+  try {
+    url = new URL(endpoint.url);
+  } catch {
+    fail(`${where}.url "${endpoint.url}" is not an absolute URL (e.g. https://example.com/webhooks).`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    fail(`${where}.url must use http: or https:; got "${url.protocol}".`);
+  }
+  const method = endpoint.method ?? 'POST';
+  if (method !== 'POST' && method !== 'GET') fail(`${where}.method must be "POST" or "GET"; got "${String(method)}".`);
+  const eventTypes = endpoint.eventTypes ?? ['*'];
+  if (eventTypes.length === 0) fail(`${where}.eventTypes is empty: list the types to receive, or ['*'] for all.`);
+  for (const pattern of eventTypes) {
+    try {
+      parseEventTypePattern(pattern);
+    } catch (error) {
+      fail(`${where}.eventTypes: ${(error as Error).message}`);
+    }
+  }
+  return {
+    id: endpoint.id ?? endpoint.url,
+    url: endpoint.url,
+    secrets: secretList(endpoint.secret, where),
+    eventTypes,
+    method,
+    headers: { ...endpoint.headers },
+  };
+}
+
+/**
+ * Applies defaults and validates, so that a misconfiguration fails at startup with a message naming the option.
+ */
+export function resolveWebhookOptions(options: WebhookModuleOptions = {}): ResolvedWebhookOptions {
+  const endpoints = (options.endpoints ?? []).map(resolveEndpoint);
+  const seen = new Set<string>();
+  for (const endpoint of endpoints) {
+    if (endpoint.id.length > 191) fail(`endpoint id "${endpoint.id.slice(0, 40)}..." is longer than 191 characters: set a shorter id.`);
+    if (seen.has(endpoint.id)) fail(`two endpoints have the id "${endpoint.id}": give each one a distinct id.`);
+    seen.add(endpoint.id);
+  }
+
+  const relay = { ...RELAY_DEFAULTS, ...options.relay };
+  positiveInteger(relay.pollInterval, 'relay.pollInterval');
+  positiveInteger(relay.batchSize, 'relay.batchSize');
+  positiveInteger(relay.concurrency, 'relay.concurrency');
+  positiveInteger(relay.leaseDuration, 'relay.leaseDuration');
+  positiveInteger(relay.shutdownTimeout, 'relay.shutdownTimeout', 0);
+
+  const retry = { ...RETRY_DEFAULTS, ...options.retry };
+  positiveInteger(retry.attempts, 'retry.attempts');
+  positiveInteger(retry.initialDelay, 'retry.initialDelay', 0);
+  positiveInteger(retry.maxDelay, 'retry.maxDelay', 0);
+  if (!(retry.factor >= 1)) fail(`retry.factor must be ≥ 1; got ${String(retry.factor)}.`);
+  if (!(retry.jitter >= 0 && retry.jitter < 1)) fail(`retry.jitter must be in [0, 1); got ${String(retry.jitter)}.`);
+
+  const delivery = { ...DELIVERY_DEFAULTS, ...options.delivery };
+  positiveInteger(delivery.timeout, 'delivery.timeout');
+  positiveInteger(delivery.responseExcerptBytes, 'delivery.responseExcerptBytes', 0);
+  if (relay.leaseDuration <= delivery.timeout) {
+    fail(
+      `relay.leaseDuration (${relay.leaseDuration} ms) must exceed delivery.timeout (${delivery.timeout} ms), ` +
+        'or no attempt could finish while its lease holds.',
+    );
+  }
+
+  const receivers: ResolvedWebhookOptions['receivers'] = {};
+  for (const [name, receiver] of Object.entries(options.receivers ?? {})) {
+    const tolerance = receiver.tolerance ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
+    positiveInteger(tolerance, `receivers.${name}.tolerance`, 0);
+    receivers[name] = { secrets: secretList(receiver.secret, `receivers.${name}`), tolerance };
+  }
+
+  return { endpoints, relay, retry, delivery, receivers };
+}

@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { EndpointRegistry } from './endpoints/endpoint-registry.js';
+import { EntityChangeSubscriber } from './emit/entity-change.subscriber.js';
+import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
+import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+import { WebhookEventEntity } from './outbox/entities/index.js';
+import { createOutboxStore } from './outbox/outbox-store.factory.js';
+import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
+import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
+import { OutboxRelay } from './relay/outbox-relay.service.js';
+import { RelayOrchestrator } from './relay/relay.orchestrator.js';
+import { WebhookGuard } from './receive/webhook.guard.js';
+import { ConfigurableWebhookModule, WEBHOOK_MODULE_OPTIONS } from './webhook.module-definition.js';
+import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
+import { OUTBOX_STORE, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+
+function outboxStoreFor(dataSource: DataSource) {
+  if (!dataSource.hasMetadata(WebhookEventEntity)) {
+    throw new WebhookConfigurationError(
+      'WebhookModule: the outbox entities are not in the DataSource. Add webhookOutboxEntities to its entities, ' +
+        'or set autoLoadEntities: true in TypeOrmModule.forRoot().',
+    );
+  }
+  return createOutboxStore(dataSource);
+}
+
+/**
+ * Transactional webhooks for a TypeORM application: captures `@EmitsWebhook` entity changes into an outbox in the
+ * same transaction, relays them to the configured endpoints, and verifies inbound webhooks with `@VerifyWebhook`.
+ *
+ * @example
+ * WebhookModule.forRoot({ endpoints: [{ url: 'https://erp.example.com/hooks', secret, eventTypes: ['order.*'] }] })
+ *
+ * WebhookModule.forRootAsync({
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ endpoints: [...] }),
+ * })
+ */
+@Module({
+  providers: [
+    { provide: WEBHOOK_OPTIONS, useFactory: (options: WebhookModuleOptions) => resolveWebhookOptions(options), inject: [WEBHOOK_MODULE_OPTIONS] },
+    { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_DATA_SOURCE] },
+    {
+      provide: WEBHOOK_TRANSPORT,
+      useFactory: (options: ResolvedWebhookOptions) => options.delivery.transport ?? new AxiosWebhookTransport(),
+      inject: [WEBHOOK_OPTIONS],
+    },
+    WebhookMetadataAccessor,
+    OutboxWakeSignal,
+    EntityChangeSubscriber,
+    EndpointRegistry,
+    OutboxRelay,
+    RelayOrchestrator,
+    WebhookGuard,
+  ],
+  exports: [WEBHOOK_OPTIONS, OutboxRelay, RelayOrchestrator, WebhookGuard, EndpointRegistry],
+})
+export class WebhookModule extends ConfigurableWebhookModule {}
