@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WebhookModule, type WebhookEndpointOptions } from '@webhook-outbox/nestjs';
+import type { SampleConfig } from './config/sample-config.js';
+import { ErpController } from './erp/erp.controller.js';
+import { ReceivedWebhooksStore } from './erp/received-webhooks.store.js';
+import { Order } from './orders/order.entity.js';
+import { OrdersController } from './orders/orders.controller.js';
+import { OrdersService } from './orders/orders.service.js';
+
+/** The shop and its ERP receiver, wired for one configuration. */
+@Module({})
+export class AppModule {
+  static forConfig(config: SampleConfig): DynamicModule {
+    const endpoints: WebhookEndpointOptions[] = [
+      // The shop's own ERP receiver, in this same app. A development app may deliver over http to itself.
+      { id: 'erp', url: `http://127.0.0.1:${config.port}/erp/webhooks`, secret: config.erpSecret, eventTypes: ['order.*'] },
+    ];
+    if (config.externalTarget) endpoints.push({ id: 'external', ...config.externalTarget, eventTypes: ['*'] });
+
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...config.database,
+          entities: [Order],
+          autoLoadEntities: true,
+          // A demo app creates its schema on first run; production uses the package's migrations.
+          synchronize: true,
+        } as Parameters<typeof TypeOrmModule.forRoot>[0]),
+        TypeOrmModule.forFeature([Order]),
+        WebhookModule.forRoot({
+          endpoints,
+          receivers: { erp: { secret: config.erpSecret } },
+          relay: { pollInterval: 500 },
+        }),
+      ],
+      controllers: [OrdersController, ErpController],
+      providers: [OrdersService, ReceivedWebhooksStore],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxRelay, RelayOrchestrator, WebhookModule, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { DataSource } from 'typeorm';
+import { AuditNote, ShopOrder } from './shop-order.entity.js';
+import type { TestDatabase } from './test-databases.js';
+
+/** A Nest application with TypeORM on a test database and the webhook module, as a user would wire them. */
+export interface WebhookTestApp {
+  app: INestApplication;
+  dataSource: DataSource;
+  relay: OutboxRelay;
+  orchestrator: RelayOrchestrator;
+  close(): Promise<void>;
+}
+
+export async function startWebhookTestApp(database: TestDatabase, options: WebhookModuleOptions): Promise<WebhookTestApp> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
+      WebhookModule.forRoot(options),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  await app.init();
+  const dataSource = app.get(DataSource);
+  // Each test file shares one database; each app starts from empty tables.
+  for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
+  return {
+    app,
+    dataSource,
+    relay: app.get(OutboxRelay),
+    orchestrator: app.get(RelayOrchestrator),
+    close: () => app.close(),
+  };
+}
