@@ -9,7 +9,7 @@ import { verifyStandardWebhook } from '@webhook-outbox/signature';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuditNote, ShopOrder } from './support/shop-order.entity.js';
+import { Article, AuditNote, ShopOrder } from './support/shop-order.entity.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';
@@ -130,6 +130,51 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     const bodies = (await receiver.waitForRequests(2)).map((r) => JSON.parse(r.body));
     expect(bodies.find((b) => b.type === 'order.deleted').data).toEqual({ id, customer: 'Ada', status: 'new', total: 5 });
+  });
+
+  it('emits deleted on softRemove() and restored on recover()', async () => {
+    const { dataSource } = await start((url) => manual(url));
+    const articles = dataSource.getRepository(Article);
+    const article = await articles.save({ title: 'Publish now' });
+    await articles.softRemove(article);
+    await articles.recover(article);
+
+    const events = (await outboxRows(dataSource)).sort((a, b) => a.occurredAt - b.occurredAt);
+    const bodies = events.map((e) => JSON.parse(e.payload));
+    expect(bodies.map((b) => b.type)).toEqual(['article.created', 'article.deleted', 'article.restored']);
+    expect(bodies[1].data).toMatchObject({ id: article.id, title: 'Publish now' });
+    expect(bodies[1].data.deletedAt).not.toBeNull();
+    expect(bodies[2].data).toMatchObject({ id: article.id, deletedAt: null });
+  });
+
+  it('captures repository.insert(), warning once that outside a transaction it is not atomic', async () => {
+    const { dataSource, warnings } = await start((url) => manual(url));
+    await dataSource.getRepository(ShopOrder).insert({ customer: 'Ada', total: 1 });
+    await dataSource.getRepository(ShopOrder).insert({ customer: 'Bob', total: 2 });
+
+    const bodies = (await outboxRows(dataSource)).map((e) => JSON.parse(e.payload));
+    expect(bodies.map((b) => [b.type, b.data.customer]).sort()).toEqual([
+      ['order.created', 'Ada'],
+      ['order.created', 'Bob'],
+    ]);
+    expect(bodies.every((b) => typeof b.data.id === 'number')).toBe(true);
+    expect(warnings.filter((w) => w.includes('captured outside a transaction'))).toHaveLength(1);
+  });
+
+  it('warns, naming the entity, every time update() or delete() changes rows it cannot report', async () => {
+    const { dataSource, warnings } = await start((url) => manual(url));
+    const orders = dataSource.getRepository(ShopOrder);
+    const order = await orders.save({ customer: 'Ada', total: 1 });
+
+    await orders.update({ id: order.id }, { status: 'paid' });
+    await orders.update({ id: order.id }, { status: 'shipped' });
+    await orders.delete({ id: order.id });
+
+    expect((await outboxRows(dataSource)).map((e) => e.type)).toEqual(['order.created']);
+    const relevant = warnings.filter((w) => w.startsWith('ShopOrder:'));
+    expect(relevant).toHaveLength(3);
+    expect(relevant[0]).toMatch(/ShopOrder: an update made with repository.update\(\) .* emits no webhook.*Use save\(\)/);
+    expect(relevant[2]).toMatch(/ShopOrder: a removal made with repository.delete\(\) .* Use remove\(\)/);
   });
 
   it('records nothing for entities without @EmitsWebhook', async () => {

@@ -1,5 +1,5 @@
 import { EmitsWebhook } from '@webhook-outbox/nestjs';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** The entity the end-to-end tests change; emits order.created / order.updated / order.deleted. */
 @EmitsWebhook({ name: 'order' })
@@ -26,4 +26,18 @@ export class AuditNote {
 
   @Column({ type: 'varchar', length: 100 })
   text!: string;
+}
+
+/** A soft-deletable entity: emits article.deleted on softRemove() and article.restored on recover(). */
+@EmitsWebhook()
+@Entity({ name: 'test_article' })
+export class Article {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  title!: string;
+
+  @DeleteDateColumn({ name: 'deleted_at' })
+  deletedAt!: Date | null;
 }

@@ -3,11 +3,11 @@ import { decodeWebhookSecret } from './webhook-secret.js';
 import { WebhookVerificationError } from './webhook-verification.error.js';
 
 /** The three headers of a Standard Webhooks request. */
-export interface StandardWebhookHeaders {
+export type StandardWebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** Incoming headers as Node gives them (lower-case names) or as a plain record; values may be arrays. */
 export type IncomingHeaders = Record<string, string | string[] | undefined>;

@@ -22,6 +22,14 @@ import type { EntityChange, EntityChangeKind } from './entity-change.js';
 import { changedFields, describeId, snapshotColumns } from './entity-snapshot.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 
+const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
+  insert: 'an insert',
+  update: 'an update',
+  remove: 'a removal',
+  'soft-remove': 'a soft removal',
+  recover: 'a recovery',
+};
+
 /** Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events. */
 const CAPTURED = 'webhookOutboxCaptured';
 
@@ -166,7 +174,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   private warnUncapturable(metadata: EntityMetadata, kind: EntityChangeKind, call: string, instead: string): void {
     // Logged every time: each occurrence is a webhook that will not be sent.
     this.logger.warn(
-      `${metadata.name}: a ${kind} made with ${call} emits no webhook, because TypeORM does not say which rows it ` +
+      `${metadata.name}: ${CHANGE_PHRASE[kind]} made with ${call} emits no webhook, because TypeORM does not say which rows it ` +
         `changed. Use ${instead} on the entity to emit ${metadata.name} webhooks.`,
     );
   }

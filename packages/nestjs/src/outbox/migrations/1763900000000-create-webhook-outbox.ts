@@ -1,10 +1,22 @@
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
 
-const varchar = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
-const bigint = (name: string, nullable = false) => ({ name, type: 'bigint', isNullable: nullable });
-const int = (name: string, nullable = false) => ({ name, type: 'int', isNullable: nullable });
-const text = (name: string, nullable = false) => ({ name, type: 'text', isNullable: nullable });
-const primaryId = { ...varchar('id', 64), isPrimary: true };
+/** Column builders whose types the driver normalises exactly as it does for the entities (SQLite: int → integer). */
+function columnsFor(queryRunner: QueryRunner) {
+  const type = (name: string) => queryRunner.connection.driver.normalizeType({ type: name as 'int' });
+  const column = (name: string, typeName: string, nullable: boolean, length?: number) => ({
+    name,
+    type: type(typeName),
+    isNullable: nullable,
+    ...(length === undefined ? {} : { length: String(length) }),
+  });
+  return {
+    varchar: (name: string, length: number, nullable = false) => column(name, 'varchar', nullable, length),
+    bigint: (name: string, nullable = false) => column(name, 'bigint', nullable),
+    int: (name: string, nullable = false) => column(name, 'int', nullable),
+    text: (name: string, nullable = false) => column(name, 'text', nullable),
+    primaryId: () => ({ ...column('id', 'varchar', false, 64), isPrimary: true }),
+  };
+}
 
 /**
  * Creates the outbox tables. Written with TypeORM's schema API rather than SQL so one migration serves
@@ -14,11 +26,12 @@ export class CreateWebhookOutbox1763900000000 implements MigrationInterface {
   name = 'CreateWebhookOutbox1763900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const { varchar, bigint, int, text, primaryId } = columnsFor(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'webhook_event',
         columns: [
-          primaryId,
+          primaryId(),
           varchar('type', 191),
           text('payload'),
           bigint('occurred_at'),
@@ -33,7 +46,7 @@ export class CreateWebhookOutbox1763900000000 implements MigrationInterface {
       new Table({
         name: 'webhook_delivery',
         columns: [
-          primaryId,
+          primaryId(),
           varchar('event_id', 64),
           varchar('endpoint_id', 191),
           varchar('status', 16),
@@ -55,7 +68,7 @@ export class CreateWebhookOutbox1763900000000 implements MigrationInterface {
       new Table({
         name: 'webhook_attempt',
         columns: [
-          primaryId,
+          primaryId(),
           varchar('delivery_id', 64),
           int('attempt_number'),
           bigint('started_at'),

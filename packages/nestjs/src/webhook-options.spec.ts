@@ -1,0 +1,73 @@
+import { generateWebhookSecret } from '@webhook-outbox/signature';
+import { describe, expect, it } from 'vitest';
+import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+import { resolveWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
+
+const secret = generateWebhookSecret();
+
+function refusal(options: WebhookModuleOptions): string {
+  try {
+    resolveWebhookOptions(options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the options to be refused');
+}
+
+describe('module options', () => {
+  it('gives every option a default', () => {
+    const resolved = resolveWebhookOptions();
+    expect(resolved.endpoints).toEqual([]);
+    expect(resolved.relay).toEqual({ enabled: true, pollInterval: 1000, batchSize: 50, concurrency: 10, leaseDuration: 60_000, shutdownTimeout: 10_000 });
+    expect(resolved.retry).toEqual({ attempts: 12, initialDelay: 5000, factor: 4, maxDelay: 36_000_000, jitter: 0.2 });
+    expect(resolved.delivery).toEqual({ timeout: 15_000, responseExcerptBytes: 4096 });
+    expect(resolved.receivers).toEqual({});
+  });
+
+  it('defaults an endpoint to POST, every event type, and its URL as id', () => {
+    const [endpoint] = resolveWebhookOptions({ endpoints: [{ url: 'https://erp.example.com/hooks', secret }] }).endpoints;
+    expect(endpoint).toEqual({ id: 'https://erp.example.com/hooks', url: 'https://erp.example.com/hooks', secrets: [secret], eventTypes: ['*'], method: 'POST', headers: {} });
+  });
+
+  it('refuses a URL that is not absolute, naming the endpoint', () => {
+    expect(refusal({ endpoints: [{ url: '/hooks', secret }] })).toMatch(/endpoints\[0\]\.url "\/hooks" is not an absolute URL/);
+  });
+
+  it('refuses a URL scheme other than http and https', () => {
+    expect(refusal({ endpoints: [{ url: 'ftp://example.com/x', secret }] })).toMatch(/must use http: or https:/);
+  });
+
+  it('refuses a missing or malformed secret and says how to make one', () => {
+    expect(refusal({ endpoints: [{ url: 'https://a.example', secret: [] }] })).toMatch(/secret is required .*generateWebhookSecret/);
+    expect(refusal({ endpoints: [{ url: 'https://a.example', secret: 'hunter2!' }] })).toMatch(/endpoints\[0\]\.secret is not usable/);
+  });
+
+  it('refuses an event type pattern that would match nothing meant', () => {
+    expect(refusal({ endpoints: [{ url: 'https://a.example', secret, eventTypes: ['order*'] }] })).toMatch(/"order\*" is not an event type pattern/);
+  });
+
+  it('refuses two endpoints with one id', () => {
+    const endpoint = { url: 'https://a.example/hooks', secret };
+    expect(refusal({ endpoints: [endpoint, endpoint] })).toMatch(/two endpoints have the id "https:\/\/a.example\/hooks"/);
+  });
+
+  it('refuses a method other than POST or GET', () => {
+    expect(refusal({ endpoints: [{ url: 'https://a.example', secret, method: 'PUT' as 'POST' }] })).toMatch(/method must be "POST" or "GET"/);
+  });
+
+  it('refuses a lease no longer than the request timeout, since no attempt could finish inside it', () => {
+    expect(refusal({ relay: { leaseDuration: 10_000 }, delivery: { timeout: 15_000 } })).toMatch(/leaseDuration .* must exceed delivery.timeout/);
+  });
+
+  it('refuses nonsensical numbers', () => {
+    expect(refusal({ relay: { batchSize: 0 } })).toMatch(/relay.batchSize must be a whole number ≥ 1/);
+    expect(refusal({ retry: { jitter: 1.5 } })).toMatch(/retry.jitter must be in \[0, 1\)/);
+    expect(refusal({ retry: { factor: 0.5 } })).toMatch(/retry.factor must be ≥ 1/);
+  });
+
+  it('resolves named receivers with the default 5 minute tolerance', () => {
+    expect(resolveWebhookOptions({ receivers: { erp: { secret } } }).receivers).toEqual({ erp: { secrets: [secret], tolerance: 300 } });
+    expect(refusal({ receivers: { erp: { secret: 'nope' } } })).toMatch(/receivers.erp.secret is not usable/);
+  });
+});

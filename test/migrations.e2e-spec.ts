@@ -1,0 +1,37 @@
+import { webhookOutboxEntities, webhookOutboxMigrations } from '@webhook-outbox/nestjs';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+
+describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    dataSource = new DataSource({ ...database.options, entities: webhookOutboxEntities, migrations: webhookOutboxMigrations });
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('create from an empty database exactly the schema the entities describe', async () => {
+    const applied = await dataSource.runMigrations();
+    expect(applied.map((m) => m.name)).toEqual(['CreateWebhookOutbox1763900000000']);
+    // What synchronize would still change; nothing, if the migration and the entities agree.
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('revert cleanly', async () => {
+    await dataSource.undoLastMigration();
+    const runner = dataSource.createQueryRunner();
+    try {
+      for (const table of ['webhook_event', 'webhook_delivery', 'webhook_attempt']) expect(await runner.hasTable(table)).toBe(false);
+    } finally {
+      await runner.release();
+    }
+  });
+});

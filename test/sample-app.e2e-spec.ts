@@ -1,0 +1,123 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule } from '../sample-app/src/app.module.js';
+import { loadSampleConfig } from '../sample-app/src/config/sample-config.js';
+import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Received {
+  webhookId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+describe('sample shop app', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    const port = await freePort();
+    const config = loadSampleConfig({ PORT: String(port), DATABASE_URL: `sqlite:${(database.options as { database: string }).database}` });
+    app = await NestFactory.create(AppModule.forConfig(config), { rawBody: true, logger: false });
+    await app.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const json = (method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  async function receivedWithin(ms: number, predicate: (r: Received[]) => boolean): Promise<Received[]> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const received = (await (await fetch(`${base}/erp/received`)).json()) as Received[];
+      if (predicate(received)) return received;
+      if (Date.now() > deadline) throw new Error(`ERP did not receive the expected webhooks within ${ms} ms: ${JSON.stringify(received)}`);
+      await delay(20);
+    }
+  }
+
+  it('delivers a new order to its ERP receiver, verified, within about a second', async () => {
+    const created = await json('POST', '/orders', { customer: 'Ada', items: [{ sku: 'A1', qty: 2 }], total: 42 });
+    expect(created.status).toBe(201);
+    const order = (await created.json()) as { id: number };
+
+    const received = await receivedWithin(1_500, (r) => r.some((w) => w.type === 'order.created' && w.data.id === order.id));
+    const webhook = received.find((w) => w.data.id === order.id)!;
+    expect(webhook.webhookId).toMatch(/^msg_/);
+    expect(webhook.data).toMatchObject({ customer: 'Ada', items: [{ sku: 'A1', qty: 2 }], total: 42, status: 'new' });
+  });
+
+  it('emits order.updated on a status change and order.deleted on deletion', async () => {
+    const order = (await (await json('POST', '/orders', { customer: 'Bob', items: [{ sku: 'B2', qty: 1 }], total: 5 })).json()) as { id: number };
+    expect((await json('PATCH', `/orders/${order.id}`, { status: 'paid' })).status).toBe(200);
+    expect((await json('DELETE', `/orders/${order.id}`)).status).toBe(204);
+
+    const received = await receivedWithin(2_000, (r) => r.some((w) => w.type === 'order.deleted' && w.data.id === order.id));
+    const forOrder = received.filter((w) => w.data.id === order.id).map((w) => [w.type, w.data.status]);
+    expect(forOrder.reverse()).toEqual([
+      ['order.created', 'new'],
+      ['order.updated', 'paid'],
+      ['order.deleted', 'paid'],
+    ]);
+  });
+
+  it('answers invalid orders with 400 and the reasons, and unknown ones with 404', async () => {
+    const response = await json('POST', '/orders', { customer: '', items: [], total: -1 });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string[] }).message).toEqual([
+      'customer must be a non-empty string of at most 200 characters',
+      'items must be a non-empty array',
+      'total must be a number ≥ 0',
+    ]);
+    expect((await json('PATCH', '/orders/999999', { status: 'paid' })).status).toBe(404);
+  });
+
+  it('refuses an unsigned request to the ERP with 401 and records nothing', async () => {
+    const before = ((await (await fetch(`${base}/erp/received`)).json()) as Received[]).length;
+    const response = await json('POST', '/erp/webhooks', { type: 'order.created', data: { id: -1 } });
+    expect(response.status).toBe(401);
+    const after = (await (await fetch(`${base}/erp/received`)).json()) as Received[];
+    expect(after).toHaveLength(before);
+  });
+});
+
+describe('sample app configuration', () => {
+  it('defaults to port 3000 and an embedded SQLite file', () => {
+    const config = loadSampleConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ type: 'better-sqlite3' });
+    expect(config.externalTarget).toBeUndefined();
+  });
+
+  it('accepts postgres:// and mysql:// URLs', () => {
+    expect(loadSampleConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop' }).database).toMatchObject({ type: 'postgres' });
+    expect(loadSampleConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop' }).database).toMatchObject({ type: 'mysql' });
+  });
+
+  it('refuses an unknown database URL scheme and a half-configured outside target', () => {
+    expect(() => loadSampleConfig({ DATABASE_URL: 'mongodb://x' })).toThrow(/DATABASE_URL must start with/);
+    expect(() => loadSampleConfig({ WEBHOOK_TARGET_URL: 'https://example.com/hooks' })).toThrow(/together/);
+  });
+
+  it('adds an outside endpoint when WEBHOOK_TARGET_URL and WEBHOOK_SECRET are set', () => {
+    const config = loadSampleConfig({ WEBHOOK_TARGET_URL: 'https://example.com/hooks', WEBHOOK_SECRET: 'whsec_c2FtcGxlLWFwcC1kZXYtb25seS1zZWNyZXQ=' });
+    expect(config.externalTarget).toEqual({ url: 'https://example.com/hooks', secret: 'whsec_c2FtcGxlLWFwcC1kZXYtb25seS1zZWNyZXQ=' });
+  });
+});
