@@ -8,37 +8,18 @@ import {
 import { verifyStandardWebhook } from '@webhook-outbox/signature';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Article, AuditNote, ShopOrder } from './support/shop-order.entity.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+import { DATABASE_KINDS } from './support/test-databases.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
-import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';
 
 const secret = generateWebhookSecret();
 const fastRetries = { attempts: 3, initialDelay: 20, factor: 1, jitter: 0 };
 
 describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
-  let database: TestDatabase;
-  let receiver: WebhookReceiver;
-  let testApp: WebhookTestApp | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
-  afterEach(async () => {
-    await testApp?.close();
-    testApp = undefined;
-    await receiver?.stop();
-  });
-
-  async function start(options: (url: string) => WebhookModuleOptions): Promise<WebhookTestApp> {
-    receiver = await WebhookReceiver.start();
-    testApp = await startWebhookTestApp(database, options(receiver.url));
-    return testApp;
-  }
+  const context = useWebhookTestContext(kind);
+  const start = context.start;
 
   const manual = (url: string, extra: WebhookModuleOptions = {}): WebhookModuleOptions => ({
     endpoints: [{ id: 'erp', url, secret }],
@@ -54,7 +35,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     await relay.runOnce();
 
-    const [request] = await receiver.waitForRequests(1);
+    const [request] = await context.receiver.waitForRequests(1);
     expect(request!.method).toBe('POST');
     expect(request!.headers['content-type']).toBe('application/json');
     const verified = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>) as Record<string, unknown>;
@@ -79,7 +60,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     await relay.runOnce();
     await relay.runOnce();
 
-    const requests = await receiver.waitForRequests(1);
+    const requests = await context.receiver.waitForRequests(1);
     expect(requests).toHaveLength(1);
     expect(JSON.parse(requests[0]!.body).data.customer).toBe('Committed');
   });
@@ -92,7 +73,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
       expect(await manager.count(WebhookEventEntity)).toBe(1);
       if (kind !== 'sqlite') {
         // ...and to nobody else until commit (SQLite has a single connection, so this half only applies to servers).
-        const outside = new DataSource(database.options);
+        const outside = new DataSource(context.database.options);
         await outside.initialize();
         try {
           const [{ count }] = await outside.query('SELECT COUNT(*) AS count FROM webhook_event');
@@ -113,7 +94,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     await relay.runOnce();
 
-    const bodies = (await receiver.waitForRequests(2)).map((r) => JSON.parse(r.body));
+    const bodies = (await context.receiver.waitForRequests(2)).map((r) => JSON.parse(r.body));
     const updated = bodies.find((b) => b.type === 'order.updated');
     expect(updated.data).toEqual({ id: order.id, customer: 'Ada', status: 'paid', total: 10 });
     expect(updated.changes).toEqual({ status: { old: 'new', new: 'paid' } });
@@ -128,7 +109,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     await relay.runOnce();
 
-    const bodies = (await receiver.waitForRequests(2)).map((r) => JSON.parse(r.body));
+    const bodies = (await context.receiver.waitForRequests(2)).map((r) => JSON.parse(r.body));
     expect(bodies.find((b) => b.type === 'order.deleted').data).toEqual({ id, customer: 'Ada', status: 'new', total: 5 });
   });
 
@@ -201,7 +182,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
       await relay.runOnce();
 
-      expect((await receiver.waitForRequests(2)).map((r) => JSON.parse(r.body).type).sort()).toEqual(['order.created', 'order.updated']);
+      expect((await context.receiver.waitForRequests(2)).map((r) => JSON.parse(r.body).type).sort()).toEqual(['order.created', 'order.updated']);
       expect((await other.waitForRequests(1)).map((r) => [r.url, JSON.parse(r.body).type])).toEqual([['/hooks', 'order.created']]);
       const deliveries = await dataSource.getRepository(WebhookDeliveryEntity).find();
       expect(deliveries.map((d) => d.endpointId).sort()).toEqual(['created-only', 'orders', 'orders']);
@@ -212,11 +193,11 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
   it('retries a failing receiver with the same webhook-id: 500, 500, then 200 is three attempts and one success', async () => {
     const { dataSource } = await start((url) => ({ endpoints: [{ url, secret }], retry: fastRetries, relay: { pollInterval: 10 } }));
-    receiver.respondWith((_, n) => (n <= 2 ? { status: 500, body: 'database down' } : { status: 200 }));
+    context.receiver.respondWith((_, n) => (n <= 2 ? { status: 500, body: 'database down' } : { status: 200 }));
 
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
-    const requests = await receiver.waitForRequests(3);
+    const requests = await context.receiver.waitForRequests(3);
     expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
     for (const request of requests) {
       expect(() => verifyStandardWebhook({ payload: request.body, headers: request.headers, secret })).not.toThrow();
@@ -231,12 +212,12 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
       [3, 'succeeded', 200],
     ]);
     expect(attempts[0]!.responseExcerpt).toBe('database down');
-    expect(receiver.requests).toHaveLength(3);
+    expect(context.receiver.requests).toHaveLength(3);
   });
 
   it('marks a delivery dead after its last attempt and sends it no more', async () => {
     const { dataSource, relay } = await start((url) => manual(url, { retry: { ...fastRetries, attempts: 2 } }));
-    receiver.respondWith(() => ({ status: 503 }));
+    context.receiver.respondWith(() => ({ status: 503 }));
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
     await relay.runOnce();
@@ -245,7 +226,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     await relay.runOnce();
 
-    expect(receiver.requests).toHaveLength(2);
+    expect(context.receiver.requests).toHaveLength(2);
     const delivery = await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
     expect(delivery).toMatchObject({ status: 'dead', attempts: 2, lastStatusCode: 503, lastError: 'HTTP 503' });
     expect(delivery.completedAt).not.toBeNull();
@@ -253,7 +234,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
   it('counts a receiver that does not answer within the timeout as a failed attempt', async () => {
     const { dataSource, relay } = await start((url) => manual(url, { delivery: { timeout: 200 }, relay: { enabled: false, leaseDuration: 5_000 } }));
-    receiver.respondWith(() => ({ status: 200, delayMs: 2_000 }));
+    context.receiver.respondWith(() => ({ status: 200, delayMs: 2_000 }));
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
     const started = Date.now();
@@ -274,7 +255,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     await relay.runOnce();
 
-    const [request] = await receiver.waitForRequests(1);
+    const [request] = await context.receiver.waitForRequests(1);
     expect(request!.method).toBe('GET');
     expect(request!.body).toBe('');
     const query = request!.url.slice(request!.url.indexOf('?') + 1);
@@ -292,12 +273,11 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     const startedAt = Date.now();
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
-    await receiver.waitForRequests(1);
+    await context.receiver.waitForRequests(1);
     // The commit wakes the relay: far sooner than the 5 s poll interval.
     expect(Date.now() - startedAt).toBeLessThan(2_000);
 
-    await testApp!.close();
-    testApp = undefined;
+    await context.closeApp();
     expect(orchestrator.isRunning).toBe(false);
   });
 
@@ -319,7 +299,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     const committed = (await orders.find()).map((o) => o.customer).sort();
     expect(committed).toEqual(['customer 0', 'customer 2', 'customer 4', 'customer 6', 'customer 8']);
-    const requests = await receiver.waitForRequests(committed.length);
+    const requests = await context.receiver.waitForRequests(committed.length);
     // Give a wrongly delivered rolled-back event time to show up before concluding there is none.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(requests.map((r) => JSON.parse(r.body).data.customer).sort()).toEqual(committed);

@@ -41,3 +41,31 @@ export class Article {
   @DeleteDateColumn({ name: 'deleted_at' })
   deletedAt!: Date | null;
 }
+
+/**
+ * Every @EmitsWebhook option at once: a dotted name, a subset of operations, a payload shape, and a condition
+ * (updates emit only when the invoice becomes paid).
+ */
+@EmitsWebhook<Invoice>({
+  name: 'billing.invoice',
+  on: ['insert', 'update'],
+  payload: (invoice, change) => {
+    if (!invoice.number) throw new Error('an invoice without a number cannot be published');
+    return { number: invoice.number, amountCents: BigInt(invoice.amountCents), kind: change.kind };
+  },
+  when: (change) => change.kind !== 'update' || change.changes?.status?.new === 'paid',
+})
+@Entity({ name: 'test_invoice' })
+export class Invoice {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  number!: string;
+
+  @Column({ type: 'int' })
+  amountCents!: number;
+
+  @Column({ type: 'varchar', length: 20, default: 'draft' })
+  status!: string;
+}

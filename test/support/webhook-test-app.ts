@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRelay, RelayOrchestrator, WebhookModule, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
-import { Article, AuditNote, ShopOrder } from './shop-order.entity.js';
+import { Article, AuditNote, Invoice, ShopOrder } from './shop-order.entity.js';
 import type { TestDatabase } from './test-databases.js';
 
 /** A Nest application with TypeORM on a test database and the webhook module, as a user would wire them. */
@@ -20,7 +20,7 @@ export interface WebhookTestApp {
 export async function startWebhookTestApp(database: TestDatabase, options: WebhookModuleOptions): Promise<WebhookTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
+      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
       WebhookModule.forRoot(options),
     ],
   }).compile();

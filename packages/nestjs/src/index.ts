@@ -19,6 +19,7 @@ export type {
 } from './webhook-options.js';
 export { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+export { WebhookPayloadError } from './errors/webhook-payload.error.js';
 
 export { EmitsWebhook, EMITS_WEBHOOK_METADATA } from './emit/emits-webhook.decorator.js';
 export type { EmitsWebhookOptions } from './emit/emits-webhook.decorator.js';

@@ -14,6 +14,7 @@ import type {
   TransactionRollbackEvent,
   UpdateEvent,
 } from 'typeorm';
+import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
 import { WebhookEventEntity } from '../outbox/entities/index.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
@@ -21,6 +22,11 @@ import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 import type { EntityChange, EntityChangeKind } from './entity-change.js';
 import { changedFields, describeId, snapshotColumns } from './entity-snapshot.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
+
+/** JSON has no bigint; send it as a decimal string rather than fail the caller's transaction. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
 
 const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
   insert: 'an insert',
@@ -136,10 +142,10 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   ): Promise<void> {
     const type = rule.types[kind]!;
     const change: EntityChange = { kind, type, ...states };
-    if (rule.when && !rule.when(change)) return;
+    if (rule.when && !this.callUserFunction(metadata, 'when', () => rule.when!(change))) return;
 
     const occurredAt = Date.now();
-    const data = rule.payload ? rule.payload(change.entity, change) : change.entity;
+    const data = rule.payload ? this.callUserFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
     const body = { type, timestamp: new Date(occurredAt).toISOString(), data, ...(change.changes && { changes: change.changes }) };
 
     if (!queryRunner.isTransactionActive) {
@@ -157,7 +163,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
       .values({
         id: newOutboxId('msg'),
         type,
-        payload: JSON.stringify(body),
+        payload: JSON.stringify(body, jsonSafe),
         occurredAt,
         fannedOutAt: null,
         sourceEntity: metadata.name,
@@ -169,6 +175,16 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
 
     if (queryRunner.isTransactionActive) queryRunner.data[CAPTURED] = true;
     else this.wake.notifyCommitted();
+  }
+
+  private callUserFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when', fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw new WebhookPayloadError(`@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   private warnUncapturable(metadata: EntityMetadata, kind: EntityChangeKind, call: string, instead: string): void {

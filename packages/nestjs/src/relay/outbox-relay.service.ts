@@ -39,8 +39,20 @@ export class OutboxRelay {
     const now = Date.now();
     const lockToken = newOutboxId('lease');
     const claimed = await this.store.claimDeliveries(batchSize, now, now + leaseDuration, lockToken);
-    await forEachWithConcurrency(claimed, concurrency, (delivery) => this.attempt(delivery, lockToken));
+    await forEachWithConcurrency(claimed, concurrency, (delivery) => this.attemptSafely(delivery, lockToken));
     return { fannedOut, attempted: claimed.length };
+  }
+
+  /** One delivery's failure (e.g. the database went away while recording) must not abandon the others mid-flight. */
+  private async attemptSafely(delivery: ClaimedDelivery, lockToken: string): Promise<void> {
+    try {
+      await this.attempt(delivery, lockToken);
+    } catch (error) {
+      this.logger.error(
+        `Delivery ${delivery.id}: the outcome could not be recorded (${(error as Error).message}); ` +
+          'it will be attempted again once its lease lapses.',
+      );
+    }
   }
 
   private async attempt(delivery: ClaimedDelivery, lockToken: string): Promise<void> {

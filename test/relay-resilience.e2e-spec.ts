@@ -1,0 +1,102 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import type { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
+import { ShopOrder } from './support/shop-order.entity.js';
+import { DATABASE_KINDS, type DatabaseKind } from './support/test-databases.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
+
+const secret = generateWebhookSecret();
+
+/** A port nothing listens on: bound, noted, released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Cuts every other connection to this test's database, as a server restart would. */
+async function killOtherConnections(kind: DatabaseKind, dataSource: DataSource): Promise<number> {
+  if (kind === 'postgres') {
+    const rows: unknown[] = await dataSource.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.length;
+  }
+  const ids: Array<{ id: number }> = await dataSource.query(
+    'SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()',
+  );
+  for (const { id } of ids) await dataSource.query(`KILL ${Number(id)}`);
+  return ids.length;
+}
+
+describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
+  const context = useWebhookTestContext(kind);
+
+  it('records a refused connection as a failed attempt with the reason, and retries later', async () => {
+    const port = await closedPort();
+    const { dataSource, relay } = await context.start(() => ({
+      endpoints: [{ url: `http://127.0.0.1:${port}/hooks`, secret }],
+      relay: { enabled: false },
+    }));
+    await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+
+    await relay.runOnce();
+
+    const [attempt] = await dataSource.getRepository(WebhookAttemptEntity).find();
+    expect(attempt).toMatchObject({ outcome: 'failed', statusCode: null });
+    expect(attempt!.error).toMatch(/ECONNREFUSED/);
+    const delivery = await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
+    expect(delivery.status).toBe('pending');
+    expect(delivery.nextAttemptAt).toBeGreaterThan(attempt!.startedAt);
+  });
+
+  it('does not follow a redirect: a 3xx is a failed attempt and the target is never called', async () => {
+    const target = await WebhookReceiver.start();
+    try {
+      const { dataSource, relay } = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }));
+      context.receiver.respondWith(() => ({ status: 302, body: target.url }));
+      await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+
+      await relay.runOnce();
+
+      expect(context.receiver.requests).toHaveLength(1);
+      expect(target.requests).toHaveLength(0);
+      const [attempt] = await dataSource.getRepository(WebhookAttemptEntity).find();
+      expect(attempt).toMatchObject({ outcome: 'failed', statusCode: 302, error: 'HTTP 302' });
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it.runIf(kind !== 'sqlite')('loses nothing when the database drops every connection, and delivers once it is back', async () => {
+    const { dataSource } = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { pollInterval: 20 } }));
+    const orders = dataSource.getRepository(ShopOrder);
+    await orders.save({ customer: 'before', total: 1 });
+    await context.receiver.waitForRequests(1);
+
+    // Two overlapping queries make the pool hold at least two connections, so at least one is cut below.
+    const pause = kind === 'postgres' ? 'SELECT pg_sleep(0.05)' : 'SELECT SLEEP(0.05)';
+    await Promise.all([dataSource.query(pause), dataSource.query(pause)]);
+    expect(await killOtherConnections(kind, dataSource)).toBeGreaterThan(0);
+    // The application's own next statement may meet a dead pooled connection; that is the application's to retry.
+    for (let tries = 0; ; tries++) {
+      try {
+        await orders.save({ customer: 'after', total: 2 });
+        break;
+      } catch (error) {
+        if (tries >= 3) throw error;
+      }
+    }
+
+    const requests = await context.receiver.waitForRequests(2);
+    expect(requests.map((r) => JSON.parse(r.body).data.customer)).toEqual(['before', 'after']);
+    await expect
+      .poll(async () => (await dataSource.getRepository(WebhookDeliveryEntity).find()).map((d) => d.status))
+      .toEqual(['succeeded', 'succeeded']);
+  });
+});

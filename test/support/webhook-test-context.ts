@@ -1,0 +1,53 @@
+import type { WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-databases.js';
+import { WebhookReceiver } from './webhook-receiver.js';
+import { startWebhookTestApp, type WebhookTestApp } from './webhook-test-app.js';
+
+/** A database for the enclosing `describe`, and per test a receiver and an application, all cleaned up. */
+export interface WebhookTestContext {
+  readonly database: TestDatabase;
+  readonly receiver: WebhookReceiver;
+  /** Starts a receiver and an application whose options may point at the receiver's URL. */
+  start(options: (receiverUrl: string) => WebhookModuleOptions): Promise<WebhookTestApp>;
+  /** Closes the application now (it is otherwise closed after the test). */
+  closeApp(): Promise<void>;
+}
+
+/** Registers the hooks; call inside a `describe`. */
+export function useWebhookTestContext(kind: DatabaseKind): WebhookTestContext {
+  let database: TestDatabase | undefined;
+  let receiver: WebhookReceiver | undefined;
+  let app: WebhookTestApp | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await receiver?.stop();
+    receiver = undefined;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  return {
+    get database() {
+      return database!;
+    },
+    get receiver() {
+      return receiver!;
+    },
+    async start(options) {
+      receiver = await WebhookReceiver.start();
+      app = await startWebhookTestApp(database!, options(receiver.url));
+      return app;
+    },
+    async closeApp() {
+      await app?.close();
+      app = undefined;
+    },
+  };
+}
