@@ -1,4 +1,6 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Controller, Injectable, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Test } from '@nestjs/testing';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { generateWebhookSecret, OutboxRelay, WebhookConfigurationError, WebhookEventEntity, WebhookModule } from '@webhook-outbox/nestjs';
@@ -88,6 +90,48 @@ describe('WebhookModule configuration', () => {
     const events = await shop.getRepository(WebhookEventEntity).find();
     expect(events.map((e) => JSON.parse(e.payload).data.customer)).toEqual(['On shop']);
     expect(main.hasMetadata(WebhookEventEntity)).toBe(false);
+  });
+
+  it('still captures a change made by a request in flight while the application shuts down', async () => {
+    @Controller('slow-orders')
+    class SlowOrdersController {
+      constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+      @Post()
+      async create() {
+        // The change lands after app.close() has begun running the destroy hooks.
+        await delay(150);
+        return this.dataSource.getRepository(ShopOrder).save({ customer: 'In flight', total: 1 });
+      }
+    }
+    const app = await NestFactory.create(
+      {
+        module: class ShutdownAppModule {},
+        imports: [
+          TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+          WebhookModule.forRoot({ relay: { enabled: false } }),
+        ],
+        controllers: [SlowOrdersController],
+      },
+      { logger: false },
+    );
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    await app.get(DataSource).getRepository(WebhookEventEntity).clear();
+
+    const response = fetch(`${url}/slow-orders`, { method: 'POST' });
+    await delay(50);
+    const closing = app.close();
+    expect((await response).status).toBe(201);
+    await closing;
+
+    const check = new DataSource({ ...database.options, entities: [ShopOrder, WebhookEventEntity] });
+    await check.initialize();
+    closers.push(() => check.destroy());
+    const orders = await check.getRepository(ShopOrder).findBy({ customer: 'In flight' });
+    const events = await check.getRepository(WebhookEventEntity).find();
+    expect(orders).toHaveLength(1);
+    expect(events.map((e) => JSON.parse(e.payload).data.id)).toContain(orders[0]!.id);
   });
 
   it('fails at startup, saying what to do, when the outbox entities are not registered', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type {
   DataSource,
   EntityManager,
@@ -48,7 +48,7 @@ const CAPTURED = 'webhookOutboxCaptured';
  * itself on the injected DataSource instead, once, and leaves it on shutdown.
  */
 @Injectable()
-export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
+export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EntityChangeSubscriber.name);
   private readonly warned = new Set<string>();
 
@@ -63,7 +63,11 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Not onModuleDestroy: Nest runs that before it closes the HTTP server, so a request still in flight could commit
+   * a change with no outbox row. By onApplicationShutdown the server is closed and nothing more can arrive.
+   */
+  onApplicationShutdown(): void {
     const index = this.dataSource.subscribers.indexOf(this);
     if (index >= 0) this.dataSource.subscribers.splice(index, 1);
   }

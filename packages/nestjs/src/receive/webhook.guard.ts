@@ -66,9 +66,15 @@ export class WebhookGuard implements CanActivate {
         tolerance: receiver.tolerance ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
       };
     }
-    const named = this.options?.receivers[receiver];
+    if (!this.options) {
+      throw new WebhookConfigurationError(
+        `@VerifyWebhook('${receiver}'): WebhookModule is not available to this controller's module. Import ` +
+          'WebhookModule.forRoot({ receivers: { ... } }) (global by default), or pass { secret } inline.',
+      );
+    }
+    const named = this.options.receivers[receiver];
     if (!named) {
-      const known = Object.keys(this.options?.receivers ?? {});
+      const known = Object.keys(this.options.receivers);
       throw new WebhookConfigurationError(
         `@VerifyWebhook('${receiver}'): no such receiver in WebhookModule options` +
           (known.length ? ` (known: ${known.join(', ')}).` : '; declare it under receivers.'),
