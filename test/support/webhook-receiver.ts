@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -20,6 +21,7 @@ export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private responder: Responder = () => ({ status: 200 });
   private readonly server: Server;
+  private readonly arrivals = new EventEmitter();
 
   private constructor() {
     this.server = createServer((req, res) => {
@@ -28,6 +30,7 @@ export class WebhookReceiver {
       req.on('end', async () => {
         const request = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.requests.push(request);
+        this.arrivals.emit('request', request);
         const answer = this.responder(request, this.requests.length);
         if (answer.delayMs) await delay(answer.delayMs);
         if (res.destroyed) return;
@@ -61,6 +64,12 @@ export class WebhookReceiver {
       await delay(10);
     }
     return this.requests;
+  }
+
+  /** Resolves with the next request to arrive (for measuring latency without polling). */
+  async nextRequest(): Promise<ReceivedRequest> {
+    const [request] = (await once(this.arrivals, 'request')) as [ReceivedRequest];
+    return request;
   }
 
   async stop(): Promise<void> {
