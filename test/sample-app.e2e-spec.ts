@@ -19,6 +19,7 @@ interface Received {
   webhookId: string;
   type: string;
   data: Record<string, unknown>;
+  changes?: Record<string, { old: unknown; new: unknown }>;
 }
 
 describe('sample shop app', () => {
@@ -76,6 +77,9 @@ describe('sample shop app', () => {
       ['order.updated', 'paid'],
       ['order.deleted', 'paid'],
     ]);
+    expect(received.find((w) => w.type === 'order.updated' && w.data.id === order.id)!.changes).toMatchObject({
+      status: { old: 'new', new: 'paid' },
+    });
   });
 
   it('answers invalid orders with 400 and the reasons, and unknown ones with 404', async () => {

@@ -12,11 +12,12 @@ export class ErpController {
   @Post('webhooks')
   @VerifyWebhook('erp')
   @HttpCode(204)
-  receive(@Body() body: { type?: string; data?: unknown }, @Req() request: { webhook: VerifiedWebhookRequest }): void {
+  receive(@Body() body: { type?: string; data?: unknown; changes?: unknown }, @Req() request: { webhook: VerifiedWebhookRequest }): void {
     const isNew = this.store.add({
       webhookId: request.webhook.id,
       type: String(body?.type),
       data: body?.data,
+      changes: body?.changes,
       receivedAt: new Date().toISOString(),
     });
     this.logger.log(`${isNew ? 'Received' : 'Ignored repeated'} ${body?.type} (${request.webhook.id})`);

@@ -4,6 +4,8 @@ export interface ReceivedWebhook {
   webhookId: string;
   type: string;
   data: unknown;
+  /** For updates: each changed field with its old and new value. */
+  changes?: unknown;
   receivedAt: string;
 }
 
