@@ -100,6 +100,15 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     expect(updated.changes).toEqual({ status: { old: 'new', new: 'paid' } });
   });
 
+  it('emits nothing for a save() that changes nothing', async () => {
+    const { dataSource } = await start((url) => manual(url));
+    const orders = dataSource.getRepository(ShopOrder);
+    const order = await orders.save({ customer: 'Ada', total: 10 });
+    await orders.save({ ...order });
+
+    expect((await outboxRows(dataSource)).map((e) => e.type)).toEqual(['order.created']);
+  });
+
   it('describes a removal with the last state, including the id TypeORM has already cleared', async () => {
     const { dataSource, relay } = await start((url) => manual(url));
     const orders = dataSource.getRepository(ShopOrder);
