@@ -7,6 +7,7 @@ import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS, type DatabaseKind } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
+import { startWebhookTestApp } from './support/webhook-test-app.js';
 
 const secret = generateWebhookSecret();
 
@@ -70,6 +71,48 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
       expect(attempt).toMatchObject({ outcome: 'failed', statusCode: 302, error: 'HTTP 302' });
     } finally {
       await target.stop();
+    }
+  });
+
+  it('marks a pending delivery dead, with the reason, when its endpoint is no longer configured after a restart', async () => {
+    const first = await context.start((url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }));
+    await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await first.relay.runOnce(); // fans out and delivers once
+    await first.dataSource.getRepository(ShopOrder).save({ customer: 'Bob', total: 2 });
+    await first.close();
+
+    const restarted = await startWebhookTestApp(
+      context.database,
+      { endpoints: [{ id: 'new-erp', url: context.receiver.url, secret, eventTypes: ['invoice.*'] }], relay: { enabled: false } },
+      { keepTables: true },
+    );
+    try {
+      await restarted.relay.runOnce();
+      const deliveries = await restarted.dataSource.getRepository(WebhookDeliveryEntity).find({ order: { createdAt: 'ASC' } });
+      expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([['old-erp', 'succeeded']]);
+      // Bob's event was fanned out after the restart, to the endpoints configured then: none subscribe to orders.
+      expect(context.receiver.requests).toHaveLength(1);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('gives up, with the reason, on a delivery whose endpoint was removed while it was pending', async () => {
+    const first = await context.start((url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }));
+    context.receiver.respondWith(() => ({ status: 500 }));
+    await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await first.relay.runOnce(); // fanned out to old-erp; the attempt fails and a retry is scheduled
+    await first.dataSource.getRepository(WebhookDeliveryEntity).update({ endpointId: 'old-erp' }, { nextAttemptAt: 0 }); // due now
+    await first.close();
+
+    const restarted = await startWebhookTestApp(context.database, { relay: { enabled: false } }, { keepTables: true });
+    try {
+      await restarted.relay.runOnce();
+      const delivery = await restarted.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
+      expect(delivery).toMatchObject({ status: 'dead', attempts: 2, lastError: 'endpoint "old-erp" is no longer configured' });
+      expect(context.receiver.requests).toHaveLength(1);
+    } finally {
+      await restarted.close();
     }
   });
 

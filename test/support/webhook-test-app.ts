@@ -17,7 +17,11 @@ export interface WebhookTestApp {
   close(): Promise<void>;
 }
 
-export async function startWebhookTestApp(database: TestDatabase, options: WebhookModuleOptions): Promise<WebhookTestApp> {
+export async function startWebhookTestApp(
+  database: TestDatabase,
+  options: WebhookModuleOptions,
+  { keepTables = false }: { keepTables?: boolean } = {},
+): Promise<WebhookTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
@@ -33,8 +37,8 @@ export async function startWebhookTestApp(database: TestDatabase, options: Webho
   const app = moduleRef.createNestApplication({ logger });
   await app.init();
   const dataSource = app.get(DataSource);
-  // Each test file shares one database; each app starts from empty tables.
-  for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
+  // Each test file shares one database; each app starts from empty tables unless it plays a restart.
+  if (!keepTables) for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
   return {
     app,
     dataSource,

@@ -53,11 +53,6 @@ export class WebhookMetadataAccessor {
     return this.rules.get(metadata.target);
   }
 
-  /** Every rule, for listing the event types the application emits. */
-  allRules(): EmissionRule[] {
-    return [...this.rules.values()];
-  }
-
   private read(target: Function): EmitsWebhookOptions | undefined {
     return this.reflector.get<EmitsWebhookOptions | undefined>(EMITS_WEBHOOK_METADATA, target);
   }

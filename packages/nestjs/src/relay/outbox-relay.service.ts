@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
 import { OUTBOX_STORE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { forEachWithConcurrency } from './bounded-concurrency.js';
 import { nextStateAfterFailure } from './retry-policy.js';
 import { buildWebhookRequest } from './webhook-request.builder.js';
 import type { WebhookTransport } from './webhook-transport.js';
+
+type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'>;
 
 /** What one relay round did. */
 export interface RelayRoundResult {
@@ -56,49 +58,39 @@ export class OutboxRelay {
   }
 
   private async attempt(delivery: ClaimedDelivery, lockToken: string): Promise<void> {
-    const { timeout, responseExcerptBytes } = this.options.delivery;
     const startedAt = Date.now();
-    if (startedAt + timeout > delivery.lockedUntil) {
+    if (startedAt + this.options.delivery.timeout > delivery.lockedUntil) {
       // Too late to finish before the lease ends, when another worker may take the delivery: leave it to the next round.
       await this.store.releaseClaim(delivery.id, lockToken);
       return;
     }
     const attemptNumber = delivery.attempts + 1;
-    const base = { deliveryId: delivery.id, lockToken, attemptNumber, startedAt };
-
     const endpoint = this.endpoints.get(delivery.endpointId);
-    if (!endpoint) {
-      await this.record({
-        ...base,
-        ...this.failure(`endpoint "${delivery.endpointId}" is no longer configured`, null, null),
-        next: { status: 'dead' },
-      });
-      return;
-    }
+    const result: AttemptResult = endpoint
+      ? await this.send(endpoint, delivery, startedAt)
+      : { outcome: 'failed', statusCode: null, responseExcerpt: null, error: `endpoint "${delivery.endpointId}" is no longer configured` };
 
-    let outcome: Omit<AttemptRecord, keyof typeof base | 'next' | 'now'>;
-    try {
-      const request = buildWebhookRequest(endpoint, delivery.eventId, delivery.payload, startedAt, { timeout, responseExcerptBytes });
-      const response = await this.transport.send(request);
-      const ok = response.status >= 200 && response.status < 300;
-      outcome = ok
-        ? { durationMs: Date.now() - startedAt, outcome: 'succeeded', statusCode: response.status, responseExcerpt: response.bodyExcerpt, error: null }
-        : this.failure(`HTTP ${response.status}`, response.status, response.bodyExcerpt);
-    } catch (error) {
-      outcome = this.failure((error as Error).message, null, null);
-    }
-    outcome.durationMs = Date.now() - startedAt;
-
-    const next: DeliveryNextState =
-      outcome.outcome === 'succeeded' ? { status: 'succeeded' } : nextStateAfterFailure(attemptNumber, Date.now(), this.options.retry);
+    let next: DeliveryNextState;
+    if (!endpoint) next = { status: 'dead' };
+    else if (result.outcome === 'succeeded') next = { status: 'succeeded' };
+    else next = nextStateAfterFailure(attemptNumber, Date.now(), this.options.retry);
     if (next.status === 'dead') {
-      this.logger.warn(`Delivery ${delivery.id} of ${delivery.eventType} to ${endpoint.id} is dead after ${attemptNumber} attempt(s): ${outcome.error}`);
+      this.logger.warn(`Delivery ${delivery.id} of ${delivery.eventType} to ${delivery.endpointId} is dead after ${attemptNumber} attempt(s): ${result.error}`);
     }
-    await this.record({ ...base, ...outcome, next });
+    await this.record({ deliveryId: delivery.id, lockToken, attemptNumber, startedAt, durationMs: Date.now() - startedAt, ...result, next });
   }
 
-  private failure(error: string, statusCode: number | null, responseExcerpt: string | null) {
-    return { durationMs: 0, outcome: 'failed' as const, statusCode, responseExcerpt, error };
+  /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
+  private async send(endpoint: ResolvedWebhookEndpoint, delivery: ClaimedDelivery, now: number): Promise<AttemptResult> {
+    const { timeout, responseExcerptBytes } = this.options.delivery;
+    try {
+      const request = buildWebhookRequest(endpoint, delivery.eventId, delivery.payload, now, { timeout, responseExcerptBytes });
+      const response = await this.transport.send(request);
+      const ok = response.status >= 200 && response.status < 300;
+      return { outcome: ok ? 'succeeded' : 'failed', statusCode: response.status, responseExcerpt: response.bodyExcerpt, error: ok ? null : `HTTP ${response.status}` };
+    } catch (error) {
+      return { outcome: 'failed', statusCode: null, responseExcerpt: null, error: (error as Error).message };
+    }
   }
 
   private async record(record: Omit<AttemptRecord, 'now'>): Promise<void> {
