@@ -3,15 +3,18 @@ import type { DataSource } from 'typeorm';
 import { newOutboxId } from '../outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
-import { deliveryColumnsAfterAttempt } from './delivery-next-state.columns.js';
+import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
+
+/** The parts of a better-sqlite3 prepared statement this store uses. */
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
 
 /** The parts of a better-sqlite3 `Database` this store uses. */
 interface SqliteHandle {
   readonly inTransaction: boolean;
-  prepare(sql: string): {
-    all(...params: unknown[]): unknown[];
-    run(...params: unknown[]): { changes: number };
-  };
+  prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate(): T };
 }
 
@@ -24,6 +27,8 @@ interface SqliteHandle {
  */
 export class SqliteOutboxStore implements OutboxStore {
   private readonly tables: OutboxTables;
+  /** Prepared once per connection: the relay runs the same few statements for every round and every delivery. */
+  private readonly statements = new WeakMap<SqliteHandle, Map<string, SqliteStatement>>();
 
   constructor(private readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
@@ -33,26 +38,35 @@ export class SqliteOutboxStore implements OutboxStore {
     return (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
   }
 
-  /** Runs `work` as one immediate transaction once the application has no transaction open. */
-  private async exclusive<T>(work: (db: SqliteHandle) => T): Promise<T> {
+  /**
+   * Runs `work` as one immediate transaction once the application has no transaction open. `work` gets a function
+   * returning the prepared statement for a SQL text.
+   */
+  private async exclusive<T>(work: (sql: (text: string) => SqliteStatement) => T): Promise<T> {
     const db = this.handle;
     while (db.inTransaction) await delay(2);
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    const sql = (text: string) => {
+      let statement = cache.get(text);
+      if (!statement) cache.set(text, (statement = db.prepare(text)));
+      return statement;
+    };
     // No await between the check above and the synchronous transaction below: nothing can slip in between.
-    return db.transaction(() => work(db)).immediate();
+    return db.transaction(() => work(sql)).immediate();
   }
 
   fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
     const { event, delivery } = this.tables;
-    return this.exclusive((db) => {
-      const events = db
-        .prepare(`SELECT id, type FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at LIMIT ?`)
+    return this.exclusive((sql) => {
+      const events = sql(`SELECT id, type FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at LIMIT ?`)
         .all(limit) as Array<{ id: string; type: string }>;
-      const insert = db.prepare(
+      const insert = sql(
         `INSERT OR IGNORE INTO ${delivery}
            (id, event_id, endpoint_id, status, attempts, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
       );
-      const markFannedOut = db.prepare(`UPDATE ${event} SET fanned_out_at = ? WHERE id = ?`);
+      const markFannedOut = sql(`UPDATE ${event} SET fanned_out_at = ? WHERE id = ?`);
       for (const row of events) {
         for (const endpointId of route(row.type)) insert.run(newOutboxId('dlv'), row.id, endpointId, now, now, now);
         markFannedOut.run(now, row.id);
@@ -63,9 +77,8 @@ export class SqliteOutboxStore implements OutboxStore {
 
   claimDeliveries(limit: number, now: number, lockedUntil: number, lockToken: string): Promise<ClaimedDelivery[]> {
     const { event, delivery } = this.tables;
-    return this.exclusive((db) => {
-      const claimed = db
-        .prepare(
+    return this.exclusive((sql) => {
+      const claimed = sql(
           `UPDATE ${delivery} SET locked_until = ?, lock_token = ?
            WHERE id IN (
              SELECT id FROM ${delivery}
@@ -76,8 +89,7 @@ export class SqliteOutboxStore implements OutboxStore {
         )
         .all(lockedUntil, lockToken, now, now, limit) as Array<{ id: string }>;
       if (claimed.length === 0) return [];
-      const rows = db
-        .prepare(
+      const rows = sql(
           `SELECT d.id, d.event_id AS eventId, d.endpoint_id AS endpointId, d.attempts, d.locked_until AS lockedUntil,
                   e.type AS eventType, e.payload
            FROM ${delivery} d JOIN ${event} e ON e.id = d.event_id
@@ -92,10 +104,9 @@ export class SqliteOutboxStore implements OutboxStore {
   recordAttempt(record: AttemptRecord): Promise<boolean> {
     const { delivery, attempt } = this.tables;
     const next = deliveryColumnsAfterAttempt(record);
-    return this.exclusive((db) => {
-      const { changes } = db
-        .prepare(
-          `UPDATE ${delivery}
+    return this.exclusive((sql) => {
+      const { changes } = sql(
+        `UPDATE ${delivery}
            SET status = ?, attempts = ?, next_attempt_at = ?, locked_until = NULL, lock_token = NULL,
                last_status_code = ?, last_error = ?, updated_at = ?, completed_at = ?
            WHERE id = ? AND lock_token = ?`,
@@ -112,29 +123,19 @@ export class SqliteOutboxStore implements OutboxStore {
           record.lockToken,
         );
       if (changes !== 1) return false;
-      db.prepare(
+      sql(
         `INSERT INTO ${attempt}
            (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        newOutboxId('att'),
-        record.deliveryId,
-        record.attemptNumber,
-        record.startedAt,
-        record.durationMs,
-        record.outcome,
-        record.statusCode,
-        record.responseExcerpt,
-        next.lastError,
-      );
+         VALUES (@id, @deliveryId, @attemptNumber, @startedAt, @durationMs, @outcome, @statusCode, @responseExcerpt, @error)`,
+      ).run(attemptRow(record));
       return true;
     });
   }
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
     const { delivery } = this.tables;
-    await this.exclusive((db) =>
-      db.prepare(`UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = ? AND lock_token = ?`).run(deliveryId, lockToken),
+    await this.exclusive((sql) =>
+      sql(`UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = ? AND lock_token = ?`).run(deliveryId, lockToken),
     );
   }
 }

@@ -3,7 +3,7 @@ import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from 
 import { newOutboxId } from '../outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
-import { deliveryColumnsAfterAttempt } from './delivery-next-state.columns.js';
+import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
@@ -87,17 +87,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
         .createQueryBuilder()
         .insert()
         .into(WebhookAttemptEntity)
-        .values({
-          id: newOutboxId('att'),
-          deliveryId: record.deliveryId,
-          attemptNumber: record.attemptNumber,
-          startedAt: record.startedAt,
-          durationMs: record.durationMs,
-          outcome: record.outcome,
-          statusCode: record.statusCode,
-          responseExcerpt: record.responseExcerpt,
-          error: record.error === null ? null : record.error.slice(0, 1000),
-        })
+        .values(attemptRow(record))
         .updateEntity(false)
         .callListeners(false)
         .execute();
