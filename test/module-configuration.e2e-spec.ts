@@ -6,6 +6,7 @@ import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { generateWebhookSecret, OutboxRelay, WebhookConfigurationError, WebhookEventEntity, WebhookModule } from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from './support/loopback.js';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
@@ -115,8 +116,7 @@ describe('WebhookModule configuration', () => {
       },
       { logger: false },
     );
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const url = await listenOnLoopback(app);
     await app.get(DataSource).getRepository(WebhookEventEntity).clear();
 
     const response = fetch(`${url}/slow-orders`, { method: 'POST' });

@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './support/loopback.js';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS, type DatabaseKind } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
@@ -10,15 +9,6 @@ import { useWebhookTestContext } from './support/webhook-test-context.js';
 import { startWebhookTestApp } from './support/webhook-test-app.js';
 
 const secret = generateWebhookSecret();
-
-/** A port nothing listens on: bound, noted, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Cuts every other connection to this test's database, as a server restart would. */
 async function killOtherConnections(kind: DatabaseKind, dataSource: DataSource): Promise<number> {
@@ -39,7 +29,7 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
   const context = useWebhookTestContext(kind);
 
   it('records a refused connection as a failed attempt with the reason, and retries later', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     const { dataSource, relay } = await context.start(() => ({
       endpoints: [{ url: `http://127.0.0.1:${port}/hooks`, secret }],
       relay: { enabled: false },

@@ -5,6 +5,7 @@ import { generateWebhookSecret, type VerifiedWebhookRequest, VerifyWebhook, Webh
 import { signStandardWebhook } from '@webhook-outbox/signature';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from './support/loopback.js';
 import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
 
 const partnerSecret = generateWebhookSecret();
@@ -51,8 +52,7 @@ describe('WebhookGuard on a real HTTP server', () => {
       },
       { rawBody: true, logger: false },
     );
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
   });
 
   afterAll(async () => {

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type {
   DataSource,
-  EntityManager,
   EntityMetadata,
   EntitySubscriberInterface,
   InsertEvent,
   ObjectLiteral,
-  QueryRunner,
   RecoverEvent,
   RemoveEvent,
   SoftRemoveEvent,
@@ -27,6 +25,9 @@ import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.a
 function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
+
+/** What every entity subscriber event carries: the entity's metadata and the caller's transaction. */
+type ChangeEvent = Pick<InsertEvent<ObjectLiteral>, 'metadata' | 'manager' | 'queryRunner'>;
 
 const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
   insert: 'an insert',
@@ -76,7 +77,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     const rule = this.rules.ruleFor(event.metadata);
     if (!rule?.types.insert) return;
     const entity = snapshotColumns(event.metadata, event.entity);
-    await this.capture(rule, 'insert', event.metadata, event.manager, event.queryRunner, { entity });
+    await this.capture(rule, 'insert', event, { entity });
   }
 
   async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
@@ -90,7 +91,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     const previous = snapshotColumns(event.metadata, event.databaseEntity);
     const entity = snapshotColumns(event.metadata, event.entity, event.databaseEntity);
     const changes = changedFields(event.updatedColumns, event.databaseEntity, event.entity);
-    await this.capture(rule, 'update', event.metadata, event.manager, event.queryRunner, { entity, previous, changes });
+    await this.capture(rule, 'update', event, { entity, previous, changes });
   }
 
   async afterRemove(event: RemoveEvent<ObjectLiteral>): Promise<void> {
@@ -102,7 +103,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     }
     // After a removal TypeORM has already cleared the primary key on the entity; it survives in entityId.
     const entity = snapshotColumns(event.metadata, event.entityId, event.databaseEntity, event.entity);
-    await this.capture(rule, 'remove', event.metadata, event.manager, event.queryRunner, { entity, previous: entity });
+    await this.capture(rule, 'remove', event, { entity, previous: entity });
   }
 
   async afterSoftRemove(event: SoftRemoveEvent<ObjectLiteral>): Promise<void> {
@@ -133,15 +134,13 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     }
     const entity = snapshotColumns(event.metadata, event.entity, event.entityId, event.databaseEntity);
     const previous = event.databaseEntity ? snapshotColumns(event.metadata, event.databaseEntity) : undefined;
-    await this.capture(rule, kind, event.metadata, event.manager, event.queryRunner, { entity, previous });
+    await this.capture(rule, kind, event, { entity, previous });
   }
 
   private async capture(
     rule: EmissionRule,
     kind: EntityChangeKind,
-    metadata: EntityMetadata,
-    manager: EntityManager,
-    queryRunner: QueryRunner,
+    { metadata, manager, queryRunner }: ChangeEvent,
     states: Pick<EntityChange, 'entity' | 'previous' | 'changes'>,
   ): Promise<void> {
     const type = rule.types[kind]!;
