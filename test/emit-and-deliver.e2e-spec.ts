@@ -224,9 +224,9 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     expect(context.receiver.requests).toHaveLength(3);
   });
 
-  it('marks a delivery dead after its last attempt and sends it no more', async () => {
+  it('fails a delivery as exhausted after its last attempt and sends it no more', async () => {
     const { dataSource, relay } = await start((url) => manual(url, { retry: { ...fastRetries, attempts: 2 } }));
-    context.receiver.respondWith(() => ({ status: 503 }));
+    context.receiver.respondWith(() => ({ status: 500 }));
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
     await relay.runOnce();
@@ -237,7 +237,7 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     expect(context.receiver.requests).toHaveLength(2);
     const delivery = await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
-    expect(delivery).toMatchObject({ status: 'dead', attempts: 2, lastStatusCode: 503, lastError: 'HTTP 503' });
+    expect(delivery).toMatchObject({ status: 'failed', failureReason: 'exhausted', attempts: 2, lastStatusCode: 500, lastError: 'HTTP 500' });
     expect(delivery.completedAt).not.toBeNull();
   });
 

@@ -50,7 +50,11 @@ describe('WebhookModule configuration', () => {
           inject: [WebhookSettings],
           useFactory: async (settings: WebhookSettings) => {
             settings.url = receiver.url;
-            return { endpoints: [{ url: settings.url, secret }], relay: { enabled: false } };
+            return {
+              endpoints: [{ url: settings.url, secret }],
+              relay: { enabled: false },
+              delivery: { allowHttp: true, allowPrivateNetworks: true },
+            };
           },
         }),
       ],
@@ -152,6 +156,6 @@ describe('WebhookModule configuration', () => {
         WebhookModule.forRoot({ endpoints: [{ url: 'not a url', secret }] }),
       ],
     }).compile();
-    await expect(compile).rejects.toThrow(/endpoints\[0\]\.url "not a url" is not an absolute URL/);
+    await expect(compile).rejects.toThrow(/endpoints\[0\]\.url: "not a url" is not an absolute URL/);
   });
 });

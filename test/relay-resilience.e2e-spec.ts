@@ -87,7 +87,7 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
     }
   });
 
-  it('gives up, with the reason, on a delivery whose endpoint was removed while it was pending', async () => {
+  it('fails a delivery whose endpoint was removed while it was pending as endpoint-deleted, without an attempt', async () => {
     const first = await context.start((url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }));
     context.receiver.respondWith(() => ({ status: 500 }));
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
@@ -99,7 +99,13 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
     try {
       await restarted.relay.runOnce();
       const delivery = await restarted.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
-      expect(delivery).toMatchObject({ status: 'dead', attempts: 2, lastError: 'endpoint "old-erp" is no longer configured' });
+      expect(delivery).toMatchObject({
+        status: 'failed',
+        failureReason: 'endpoint-deleted',
+        attempts: 1,
+        lastError: 'endpoint "old-erp" is no longer configured',
+      });
+      expect(await restarted.dataSource.getRepository(WebhookAttemptEntity).count()).toBe(1);
       expect(context.receiver.requests).toHaveLength(1);
     } finally {
       await restarted.close();

@@ -33,6 +33,9 @@ export class AppModule {
           endpoints,
           receivers: { erp: { secret: config.erpSecret } },
           relay: { pollInterval: 500 },
+          // The demo delivers to its own ERP over http on 127.0.0.1, which the SSRF protection refuses by default.
+          // A production app leaves both off: https only, public addresses only.
+          delivery: { allowHttp: true, allowPrivateNetworks: true },
         }),
       ],
       controllers: [OrdersController, ErpController],

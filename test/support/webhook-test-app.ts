@@ -1,7 +1,14 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OutboxRelay, RelayOrchestrator, WebhookModule, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import {
+  OutboxRelay,
+  RelayOrchestrator,
+  WEBHOOK_CLOCK,
+  type WebhookClock,
+  WebhookModule,
+  type WebhookModuleOptions,
+} from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
 import { Article, AuditNote, Invoice, ShopOrder } from './shop-order.entity.js';
 import type { TestDatabase } from './test-databases.js';
@@ -17,17 +24,40 @@ export interface WebhookTestApp {
   close(): Promise<void>;
 }
 
+/** Test receivers listen on http://127.0.0.1, which the destination policy refuses unless told otherwise. */
+const LOOPBACK_DELIVERY = { allowHttp: true, allowPrivateNetworks: true };
+
+export interface WebhookTestAppSettings {
+  /** Keep the tables' rows (a restart) instead of starting empty. */
+  keepTables?: boolean;
+  /** Replaces the wall clock the relay schedules by. */
+  clock?: WebhookClock;
+}
+
+/** A clock that stands still until moved, for testing schedules without waiting. */
+export class ManualClock implements WebhookClock {
+  constructor(private time = Date.now()) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
 export async function startWebhookTestApp(
   database: TestDatabase,
   options: WebhookModuleOptions,
-  { keepTables = false }: { keepTables?: boolean } = {},
+  { keepTables = false, clock }: WebhookTestAppSettings = {},
 ): Promise<WebhookTestApp> {
-  const moduleRef = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
-      WebhookModule.forRoot(options),
+      WebhookModule.forRoot({ ...options, delivery: { ...LOOPBACK_DELIVERY, ...options.delivery } }),
     ],
-  }).compile();
+  });
+  if (clock) builder.overrideProvider(WEBHOOK_CLOCK).useValue(clock);
+  const moduleRef = await builder.compile();
   const warnings: string[] = [];
   const logger: LoggerService = {
     log: () => undefined,

@@ -2,14 +2,14 @@ import type { WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-databases.js';
 import { WebhookReceiver } from './webhook-receiver.js';
-import { startWebhookTestApp, type WebhookTestApp } from './webhook-test-app.js';
+import { startWebhookTestApp, type WebhookTestApp, type WebhookTestAppSettings } from './webhook-test-app.js';
 
 /** A database for the enclosing `describe`, and per test a receiver and an application, all cleaned up. */
 export interface WebhookTestContext {
   readonly database: TestDatabase;
   readonly receiver: WebhookReceiver;
   /** Starts a receiver and an application whose options may point at the receiver's URL. */
-  start(options: (receiverUrl: string) => WebhookModuleOptions): Promise<WebhookTestApp>;
+  start(options: (receiverUrl: string) => WebhookModuleOptions, settings?: WebhookTestAppSettings): Promise<WebhookTestApp>;
   /** Closes the application now (it is otherwise closed after the test). */
   closeApp(): Promise<void>;
 }
@@ -40,9 +40,9 @@ export function useWebhookTestContext(kind: DatabaseKind): WebhookTestContext {
     get receiver() {
       return receiver!;
     },
-    async start(options) {
+    async start(options, settings) {
       receiver = await WebhookReceiver.start();
-      app = await startWebhookTestApp(database!, options(receiver.url));
+      app = await startWebhookTestApp(database!, options(receiver.url), settings);
       return app;
     },
     async closeApp() {

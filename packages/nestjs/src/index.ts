@@ -15,9 +15,12 @@ export type {
   WebhookModuleOptions,
   WebhookReceiverOptions,
   WebhookRelayOptions,
+  WebhookAttemptFailure,
   WebhookRetryOptions,
 } from './webhook-options.js';
-export { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+export { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+export { systemClock } from './webhook-clock.js';
+export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 export { WebhookPayloadError } from './errors/webhook-payload.error.js';
 
@@ -28,16 +31,34 @@ export type { EntityChange, EntityChangeKind, FieldChange } from './emit/entity-
 export {
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
+  WebhookEndpointStateEntity,
   WebhookEventEntity,
   webhookOutboxEntities,
 } from './outbox/entities/index.js';
-export type { WebhookDeliveryStatus } from './outbox/entities/webhook-delivery.entity.js';
-export { CreateWebhookOutbox1763900000000, webhookOutboxMigrations } from './outbox/migrations/index.js';
+export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
+export {
+  AddDeliveryEngine1795000000000,
+  CreateWebhookOutbox1763900000000,
+  webhookOutboxMigrations,
+} from './outbox/migrations/index.js';
+
+export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
+export type {
+  WebhookBulkRetryFilter,
+  WebhookDeliveryDetails,
+  WebhookDeliveryFilter,
+  WebhookDeliveryStats,
+  WebhookDeliverySummary,
+} from './deliveries/webhook-deliveries.service.js';
+export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
+export type { WebhookEndpointStatus } from './endpoints/webhook-endpoints.service.js';
 
 export { OutboxRelay } from './relay/outbox-relay.service.js';
 export type { RelayRoundResult } from './relay/outbox-relay.service.js';
 export { RelayOrchestrator } from './relay/relay.orchestrator.js';
 export { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
+export { DestinationPolicy, WebhookDestinationError } from './relay/destination-policy.js';
+export type { DestinationRules } from './relay/destination-policy.js';
 export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './relay/webhook-transport.js';
 export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 

@@ -19,9 +19,24 @@ describe('module options', () => {
   it('gives every option a default', () => {
     const resolved = resolveWebhookOptions();
     expect(resolved.endpoints).toEqual([]);
-    expect(resolved.relay).toEqual({ enabled: true, pollInterval: 1000, batchSize: 50, concurrency: 10, leaseDuration: 60_000, shutdownTimeout: 10_000 });
+    expect(resolved.relay).toEqual({
+      enabled: true,
+      pollInterval: 1000,
+      batchSize: 50,
+      concurrency: 20,
+      endpointConcurrency: 5,
+      leaseDuration: 60_000,
+      shutdownTimeout: 10_000,
+    });
     expect(resolved.retry).toEqual({ attempts: 12, initialDelay: 5000, factor: 4, maxDelay: 36_000_000, jitter: 0.2 });
-    expect(resolved.delivery).toEqual({ timeout: 15_000, responseExcerptBytes: 4096 });
+    expect(resolved.delivery).toEqual({
+      timeout: 15_000,
+      responseExcerptBytes: 4096,
+      allowHttp: false,
+      allowPrivateNetworks: false,
+      throttlePause: 60_000,
+      disableEndpointAfter: 5 * 24 * 3_600_000,
+    });
     expect(resolved.receivers).toEqual({});
   });
 
@@ -31,11 +46,26 @@ describe('module options', () => {
   });
 
   it('refuses a URL that is not absolute, naming the endpoint', () => {
-    expect(refusal({ endpoints: [{ url: '/hooks', secret }] })).toMatch(/endpoints\[0\]\.url "\/hooks" is not an absolute URL/);
+    expect(refusal({ endpoints: [{ url: '/hooks', secret }] })).toMatch(/endpoints\[0\]\.url: "\/hooks" is not an absolute URL/);
   });
 
   it('refuses a URL scheme other than http and https', () => {
-    expect(refusal({ endpoints: [{ url: 'ftp://example.com/x', secret }] })).toMatch(/must use http: or https:/);
+    expect(refusal({ endpoints: [{ url: 'ftp://example.com/x', secret }] })).toMatch(/endpoints\[0\]\.url: ftp: URLs are not deliverable; use https:/);
+  });
+
+  it('refuses at startup every destination the SSRF protection forbids, saying why', () => {
+    const url = (target: string, delivery: WebhookModuleOptions['delivery'] = {}) => refusal({ endpoints: [{ url: target, secret }], delivery });
+    expect(url('http://erp.example.com/hooks')).toMatch(/http: is refused: use https:, or set delivery.allowHttp/);
+    expect(url('https://user:pass@erp.example.com/hooks')).toMatch(/credentials in the URL are refused/);
+    expect(url('https://169.254.169.254/latest')).toMatch(/169\.254\.169\.254 is refused: a cloud metadata address/);
+    expect(url('https://10.1.2.3/hooks')).toMatch(/10\.1\.2\.3 is refused: a private address \(set delivery.allowPrivateNetworks/);
+    expect(url('https://[::1]/hooks')).toMatch(/::1 is refused: a loopback address/);
+    // Spellings that WHATWG URL normalises to a blocked address are caught too.
+    expect(url('https://2130706433/hooks')).toMatch(/127\.0\.0\.1 is refused: a loopback address/);
+    expect(url('https://[::ffff:169.254.169.254]/')).toMatch(/a cloud metadata address/);
+    // The development switches open http and private networks, never the metadata service.
+    expect(url('http://169.254.169.254/latest', { allowHttp: true, allowPrivateNetworks: true })).toMatch(/a cloud metadata address/);
+    expect(resolveWebhookOptions({ endpoints: [{ url: 'http://10.1.2.3/h', secret }], delivery: { allowHttp: true, allowPrivateNetworks: true } }).endpoints).toHaveLength(1);
   });
 
   it('refuses a missing or malformed secret and says how to make one', () => {

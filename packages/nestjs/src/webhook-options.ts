@@ -1,6 +1,7 @@
 import { decodeWebhookSecret, DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '@webhook-outbox/signature';
 import { parseEventTypePattern } from './endpoints/event-type-pattern.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+import { DestinationPolicy } from './relay/destination-policy.js';
 import type { WebhookTransport } from './relay/webhook-transport.js';
 
 /** HTTP method used to deliver to an endpoint. */
@@ -13,7 +14,10 @@ export interface WebhookEndpointOptions {
    * deliveries are pending, or if two endpoints share a URL.
    */
   id?: string;
-  /** Where to deliver. `http:` or `https:`. */
+  /**
+   * Where to deliver: an `https:` URL to a public address, without credentials (`http:` and private addresses
+   * only with `delivery.allowHttp` / `delivery.allowPrivateNetworks`).
+   */
   url: string;
   /** Standard Webhooks signing secret (`whsec_...`); several during a rotation, each adds a signature. */
   secret: string | string[];
@@ -39,8 +43,13 @@ export interface WebhookRelayOptions {
   pollInterval?: number;
   /** Events fanned out and deliveries claimed per round. Default `50`. */
   batchSize?: number;
-  /** Requests in flight at once. Default `10`. */
+  /** Requests in flight at once in this process. Default `20`. */
   concurrency?: number;
+  /**
+   * Requests in flight at once to one endpoint in this process. Default `5`. Keeps a slow endpoint from taking
+   * every slot, so other endpoints keep flowing.
+   */
+  endpointConcurrency?: number;
   /**
    * How long a claimed delivery stays reserved for this worker, in milliseconds. Default `60000`. Must exceed
    * `delivery.timeout`: an attempt that could outlive its lease is not started.
@@ -65,6 +74,22 @@ export interface WebhookRetryOptions {
   maxDelay?: number;
   /** Each delay is randomised by up to this fraction either way, so retries do not arrive in bursts. Default `0.2`. */
   jitter?: number;
+  /**
+   * Decides whether a failed attempt is retried; `false` fails the delivery at once with the reason `rejected`.
+   * Default: every failure is retried (a 410 Gone never is: it disables the endpoint).
+   */
+  retryIf?: (failure: WebhookAttemptFailure) => boolean;
+}
+
+/** A failed attempt, as `retry.retryIf` sees it. */
+export interface WebhookAttemptFailure {
+  endpointId: string;
+  eventType: string;
+  /** 1 for the first attempt of the current series. */
+  attemptNumber: number;
+  /** The response status, or `null` when no response came (refused, reset, timeout, destination refused). */
+  statusCode: number | null;
+  error: string;
 }
 
 /** How each request is made. */
@@ -73,8 +98,28 @@ export interface WebhookDeliveryOptions {
   timeout?: number;
   /** Bytes of the response body kept in the delivery log; the rest is not read. Default `4096`. */
   responseExcerptBytes?: number;
-  /** Replaces the axios transport (e.g. for a faster client). */
+  /**
+   * Replaces the axios transport (e.g. for a faster client). A replacement must do its own DNS pinning:
+   * `DestinationPolicy.lookup` is the `lookup` to give its sockets.
+   */
   transport?: WebhookTransport;
+  /** Allow `http:` endpoints. Default `false`: only `https:`. For development and tests. */
+  allowHttp?: boolean;
+  /**
+   * Allow endpoints on loopback, private, link-local, unique-local and other non-public addresses, checked when
+   * configured and again after DNS resolution at send time. Default `false`. Cloud metadata addresses stay refused.
+   */
+  allowPrivateNetworks?: boolean;
+  /**
+   * How long a 429, 502, 503 or 504 without `Retry-After` pauses the endpoint for every worker, in milliseconds.
+   * Default `60000`. A `Retry-After` (seconds or HTTP date) is honoured instead, up to `retry.maxDelay`.
+   */
+  throttlePause?: number;
+  /**
+   * Disable an endpoint after this long with failed attempts and no success, in milliseconds; `0` never does.
+   * Default five days.
+   */
+  disableEndpointAfter?: number;
 }
 
 /** A named receiver for `@VerifyWebhook('name')`. */
@@ -118,7 +163,7 @@ export interface ResolvedWebhookEndpoint {
 export interface ResolvedWebhookOptions {
   endpoints: ResolvedWebhookEndpoint[];
   relay: Required<WebhookRelayOptions>;
-  retry: Required<WebhookRetryOptions>;
+  retry: Required<Omit<WebhookRetryOptions, 'retryIf'>> & Pick<WebhookRetryOptions, 'retryIf'>;
   delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport?: WebhookTransport };
   receivers: Record<string, { secrets: string[]; tolerance: number }>;
 }
@@ -127,12 +172,13 @@ const RELAY_DEFAULTS: Required<WebhookRelayOptions> = {
   enabled: true,
   pollInterval: 1000,
   batchSize: 50,
-  concurrency: 10,
+  concurrency: 20,
+  endpointConcurrency: 5,
   leaseDuration: 60_000,
   shutdownTimeout: 10_000,
 };
 
-const RETRY_DEFAULTS: Required<WebhookRetryOptions> = {
+const RETRY_DEFAULTS: ResolvedWebhookOptions['retry'] = {
   attempts: 12,
   initialDelay: 5000,
   factor: 4,
@@ -140,7 +186,14 @@ const RETRY_DEFAULTS: Required<WebhookRetryOptions> = {
   jitter: 0.2,
 };
 
-const DELIVERY_DEFAULTS = { timeout: 15_000, responseExcerptBytes: 4096 };
+const DELIVERY_DEFAULTS = {
+  timeout: 15_000,
+  responseExcerptBytes: 4096,
+  allowHttp: false,
+  allowPrivateNetworks: false,
+  throttlePause: 60_000,
+  disableEndpointAfter: 5 * 24 * 60 * 60 * 1000,
+};
 
 function fail(message: string): never {
   throw new WebhookConfigurationError(`WebhookModule: ${message}`);
@@ -164,16 +217,12 @@ function secretList(secret: string | string[] | undefined, where: string): strin
   return secrets;
 }
 
-function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number): ResolvedWebhookEndpoint {
+function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number, destinations: DestinationPolicy): ResolvedWebhookEndpoint {
   const where = `endpoints[${index}]`;
-  let url: URL;
   try {
-    url = new URL(endpoint.url);
-  } catch {
-    fail(`${where}.url "${endpoint.url}" is not an absolute URL (e.g. https://example.com/webhooks).`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    fail(`${where}.url must use http: or https:; got "${url.protocol}".`);
+    destinations.checkUrl(endpoint.url);
+  } catch (error) {
+    fail(`${where}.url: ${(error as Error).message}`);
   }
   const method = endpoint.method ?? 'POST';
   if (method !== 'POST' && method !== 'GET') fail(`${where}.method must be "POST" or "GET"; got "${String(method)}".`);
@@ -200,7 +249,9 @@ function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number): Resol
  * Applies defaults and validates, so that a misconfiguration fails at startup with a message naming the option.
  */
 export function resolveWebhookOptions(options: WebhookModuleOptions = {}): ResolvedWebhookOptions {
-  const endpoints = (options.endpoints ?? []).map(resolveEndpoint);
+  const delivery = { ...DELIVERY_DEFAULTS, ...options.delivery };
+  const destinations = new DestinationPolicy({ allowHttp: delivery.allowHttp, allowPrivateNetworks: delivery.allowPrivateNetworks });
+  const endpoints = (options.endpoints ?? []).map((endpoint, index) => resolveEndpoint(endpoint, index, destinations));
   const seen = new Set<string>();
   for (const endpoint of endpoints) {
     if (endpoint.id.length > 191) fail(`endpoint id "${endpoint.id.slice(0, 40)}..." is longer than 191 characters: set a shorter id.`);
@@ -212,6 +263,7 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}): Resol
   positiveInteger(relay.pollInterval, 'relay.pollInterval');
   positiveInteger(relay.batchSize, 'relay.batchSize');
   positiveInteger(relay.concurrency, 'relay.concurrency');
+  positiveInteger(relay.endpointConcurrency, 'relay.endpointConcurrency');
   positiveInteger(relay.leaseDuration, 'relay.leaseDuration');
   positiveInteger(relay.shutdownTimeout, 'relay.shutdownTimeout', 0);
 
@@ -221,10 +273,12 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}): Resol
   positiveInteger(retry.maxDelay, 'retry.maxDelay', 0);
   if (!(retry.factor >= 1)) fail(`retry.factor must be ≥ 1; got ${String(retry.factor)}.`);
   if (!(retry.jitter >= 0 && retry.jitter < 1)) fail(`retry.jitter must be in [0, 1); got ${String(retry.jitter)}.`);
+  if (retry.retryIf !== undefined && typeof retry.retryIf !== 'function') fail('retry.retryIf must be a function.');
 
-  const delivery = { ...DELIVERY_DEFAULTS, ...options.delivery };
   positiveInteger(delivery.timeout, 'delivery.timeout');
   positiveInteger(delivery.responseExcerptBytes, 'delivery.responseExcerptBytes', 0);
+  positiveInteger(delivery.throttlePause, 'delivery.throttlePause', 0);
+  positiveInteger(delivery.disableEndpointAfter, 'delivery.disableEndpointAfter', 0);
   if (relay.leaseDuration <= delivery.timeout) {
     fail(
       `relay.leaseDuration (${relay.leaseDuration} ms) must exceed delivery.timeout (${delivery.timeout} ms), ` +

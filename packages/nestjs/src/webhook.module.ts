@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
+import { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
 import { EntityChangeSubscriber } from './emit/entity-change.subscriber.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
@@ -8,12 +10,14 @@ import { WebhookEventEntity } from './outbox/entities/index.js';
 import { createOutboxStore } from './outbox/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
+import { DestinationPolicy } from './relay/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
 import { WebhookGuard } from './receive/webhook.guard.js';
 import { ConfigurableWebhookModule, WEBHOOK_MODULE_OPTIONS } from './webhook.module-definition.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
-import { OUTBOX_STORE, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+import { systemClock } from './webhook-clock.js';
+import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 
 function outboxStoreFor(dataSource: DataSource) {
   if (!dataSource.hasMetadata(WebhookEventEntity)) {
@@ -41,10 +45,18 @@ function outboxStoreFor(dataSource: DataSource) {
   providers: [
     { provide: WEBHOOK_OPTIONS, useFactory: (options: WebhookModuleOptions) => resolveWebhookOptions(options), inject: [WEBHOOK_MODULE_OPTIONS] },
     { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_DATA_SOURCE] },
+    { provide: WEBHOOK_CLOCK, useValue: systemClock },
+    {
+      provide: DestinationPolicy,
+      useFactory: ({ delivery }: ResolvedWebhookOptions) =>
+        new DestinationPolicy({ allowHttp: delivery.allowHttp, allowPrivateNetworks: delivery.allowPrivateNetworks }),
+      inject: [WEBHOOK_OPTIONS],
+    },
     {
       provide: WEBHOOK_TRANSPORT,
-      useFactory: (options: ResolvedWebhookOptions) => options.delivery.transport ?? new AxiosWebhookTransport(),
-      inject: [WEBHOOK_OPTIONS],
+      useFactory: (options: ResolvedWebhookOptions, destinations: DestinationPolicy) =>
+        options.delivery.transport ?? new AxiosWebhookTransport(destinations),
+      inject: [WEBHOOK_OPTIONS, DestinationPolicy],
     },
     WebhookMetadataAccessor,
     OutboxWakeSignal,
@@ -53,7 +65,19 @@ function outboxStoreFor(dataSource: DataSource) {
     OutboxRelay,
     RelayOrchestrator,
     WebhookGuard,
+    WebhookDeliveries,
+    WebhookEndpoints,
   ],
-  exports: [WEBHOOK_OPTIONS, OutboxRelay, RelayOrchestrator, WebhookGuard, EndpointRegistry],
+  exports: [
+    WEBHOOK_OPTIONS,
+    WEBHOOK_CLOCK,
+    DestinationPolicy,
+    OutboxRelay,
+    RelayOrchestrator,
+    WebhookGuard,
+    EndpointRegistry,
+    WebhookDeliveries,
+    WebhookEndpoints,
+  ],
 })
 export class WebhookModule extends ConfigurableWebhookModule {}

@@ -6,3 +6,5 @@ export const WEBHOOK_DATA_SOURCE = Symbol('WEBHOOK_DATA_SOURCE');
 export const WEBHOOK_TRANSPORT = Symbol('WEBHOOK_TRANSPORT');
 /** Injection token of the outbox store for the DataSource's dialect. */
 export const OUTBOX_STORE = Symbol('OUTBOX_STORE');
+/** Injection token of the `WebhookClock` the relay schedules by (default: the wall clock). */
+export const WEBHOOK_CLOCK = Symbol('WEBHOOK_CLOCK');

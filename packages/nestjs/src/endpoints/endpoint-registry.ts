@@ -21,6 +21,11 @@ export class EndpointRegistry {
     return this.endpoints.filter(({ patterns }) => matchesEventType(patterns, type)).map(({ endpoint }) => endpoint);
   }
 
+  /** Every endpoint, in configuration order. */
+  all(): ResolvedWebhookEndpoint[] {
+    return this.endpoints.map(({ endpoint }) => endpoint);
+  }
+
   /** The endpoint with this id, or `undefined` if it is no longer configured. */
   get(id: string): ResolvedWebhookEndpoint | undefined {
     return this.byId.get(id);

@@ -1,18 +1,40 @@
+import type { WebhookFailureReason } from './entities/webhook-delivery.entity.js';
+
 /** A delivery reserved for one worker until `lockedUntil`, with what it needs to be sent. */
 export interface ClaimedDelivery {
   id: string;
   eventId: string;
   endpointId: string;
-  /** Attempts made before this one. */
+  /** Attempts made before this one, in total (attempt rows are numbered from it). */
   attempts: number;
+  /** Attempts made before this one in the current retry series (what the retry budget counts). */
+  attemptsInSeries: number;
   lockedUntil: number;
   eventType: string;
   /** The exact JSON body recorded at capture time. */
   payload: string;
+  /** Why the endpoint is disabled, if it is: the delivery is then failed without an attempt. */
+  endpointDisabledReason: string | null;
+}
+
+/** What to claim. */
+export interface ClaimRequest {
+  /** At most this many deliveries in all. */
+  limit: number;
+  /** At most this many deliveries of one endpoint. */
+  perEndpoint: number;
+  /** Endpoints to leave alone (this worker is already at its concurrency for them). */
+  excludeEndpoints: readonly string[];
+  now: number;
+  lockedUntil: number;
+  lockToken: string;
 }
 
 /** What happens to a delivery after an attempt. */
-export type DeliveryNextState = { status: 'succeeded' } | { status: 'pending'; nextAttemptAt: number } | { status: 'dead' };
+export type DeliveryNextState =
+  | { status: 'succeeded' }
+  | { status: 'pending'; nextAttemptAt: number }
+  | { status: 'failed'; reason: WebhookFailureReason };
 
 /** The outcome of one attempt, recorded together with the delivery's next state. */
 export interface AttemptRecord {
@@ -45,8 +67,11 @@ export interface OutboxStore {
    */
   fanOut(limit: number, now: number, route: EventRouter): Promise<number>;
 
-  /** Reserves up to `limit` due deliveries for `lockToken` until `lockedUntil`; oldest due first. */
-  claimDeliveries(limit: number, now: number, lockedUntil: number, lockToken: string): Promise<ClaimedDelivery[]>;
+  /**
+   * Reserves due deliveries for `lockToken` until `lockedUntil`, oldest due first, skipping paused endpoints and
+   * rows another worker holds. The only dialect-specific query.
+   */
+  claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
   /**
    * Stores an attempt and moves the delivery to its next state, releasing the claim. Returns false, writing
@@ -54,6 +79,27 @@ export interface OutboxStore {
    */
   recordAttempt(record: AttemptRecord): Promise<boolean>;
 
+  /** Fails a claimed delivery without an attempt (its endpoint is disabled or gone); fenced like `recordAttempt`. */
+  failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean>;
+
   /** Gives up a claim without an attempt, so the delivery is due again at once. */
   releaseClaim(deliveryId: string, lockToken: string): Promise<void>;
+
+  /** Holds every worker off `endpointId` until `until` (never shortens a longer pause). */
+  pauseEndpoint(endpointId: string, until: number, now: number): Promise<void>;
+
+  /** A success ends the endpoint's failing streak. */
+  noteEndpointSuccess(endpointId: string, now: number): Promise<void>;
+
+  /**
+   * A failure starts the endpoint's failing streak if none is running, and disables the endpoint with `reason`
+   * if the streak began at or before `disableIfFailingSince`. Returns true when this call disabled it.
+   */
+  noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean>;
+
+  /** Disables an endpoint now (no-op if it already is). Returns true when this call disabled it. */
+  disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean>;
+
+  /** Re-enables an endpoint and clears its pause and failing streak. */
+  enableEndpoint(endpointId: string, now: number): Promise<void>;
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
+import { type DestinationPolicy, WebhookDestinationError } from './destination-policy.js';
 import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
 
 /** Reads up to `limit` bytes, then stops reading and drops the connection rather than download the rest. */
@@ -24,20 +25,28 @@ async function readExcerpt(stream: Readable, limit: number): Promise<string> {
 /**
  * The default transport: one axios instance with keep-alive agents. Redirects are never followed (a 3xx is a
  * failed attempt: the signed request was meant for this URL), every status is a response rather than an error,
- * and one deadline covers connecting, sending and reading the response.
+ * and one deadline covers connecting, sending and reading the response. With a destination policy, every new
+ * socket resolves its host through the policy's `lookup`, so it connects only to an address that was checked.
  */
 export class AxiosWebhookTransport implements WebhookTransport {
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true });
-  private readonly client: AxiosInstance = axios.create({
-    maxRedirects: 0,
-    validateStatus: () => true,
-    responseType: 'stream',
-    httpAgent: this.httpAgent,
-    httpsAgent: this.httpsAgent,
-    // The body is already serialised and signed; axios must send it byte for byte.
-    transformRequest: [(data: unknown) => data],
-  });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly client: AxiosInstance;
+
+  constructor(destinations?: DestinationPolicy) {
+    const lookup = destinations?.lookup;
+    this.httpAgent = new http.Agent({ keepAlive: true, ...(lookup && { lookup }) });
+    this.httpsAgent = new https.Agent({ keepAlive: true, ...(lookup && { lookup }) });
+    this.client = axios.create({
+      maxRedirects: 0,
+      validateStatus: () => true,
+      responseType: 'stream',
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      // The body is already serialised and signed; axios must send it byte for byte.
+      transformRequest: [(data: unknown) => data],
+    });
+  }
 
   async send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse> {
     const deadline = AbortSignal.timeout(request.timeout);
@@ -50,7 +59,8 @@ export class AxiosWebhookTransport implements WebhookTransport {
         signal: deadline,
       });
       const bodyExcerpt = await readExcerpt(response.data, request.responseExcerptBytes);
-      return { status: response.status, bodyExcerpt };
+      const retryAfter = response.headers['retry-after'];
+      return { status: response.status, bodyExcerpt, ...(typeof retryAfter === 'string' && { retryAfter }) };
     } catch (error) {
       if (deadline.aborted) throw new Error(`timed out after ${request.timeout} ms`);
       throw new Error(describeNetworkError(error));
@@ -64,6 +74,10 @@ export class AxiosWebhookTransport implements WebhookTransport {
 }
 
 function describeNetworkError(error: unknown): string {
-  if (axios.isAxiosError(error)) return error.code ? `${error.code}: ${error.message}` : error.message;
+  if (error instanceof WebhookDestinationError) return error.message;
+  if (axios.isAxiosError(error)) {
+    if (error.cause instanceof WebhookDestinationError) return error.cause.message;
+    return error.code ? `${error.code}: ${error.message}` : error.message;
+  }
   return error instanceof Error ? error.message : String(error);
 }

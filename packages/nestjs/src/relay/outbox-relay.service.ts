@@ -1,103 +1,302 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
-import type { AttemptRecord, ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
+import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
-import { OUTBOX_STORE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
-import { forEachWithConcurrency } from './bounded-concurrency.js';
-import { nextStateAfterFailure } from './retry-policy.js';
+import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
+import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
+import { DestinationPolicy } from './destination-policy.js';
 import { buildWebhookRequest } from './webhook-request.builder.js';
 import type { WebhookTransport } from './webhook-transport.js';
 
-type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'>;
+type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & { retryAfter?: string };
 
-/** What one relay round did. */
+/** A delivery this worker has claimed, with the claim's token. */
+interface Lease {
+  delivery: ClaimedDelivery;
+  lockToken: string;
+}
+
+/** What one `dispatch()` did. */
 export interface RelayRoundResult {
   /** Events turned into deliveries. */
   fannedOut: number;
-  /** Deliveries claimed and attempted. */
-  attempted: number;
+  /** Deliveries claimed (and started, or queued behind their endpoint's other requests). */
+  claimed: number;
 }
 
+/** A success clears the endpoint's failing streak in the database at most this often per worker. */
+const STREAK_CLEAR_INTERVAL = 60_000;
+
 /**
- * One round of the relay: fan new events out to their endpoints, claim due deliveries, send them, record the
- * outcomes. The loop that repeats it lives in `RelayOrchestrator`; `runOnce()` is public so tests and scripts can
- * drive delivery by hand (with `relay.enabled: false`).
+ * The relay's work: fan new events out to their endpoints, claim due deliveries for the free request slots, send
+ * them, record the outcomes and each endpoint's health. Requests run side by side, at most
+ * `relay.concurrency` in all and `relay.endpointConcurrency` per endpoint, and each slot is refilled as soon as
+ * it frees, so a slow endpoint holds only its own slots. The loop that drives it lives in `RelayOrchestrator`;
+ * `runOnce()` is public so tests and scripts can drive delivery by hand (with `relay.enabled: false`).
  */
 @Injectable()
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly activeByEndpoint = new Map<string, number>();
+  /** Claimed deliveries waiting for a slot of their endpoint. */
+  private readonly queuedByEndpoint = new Map<string, Lease[]>();
+  private queued = 0;
+  private slotWaiters: Array<() => void> = [];
+  /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly streakClearedAt = new Map<string, number>();
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
     @Inject(WEBHOOK_TRANSPORT) private readonly transport: WebhookTransport,
+    @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
     private readonly endpoints: EndpointRegistry,
+    private readonly destinations: DestinationPolicy,
   ) {}
 
+  /** Dispatches once and waits until every delivery it claimed has been attempted and recorded. */
   async runOnce(): Promise<RelayRoundResult> {
-    const { batchSize, leaseDuration, concurrency } = this.options.relay;
-    const fannedOut = await this.store.fanOut(batchSize, Date.now(), (type) => this.endpoints.subscribersOf(type).map((e) => e.id));
-    const now = Date.now();
+    const round = await this.dispatch();
+    await this.settled();
+    return round;
+  }
+
+  /** Fans out new events, then claims due deliveries for the free slots and starts them without waiting for them. */
+  async dispatch(): Promise<RelayRoundResult> {
+    const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
+    const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), (type) => this.endpoints.subscribersOf(type).map((e) => e.id));
+    const free = Math.min(this.freeSlots, batchSize);
+    if (free === 0) return { fannedOut, claimed: 0 };
+    const now = this.clock.now();
     const lockToken = newOutboxId('lease');
-    const claimed = await this.store.claimDeliveries(batchSize, now, now + leaseDuration, lockToken);
-    await forEachWithConcurrency(claimed, concurrency, (delivery) => this.attemptSafely(delivery, lockToken));
-    return { fannedOut, attempted: claimed.length };
+    const claimed = await this.store.claimDeliveries({
+      limit: free,
+      perEndpoint: endpointConcurrency,
+      excludeEndpoints: this.saturatedEndpoints(),
+      now,
+      lockedUntil: now + leaseDuration,
+      lockToken,
+    });
+    for (const delivery of claimed) this.enqueue({ delivery, lockToken });
+    return { fannedOut, claimed: claimed.length };
+  }
+
+  /** Slots neither sending nor reserved by a queued delivery. */
+  get freeSlots(): number {
+    return Math.max(0, this.options.relay.concurrency - this.inFlight.size - this.queued);
+  }
+
+  /** Resolves when a request finishes (a slot frees). */
+  whenSlotFrees(): Promise<void> {
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  /** Resolves once nothing is in flight or queued. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /**
+   * For shutdown: gives back the claims of queued deliveries at once (another worker may take them), then waits
+   * up to `timeout` ms for requests in flight. Returns false if some were still running.
+   */
+  async drain(timeout: number): Promise<boolean> {
+    const queued = [...this.queuedByEndpoint.values()].flat();
+    this.queuedByEndpoint.clear();
+    this.queued = 0;
+    await Promise.all(queued.map((lease) => this.release(lease)));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
+    try {
+      return await Promise.race([this.settled().then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private saturatedEndpoints(): string[] {
+    const { endpointConcurrency } = this.options.relay;
+    const busy = new Set([...this.activeByEndpoint.keys(), ...this.queuedByEndpoint.keys()]);
+    return [...busy].filter((id) => (this.activeByEndpoint.get(id) ?? 0) + (this.queuedByEndpoint.get(id)?.length ?? 0) >= endpointConcurrency);
+  }
+
+  private enqueue(lease: Lease): void {
+    const endpointId = lease.delivery.endpointId;
+    if ((this.activeByEndpoint.get(endpointId) ?? 0) < this.options.relay.endpointConcurrency) {
+      this.start(lease);
+      return;
+    }
+    const queue = this.queuedByEndpoint.get(endpointId) ?? [];
+    queue.push(lease);
+    this.queuedByEndpoint.set(endpointId, queue);
+    this.queued++;
+  }
+
+  private start(lease: Lease): void {
+    const endpointId = lease.delivery.endpointId;
+    this.activeByEndpoint.set(endpointId, (this.activeByEndpoint.get(endpointId) ?? 0) + 1);
+    const running: Promise<void> = this.attemptSafely(lease).finally(() => {
+      this.inFlight.delete(running);
+      const active = this.activeByEndpoint.get(endpointId)! - 1;
+      if (active === 0) this.activeByEndpoint.delete(endpointId);
+      else this.activeByEndpoint.set(endpointId, active);
+      const queue = this.queuedByEndpoint.get(endpointId);
+      const next = queue?.shift();
+      if (queue?.length === 0) this.queuedByEndpoint.delete(endpointId);
+      if (next) {
+        this.queued--;
+        this.start(next);
+      }
+      const waiters = this.slotWaiters;
+      this.slotWaiters = [];
+      for (const wake of waiters) wake();
+    });
+    this.inFlight.add(running);
   }
 
   /** One delivery's failure (e.g. the database went away while recording) must not abandon the others mid-flight. */
-  private async attemptSafely(delivery: ClaimedDelivery, lockToken: string): Promise<void> {
+  private async attemptSafely(lease: Lease): Promise<void> {
     try {
-      await this.attempt(delivery, lockToken);
+      await this.attempt(lease);
     } catch (error) {
       this.logger.error(
-        `Delivery ${delivery.id}: the outcome could not be recorded (${(error as Error).message}); ` +
+        `Delivery ${lease.delivery.id}: the outcome could not be recorded (${(error as Error).message}); ` +
           'it will be attempted again once its lease lapses.',
       );
     }
   }
 
-  private async attempt(delivery: ClaimedDelivery, lockToken: string): Promise<void> {
-    const startedAt = Date.now();
-    if (startedAt + this.options.delivery.timeout > delivery.lockedUntil) {
-      // Too late to finish before the lease ends, when another worker may take the delivery: leave it to the next round.
-      await this.store.releaseClaim(delivery.id, lockToken);
+  private async attempt(lease: Lease): Promise<void> {
+    const { delivery, lockToken } = lease;
+    const now = this.clock.now();
+    if (now + this.options.delivery.timeout > delivery.lockedUntil || (this.pausedUntil.get(delivery.endpointId) ?? 0) > now) {
+      // Too late to finish before the lease ends (another worker may then take it), or the endpoint was paused
+      // after the claim: give it back untried.
+      await this.release(lease);
       return;
     }
-    const attemptNumber = delivery.attempts + 1;
-    const endpoint = this.endpoints.get(delivery.endpointId);
-    const result: AttemptResult = endpoint
-      ? await this.send(endpoint, delivery, startedAt)
-      : { outcome: 'failed', statusCode: null, responseExcerpt: null, error: `endpoint "${delivery.endpointId}" is no longer configured` };
-
-    let next: DeliveryNextState;
-    if (!endpoint) next = { status: 'dead' };
-    else if (result.outcome === 'succeeded') next = { status: 'succeeded' };
-    else next = nextStateAfterFailure(attemptNumber, Date.now(), this.options.retry);
-    if (next.status === 'dead') {
-      this.logger.warn(`Delivery ${delivery.id} of ${delivery.eventType} to ${delivery.endpointId} is dead after ${attemptNumber} attempt(s): ${result.error}`);
+    if (delivery.endpointDisabledReason !== null) {
+      await this.failUntried(lease, 'endpoint-disabled', `endpoint "${delivery.endpointId}" is disabled: ${delivery.endpointDisabledReason}`);
+      return;
     }
-    await this.record({ deliveryId: delivery.id, lockToken, attemptNumber, startedAt, durationMs: Date.now() - startedAt, ...result, next });
+    const endpoint = this.endpoints.get(delivery.endpointId);
+    if (!endpoint) {
+      await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" is no longer configured`);
+      return;
+    }
+
+    const started = performance.now();
+    const result = await this.send(endpoint, delivery, now);
+    const durationMs = Math.round(performance.now() - started);
+    const finishedAt = this.clock.now();
+    const decision: AttemptDecision =
+      result.outcome === 'succeeded'
+        ? { next: { status: 'succeeded' } }
+        : decideAfterFailure(
+            {
+              endpointId: endpoint.id,
+              eventType: delivery.eventType,
+              attemptInSeries: delivery.attemptsInSeries + 1,
+              statusCode: result.statusCode,
+              error: result.error ?? 'failed',
+              ...(result.retryAfter !== undefined && { retryAfter: result.retryAfter }),
+            },
+            finishedAt,
+            this.options,
+          );
+    const { retryAfter: _retryAfter, ...logged } = result;
+    const recorded = await this.store.recordAttempt({
+      deliveryId: delivery.id,
+      lockToken,
+      attemptNumber: delivery.attempts + 1,
+      startedAt: now,
+      durationMs,
+      ...logged,
+      next: decision.next,
+      now: finishedAt,
+    });
+    if (!recorded) {
+      // Another worker took the delivery over after our lease lapsed; its record wins and it will resend.
+      this.logger.warn(`Delivery ${delivery.id}: lease lost before the outcome was recorded; the outcome is discarded.`);
+      return;
+    }
+    if (decision.next.status === 'failed') {
+      this.logger.warn(
+        `Delivery ${delivery.id} of ${delivery.eventType} to ${endpoint.id} failed (${decision.next.reason}) ` +
+          `after attempt ${delivery.attempts + 1}: ${result.error}`,
+      );
+    }
+    await this.updateEndpointHealth(endpoint.id, result, decision, finishedAt);
+  }
+
+  private async updateEndpointHealth(endpointId: string, result: AttemptResult, decision: AttemptDecision, now: number): Promise<void> {
+    if (result.outcome === 'succeeded') {
+      if (now - (this.streakClearedAt.get(endpointId) ?? -Infinity) >= STREAK_CLEAR_INTERVAL) {
+        await this.store.noteEndpointSuccess(endpointId, now);
+        this.streakClearedAt.set(endpointId, now);
+      }
+      return;
+    }
+    this.streakClearedAt.delete(endpointId);
+    if (decision.pauseEndpointUntil !== undefined) {
+      this.pausedUntil.set(endpointId, Math.max(decision.pauseEndpointUntil, this.pausedUntil.get(endpointId) ?? 0));
+      await this.store.pauseEndpoint(endpointId, decision.pauseEndpointUntil, now);
+    }
+    if (decision.disableEndpoint !== undefined) {
+      if (await this.store.disableEndpoint(endpointId, decision.disableEndpoint, now)) {
+        this.logger.warn(`Endpoint ${endpointId} disabled: ${decision.disableEndpoint}.`);
+      }
+      return;
+    }
+    const { disableEndpointAfter } = this.options.delivery;
+    if (disableEndpointAfter > 0) {
+      const reason = `no successful delivery for ${formatDuration(disableEndpointAfter)} (last error: ${result.error})`;
+      if (await this.store.noteEndpointFailure(endpointId, now, now - disableEndpointAfter, reason)) {
+        this.logger.warn(`Endpoint ${endpointId} disabled: ${reason}.`);
+      }
+    }
   }
 
   /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
   private async send(endpoint: ResolvedWebhookEndpoint, delivery: ClaimedDelivery, now: number): Promise<AttemptResult> {
     const { timeout, responseExcerptBytes } = this.options.delivery;
     try {
+      // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
+      this.destinations.checkUrl(endpoint.url);
       const request = buildWebhookRequest(endpoint, delivery.eventId, delivery.payload, now, { timeout, responseExcerptBytes });
       const response = await this.transport.send(request);
       const ok = response.status >= 200 && response.status < 300;
-      return { outcome: ok ? 'succeeded' : 'failed', statusCode: response.status, responseExcerpt: response.bodyExcerpt, error: ok ? null : `HTTP ${response.status}` };
+      return {
+        outcome: ok ? 'succeeded' : 'failed',
+        statusCode: response.status,
+        responseExcerpt: response.bodyExcerpt,
+        error: ok ? null : `HTTP ${response.status}`,
+        ...(response.retryAfter !== undefined && { retryAfter: response.retryAfter }),
+      };
     } catch (error) {
       return { outcome: 'failed', statusCode: null, responseExcerpt: null, error: (error as Error).message };
     }
   }
 
-  private async record(record: Omit<AttemptRecord, 'now'>): Promise<void> {
-    const recorded = await this.store.recordAttempt({ ...record, now: Date.now() });
-    if (!recorded) {
-      // Another worker took the delivery over after our lease lapsed; its record wins and it will resend.
-      this.logger.warn(`Delivery ${record.deliveryId}: lease lost before the outcome was recorded; the outcome is discarded.`);
+  private async failUntried(lease: Lease, reason: 'endpoint-disabled' | 'endpoint-deleted', error: string): Promise<void> {
+    if (await this.store.failWithoutAttempt(lease.delivery.id, lease.lockToken, reason, error, this.clock.now())) {
+      this.logger.warn(`Delivery ${lease.delivery.id} of ${lease.delivery.eventType} failed without an attempt: ${error}.`);
     }
   }
+
+  private release(lease: Lease): Promise<void> {
+    return this.store.releaseClaim(lease.delivery.id, lease.lockToken);
+  }
+}
+
+function formatDuration(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours >= 48) return `${Math.round(hours / 24)} days`;
+  if (hours >= 1) return `${Math.round(hours)} h`;
+  return `${Math.round(ms / 60_000)} min`;
 }

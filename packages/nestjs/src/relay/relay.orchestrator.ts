@@ -10,9 +10,10 @@ import type { WebhookTransport } from './webhook-transport.js';
 const MAX_ERROR_BACKOFF = 30_000;
 
 /**
- * Runs the relay for the application's lifetime: starts it once the application has bootstrapped, runs rounds
- * back to back while there is work, otherwise waits for a local commit or the poll interval, and on shutdown
- * stops claiming and lets in-flight requests finish (up to `relay.shutdownTimeout`).
+ * Runs the relay for the application's lifetime: starts it once the application has bootstrapped, dispatches
+ * again as soon as a request slot frees while there is work, otherwise waits for a local commit or the poll
+ * interval. On shutdown it stops claiming, gives back the claims it has not started, and lets in-flight requests
+ * finish (up to `relay.shutdownTimeout`); the leases of any still running then lapse and they are retried.
  */
 @Injectable()
 export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -57,8 +58,10 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     this.subscription?.unsubscribe();
     this.wakeUp();
     const { shutdownTimeout } = this.options.relay;
-    const finished = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
-    if (!finished) {
+    // The loop stops at its next await; a dispatch in progress finishes (it is a few short queries).
+    const stopped = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
+    const drained = stopped && (await this.relay.drain(shutdownTimeout));
+    if (!drained) {
       this.logger.warn(`Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`);
     }
   }
@@ -75,15 +78,25 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       this.wakeRequested = false;
       let moreWork = false;
       try {
-        const round = await this.relay.runOnce();
-        moreWork = round.fannedOut >= batchSize || round.attempted >= batchSize;
+        const round = await this.relay.dispatch();
+        moreWork = round.fannedOut >= batchSize || round.claimed > 0;
         consecutiveErrors = 0;
       } catch (error) {
         // E.g. the database restarted: nothing is lost (the rows are where they were), so log and try again later.
         consecutiveErrors++;
         this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`);
       }
-      if (!this.running || moreWork || (this.wakeRequested && consecutiveErrors === 0)) continue;
+      if (!this.running) break;
+      if (this.relay.freeSlots === 0) {
+        // Every slot is busy: claim again as soon as one frees (or on a wake-up or stop).
+        await new Promise<void>((resolve) => {
+          this.interruptSleep = resolve;
+          void this.relay.whenSlotFrees().then(resolve);
+        });
+        this.interruptSleep = undefined;
+        continue;
+      }
+      if (moreWork || (this.wakeRequested && consecutiveErrors === 0)) continue;
       const wait = consecutiveErrors > 0 ? Math.min(pollInterval * 2 ** consecutiveErrors, MAX_ERROR_BACKOFF) : pollInterval;
       await this.sleep(wait);
     }

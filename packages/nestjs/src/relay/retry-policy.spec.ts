@@ -34,8 +34,8 @@ describe('retry policy', () => {
     expect(nextStateAfterFailure(1, 1_000, noJitter)).toEqual({ status: 'pending', nextAttemptAt: 6_000 });
   });
 
-  it('marks the delivery dead after the last attempt fails', () => {
-    expect(nextStateAfterFailure(defaults.attempts, 1_000, defaults)).toEqual({ status: 'dead' });
-    expect(nextStateAfterFailure(3, 1_000, { ...defaults, attempts: 3 })).toEqual({ status: 'dead' });
+  it('fails the delivery as exhausted after the last attempt fails', () => {
+    expect(nextStateAfterFailure(defaults.attempts, 1_000, defaults)).toEqual({ status: 'failed', reason: 'exhausted' });
+    expect(nextStateAfterFailure(3, 1_000, { ...defaults, attempts: 3 })).toEqual({ status: 'failed', reason: 'exhausted' });
   });
 });

@@ -1,7 +1,7 @@
 import type { DeliveryNextState } from '../outbox/outbox-store.js';
 import type { ResolvedWebhookOptions } from '../webhook-options.js';
 
-export type RetryPolicy = ResolvedWebhookOptions['retry'];
+export type RetryPolicy = Omit<ResolvedWebhookOptions['retry'], 'retryIf'>;
 
 /**
  * Delay before the attempt after `failedAttempts` failures: exponential, capped, and randomised by ±`jitter` so
@@ -14,13 +14,16 @@ export function retryDelay(failedAttempts: number, policy: RetryPolicy, random: 
   return Math.round(base - spread + 2 * spread * random());
 }
 
-/** What follows a failed attempt number `attemptNumber` (1 for the first): a retry, or `dead` after the last one. */
+/**
+ * What follows failed attempt number `attemptNumber` of a series (1 for the first): a retry, or `failed`
+ * (`exhausted`) after the last one.
+ */
 export function nextStateAfterFailure(
   attemptNumber: number,
   now: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): DeliveryNextState {
-  if (attemptNumber >= policy.attempts) return { status: 'dead' };
+  if (attemptNumber >= policy.attempts) return { status: 'failed', reason: 'exhausted' };
   return { status: 'pending', nextAttemptAt: now + retryDelay(attemptNumber, policy, random) };
 }

@@ -15,6 +15,8 @@ export interface OutgoingWebhookRequest {
 export interface WebhookTransportResponse {
   status: number;
   bodyExcerpt: string;
+  /** The `Retry-After` header, if the response had one. */
+  retryAfter?: string;
 }
 
 /**

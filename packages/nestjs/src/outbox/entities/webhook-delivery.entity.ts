@@ -1,8 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import { epochMillis } from '../epoch-millis.transformer.js';
 
-/** Where a delivery stands: waiting (first try or a retry), delivered, or given up after the last attempt. */
-export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'dead';
+/** Where a delivery stands: waiting (first try or a retry), delivered, or given up (see `failureReason`). */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/**
+ * Why a delivery failed for good: every attempt failed (`exhausted`), the receiver refused it for good
+ * (`rejected`: 410 Gone, or `retry.retryIf` said no), or its endpoint was disabled or deleted before it was sent.
+ */
+export type WebhookFailureReason = 'exhausted' | 'rejected' | 'endpoint-disabled' | 'endpoint-deleted';
 
 /** One event on its way to one endpoint. */
 @Entity({ name: 'webhook_delivery' })
@@ -21,9 +27,20 @@ export class WebhookDeliveryEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: WebhookDeliveryStatus;
 
-  /** Attempts made so far. */
+  /** Set when `status` is `failed`. */
+  @Column({ name: 'failure_reason', type: 'varchar', length: 32, nullable: true })
+  failureReason!: WebhookFailureReason | null;
+
+  /** Attempts made so far, manual retries included; attempt rows are numbered by it. */
   @Column({ type: 'int' })
   attempts!: number;
+
+  /**
+   * `attempts` when the current series of retries began: 0, or the count at the last manual retry, which
+   * starts a new series with the full retry budget.
+   */
+  @Column({ name: 'series_start', type: 'int', default: 0 })
+  seriesStart!: number;
 
   @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMillis })
   nextAttemptAt!: number;

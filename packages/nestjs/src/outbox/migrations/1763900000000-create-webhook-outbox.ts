@@ -1,22 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
-
-/** Column builders whose types the driver normalises exactly as it does for the entities (SQLite: int → integer). */
-function columnsFor(queryRunner: QueryRunner) {
-  const type = (name: string) => queryRunner.connection.driver.normalizeType({ type: name as 'int' });
-  const column = (name: string, typeName: string, nullable: boolean, length?: number) => ({
-    name,
-    type: type(typeName),
-    isNullable: nullable,
-    ...(length === undefined ? {} : { length: String(length) }),
-  });
-  return {
-    varchar: (name: string, length: number, nullable = false) => column(name, 'varchar', nullable, length),
-    bigint: (name: string, nullable = false) => column(name, 'bigint', nullable),
-    int: (name: string, nullable = false) => column(name, 'int', nullable),
-    text: (name: string, nullable = false) => column(name, 'text', nullable),
-    primaryId: () => ({ ...column('id', 'varchar', false, 64), isPrimary: true }),
-  };
-}
+import { columnsFor } from './migration-columns.js';
 
 /**
  * Creates the outbox tables. Written with TypeORM's schema API rather than SQL so one migration serves

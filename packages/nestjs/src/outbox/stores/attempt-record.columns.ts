@@ -3,22 +3,25 @@ import type { AttemptRecord } from '../outbox-store.js';
 
 const MAX_ERROR_LENGTH = 1000;
 
-function truncatedError(record: AttemptRecord): string | null {
-  return record.error === null ? null : record.error.slice(0, MAX_ERROR_LENGTH);
+/** Error texts are kept to the column's size. */
+export function truncatedError(error: string | null): string | null {
+  return error === null ? null : error.slice(0, MAX_ERROR_LENGTH);
 }
 
 /** The delivery columns an attempt record sets; one definition for every store. */
 export function deliveryColumnsAfterAttempt(record: AttemptRecord) {
+  const { next } = record;
   return {
-    status: record.next.status,
+    status: next.status,
+    failureReason: next.status === 'failed' ? next.reason : null,
     attempts: record.attemptNumber,
-    nextAttemptAt: record.next.status === 'pending' ? record.next.nextAttemptAt : record.now,
+    nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : record.now,
     lockedUntil: null,
     lockToken: null,
     lastStatusCode: record.statusCode,
-    lastError: truncatedError(record),
+    lastError: truncatedError(record.error),
     updatedAt: record.now,
-    completedAt: record.next.status === 'pending' ? null : record.now,
+    completedAt: next.status === 'pending' ? null : record.now,
   };
 }
 
@@ -33,6 +36,6 @@ export function attemptRow(record: AttemptRecord) {
     outcome: record.outcome,
     statusCode: record.statusCode,
     responseExcerpt: record.responseExcerpt,
-    error: truncatedError(record),
+    error: truncatedError(record.error),
   };
 }

@@ -1,9 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { newOutboxId } from '../outbox-ids.js';
-import type { AttemptRecord, ClaimedDelivery, EventRouter, OutboxStore } from '../outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
-import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
+import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
+import { claimScanLimit, pickPerEndpoint } from './claim-selection.js';
+import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
 
 /** The parts of a better-sqlite3 prepared statement this store uses. */
 interface SqliteStatement {
@@ -27,11 +30,13 @@ interface SqliteHandle {
  */
 export class SqliteOutboxStore implements OutboxStore {
   private readonly tables: OutboxTables;
+  private readonly stateSql: EndpointStateStatements;
   /** Prepared once per connection: the relay runs the same few statements for every round and every delivery. */
   private readonly statements = new WeakMap<SqliteHandle, Map<string, SqliteStatement>>();
 
   constructor(private readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
+    this.stateSql = endpointStateStatements(this.tables, 'sqlite');
   }
 
   private get handle(): SqliteHandle {
@@ -75,28 +80,38 @@ export class SqliteOutboxStore implements OutboxStore {
     });
   }
 
-  claimDeliveries(limit: number, now: number, lockedUntil: number, lockToken: string): Promise<ClaimedDelivery[]> {
-    const { event, delivery } = this.tables;
+  claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const { event, delivery, endpointState } = this.tables;
+    const { now } = request;
     return this.exclusive((sql) => {
-      const claimed = sql(
-          `UPDATE ${delivery} SET locked_until = ?, lock_token = ?
-           WHERE id IN (
-             SELECT id FROM ${delivery}
-             WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
-             ORDER BY next_attempt_at
-             LIMIT ?)
-           RETURNING id`,
-        )
-        .all(lockedUntil, lockToken, now, now, limit) as Array<{ id: string }>;
-      if (claimed.length === 0) return [];
+      const excluded = request.excludeEndpoints;
+      const exclusion = excluded.length > 0 ? `AND d.endpoint_id NOT IN (${excluded.map(() => '?').join(', ')})` : '';
+      const candidates = sql(
+        `SELECT d.id, d.endpoint_id FROM ${delivery} d
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.locked_until IS NULL OR d.locked_until <= ?) ${exclusion}
+           AND NOT EXISTS (SELECT 1 FROM ${endpointState} s WHERE s.endpoint_id = d.endpoint_id AND s.paused_until > ?)
+         ORDER BY d.next_attempt_at
+         LIMIT ?`,
+      ).all(now, now, ...excluded, now, claimScanLimit(request)) as Array<{ id: string; endpoint_id: string }>;
+      const ids = pickPerEndpoint(candidates, request);
+      if (ids.length === 0) return [];
+      const placeholders = ids.map(() => '?').join(', ');
+      sql(`UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders})`).run(
+        request.lockedUntil,
+        request.lockToken,
+        ...ids,
+      );
       const rows = sql(
-          `SELECT d.id, d.event_id AS eventId, d.endpoint_id AS endpointId, d.attempts, d.locked_until AS lockedUntil,
-                  e.type AS eventType, e.payload
-           FROM ${delivery} d JOIN ${event} e ON e.id = d.event_id
-           WHERE d.id IN (${claimed.map(() => '?').join(', ')})
-           ORDER BY d.next_attempt_at`,
-        )
-        .all(...claimed.map((row) => row.id));
+        `SELECT d.id, d.event_id AS eventId, d.endpoint_id AS endpointId, d.attempts,
+                d.attempts - d.series_start AS attemptsInSeries, d.locked_until AS lockedUntil,
+                e.type AS eventType, e.payload,
+                CASE WHEN s.disabled_at IS NULL THEN NULL ELSE COALESCE(s.disabled_reason, 'disabled') END AS endpointDisabledReason
+         FROM ${delivery} d
+         JOIN ${event} e ON e.id = d.event_id
+         LEFT JOIN ${endpointState} s ON s.endpoint_id = d.endpoint_id
+         WHERE d.id IN (${placeholders})
+         ORDER BY d.next_attempt_at`,
+      ).all(...ids);
       return rows as ClaimedDelivery[];
     });
   }
@@ -107,12 +122,13 @@ export class SqliteOutboxStore implements OutboxStore {
     return this.exclusive((sql) => {
       const { changes } = sql(
         `UPDATE ${delivery}
-           SET status = ?, attempts = ?, next_attempt_at = ?, locked_until = NULL, lock_token = NULL,
+           SET status = ?, failure_reason = ?, attempts = ?, next_attempt_at = ?, locked_until = NULL, lock_token = NULL,
                last_status_code = ?, last_error = ?, updated_at = ?, completed_at = ?
            WHERE id = ? AND lock_token = ?`,
         )
         .run(
           next.status,
+          next.failureReason,
           next.attempts,
           next.nextAttemptAt,
           next.lastStatusCode,
@@ -132,10 +148,53 @@ export class SqliteOutboxStore implements OutboxStore {
     });
   }
 
-  async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
-    const { delivery } = this.tables;
-    await this.exclusive((sql) =>
-      sql(`UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = ? AND lock_token = ?`).run(deliveryId, lockToken),
+  failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {
+    return this.exclusive(
+      (sql) =>
+        sql(this.stateSql.failWithoutAttempt).run({ deliveryId, lockToken, reason, error: truncatedError(error), now }).changes === 1,
     );
+  }
+
+  async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
+    await this.exclusive((sql) => sql(this.stateSql.release).run({ deliveryId, lockToken }));
+  }
+
+  async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
+    await this.exclusive((sql) => {
+      sql(this.stateSql.ensure).run({ endpointId, now });
+      sql(this.stateSql.pause).run({ endpointId, until, now });
+    });
+  }
+
+  async noteEndpointSuccess(endpointId: string, now: number): Promise<void> {
+    await this.exclusive((sql) => sql(this.stateSql.endStreak).run({ endpointId, now }));
+  }
+
+  noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
+    return this.exclusive((sql) => {
+      sql(this.stateSql.ensure).run({ endpointId, now });
+      sql(this.stateSql.startStreak).run({ endpointId, now });
+      const { changes } = sql(this.stateSql.disableIfFailingSince).run({
+        endpointId,
+        now,
+        cutoff: disableIfFailingSince,
+        reason: truncatedError(reason),
+      });
+      return changes === 1;
+    });
+  }
+
+  disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean> {
+    return this.exclusive((sql) => {
+      sql(this.stateSql.ensure).run({ endpointId, now });
+      return sql(this.stateSql.disable).run({ endpointId, now, reason: truncatedError(reason) }).changes === 1;
+    });
+  }
+
+  async enableEndpoint(endpointId: string, now: number): Promise<void> {
+    await this.exclusive((sql) => {
+      sql(this.stateSql.ensure).run({ endpointId, now });
+      sql(this.stateSql.enable).run({ endpointId, now });
+    });
   }
 }

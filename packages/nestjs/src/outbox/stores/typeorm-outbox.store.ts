@@ -1,9 +1,11 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../entities/index.js';
 import { newOutboxId } from '../outbox-ids.js';
-import type { AttemptRecord, ClaimedDelivery, EventRouter, OutboxStore } from '../outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
-import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
+import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
+import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
@@ -12,12 +14,14 @@ import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.column
  */
 export abstract class TypeOrmOutboxStore implements OutboxStore {
   protected readonly tables: OutboxTables;
+  private readonly statements: EndpointStateStatements;
 
   constructor(protected readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
+    this.statements = endpointStateStatements(this.tables, dataSource.options.type === 'postgres' ? 'postgres' : 'mysql');
   }
 
-  abstract claimDeliveries(limit: number, now: number, lockedUntil: number, lockToken: string): Promise<ClaimedDelivery[]>;
+  abstract claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
   async fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
@@ -95,14 +99,70 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     });
   }
 
+  async failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {
+    const affected = await this.run(this.dataSource.manager, this.statements.failWithoutAttempt, {
+      deliveryId,
+      lockToken,
+      reason,
+      error: truncatedError(error),
+      now,
+    });
+    return affected === 1;
+  }
+
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDeliveryEntity)
-      .set({ lockedUntil: null, lockToken: null })
-      .where({ id: deliveryId, lockToken })
-      .callListeners(false)
-      .execute();
+    await this.run(this.dataSource.manager, this.statements.release, { deliveryId, lockToken });
+  }
+
+  async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.run(manager, this.statements.ensure, { endpointId, now });
+      await this.run(manager, this.statements.pause, { endpointId, until, now });
+    });
+  }
+
+  async noteEndpointSuccess(endpointId: string, now: number): Promise<void> {
+    await this.run(this.dataSource.manager, this.statements.endStreak, { endpointId, now });
+  }
+
+  async noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.run(manager, this.statements.ensure, { endpointId, now });
+      await this.run(manager, this.statements.startStreak, { endpointId, now });
+      const disabled = await this.run(manager, this.statements.disableIfFailingSince, {
+        endpointId,
+        now,
+        cutoff: disableIfFailingSince,
+        reason: truncatedError(reason),
+      });
+      return disabled === 1;
+    });
+  }
+
+  async disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.run(manager, this.statements.ensure, { endpointId, now });
+      return (await this.run(manager, this.statements.disable, { endpointId, now, reason: truncatedError(reason) })) === 1;
+    });
+  }
+
+  async enableEndpoint(endpointId: string, now: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.run(manager, this.statements.ensure, { endpointId, now });
+      await this.run(manager, this.statements.enable, { endpointId, now });
+    });
+  }
+
+  /** Runs one `:name`-parameterised statement; returns the rows it changed. */
+  private async run(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<number> {
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
+    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(query, values, true);
+      return result.affected ?? 0;
+    } finally {
+      if (!manager.queryRunner) await runner.release();
+    }
   }
 
   /** Maps rows of the claim queries, whose BIGINT columns drivers return as strings. */
@@ -112,9 +172,11 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       eventId: String(row.event_id),
       endpointId: String(row.endpoint_id),
       attempts: Number(row.attempts),
+      attemptsInSeries: Number(row.attempts) - Number(row.series_start),
       lockedUntil: Number(row.locked_until),
       eventType: String(row.type),
       payload: String(row.payload),
+      endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
     };
   }
 }

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
+import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
+import type { WebhookClock } from '../webhook-clock.js';
+import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+
+/** Which deliveries `list()` returns. Every field is optional; they combine with AND. */
+export interface WebhookDeliveryFilter {
+  endpointId?: string;
+  status?: WebhookDeliveryStatus;
+  eventType?: string;
+  eventId?: string;
+  /** Created at or after this time (epoch ms). */
+  since?: number;
+  /** Created before this time (epoch ms). */
+  until?: number;
+  /** At most this many, newest first. Default `50`, at most `500`. */
+  limit?: number;
+}
+
+/** Which deliveries `retryMany()` sends again. */
+export interface WebhookBulkRetryFilter {
+  endpointId?: string;
+  /** Default `failed`; `succeeded` replays delivered ones. */
+  status?: Exclude<WebhookDeliveryStatus, 'pending'>;
+  /** Created at or after this time (epoch ms). */
+  since?: number;
+}
+
+/** A delivery with its event's type. */
+export type WebhookDeliverySummary = WebhookDeliveryEntity & { eventType: string };
+
+/** A delivery with its event (the exact body sent) and every attempt, oldest first. */
+export type WebhookDeliveryDetails = WebhookDeliverySummary & { payload: string; attemptLog: WebhookAttemptEntity[] };
+
+/** Counts of the delivery log, for dashboards and alerts. */
+export interface WebhookDeliveryStats {
+  /** Waiting for their first attempt or a retry. */
+  pending: number;
+  /** Pending, due now, and not claimed by a worker. */
+  due: number;
+  /** Claimed by a worker right now. */
+  leased: number;
+  succeeded: number;
+  failed: number;
+  /** How long the oldest due delivery has been waiting past its time, in ms (0 when none is due). */
+  oldestDueLag: number;
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+/**
+ * The delivery log: what was sent where, every attempt, and what is waiting. Retrying sends the stored body again,
+ * byte for byte and with the same `webhook-id`, as a new series with the full retry budget.
+ */
+@Injectable()
+export class WebhookDeliveries {
+  constructor(
+    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
+  ) {}
+
+  /** Deliveries matching `filter`, newest first. */
+  async list(filter: WebhookDeliveryFilter = {}): Promise<WebhookDeliverySummary[]> {
+    const limit = Math.min(Math.max(1, filter.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
+    const query = this.dataSource.getRepository(WebhookDeliveryEntity).createQueryBuilder('delivery');
+    if (filter.endpointId !== undefined) query.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
+    if (filter.status !== undefined) query.andWhere('delivery.status = :status', { status: filter.status });
+    if (filter.eventId !== undefined) query.andWhere('delivery.eventId = :eventId', { eventId: filter.eventId });
+    if (filter.since !== undefined) query.andWhere('delivery.createdAt >= :since', { since: filter.since });
+    if (filter.until !== undefined) query.andWhere('delivery.createdAt < :until', { until: filter.until });
+    if (filter.eventType !== undefined) this.joinEventType(query, filter.eventType);
+    const deliveries = await query.orderBy('delivery.createdAt', 'DESC').addOrderBy('delivery.id', 'DESC').take(limit).getMany();
+    const types = await this.eventTypes(deliveries.map((d) => d.eventId));
+    return deliveries.map((delivery) => Object.assign(delivery, { eventType: types.get(delivery.eventId) ?? '' }));
+  }
+
+  /** One delivery with its body and attempt history, or `null`. */
+  async get(id: string): Promise<WebhookDeliveryDetails | null> {
+    const delivery = await this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id });
+    if (!delivery) return null;
+    const event = await this.dataSource.getRepository(WebhookEventEntity).findOneBy({ id: delivery.eventId });
+    const attemptLog = await this.dataSource
+      .getRepository(WebhookAttemptEntity)
+      .find({ where: { deliveryId: id }, order: { attemptNumber: 'ASC' } });
+    return Object.assign(delivery, { eventType: event?.type ?? '', payload: event?.payload ?? '', attemptLog });
+  }
+
+  /**
+   * Makes a delivery due now, whatever its status (a succeeded one is replayed), as a new series of attempts.
+   * Returns false if it does not exist or a worker is sending it right now.
+   */
+  async retry(id: string): Promise<boolean> {
+    const now = this.clock.now();
+    const result = await this.retryQuery(now).andWhere('id = :id', { id }).execute();
+    return result.affected === 1;
+  }
+
+  /** Makes every matching delivery due now, as `retry()` does one. Returns how many. */
+  async retryMany(filter: WebhookBulkRetryFilter = {}): Promise<number> {
+    const now = this.clock.now();
+    const query = this.retryQuery(now).andWhere('status = :status', { status: filter.status ?? 'failed' });
+    if (filter.endpointId !== undefined) query.andWhere('endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.since !== undefined) query.andWhere('created_at >= :since', { since: filter.since });
+    return (await query.execute()).affected ?? 0;
+  }
+
+  async stats(): Promise<WebhookDeliveryStats> {
+    const now = this.clock.now();
+    const due = `delivery.status = 'pending' AND delivery.nextAttemptAt <= :now AND (delivery.lockedUntil IS NULL OR delivery.lockedUntil <= :now)`;
+    const row: Record<string, string | number | null> | undefined = await this.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('delivery')
+      .select(`SUM(CASE WHEN delivery.status = 'pending' THEN 1 ELSE 0 END)`, 'pending')
+      .addSelect(`SUM(CASE WHEN ${due} THEN 1 ELSE 0 END)`, 'due')
+      .addSelect(`SUM(CASE WHEN delivery.lockedUntil > :now THEN 1 ELSE 0 END)`, 'leased')
+      .addSelect(`SUM(CASE WHEN delivery.status = 'succeeded' THEN 1 ELSE 0 END)`, 'succeeded')
+      .addSelect(`SUM(CASE WHEN delivery.status = 'failed' THEN 1 ELSE 0 END)`, 'failed')
+      .addSelect(`MIN(CASE WHEN ${due} THEN delivery.nextAttemptAt END)`, 'oldest_due')
+      .setParameters({ now })
+      .getRawOne();
+    const count = (key: string) => Number(row?.[key] ?? 0);
+    const oldestDue = row?.oldest_due == null ? null : Number(row.oldest_due);
+    return {
+      pending: count('pending'),
+      due: count('due'),
+      leased: count('leased'),
+      succeeded: count('succeeded'),
+      failed: count('failed'),
+      oldestDueLag: oldestDue === null ? 0 : Math.max(0, now - oldestDue),
+    };
+  }
+
+  /** The update both retries share: due now, a new series, never under a live lease. */
+  private retryQuery(now: number) {
+    return this.dataSource
+      .createQueryBuilder()
+      .update(WebhookDeliveryEntity)
+      .set({
+        status: 'pending',
+        failureReason: null,
+        nextAttemptAt: now,
+        seriesStart: () => 'attempts',
+        completedAt: null,
+        updatedAt: now,
+      })
+      .where('(locked_until IS NULL OR locked_until <= :now)', { now })
+      .callListeners(false);
+  }
+
+  private joinEventType(query: SelectQueryBuilder<WebhookDeliveryEntity>, eventType: string): void {
+    query.innerJoin(WebhookEventEntity, 'event', 'event.id = delivery.eventId').andWhere('event.type = :eventType', { eventType });
+  }
+
+  private async eventTypes(eventIds: string[]): Promise<Map<string, string>> {
+    if (eventIds.length === 0) return new Map();
+    const events = await this.dataSource
+      .getRepository(WebhookEventEntity)
+      .find({ select: { id: true, type: true }, where: { id: In([...new Set(eventIds)]) } });
+    return new Map(events.map((event) => [event.id, event.type]));
+  }
+}

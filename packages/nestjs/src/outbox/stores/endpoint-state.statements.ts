@@ -1,0 +1,40 @@
+import type { OutboxTables } from '../outbox-tables.js';
+
+export type OutboxDialect = 'postgres' | 'mysql' | 'sqlite';
+
+/**
+ * The endpoint-state and fenced-failure statements, written once with `:name` parameters for every dialect
+ * (TypeORM's driver rewrites them for PostgreSQL and MySQL; better-sqlite3 binds them as they are). Only the
+ * insert-if-absent differs by dialect.
+ */
+export function endpointStateStatements({ delivery, endpointState }: OutboxTables, dialect: OutboxDialect) {
+  const values = `${endpointState} (endpoint_id, updated_at) VALUES (:endpointId, :now)`;
+  return {
+    ensure:
+      dialect === 'postgres'
+        ? `INSERT INTO ${values} ON CONFLICT DO NOTHING`
+        : dialect === 'mysql'
+          ? `INSERT IGNORE INTO ${values}`
+          : `INSERT OR IGNORE INTO ${values}`,
+    pause: `UPDATE ${endpointState} SET paused_until = :until, updated_at = :now
+            WHERE endpoint_id = :endpointId AND (paused_until IS NULL OR paused_until < :until)`,
+    endStreak: `UPDATE ${endpointState} SET failing_since = NULL, updated_at = :now
+                WHERE endpoint_id = :endpointId AND failing_since IS NOT NULL`,
+    startStreak: `UPDATE ${endpointState} SET failing_since = :now, updated_at = :now
+                  WHERE endpoint_id = :endpointId AND failing_since IS NULL`,
+    disableIfFailingSince: `UPDATE ${endpointState} SET disabled_at = :now, disabled_reason = :reason, updated_at = :now
+                            WHERE endpoint_id = :endpointId AND disabled_at IS NULL AND failing_since <= :cutoff`,
+    disable: `UPDATE ${endpointState} SET disabled_at = :now, disabled_reason = :reason, updated_at = :now
+              WHERE endpoint_id = :endpointId AND disabled_at IS NULL`,
+    enable: `UPDATE ${endpointState}
+             SET disabled_at = NULL, disabled_reason = NULL, paused_until = NULL, failing_since = NULL, updated_at = :now
+             WHERE endpoint_id = :endpointId`,
+    failWithoutAttempt: `UPDATE ${delivery}
+                         SET status = 'failed', failure_reason = :reason, last_error = :error, locked_until = NULL,
+                             lock_token = NULL, updated_at = :now, completed_at = :now
+                         WHERE id = :deliveryId AND lock_token = :lockToken`,
+    release: `UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = :deliveryId AND lock_token = :lockToken`,
+  };
+}
+
+export type EndpointStateStatements = ReturnType<typeof endpointStateStatements>;
