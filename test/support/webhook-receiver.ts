@@ -12,13 +12,18 @@ export interface ReceivedRequest {
 }
 
 /** How to answer the n-th request (1-based). */
-export type Responder = (request: ReceivedRequest, n: number) => { status: number; body?: string; delayMs?: number };
+export type Responder = (
+  request: ReceivedRequest,
+  n: number,
+) => { status: number; body?: string; delayMs?: number; headers?: Record<string, string> };
 
 /**
  * A real HTTP server on 127.0.0.1 that records every request and answers as told (200 by default).
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** TCP connections accepted, requests or not. */
+  connections = 0;
   private responder: Responder = () => ({ status: 200 });
   private readonly server: Server;
   private readonly arrivals = new EventEmitter();
@@ -34,10 +39,11 @@ export class WebhookReceiver {
         const answer = this.responder(request, this.requests.length);
         if (answer.delayMs) await delay(answer.delayMs);
         if (res.destroyed) return;
-        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
         res.end(answer.body ?? '');
       });
     });
+    this.server.on('connection', () => this.connections++);
   }
 
   static async start(): Promise<WebhookReceiver> {

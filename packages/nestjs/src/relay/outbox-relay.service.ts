@@ -17,6 +17,7 @@ type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExc
 interface Lease {
   delivery: ClaimedDelivery;
   lockToken: string;
+  claimedAt: number;
 }
 
 /** What one `dispatch()` did. */
@@ -48,6 +49,8 @@ export class OutboxRelay {
   private slotWaiters: Array<() => void> = [];
   /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
   private readonly pausedUntil = new Map<string, number>();
+  /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
+  private readonly disabledAt = new Map<string, number>();
   private readonly streakClearedAt = new Map<string, number>();
 
   constructor(
@@ -82,7 +85,7 @@ export class OutboxRelay {
       lockedUntil: now + leaseDuration,
       lockToken,
     });
-    for (const delivery of claimed) this.enqueue({ delivery, lockToken });
+    for (const delivery of claimed) this.enqueue({ delivery, lockToken, claimedAt: now });
     return { fannedOut, claimed: claimed.length };
   }
 
@@ -174,9 +177,13 @@ export class OutboxRelay {
   private async attempt(lease: Lease): Promise<void> {
     const { delivery, lockToken } = lease;
     const now = this.clock.now();
-    if (now + this.options.delivery.timeout > delivery.lockedUntil || (this.pausedUntil.get(delivery.endpointId) ?? 0) > now) {
-      // Too late to finish before the lease ends (another worker may then take it), or the endpoint was paused
-      // after the claim: give it back untried.
+    if (
+      now + this.options.delivery.timeout > delivery.lockedUntil ||
+      (this.pausedUntil.get(delivery.endpointId) ?? 0) > now ||
+      lease.claimedAt <= (this.disabledAt.get(delivery.endpointId) ?? -Infinity)
+    ) {
+      // Too late to finish before the lease ends (another worker may then take it), or the endpoint was paused or
+      // disabled after the claim: give it back untried; the next claim sees the endpoint as it is now.
       await this.release(lease);
       return;
     }
@@ -248,6 +255,7 @@ export class OutboxRelay {
       await this.store.pauseEndpoint(endpointId, decision.pauseEndpointUntil, now);
     }
     if (decision.disableEndpoint !== undefined) {
+      this.disabledAt.set(endpointId, now);
       if (await this.store.disableEndpoint(endpointId, decision.disableEndpoint, now)) {
         this.logger.warn(`Endpoint ${endpointId} disabled: ${decision.disableEndpoint}.`);
       }
@@ -257,6 +265,7 @@ export class OutboxRelay {
     if (disableEndpointAfter > 0) {
       const reason = `no successful delivery for ${formatDuration(disableEndpointAfter)} (last error: ${result.error})`;
       if (await this.store.noteEndpointFailure(endpointId, now, now - disableEndpointAfter, reason)) {
+        this.disabledAt.set(endpointId, now);
         this.logger.warn(`Endpoint ${endpointId} disabled: ${reason}.`);
       }
     }

@@ -52,14 +52,20 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     this.loop = this.run();
   }
 
+  /**
+   * Stops claiming, gives back claims not yet started, and waits for requests in flight (also those started by
+   * hand with `OutboxRelay.dispatch()`), up to `relay.shutdownTimeout`.
+   */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.subscription?.unsubscribe();
-    this.wakeUp();
     const { shutdownTimeout } = this.options.relay;
-    // The loop stops at its next await; a dispatch in progress finishes (it is a few short queries).
-    const stopped = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
+    let stopped = true;
+    if (this.running) {
+      this.running = false;
+      this.subscription?.unsubscribe();
+      this.wakeUp();
+      // The loop stops at its next await; a dispatch in progress finishes (it is a few short queries).
+      stopped = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
+    }
     const drained = stopped && (await this.relay.drain(shutdownTimeout));
     if (!drained) {
       this.logger.warn(`Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`);
