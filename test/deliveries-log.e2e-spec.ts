@@ -1,0 +1,144 @@
+import { generateWebhookSecret, WebhookDeliveries, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { describe, expect, it } from 'vitest';
+import { Article, ShopOrder } from './support/shop-order.entity.js';
+import { DATABASE_KINDS } from './support/test-databases.js';
+import { ManualClock } from './support/webhook-test-app.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
+
+const secret = generateWebhookSecret();
+
+describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
+  const context = useWebhookTestContext(kind);
+
+  it('lists deliveries newest first, filtered by endpoint, status, event type and time', async () => {
+    const clock = new ManualClock();
+    const app = await context.start(
+      (url) => ({
+        endpoints: [
+          { id: 'erp', url, secret },
+          { id: 'crm', url, secret, eventTypes: ['article.*'] },
+        ],
+        relay: { enabled: false },
+      }),
+      { clock },
+    );
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce(); // order → erp
+    const afterFirst = clock.now() + 1;
+    clock.advance(1_000);
+    context.receiver.respondWith(() => ({ status: 500 }));
+    await app.dataSource.getRepository(Article).save({ title: 'News' });
+    await app.relay.runOnce(); // article → erp and crm, both fail
+
+    const deliveries = app.app.get(WebhookDeliveries);
+    const all = await deliveries.list();
+    expect(all.map((d) => [d.eventType, d.endpointId, d.status])).toEqual([
+      ['article.created', expect.any(String), 'pending'],
+      ['article.created', expect.any(String), 'pending'],
+      ['order.created', 'erp', 'succeeded'],
+    ]);
+    expect((await deliveries.list({ endpointId: 'crm' })).map((d) => d.eventType)).toEqual(['article.created']);
+    expect((await deliveries.list({ status: 'succeeded' })).map((d) => d.endpointId)).toEqual(['erp']);
+    expect(await deliveries.list({ eventType: 'order.created', endpointId: 'erp' })).toHaveLength(1);
+    expect(await deliveries.list({ since: afterFirst })).toHaveLength(2);
+    expect(await deliveries.list({ until: afterFirst })).toHaveLength(1);
+    expect(await deliveries.list({ limit: 1 })).toHaveLength(1);
+  });
+
+  it('gives one delivery with the exact body and every attempt, and null for an unknown id', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { initialDelay: 0, jitter: 0 } }));
+    context.receiver.respondWith((_request, n) => (n === 1 ? { status: 500, body: 'oops' } : { status: 202, body: 'thanks' }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce();
+    await app.relay.runOnce();
+
+    const deliveries = app.app.get(WebhookDeliveries);
+    const [summary] = await deliveries.list();
+    const details = await deliveries.get(summary!.id);
+    expect(details).toMatchObject({ status: 'succeeded', attempts: 2, eventType: 'order.created' });
+    expect(details!.payload).toBe(context.receiver.requests[1]!.body);
+    expect(details!.attemptLog.map((a) => [a.attemptNumber, a.outcome, a.statusCode, a.responseExcerpt, a.error])).toEqual([
+      [1, 'failed', 500, 'oops', 'HTTP 500'],
+      [2, 'succeeded', 202, 'thanks', null],
+    ]);
+    for (const attempt of details!.attemptLog) expect(attempt.durationMs).toBeGreaterThanOrEqual(0);
+    expect(await deliveries.get('dlv_missing')).toBeNull();
+  });
+
+  it('replays a delivered webhook: same bytes, same webhook-id, fresh signature', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce();
+    const deliveries = app.app.get(WebhookDeliveries);
+    const [delivered] = await deliveries.list();
+
+    expect(await deliveries.retry(delivered!.id)).toBe(true);
+    await app.relay.runOnce();
+
+    const [original, replay] = context.receiver.requests;
+    expect(replay!.body).toBe(original!.body);
+    expect(replay!.headers['webhook-id']).toBe(original!.headers['webhook-id']);
+    expect((await deliveries.get(delivered!.id))!.attemptLog.map((a) => a.attemptNumber)).toEqual([1, 2]);
+  });
+
+  it('retries a failed delivery with a full new series of attempts', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { attempts: 1 } }));
+    context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 500 : 200 }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce();
+    const deliveries = app.app.get(WebhookDeliveries);
+    const [failed] = await deliveries.list();
+    expect(failed).toMatchObject({ status: 'failed', failureReason: 'exhausted' });
+
+    await deliveries.retry(failed!.id);
+    await app.relay.runOnce();
+
+    expect(await deliveries.get(failed!.id)).toMatchObject({ status: 'succeeded', failureReason: null, attempts: 2, seriesStart: 1 });
+  });
+
+  it('retries in bulk by endpoint and status, and leaves the rest alone', async () => {
+    const app = await context.start((url) => ({
+      endpoints: [
+        { id: 'erp', url, secret },
+        { id: 'crm', url, secret },
+      ],
+      relay: { enabled: false },
+      retry: { attempts: 1 },
+    }));
+    context.receiver.respondWith(() => ({ status: 500 }));
+    for (const customer of ['Ada', 'Bob']) await app.dataSource.getRepository(ShopOrder).save({ customer, total: 1 });
+    await app.relay.runOnce();
+    const deliveries = app.app.get(WebhookDeliveries);
+    expect(await deliveries.list({ status: 'failed' })).toHaveLength(4);
+
+    expect(await deliveries.retryMany({ endpointId: 'erp' })).toBe(2);
+    expect((await deliveries.list({ status: 'pending' })).map((d) => d.endpointId)).toEqual(['erp', 'erp']);
+    expect(await deliveries.retryMany({ status: 'succeeded' })).toBe(0);
+  });
+
+  it('counts pending, due, leased, succeeded and failed deliveries and the lag of the oldest due one', async () => {
+    const clock = new ManualClock();
+    const app = await context.start(
+      (url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { attempts: 2, initialDelay: 5_000, jitter: 0 } }),
+      { clock },
+    );
+    const deliveries = app.app.get(WebhookDeliveries);
+    const orders = app.dataSource.getRepository(ShopOrder);
+    expect(await deliveries.stats()).toEqual({ pending: 0, due: 0, leased: 0, succeeded: 0, failed: 0, oldestDueLag: 0 });
+
+    context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 200 : 500 }));
+    await orders.save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce(); // succeeded
+    await orders.save({ customer: 'Bob', total: 1 });
+    await app.relay.runOnce();
+    clock.advance(5_000);
+    await app.relay.runOnce(); // Bob failed twice: failed for good
+    await orders.save([{ customer: 'Cy', total: 1 }, { customer: 'Di', total: 1 }]);
+    await app.relay.runOnce(); // both failed once; retries due in 5 s
+    clock.advance(8_000);
+    const [held] = await deliveries.list({ status: 'pending', limit: 1 });
+    await app.dataSource.getRepository(WebhookDeliveryEntity).update(held!.id, { lockedUntil: clock.now() + 60_000, lockToken: 'lease_other' });
+
+    expect(await deliveries.stats()).toEqual({ pending: 2, due: 1, leased: 1, succeeded: 1, failed: 1, oldestDueLag: 3_000 });
+  });
+});
