@@ -12,7 +12,7 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
   async claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { delivery, event, endpointState } = this.tables;
     const { now } = request;
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const paused: Array<{ endpoint_id: string }> = await manager.query(
         `SELECT endpoint_id FROM ${endpointState} WHERE paused_until > ?`,
         [now],

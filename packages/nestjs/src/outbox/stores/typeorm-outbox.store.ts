@@ -24,7 +24,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   abstract claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
   async fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       // SKIP LOCKED: concurrent relays each take different events instead of queueing behind one another.
       const events = await manager
         .createQueryBuilder(WebhookEventEntity, 'event')
@@ -78,7 +78,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async recordAttempt(record: AttemptRecord): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(WebhookDeliveryEntity)
@@ -115,7 +115,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transaction(async (manager) => {
       await this.run(manager, this.statements.ensure, { endpointId, now });
       await this.run(manager, this.statements.pause, { endpointId, until, now });
     });
@@ -126,7 +126,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       await this.run(manager, this.statements.ensure, { endpointId, now });
       await this.run(manager, this.statements.startStreak, { endpointId, now });
       const disabled = await this.run(manager, this.statements.disableIfFailingSince, {
@@ -140,17 +140,27 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       await this.run(manager, this.statements.ensure, { endpointId, now });
       return (await this.run(manager, this.statements.disable, { endpointId, now, reason: truncatedError(reason) })) === 1;
     });
   }
 
   async enableEndpoint(endpointId: string, now: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transaction(async (manager) => {
       await this.run(manager, this.statements.ensure, { endpointId, now });
       await this.run(manager, this.statements.enable, { endpointId, now });
     });
+  }
+
+  /**
+   * The relay's own transactions run at READ COMMITTED: under MySQL's default REPEATABLE READ, the fan-out's
+   * locking read takes gap locks on the event index, and the application's insert of a new event into that gap
+   * then deadlocks with it (the application's transaction is the one rolled back). PostgreSQL's default already is
+   * READ COMMITTED.
+   */
+  protected transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('READ COMMITTED', work);
   }
 
   /** Runs one `:name`-parameterised statement; returns the rows it changed. */
