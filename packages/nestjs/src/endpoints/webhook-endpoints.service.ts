@@ -33,6 +33,7 @@ export class WebhookEndpoints {
 
   async list(): Promise<WebhookEndpointStatus[]> {
     const endpoints = this.registry.all();
+    if (endpoints.length === 0) return [];
     const states = await this.dataSource
       .getRepository(WebhookEndpointStateEntity)
       .findBy({ endpointId: In(endpoints.map((endpoint) => endpoint.id)) });

@@ -26,6 +26,8 @@ export interface RelayRoundResult {
   fannedOut: number;
   /** Deliveries claimed (and started, or queued behind their endpoint's other requests). */
   claimed: number;
+  /** A full batch was fanned out, or the claim filled every slot it asked for: more may be due right now. */
+  more: boolean;
 }
 
 /** A success clears the endpoint's failing streak in the database at most this often per worker. */
@@ -74,7 +76,7 @@ export class OutboxRelay {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
     const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), (type) => this.endpoints.subscribersOf(type).map((e) => e.id));
     const free = Math.min(this.freeSlots, batchSize);
-    if (free === 0) return { fannedOut, claimed: 0 };
+    if (free === 0) return { fannedOut, claimed: 0, more: fannedOut >= batchSize };
     const now = this.clock.now();
     const lockToken = newOutboxId('lease');
     const claimed = await this.store.claimDeliveries({
@@ -86,15 +88,24 @@ export class OutboxRelay {
       lockToken,
     });
     for (const delivery of claimed) this.enqueue({ delivery, lockToken, claimedAt: now });
-    return { fannedOut, claimed: claimed.length };
+    return {
+      fannedOut,
+      claimed: claimed.length,
+      more: fannedOut >= batchSize || claimed.length === free,
+    };
   }
 
-  /** Slots neither sending nor reserved by a queued delivery. */
+  /** Request slots not in use. */
   get freeSlots(): number {
-    return Math.max(0, this.options.relay.concurrency - this.inFlight.size - this.queued);
+    return Math.max(0, this.options.relay.concurrency - this.inFlight.size);
   }
 
-  /** Resolves when a request finishes (a slot frees). */
+  /** Whether requests are in flight or waiting for a slot. */
+  get busy(): boolean {
+    return this.inFlight.size > 0 || this.queued > 0;
+  }
+
+  /** Resolves when a request finishes. */
   whenSlotFrees(): Promise<void> {
     return new Promise((resolve) => this.slotWaiters.push(resolve));
   }
@@ -122,10 +133,13 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Endpoints not to claim for: those with deliveries already waiting here for a slot. An endpoint is claimed for
+   * again once its queue is empty, so this worker holds at most twice `endpointConcurrency` of its deliveries,
+   * and claims them several at a time rather than one per finished request.
+   */
   private saturatedEndpoints(): string[] {
-    const { endpointConcurrency } = this.options.relay;
-    const busy = new Set([...this.activeByEndpoint.keys(), ...this.queuedByEndpoint.keys()]);
-    return [...busy].filter((id) => (this.activeByEndpoint.get(id) ?? 0) + (this.queuedByEndpoint.get(id)?.length ?? 0) >= endpointConcurrency);
+    return [...this.queuedByEndpoint.keys()];
   }
 
   private enqueue(lease: Lease): void {

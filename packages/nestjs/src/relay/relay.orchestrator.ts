@@ -4,10 +4,12 @@ import type { Subscription } from 'rxjs';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import type { ResolvedWebhookOptions } from '../webhook-options.js';
 import { WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
-import { OutboxRelay } from './outbox-relay.service.js';
+import { OutboxRelay, type RelayRoundResult } from './outbox-relay.service.js';
 import type { WebhookTransport } from './webhook-transport.js';
 
 const MAX_ERROR_BACKOFF = 30_000;
+/** How long a wake-up waits for further commits while requests are in flight, in ms. */
+const WAKE_COALESCING = 5;
 
 /**
  * Runs the relay for the application's lifetime: starts it once the application has bootstrapped, dispatches
@@ -22,6 +24,7 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private loop?: Promise<void>;
   private wakeRequested = false;
   private interruptSleep?: () => void;
+  private coalescing?: NodeJS.Timeout;
   private subscription?: Subscription;
 
   constructor(
@@ -62,7 +65,8 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     if (this.running) {
       this.running = false;
       this.subscription?.unsubscribe();
-      this.wakeUp();
+      clearTimeout(this.coalescing);
+      this.interruptSleep?.();
       // The loop stops at its next await; a dispatch in progress finishes (it is a few short queries).
       stopped = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
     }
@@ -72,20 +76,14 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private wakeUp(): void {
-    this.wakeRequested = true;
-    this.interruptSleep?.();
-  }
-
   private async run(): Promise<void> {
-    const { batchSize, pollInterval } = this.options.relay;
+    const { pollInterval } = this.options.relay;
     let consecutiveErrors = 0;
     while (this.running) {
       this.wakeRequested = false;
-      let moreWork = false;
+      let round: RelayRoundResult | undefined;
       try {
-        const round = await this.relay.dispatch();
-        moreWork = round.fannedOut >= batchSize || round.claimed > 0;
+        round = await this.relay.dispatch();
         consecutiveErrors = 0;
       } catch (error) {
         // E.g. the database restarted: nothing is lost (the rows are where they were), so log and try again later.
@@ -93,28 +91,45 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`);
       }
       if (!this.running) break;
-      if (this.relay.freeSlots === 0) {
-        // Every slot is busy: claim again as soon as one frees (or on a wake-up or stop).
-        await new Promise<void>((resolve) => {
-          this.interruptSleep = resolve;
-          void this.relay.whenSlotFrees().then(resolve);
-        });
-        this.interruptSleep = undefined;
+      if (round?.more && this.relay.freeSlots > 0) continue;
+      if (consecutiveErrors > 0) {
+        await this.sleep(Math.min(pollInterval * 2 ** consecutiveErrors, MAX_ERROR_BACKOFF));
         continue;
       }
-      if (moreWork || (this.wakeRequested && consecutiveErrors === 0)) continue;
-      const wait = consecutiveErrors > 0 ? Math.min(pollInterval * 2 ** consecutiveErrors, MAX_ERROR_BACKOFF) : pollInterval;
-      await this.sleep(wait);
+      if (this.relay.busy) {
+        // Dispatch again when a request finishes: its slot is free, and the commits made meanwhile are fanned out
+        // and claimed together, instead of one dispatch per commit.
+        await this.sleep(pollInterval, this.relay.whenSlotFrees());
+        continue;
+      }
+      if (this.wakeRequested) continue;
+      await this.sleep(pollInterval);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private wakeUp(): void {
+    this.wakeRequested = true;
+    if (!this.relay.busy) {
+      this.interruptSleep?.();
+      return;
+    }
+    // While requests run, commits come in bursts: gather them for a moment and fan them out together (a finishing
+    // request dispatches sooner still; see run()).
+    this.coalescing ??= setTimeout(() => {
+      this.coalescing = undefined;
+      this.interruptSleep?.();
+    }, WAKE_COALESCING);
+  }
+
+  /** Waits `ms`, or until `orUntil` settles, a wake-up or stop, whichever comes first. */
+  private sleep(ms: number, orUntil?: Promise<void>): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
       }
+      void orUntil?.then(done);
       this.interruptSleep = () => {
         this.interruptSleep = undefined;
         done();
