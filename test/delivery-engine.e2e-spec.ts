@@ -1,4 +1,10 @@
-import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpoints } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointNotFoundError,
+  WebhookEndpoints,
+} from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { Article, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -87,6 +93,31 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
     await app.relay.runOnce();
     expect(context.receiver.requests).toHaveLength(2);
     expect((await endpoints.get('gone'))?.disabled).toBeNull();
+    await expect(endpoints.enable('nowhere')).rejects.toThrow(WebhookEndpointNotFoundError);
+    expect(await endpoints.get('nowhere')).toBeNull();
+  });
+
+  it('sends nothing to an endpoint an operator disabled: its due deliveries fail as endpoint-disabled', async () => {
+    const app = await context.start((url) => ({
+      endpoints: [
+        { id: 'erp', url, secret },
+        { id: 'crm', url: `${url}/crm`, secret },
+      ],
+      relay: { enabled: false },
+    }));
+    const endpoints = app.app.get(WebhookEndpoints);
+    await endpoints.disable('crm', 'migrating the CRM');
+    await saveOrders(app, 1);
+
+    await app.relay.runOnce();
+
+    expect(context.receiver.requests.map((r) => r.url)).toEqual(['/hooks']);
+    const crm = await app.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({ endpointId: 'crm' });
+    expect(crm).toMatchObject({ status: 'failed', failureReason: 'endpoint-disabled', attempts: 0, lastError: 'endpoint "crm" is disabled: migrating the CRM' });
+    expect((await endpoints.list()).map((e) => [e.id, e.disabled?.reason ?? null])).toEqual([
+      ['erp', null],
+      ['crm', 'migrating the CRM'],
+    ]);
   });
 
   it('disables an endpoint after disableEndpointAfter with failures and no success, and records why', async () => {

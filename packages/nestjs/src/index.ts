@@ -23,6 +23,7 @@ export { systemClock } from './webhook-clock.js';
 export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 export { WebhookPayloadError } from './errors/webhook-payload.error.js';
+export { WebhookEndpointNotFoundError } from './errors/webhook-endpoint-not-found.error.js';
 
 export { EmitsWebhook, EMITS_WEBHOOK_METADATA } from './emit/emits-webhook.decorator.js';
 export type { EmitsWebhookOptions } from './emit/emits-webhook.decorator.js';

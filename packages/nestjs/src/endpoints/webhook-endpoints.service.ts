@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type DataSource, In } from 'typeorm';
+import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { WebhookEndpointStateEntity } from '../outbox/entities/index.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookClock } from '../webhook-clock.js';
@@ -50,7 +51,7 @@ export class WebhookEndpoints {
   }
 
   /**
-   * Re-enables an endpoint and clears its pause and failure streak. Deliveries that failed while it was
+   * Re-enables an endpoint (`WebhookEndpointNotFoundError` if none has this id) and clears its pause and failure streak. Deliveries that failed while it was
    * disabled stay failed; send them with `WebhookDeliveries.retryMany({ endpointId })`.
    */
   async enable(id: string): Promise<void> {
@@ -65,7 +66,7 @@ export class WebhookEndpoints {
   }
 
   private known(id: string): void {
-    if (!this.registry.get(id)) throw new Error(`No webhook endpoint has the id "${id}".`);
+    if (!this.registry.get(id)) throw new WebhookEndpointNotFoundError(id);
   }
 }
 
