@@ -41,7 +41,7 @@ export interface WebhookRelayOptions {
    * once; polling finds the events committed by other processes.
    */
   pollInterval?: number;
-  /** Events fanned out and deliveries claimed per round. Default `50`. */
+  /** Events fanned out per dispatch, and the most deliveries one claim takes (it never takes more than free slots). Default `50`. */
   batchSize?: number;
   /** Requests in flight at once in this process. Default `20`. */
   concurrency?: number;
