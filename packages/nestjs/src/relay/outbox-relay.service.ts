@@ -47,7 +47,6 @@ export class OutboxRelay {
   private readonly activeByEndpoint = new Map<string, number>();
   /** Claimed deliveries waiting for a slot of their endpoint. */
   private readonly queuedByEndpoint = new Map<string, Lease[]>();
-  private queued = 0;
   private slotWaiters: Array<() => void> = [];
   /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
   private readonly pausedUntil = new Map<string, number>();
@@ -100,9 +99,9 @@ export class OutboxRelay {
     return Math.max(0, this.options.relay.concurrency - this.inFlight.size);
   }
 
-  /** Whether requests are in flight or waiting for a slot. */
+  /** Whether requests are in flight (a delivery waits for a slot only behind one of its endpoint's). */
   get busy(): boolean {
-    return this.inFlight.size > 0 || this.queued > 0;
+    return this.inFlight.size > 0;
   }
 
   /** Resolves when a request finishes. */
@@ -122,7 +121,6 @@ export class OutboxRelay {
   async drain(timeout: number): Promise<boolean> {
     const queued = [...this.queuedByEndpoint.values()].flat();
     this.queuedByEndpoint.clear();
-    this.queued = 0;
     await Promise.all(queued.map((lease) => this.release(lease)));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
@@ -151,7 +149,6 @@ export class OutboxRelay {
     const queue = this.queuedByEndpoint.get(endpointId) ?? [];
     queue.push(lease);
     this.queuedByEndpoint.set(endpointId, queue);
-    this.queued++;
   }
 
   private start(lease: Lease): void {
@@ -165,10 +162,7 @@ export class OutboxRelay {
       const queue = this.queuedByEndpoint.get(endpointId);
       const next = queue?.shift();
       if (queue?.length === 0) this.queuedByEndpoint.delete(endpointId);
-      if (next) {
-        this.queued--;
-        this.start(next);
-      }
+      if (next) this.start(next);
       const waiters = this.slotWaiters;
       this.slotWaiters = [];
       for (const wake of waiters) wake();
