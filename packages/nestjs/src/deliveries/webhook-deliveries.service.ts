@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
 import type { WebhookClock } from '../webhook-clock.js';
@@ -71,10 +71,17 @@ export class WebhookDeliveries {
     if (filter.eventId !== undefined) query.andWhere('delivery.eventId = :eventId', { eventId: filter.eventId });
     if (filter.since !== undefined) query.andWhere('delivery.createdAt >= :since', { since: filter.since });
     if (filter.until !== undefined) query.andWhere('delivery.createdAt < :until', { until: filter.until });
-    if (filter.eventType !== undefined) this.joinEventType(query, filter.eventType);
-    const deliveries = await query.orderBy('delivery.createdAt', 'DESC').addOrderBy('delivery.id', 'DESC').take(limit).getMany();
-    const types = await this.eventTypes(deliveries.map((d) => d.eventId));
-    return deliveries.map((delivery) => Object.assign(delivery, { eventType: types.get(delivery.eventId) ?? '' }));
+    if (filter.eventType !== undefined) query.andWhere('event.type = :eventType', { eventType: filter.eventType });
+    // One query: the event's type comes with the row (a delivery has exactly one event, so a plain LIMIT is right).
+    const { entities, raw } = await query
+      .innerJoin(WebhookEventEntity, 'event', 'event.id = delivery.eventId')
+      .addSelect('event.type', 'event_type')
+      .orderBy('delivery.createdAt', 'DESC')
+      .addOrderBy('delivery.id', 'DESC')
+      .limit(limit)
+      .getRawAndEntities<{ delivery_id: string; event_type: string }>();
+    const types = new Map(raw.map((row) => [row.delivery_id, row.event_type]));
+    return entities.map((delivery) => Object.assign(delivery, { eventType: types.get(delivery.id) ?? '' }));
   }
 
   /** One delivery with its body and attempt history, or `null`. */
@@ -148,17 +155,5 @@ export class WebhookDeliveries {
       })
       .where('(locked_until IS NULL OR locked_until <= :now)', { now })
       .callListeners(false);
-  }
-
-  private joinEventType(query: SelectQueryBuilder<WebhookDeliveryEntity>, eventType: string): void {
-    query.innerJoin(WebhookEventEntity, 'event', 'event.id = delivery.eventId').andWhere('event.type = :eventType', { eventType });
-  }
-
-  private async eventTypes(eventIds: string[]): Promise<Map<string, string>> {
-    if (eventIds.length === 0) return new Map();
-    const events = await this.dataSource
-      .getRepository(WebhookEventEntity)
-      .find({ select: { id: true, type: true }, where: { id: In([...new Set(eventIds)]) } });
-    return new Map(events.map((event) => [event.id, event.type]));
   }
 }

@@ -47,7 +47,8 @@ export class OutboxRelay {
   private readonly activeByEndpoint = new Map<string, number>();
   /** Claimed deliveries waiting for a slot of their endpoint. */
   private readonly queuedByEndpoint = new Map<string, Lease[]>();
-  private slotWaiters: Array<() => void> = [];
+  /** Settles when the next request finishes; one promise shared by every waiter. */
+  private slotFreed?: { promise: Promise<void>; resolve: () => void };
   /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
   private readonly pausedUntil = new Map<string, number>();
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
@@ -106,7 +107,12 @@ export class OutboxRelay {
 
   /** Resolves when a request finishes. */
   whenSlotFrees(): Promise<void> {
-    return new Promise((resolve) => this.slotWaiters.push(resolve));
+    if (!this.slotFreed) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((settle) => (resolve = settle));
+      this.slotFreed = { promise, resolve };
+    }
+    return this.slotFreed.promise;
   }
 
   /** Resolves once nothing is in flight or queued. */
@@ -163,9 +169,8 @@ export class OutboxRelay {
       const next = queue?.shift();
       if (queue?.length === 0) this.queuedByEndpoint.delete(endpointId);
       if (next) this.start(next);
-      const waiters = this.slotWaiters;
-      this.slotWaiters = [];
-      for (const wake of waiters) wake();
+      this.slotFreed?.resolve();
+      this.slotFreed = undefined;
     });
     this.inFlight.add(running);
   }

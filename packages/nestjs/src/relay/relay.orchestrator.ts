@@ -66,6 +66,7 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       this.running = false;
       this.subscription?.unsubscribe();
       clearTimeout(this.coalescing);
+      this.coalescing = undefined;
       this.interruptSleep?.();
       // The loop stops at its next await; a dispatch in progress finishes (it is a few short queries).
       stopped = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);

@@ -1,5 +1,5 @@
 import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
-import { claimScanLimit } from './claim-selection.js';
+import { claimedDeliveryFromRow, claimScanLimit } from './claim.statements.js';
 import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
 
 /**
@@ -46,6 +46,6 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
         request.limit,
       ],
     );
-    return rows.map((row) => this.toClaimed(row));
+    return rows.map(claimedDeliveryFromRow);
   }
 }

@@ -5,8 +5,8 @@ import { newOutboxId } from '../outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
-import { claimScanLimit, pickPerEndpoint } from './claim-selection.js';
-import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
+import { claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
+import { type PortableStatements, portableStatements } from './portable.statements.js';
 
 /** The parts of a better-sqlite3 prepared statement this store uses. */
 interface SqliteStatement {
@@ -30,13 +30,16 @@ interface SqliteHandle {
  */
 export class SqliteOutboxStore implements OutboxStore {
   private readonly tables: OutboxTables;
-  private readonly stateSql: EndpointStateStatements;
+  private readonly stateSql: PortableStatements;
+  private readonly claim: ReturnType<typeof claimStatements>;
   /** Prepared once per connection: the relay runs the same few statements for every round and every delivery. */
   private readonly statements = new WeakMap<SqliteHandle, Map<string, SqliteStatement>>();
 
   constructor(private readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
-    this.stateSql = endpointStateStatements(this.tables, 'sqlite');
+    this.stateSql = portableStatements(this.tables, 'sqlite');
+    // One writer at a time: the immediate transaction is the lock, so candidates need no locking clause.
+    this.claim = claimStatements(this.tables, '');
   }
 
   private get handle(): SqliteHandle {
@@ -81,38 +84,18 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { event, delivery, endpointState } = this.tables;
     const { now } = request;
     return this.exclusive((sql) => {
-      const excluded = request.excludeEndpoints;
-      const exclusion = excluded.length > 0 ? `AND d.endpoint_id NOT IN (${excluded.map(() => '?').join(', ')})` : '';
-      const candidates = sql(
-        `SELECT d.id, d.endpoint_id FROM ${delivery} d
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.locked_until IS NULL OR d.locked_until <= ?) ${exclusion}
-           AND NOT EXISTS (SELECT 1 FROM ${endpointState} s WHERE s.endpoint_id = d.endpoint_id AND s.paused_until > ?)
-         ORDER BY d.next_attempt_at
-         LIMIT ?`,
-      ).all(now, now, ...excluded, now, claimScanLimit(request)) as Array<{ id: string; endpoint_id: string }>;
+      const paused = sql(this.claim.pausedEndpoints).all(now) as Array<{ endpoint_id: string }>;
+      const excluded = [...request.excludeEndpoints, ...paused.map((row) => row.endpoint_id)];
+      const candidates = sql(this.claim.candidates(excluded.length)).all(now, now, ...excluded, claimScanLimit(request)) as Array<{
+        id: string;
+        endpoint_id: string;
+      }>;
       const ids = pickPerEndpoint(candidates, request);
       if (ids.length === 0) return [];
-      const placeholders = ids.map(() => '?').join(', ');
-      sql(`UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders})`).run(
-        request.lockedUntil,
-        request.lockToken,
-        ...ids,
-      );
-      const rows = sql(
-        `SELECT d.id, d.event_id AS eventId, d.endpoint_id AS endpointId, d.attempts,
-                d.attempts - d.series_start AS attemptsInSeries, d.locked_until AS lockedUntil,
-                e.type AS eventType, e.payload,
-                CASE WHEN s.disabled_at IS NULL THEN NULL ELSE COALESCE(s.disabled_reason, 'disabled') END AS endpointDisabledReason
-         FROM ${delivery} d
-         JOIN ${event} e ON e.id = d.event_id
-         LEFT JOIN ${endpointState} s ON s.endpoint_id = d.endpoint_id
-         WHERE d.id IN (${placeholders})
-         ORDER BY d.next_attempt_at`,
-      ).all(...ids);
-      return rows as ClaimedDelivery[];
+      sql(this.claim.lease(ids.length)).run(request.lockedUntil, request.lockToken, ...ids);
+      return (sql(this.claim.claimed(ids.length)).all(...ids) as Record<string, unknown>[]).map(claimedDeliveryFromRow);
     });
   }
 

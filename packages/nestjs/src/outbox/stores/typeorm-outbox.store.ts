@@ -5,7 +5,7 @@ import { newOutboxId } from '../outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
-import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
+import { type PortableStatements, portableStatements } from './portable.statements.js';
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
@@ -14,11 +14,11 @@ import { type EndpointStateStatements, endpointStateStatements } from './endpoin
  */
 export abstract class TypeOrmOutboxStore implements OutboxStore {
   protected readonly tables: OutboxTables;
-  private readonly statements: EndpointStateStatements;
+  private readonly statements: PortableStatements;
 
   constructor(protected readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
-    this.statements = endpointStateStatements(this.tables, dataSource.options.type === 'postgres' ? 'postgres' : 'mysql');
+    this.statements = portableStatements(this.tables, dataSource.options.type === 'postgres' ? 'postgres' : 'mysql');
   }
 
   abstract claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
@@ -173,20 +173,5 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     } finally {
       if (!manager.queryRunner) await runner.release();
     }
-  }
-
-  /** Maps rows of the claim queries, whose BIGINT columns drivers return as strings. */
-  protected toClaimed(row: Record<string, unknown>): ClaimedDelivery {
-    return {
-      id: String(row.id),
-      eventId: String(row.event_id),
-      endpointId: String(row.endpoint_id),
-      attempts: Number(row.attempts),
-      attemptsInSeries: Number(row.attempts) - Number(row.series_start),
-      lockedUntil: Number(row.locked_until),
-      eventType: String(row.type),
-      payload: String(row.payload),
-      endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
-    };
   }
 }

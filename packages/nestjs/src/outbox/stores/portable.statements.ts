@@ -3,11 +3,11 @@ import type { OutboxTables } from '../outbox-tables.js';
 export type OutboxDialect = 'postgres' | 'mysql' | 'sqlite';
 
 /**
- * The endpoint-state and fenced-failure statements, written once with `:name` parameters for every dialect
- * (TypeORM's driver rewrites them for PostgreSQL and MySQL; better-sqlite3 binds them as they are). Only the
- * insert-if-absent differs by dialect.
+ * The relay's statements that are the same in every dialect (endpoint state, fenced failure, release), written
+ * once with `:name` parameters: TypeORM's driver rewrites them for PostgreSQL and MySQL, better-sqlite3 binds them
+ * as they are. Only the insert-if-absent differs by dialect.
  */
-export function endpointStateStatements({ delivery, endpointState }: OutboxTables, dialect: OutboxDialect) {
+export function portableStatements({ delivery, endpointState }: OutboxTables, dialect: OutboxDialect) {
   const values = `${endpointState} (endpoint_id, updated_at) VALUES (:endpointId, :now)`;
   return {
     ensure:
@@ -37,4 +37,4 @@ export function endpointStateStatements({ delivery, endpointState }: OutboxTable
   };
 }
 
-export type EndpointStateStatements = ReturnType<typeof endpointStateStatements>;
+export type PortableStatements = ReturnType<typeof portableStatements>;

@@ -1,0 +1,69 @@
+import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
+import type { OutboxTables } from '../outbox-tables.js';
+
+/** How many due rows a claim looks at to fill its batch while honouring the per-endpoint cap. */
+export function claimScanLimit(request: ClaimRequest): number {
+  return request.limit * 4;
+}
+
+/**
+ * From candidates in due order, the ids to claim: at most `perEndpoint` per endpoint and `limit` in all. Used by
+ * the dialects that pick in the application (PostgreSQL does it in its claim statement).
+ */
+export function pickPerEndpoint(candidates: ReadonlyArray<{ id: string; endpoint_id: string }>, request: ClaimRequest): string[] {
+  const taken = new Map<string, number>();
+  const picked: string[] = [];
+  for (const row of candidates) {
+    if (picked.length >= request.limit) break;
+    const count = taken.get(row.endpoint_id) ?? 0;
+    if (count >= request.perEndpoint) continue;
+    taken.set(row.endpoint_id, count + 1);
+    picked.push(row.id);
+  }
+  return picked;
+}
+
+const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+/**
+ * The claim of the dialects without UPDATE ... RETURNING (MySQL/MariaDB, SQLite), in `?` form: read the paused
+ * endpoints, select candidates (`lockClause` locks them where the dialect can), lease the picked ids, read them back
+ * with their events. Paused endpoints are read apart, with a plain read: inside a locking SELECT, SKIP LOCKED could
+ * skip a state row another claim holds and so miss its pause.
+ */
+export function claimStatements({ delivery, event, endpointState }: OutboxTables, lockClause: string) {
+  return {
+    pausedEndpoints: `SELECT endpoint_id FROM ${endpointState} WHERE paused_until > ?`,
+    candidates: (excluded: number) =>
+      `SELECT id, endpoint_id FROM ${delivery}
+       WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
+         ${excluded > 0 ? `AND endpoint_id NOT IN (${placeholders(excluded)})` : ''}
+       ORDER BY next_attempt_at
+       LIMIT ?
+       ${lockClause}`,
+    lease: (ids: number) => `UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders(ids)})`,
+    claimed: (ids: number) =>
+      `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload,
+              s.disabled_at, s.disabled_reason
+       FROM ${delivery} d
+       JOIN ${event} e ON e.id = d.event_id
+       LEFT JOIN ${endpointState} s ON s.endpoint_id = d.endpoint_id
+       WHERE d.id IN (${placeholders(ids)})
+       ORDER BY d.next_attempt_at`,
+  };
+}
+
+/** Maps a row of any dialect's claim query; drivers return BIGINT columns as strings. */
+export function claimedDeliveryFromRow(row: Record<string, unknown>): ClaimedDelivery {
+  return {
+    id: String(row.id),
+    eventId: String(row.event_id),
+    endpointId: String(row.endpoint_id),
+    attempts: Number(row.attempts),
+    attemptsInSeries: Number(row.attempts) - Number(row.series_start),
+    lockedUntil: Number(row.locked_until),
+    eventType: String(row.type),
+    payload: String(row.payload),
+    endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
+  };
+}
