@@ -65,10 +65,12 @@ export async function startWebhookTestApp(
     warn: (message: unknown) => void warnings.push(String(message)),
   };
   const app = moduleRef.createNestApplication({ logger });
-  await app.init();
-  const dataSource = app.get(DataSource);
+  const dataSource = moduleRef.get(DataSource);
   // Each test file shares one database; each app starts from empty tables unless it plays a restart.
+  // Before init, which starts the relay: a relay running while the tables are emptied one by one could fan out a
+  // leftover event after its deliveries were cleared and before the event was.
   if (!keepTables) for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
+  await app.init();
   return {
     app,
     dataSource,
