@@ -1,4 +1,4 @@
-import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './support/loopback.js';
@@ -110,6 +110,29 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
     } finally {
       await restarted.close();
     }
+  });
+
+  it('fails a delivery whose event row was deleted by hand as event-missing, and keeps delivering the others', async () => {
+    const { dataSource, relay } = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    context.receiver.respondWith(() => ({ status: 500 }));
+    await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await relay.runOnce(); // fanned out; the attempt fails and a retry is scheduled
+    const deliveries = dataSource.getRepository(WebhookDeliveryEntity);
+    const orphan = await deliveries.findOneByOrFail({});
+    await dataSource.getRepository(WebhookEventEntity).delete(orphan.eventId);
+    await deliveries.update(orphan.id, { nextAttemptAt: 0 }); // due now, at the front of the queue
+    context.receiver.respondWith(() => ({ status: 200 }));
+    await dataSource.getRepository(ShopOrder).save({ customer: 'Bob', total: 2 });
+
+    await relay.runOnce();
+
+    expect(await deliveries.findOneByOrFail({ id: orphan.id })).toMatchObject({
+      status: 'failed',
+      failureReason: 'event-missing',
+      lockToken: null,
+      lastError: `event "${orphan.eventId}" no longer exists`,
+    });
+    expect(JSON.parse(context.receiver.requests.at(-1)!.body)).toMatchObject({ data: { customer: 'Bob' } });
   });
 
   it.runIf(kind !== 'sqlite')('loses nothing when the database drops every connection, and delivers once it is back', async () => {

@@ -10,9 +10,10 @@ export interface ClaimedDelivery {
   /** Attempts made before this one in the current retry series (what the retry budget counts). */
   attemptsInSeries: number;
   lockedUntil: number;
-  eventType: string;
+  /** `null`, like `payload`, when the event row is gone: the delivery is then failed as `event-missing`. */
+  eventType: string | null;
   /** The exact JSON body recorded at capture time. */
-  payload: string;
+  payload: string | null;
   /** Why the endpoint is disabled, if it is: the delivery is then failed without an attempt. */
   endpointDisabledReason: string | null;
 }

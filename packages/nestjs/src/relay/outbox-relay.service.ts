@@ -200,6 +200,10 @@ export class OutboxRelay {
       await this.release(lease);
       return;
     }
+    if (delivery.payload === null || delivery.eventType === null) {
+      await this.failUntried(lease, 'event-missing', `event "${delivery.eventId}" no longer exists`);
+      return;
+    }
     if (delivery.endpointDisabledReason !== null) {
       await this.failUntried(lease, 'endpoint-disabled', `endpoint "${delivery.endpointId}" is disabled: ${delivery.endpointDisabledReason}`);
       return;
@@ -211,7 +215,7 @@ export class OutboxRelay {
     }
 
     const started = performance.now();
-    const result = await this.send(endpoint, delivery, now);
+    const result = await this.send(endpoint, delivery.eventId, delivery.payload, now);
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = this.clock.now();
     const decision: AttemptDecision =
@@ -285,12 +289,12 @@ export class OutboxRelay {
   }
 
   /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
-  private async send(endpoint: ResolvedWebhookEndpoint, delivery: ClaimedDelivery, now: number): Promise<AttemptResult> {
+  private async send(endpoint: ResolvedWebhookEndpoint, eventId: string, payload: string, now: number): Promise<AttemptResult> {
     const { timeout, responseExcerptBytes } = this.options.delivery;
     try {
       // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
       this.destinations.checkUrl(endpoint.url);
-      const request = buildWebhookRequest(endpoint, delivery.eventId, delivery.payload, now, { timeout, responseExcerptBytes });
+      const request = buildWebhookRequest(endpoint, eventId, payload, now, { timeout, responseExcerptBytes });
       const response = await this.transport.send(request);
       const ok = response.status >= 200 && response.status < 300;
       return {
@@ -305,7 +309,7 @@ export class OutboxRelay {
     }
   }
 
-  private async failUntried(lease: Lease, reason: 'endpoint-disabled' | 'endpoint-deleted', error: string): Promise<void> {
+  private async failUntried(lease: Lease, reason: 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing', error: string): Promise<void> {
     if (await this.store.failWithoutAttempt(lease.delivery.id, lease.lockToken, reason, error, this.clock.now())) {
       this.logger.warn(`Delivery ${lease.delivery.id} of ${lease.delivery.eventType} failed without an attempt: ${error}.`);
     }

@@ -6,9 +6,10 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /**
  * Why a delivery failed for good: every attempt failed (`exhausted`), the receiver refused it for good
- * (`rejected`: 410 Gone, or `retry.retryIf` said no), or its endpoint was disabled or deleted before it was sent.
+ * (`rejected`: 410 Gone, or `retry.retryIf` said no), its endpoint was disabled or deleted before it was sent, or
+ * its event row was deleted from under it (`event-missing`: only by hand; there is nothing left to send).
  */
-export type WebhookFailureReason = 'exhausted' | 'rejected' | 'endpoint-disabled' | 'endpoint-deleted';
+export type WebhookFailureReason = 'exhausted' | 'rejected' | 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing';
 
 /** One event on its way to one endpoint. */
 @Entity({ name: 'webhook_delivery' })

@@ -28,7 +28,8 @@ const placeholders = (count: number) => Array.from({ length: count }, () => '?')
 /**
  * The claim of the dialects without UPDATE ... RETURNING (MySQL/MariaDB, SQLite), in `?` form: read the paused
  * endpoints, select candidates (`lockClause` locks them where the dialect can), lease the picked ids, read them back
- * with their events. Paused endpoints are read apart, with a plain read: inside a locking SELECT, SKIP LOCKED could
+ * with their events (a LEFT JOIN: a leased delivery must come back even if its event is gone, or its lease would
+ * strand it). Paused endpoints are read apart, with a plain read: inside a locking SELECT, SKIP LOCKED could
  * skip a state row another claim holds and so miss its pause.
  */
 export function claimStatements({ delivery, event, endpointState }: OutboxTables, lockClause: string) {
@@ -46,7 +47,7 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
       `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload,
               s.disabled_at, s.disabled_reason
        FROM ${delivery} d
-       JOIN ${event} e ON e.id = d.event_id
+       LEFT JOIN ${event} e ON e.id = d.event_id
        LEFT JOIN ${endpointState} s ON s.endpoint_id = d.endpoint_id
        WHERE d.id IN (${placeholders(ids)})
        ORDER BY d.next_attempt_at`,
@@ -62,8 +63,8 @@ export function claimedDeliveryFromRow(row: Record<string, unknown>): ClaimedDel
     attempts: Number(row.attempts),
     attemptsInSeries: Number(row.attempts) - Number(row.series_start),
     lockedUntil: Number(row.locked_until),
-    eventType: String(row.type),
-    payload: String(row.payload),
+    eventType: row.type == null ? null : String(row.type),
+    payload: row.payload == null ? null : String(row.payload),
     endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
   };
 }

@@ -33,7 +33,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          RETURNING id, event_id, endpoint_id, attempts, series_start, locked_until, next_attempt_at)
        SELECT claimed.*, e.type, e.payload, s.disabled_at, s.disabled_reason
        FROM claimed
-       JOIN ${event} e ON e.id = claimed.event_id
+       LEFT JOIN ${event} e ON e.id = claimed.event_id
        LEFT JOIN ${endpointState} s ON s.endpoint_id = claimed.endpoint_id
        ORDER BY claimed.next_attempt_at`,
       [
