@@ -1,16 +1,35 @@
 export {
   computeStandardWebhookSignature,
-  DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
   signStandardWebhook,
+  standardWebhooksScheme,
   verifyStandardWebhook,
 } from './standard-webhooks.scheme.js';
 export type {
-  IncomingHeaders,
   SignStandardWebhookInput,
   StandardWebhookHeaders,
   VerifiedStandardWebhook,
   VerifyStandardWebhookInput,
 } from './standard-webhooks.scheme.js';
-export { decodeWebhookSecret, generateWebhookSecret, WEBHOOK_SECRET_PREFIX, WebhookSecretError } from './webhook-secret.js';
+export { stripeScheme } from './stripe.scheme.js';
+export { slackScheme } from './slack.scheme.js';
+export { githubScheme } from './github.scheme.js';
+export { shopifyScheme } from './shopify.scheme.js';
+export { seatableScheme } from './seatable.scheme.js';
+export { hmacHeaderScheme } from './hmac-header.scheme.js';
+export type { HmacHeaderSchemeOptions } from './hmac-header.scheme.js';
+export { resolveWebhookScheme, webhookSchemes } from './webhook-schemes.js';
+export type { WebhookSchemeName, WebhookSchemeReference } from './webhook-schemes.js';
+export type { VerifiedWebhookIdentity, WebhookScheme, WebhookSchemeSignInput, WebhookSchemeVerifyInput } from './webhook-scheme.js';
+export { matchesAny, hmacSha256, decodeHexDigest, decodeBase64Digest } from './hmac.js';
+export { readHeader } from './incoming-headers.js';
+export type { IncomingHeaders } from './incoming-headers.js';
+export { assertWithinTolerance, DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, parseUnixSeconds } from './timestamp-tolerance.js';
+export {
+  checkPlainSecret,
+  decodeWebhookSecret,
+  generateWebhookSecret,
+  WEBHOOK_SECRET_PREFIX,
+  WebhookSecretError,
+} from './webhook-secret.js';
 export { WebhookVerificationError } from './webhook-verification.error.js';
 export type { WebhookVerificationFailureReason } from './webhook-verification.error.js';

@@ -1,4 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmacSha256, matchesAny } from './hmac.js';
+import { type IncomingHeaders, readHeader } from './incoming-headers.js';
+import { assertWithinTolerance, DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, parseUnixSeconds } from './timestamp-tolerance.js';
+import type { WebhookScheme } from './webhook-scheme.js';
 import { decodeWebhookSecret } from './webhook-secret.js';
 import { WebhookVerificationError } from './webhook-verification.error.js';
 
@@ -8,9 +11,6 @@ export type StandardWebhookHeaders = {
   'webhook-timestamp': string;
   'webhook-signature': string;
 };
-
-/** Incoming headers as Node gives them (lower-case names) or as a plain record; values may be arrays. */
-export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
 /** What to sign. `payload` is the exact bytes sent: the JSON body, or the query string for GET. */
 export interface SignStandardWebhookInput {
@@ -41,9 +41,6 @@ export interface VerifiedStandardWebhook {
   timestamp: number;
 }
 
-/** Default tolerance for `webhook-timestamp`, in seconds. */
-export const DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 300;
-
 const SIGNATURE_VERSION = 'v1';
 
 function toUnixSeconds(timestamp: number | Date): number {
@@ -56,7 +53,7 @@ function toUnixSeconds(timestamp: number | Date): number {
 
 function hmac(key: Buffer, id: string, timestamp: number, payload: string | Buffer): Buffer {
   // The spec signs "<id>.<timestamp>.<payload>" over the exact payload bytes.
-  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(payload).digest();
+  return hmacSha256(key, `${id}.${timestamp}.`, payload);
 }
 
 function asList(secret: string | readonly string[]): readonly string[] {
@@ -93,62 +90,72 @@ export function signStandardWebhook(input: SignStandardWebhookInput): StandardWe
   };
 }
 
-function header(headers: IncomingHeaders, name: string): string | undefined {
-  let value = headers[name];
-  if (value === undefined) {
-    const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-    value = key === undefined ? undefined : headers[key];
-  }
-  if (Array.isArray(value)) value = value[0];
-  return value === undefined || value === '' ? undefined : value;
+/**
+ * Svix sends the same three headers named `svix-id`, `svix-timestamp` and `svix-signature`. The set is taken as a
+ * whole: `webhook-*` when a `webhook-signature` is present, else `svix-*`, so the headers of one request are never
+ * mixed across the two families.
+ */
+function headerFamily(headers: IncomingHeaders): 'webhook' | 'svix' {
+  return readHeader(headers, 'webhook-signature') === undefined && readHeader(headers, 'svix-signature') !== undefined
+    ? 'svix'
+    : 'webhook';
 }
 
 /**
  * Verifies a Standard Webhooks request: the headers must be present, the timestamp within tolerance, and one of
- * the `v1` signatures must match one of the secrets (compared in constant time).
+ * the `v1` signatures must match one of the secrets (compared in constant time). Svix's `svix-*` header names are
+ * accepted too.
  *
  * @throws {WebhookVerificationError} with a `reason` saying which check failed.
  */
 export function verifyStandardWebhook(input: VerifyStandardWebhookInput): VerifiedStandardWebhook {
-  const id = header(input.headers, 'webhook-id');
-  const rawTimestamp = header(input.headers, 'webhook-timestamp');
-  const signatureHeader = header(input.headers, 'webhook-signature');
+  const family = headerFamily(input.headers);
+  const names = { id: `${family}-id`, timestamp: `${family}-timestamp`, signature: `${family}-signature` };
+  const id = readHeader(input.headers, names.id);
+  const rawTimestamp = readHeader(input.headers, names.timestamp);
+  const signatureHeader = readHeader(input.headers, names.signature);
   const missing = [
-    id === undefined && 'webhook-id',
-    rawTimestamp === undefined && 'webhook-timestamp',
-    signatureHeader === undefined && 'webhook-signature',
+    id === undefined && names.id,
+    rawTimestamp === undefined && names.timestamp,
+    signatureHeader === undefined && names.signature,
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new WebhookVerificationError('missing-header', `Missing header ${missing.join(', ')}.`);
   }
 
-  if (!/^\d{1,15}$/.test(rawTimestamp!)) {
-    throw new WebhookVerificationError('malformed-header', 'Header webhook-timestamp is not a number of Unix seconds.');
-  }
-  const timestamp = Number(rawTimestamp);
+  const timestamp = parseUnixSeconds(rawTimestamp!, names.timestamp);
   const tolerance = input.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
-  const nowSeconds = Math.floor((input.now ?? Date.now()) / 1000);
-  if (Math.abs(nowSeconds - timestamp) > tolerance) {
-    throw new WebhookVerificationError(
-      'timestamp-out-of-tolerance',
-      `Header webhook-timestamp is ${nowSeconds - timestamp} s from now; at most ${tolerance} s is accepted.`,
-    );
-  }
+  assertWithinTolerance(timestamp, tolerance, input.now ?? Date.now(), names.timestamp);
 
   const candidates = signatureHeader!
     .split(' ')
     .filter((part) => part.startsWith(`${SIGNATURE_VERSION},`))
     .map((part) => Buffer.from(part.slice(SIGNATURE_VERSION.length + 1), 'base64'));
   if (candidates.length === 0) {
-    throw new WebhookVerificationError('malformed-header', 'Header webhook-signature has no v1 signature.');
+    throw new WebhookVerificationError('malformed-header', `Header ${names.signature} has no v1 signature.`);
   }
 
   for (const secret of asList(input.secret)) {
-    const expected = hmac(decodeWebhookSecret(secret), id!, timestamp, input.payload);
-    // timingSafeEqual needs equal lengths; the length of a signature is public, so checking it first leaks nothing.
-    if (candidates.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected))) {
-      return { id: id!, timestamp };
-    }
+    if (matchesAny(candidates, hmac(decodeWebhookSecret(secret), id!, timestamp, input.payload))) return { id: id!, timestamp };
   }
-  throw new WebhookVerificationError('invalid-signature', 'No signature in webhook-signature matches the secret.');
+  throw new WebhookVerificationError('invalid-signature', `No signature in ${names.signature} matches the secret.`);
 }
+
+/**
+ * [Standard Webhooks](https://www.standardwebhooks.com/): `webhook-id`, `webhook-timestamp` and
+ * `webhook-signature: v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<payload>`, with `whsec_` secrets. What this
+ * library's relay sends. Also verifies Svix's `svix-*` headers, which carry the same signature.
+ */
+export const standardWebhooksScheme: WebhookScheme = {
+  name: 'standard-webhooks',
+  checkSecret: (secret) => void decodeWebhookSecret(secret),
+  verify: (input) =>
+    verifyStandardWebhook({
+      payload: input.payload,
+      headers: input.headers,
+      secret: input.secrets,
+      toleranceSeconds: input.toleranceSeconds,
+      now: input.now,
+    }),
+  sign: (input) => signStandardWebhook(input),
+};

@@ -50,3 +50,13 @@ export function decodeWebhookSecret(secret: string): Buffer {
   }
   return key;
 }
+
+/**
+ * Checks a secret that is used as an HMAC key as it is (the GitHub, Stripe, Shopify, Slack and SeaTable
+ * schemes): any non-empty string. Their senders generate or accept free-form secrets, so no format is imposed.
+ */
+export function checkPlainSecret(secret: string): void {
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw new WebhookSecretError('A webhook secret is required: copy the signing secret from the sender\'s settings.');
+  }
+}

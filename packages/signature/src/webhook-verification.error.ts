@@ -5,12 +5,15 @@
  * - `malformed-header`: a header is present but cannot be parsed (e.g. a timestamp that is not a number).
  * - `invalid-signature`: no signature in the header matches any of the configured secrets.
  * - `timestamp-out-of-tolerance`: the signed timestamp is too far in the past or the future.
+ * - `malformed-body`: the signature is valid but the body is not what the scheme promises (e.g. a Stripe event
+ *   that is not a JSON object with an `id`). An HTTP receiver answers 400 for this one, 401 for the others.
  */
 export type WebhookVerificationFailureReason =
   | 'missing-header'
   | 'malformed-header'
   | 'invalid-signature'
-  | 'timestamp-out-of-tolerance';
+  | 'timestamp-out-of-tolerance'
+  | 'malformed-body';
 
 /**
  * Thrown when a webhook fails verification. `reason` is machine-readable; `message` is one line for a human.
