@@ -19,18 +19,21 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
 
   it('create from an empty database exactly the schema the entities describe', async () => {
     const applied = await dataSource.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(['CreateWebhookOutbox1763900000000', 'AddDeliveryEngine1795000000000']);
+    expect(applied.map((m) => m.name)).toEqual([
+      'CreateWebhookOutbox1763900000000',
+      'AddDeliveryEngine1795000000000',
+      'AddWebhookInbox1796000000000',
+    ]);
     // What synchronize would still change; nothing, if the migration and the entities agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
   it('revert cleanly', async () => {
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    for (let i = 0; i < webhookOutboxMigrations.length; i++) await dataSource.undoLastMigration();
     const runner = dataSource.createQueryRunner();
     try {
-      for (const table of ['webhook_event', 'webhook_delivery', 'webhook_attempt', 'webhook_endpoint_state']) expect(await runner.hasTable(table)).toBe(false);
+      for (const table of ['webhook_event', 'webhook_delivery', 'webhook_attempt', 'webhook_endpoint_state', 'webhook_inbox']) expect(await runner.hasTable(table)).toBe(false);
     } finally {
       await runner.release();
     }

@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, type INestApplication, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, type INestApplication, Post, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { generateWebhookSecret, type VerifiedWebhookRequest, VerifyWebhook, WebhookModule } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  IncomingWebhook,
+  VerifyWebhook,
+  WebhookModule,
+  WebhookReceiverEvents,
+  type WebhookRefusedEvent,
+} from '@webhook-outbox/nestjs';
 import { signStandardWebhook } from '@webhook-outbox/signature';
+import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from './support/loopback.js';
@@ -16,8 +24,8 @@ class InboundController {
   @Post('partner')
   @HttpCode(200)
   @VerifyWebhook('partner')
-  named(@Body() body: unknown, @Req() request: { webhook: VerifiedWebhookRequest }) {
-    return { webhook: request.webhook, body };
+  named(@Body() body: unknown, @IncomingWebhook() webhook: IncomingWebhook) {
+    return { webhook: { id: webhook.id, receiver: webhook.receiver, timestamp: webhook.timestamp }, body };
   }
 
   @Get('partner')
@@ -38,6 +46,7 @@ describe('WebhookGuard on a real HTTP server', () => {
   let database: TestDatabase;
   let app: INestApplication;
   let base: string;
+  const refusals: WebhookRefusedEvent[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -52,6 +61,7 @@ describe('WebhookGuard on a real HTTP server', () => {
       },
       { rawBody: true, logger: false },
     );
+    app.get(WebhookReceiverEvents).refused.subscribe((event) => refusals.push(event));
     base = await listenOnLoopback(app);
   });
 
@@ -61,23 +71,25 @@ describe('WebhookGuard on a real HTTP server', () => {
   });
 
   const body = JSON.stringify({ type: 'payment.recorded', timestamp: '2026-11-23T10:00:00.000Z', data: { amount: 1200 } });
-  const signed = (payload: string, secret = partnerSecret, at = new Date(), id = 'msg_guard_test') =>
+  // Every request gets its own id: a repeated id is a redelivery, acknowledged without running the handler.
+  const signed = (payload: string, secret = partnerSecret, at = new Date(), id = `msg_${randomUUID()}`) =>
     signStandardWebhook({ id, timestamp: at, payload, secret });
 
   const post = (path: string, payload: string, headers: Record<string, string>, contentType = 'application/json') =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: payload });
 
+  /** A refusal tells the sender nothing specific; the reason goes to the refusal event (and the log). */
   async function expectRefused(response: Response, reason: RegExp): Promise<void> {
     expect(response.status).toBe(401);
-    const answer = (await response.json()) as { message: string };
-    expect(answer.message).toMatch(reason);
-    expect(answer.message).not.toContain('\n');
+    expect(await response.json()).toMatchObject({ message: 'Webhook signature verification failed.' });
+    expect(refusals.at(-1)?.message).toMatch(reason);
+    expect(refusals.at(-1)?.message).not.toContain('\n');
   }
 
   it('lets a correctly signed request through to the handler, with the verified id on the request', async () => {
-    const response = await post('/inbound/partner', body, signed(body));
+    const response = await post('/inbound/partner', body, signed(body, partnerSecret, new Date(), 'msg_guard_test'));
     expect(response.status).toBe(200);
-    const answer = (await response.json()) as { webhook: VerifiedWebhookRequest; body: unknown };
+    const answer = (await response.json()) as { webhook: Pick<IncomingWebhook, 'id' | 'receiver'>; body: unknown };
     expect(answer.body).toEqual(JSON.parse(body));
     expect(answer.webhook).toMatchObject({ id: 'msg_guard_test', receiver: 'partner' });
   });
@@ -155,5 +167,7 @@ describe('WebhookGuard on a real HTTP server', () => {
 describe('@VerifyWebhook configuration', () => {
   it('refuses an unusable inline secret when the controller is defined, not on the first request', () => {
     expect(() => VerifyWebhook({ secret: 'not-a-secret' })).toThrow(/@VerifyWebhook: the secret is not usable/);
+    expect(() => VerifyWebhook({ scheme: 'paypal' as never, secret: 'x' })).toThrow(/Unknown webhook scheme "paypal"/);
+    expect(() => VerifyWebhook({ scheme: 'github', secret: 'a', secrets: ['b'] })).toThrow(/give secret or secrets, not both/);
   });
 });

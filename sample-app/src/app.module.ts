@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookModule, type WebhookEndpointOptions } from '@webhook-outbox/nestjs';
 import type { SampleConfig } from './config/sample-config.js';
 import { ErpController } from './erp/erp.controller.js';
-import { ReceivedWebhooksStore } from './erp/received-webhooks.store.js';
+import { ErpRecord } from './erp/erp-record.entity.js';
 import { Order } from './orders/order.entity.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
@@ -23,12 +23,12 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRoot({
           ...config.database,
-          entities: [Order],
+          entities: [Order, ErpRecord],
           autoLoadEntities: true,
           // A demo app creates its schema on first run; production uses the package's migrations.
           synchronize: true,
         } as Parameters<typeof TypeOrmModule.forRoot>[0]),
-        TypeOrmModule.forFeature([Order]),
+        TypeOrmModule.forFeature([Order, ErpRecord]),
         WebhookModule.forRoot({
           endpoints,
           receivers: { erp: { secret: config.erpSecret } },
@@ -39,7 +39,7 @@ export class AppModule {
         }),
       ],
       controllers: [OrdersController, ErpController],
-      providers: [OrdersService, ReceivedWebhooksStore],
+      providers: [OrdersService],
     };
   }
 }

@@ -34,11 +34,13 @@ export {
   WebhookDeliveryEntity,
   WebhookEndpointStateEntity,
   WebhookEventEntity,
+  WebhookInboxEntity,
   webhookOutboxEntities,
 } from './outbox/entities/index.js';
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export {
   AddDeliveryEngine1795000000000,
+  AddWebhookInbox1796000000000,
   CreateWebhookOutbox1763900000000,
   webhookOutboxMigrations,
 } from './outbox/migrations/index.js';
@@ -64,8 +66,30 @@ export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse
 export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
-export type { InlineWebhookReceiver, VerifyWebhookReceiver } from './receive/verify-webhook.metadata.js';
+export type {
+  InlineWebhookReceiver,
+  ResolvedWebhookReceiver,
+  VerifyWebhookReceiver,
+} from './receive/webhook-receiver.js';
+export { IncomingWebhook, WebhookPayload } from './receive/webhook-param.decorators.js';
 export { WebhookGuard } from './receive/webhook.guard.js';
-export type { VerifiedWebhookRequest } from './receive/webhook.guard.js';
+export { DUPLICATE_WEBHOOK_RESPONSE, WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js';
+export { WebhookVerifier } from './receive/webhook-verifier.service.js';
+export type { WebhookToVerify } from './receive/webhook-verifier.service.js';
+export { WebhookReceiverEvents } from './receive/webhook-receiver.events.js';
+export type { WebhookDuplicateEvent, WebhookRefusalReason, WebhookRefusedEvent } from './receive/webhook-receiver.events.js';
+export { WebhookBodyTooLargeError } from './errors/webhook-body-too-large.error.js';
 
-export { generateWebhookSecret, signStandardWebhook, verifyStandardWebhook } from '@webhook-outbox/signature';
+export {
+  generateWebhookSecret,
+  hmacHeaderScheme,
+  signStandardWebhook,
+  verifyStandardWebhook,
+  WebhookVerificationError,
+} from '@webhook-outbox/signature';
+export type {
+  HmacHeaderSchemeOptions,
+  WebhookScheme,
+  WebhookSchemeName,
+  WebhookVerificationFailureReason,
+} from '@webhook-outbox/signature';

@@ -1,8 +1,15 @@
-import { decodeWebhookSecret, DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '@webhook-outbox/signature';
+import { decodeWebhookSecret } from '@webhook-outbox/signature';
 import { parseEventTypePattern } from './endpoints/event-type-pattern.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+import {
+  resolveWebhookReceiver,
+  type ResolvedWebhookReceiver,
+  type WebhookReceiverOptions,
+} from './receive/webhook-receiver.js';
 import { DestinationPolicy } from './relay/destination-policy.js';
 import type { WebhookTransport } from './relay/webhook-transport.js';
+
+export type { WebhookReceiverOptions };
 
 /** HTTP method used to deliver to an endpoint. */
 export type WebhookMethod = 'POST' | 'GET';
@@ -122,14 +129,6 @@ export interface WebhookDeliveryOptions {
   disableEndpointAfter?: number;
 }
 
-/** A named receiver for `@VerifyWebhook('name')`. */
-export interface WebhookReceiverOptions {
-  /** Standard Webhooks secret(s); any one matching signature is accepted. */
-  secret: string | string[];
-  /** Allowed clock difference in seconds, both directions. Default `300`. */
-  tolerance?: number;
-}
-
 /** Options of `WebhookModule.forRoot()` / `forRootAsync()`. Every field has a default. */
 export interface WebhookModuleOptions {
   /** Endpoints that receive events. Default none (events are still recorded in the outbox). */
@@ -137,7 +136,10 @@ export interface WebhookModuleOptions {
   relay?: WebhookRelayOptions;
   retry?: WebhookRetryOptions;
   delivery?: WebhookDeliveryOptions;
-  /** Receivers usable by name with `@VerifyWebhook('name')`. */
+  /**
+   * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default
+   * Standard Webhooks), its secret(s), and how strict to be. Default none.
+   */
   receivers?: Record<string, WebhookReceiverOptions>;
 }
 
@@ -165,7 +167,7 @@ export interface ResolvedWebhookOptions {
   relay: Required<WebhookRelayOptions>;
   retry: Required<Omit<WebhookRetryOptions, 'retryIf'>> & Pick<WebhookRetryOptions, 'retryIf'>;
   delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport?: WebhookTransport };
-  receivers: Record<string, { secrets: string[]; tolerance: number }>;
+  receivers: Record<string, ResolvedWebhookReceiver>;
 }
 
 const RELAY_DEFAULTS: Required<WebhookRelayOptions> = {
@@ -288,9 +290,7 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}): Resol
 
   const receivers: ResolvedWebhookOptions['receivers'] = {};
   for (const [name, receiver] of Object.entries(options.receivers ?? {})) {
-    const tolerance = receiver.tolerance ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
-    positiveInteger(tolerance, `receivers.${name}.tolerance`, 0);
-    receivers[name] = { secrets: secretList(receiver.secret, `receivers.${name}`), tolerance };
+    receivers[name] = resolveWebhookReceiver(receiver, `WebhookModule: receivers.${name}`, name);
   }
 
   return { endpoints, relay, retry, delivery, receivers };

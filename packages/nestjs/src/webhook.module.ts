@@ -14,6 +14,9 @@ import { DestinationPolicy } from './relay/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
 import { WebhookGuard } from './receive/webhook.guard.js';
+import { WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js';
+import { WebhookReceiverEvents } from './receive/webhook-receiver.events.js';
+import { WebhookVerifier } from './receive/webhook-verifier.service.js';
 import { ConfigurableWebhookModule, WEBHOOK_MODULE_OPTIONS } from './webhook.module-definition.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
 import { systemClock } from './webhook-clock.js';
@@ -31,7 +34,8 @@ function outboxStoreFor(dataSource: DataSource) {
 
 /**
  * Transactional webhooks for a TypeORM application: captures `@EmitsWebhook` entity changes into an outbox in the
- * same transaction, relays them to the configured endpoints, and verifies inbound webhooks with `@VerifyWebhook`.
+ * same transaction, relays them to the configured endpoints, and verifies inbound webhooks with `@VerifyWebhook`
+ * (replay-proof through an inbox table).
  *
  * @example
  * WebhookModule.forRoot({ endpoints: [{ url: 'https://erp.example.com/hooks', secret, eventTypes: ['order.*'] }] })
@@ -64,7 +68,10 @@ function outboxStoreFor(dataSource: DataSource) {
     EndpointRegistry,
     OutboxRelay,
     RelayOrchestrator,
+    WebhookReceiverEvents,
+    WebhookVerifier,
     WebhookGuard,
+    WebhookInboxInterceptor,
     WebhookDeliveries,
     WebhookEndpoints,
   ],
@@ -74,7 +81,10 @@ function outboxStoreFor(dataSource: DataSource) {
     DestinationPolicy,
     OutboxRelay,
     RelayOrchestrator,
+    WebhookReceiverEvents,
+    WebhookVerifier,
     WebhookGuard,
+    WebhookInboxInterceptor,
     EndpointRegistry,
     WebhookDeliveries,
     WebhookEndpoints,

@@ -1,30 +1,43 @@
-import { Body, Controller, Get, HttpCode, Logger, Post, Req } from '@nestjs/common';
-import { type VerifiedWebhookRequest, VerifyWebhook } from '@webhook-outbox/nestjs';
-import { type ReceivedWebhook, ReceivedWebhooksStore } from './received-webhooks.store.js';
+import { Controller, Get, HttpCode, Logger, Post } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IncomingWebhook, VerifyWebhook, WebhookPayload } from '@webhook-outbox/nestjs';
+import type { Repository } from 'typeorm';
+import { ErpRecord } from './erp-record.entity.js';
 
-/** The "ERP": receives the shop's webhooks, verified by the guard before the handler runs. */
+interface OrderWebhook {
+  type?: string;
+  data?: Record<string, unknown>;
+  changes?: Record<string, unknown>;
+}
+
+/**
+ * The "ERP": receives the shop's webhooks, verified by the guard before the handler runs. Each one is processed
+ * in a transaction together with its inbox entry, so a redelivery (at-least-once delivery) is kept once.
+ */
 @Controller('erp')
 export class ErpController {
   private readonly logger = new Logger(ErpController.name);
 
-  constructor(private readonly store: ReceivedWebhooksStore) {}
+  constructor(@InjectRepository(ErpRecord) private readonly records: Repository<ErpRecord>) {}
 
   @Post('webhooks')
   @VerifyWebhook('erp')
   @HttpCode(204)
-  receive(@Body() body: { type?: string; data?: unknown; changes?: unknown }, @Req() request: { webhook: VerifiedWebhookRequest }): void {
-    const isNew = this.store.add({
-      webhookId: request.webhook.id,
-      type: String(body?.type),
-      data: body?.data,
-      changes: body?.changes,
-      receivedAt: new Date().toISOString(),
-    });
-    this.logger.log(`${isNew ? 'Received' : 'Ignored repeated'} ${body?.type} (${request.webhook.id})`);
+  async receive(@IncomingWebhook() webhook: IncomingWebhook, @WebhookPayload() body: OrderWebhook): Promise<void> {
+    await webhook.processInTransaction((manager) =>
+      manager.save(ErpRecord, {
+        webhookId: webhook.id,
+        type: String(body?.type),
+        data: body?.data ?? null,
+        changes: body?.changes ?? null,
+        receivedAt: new Date().toISOString(),
+      }),
+    );
+    this.logger.log(`${webhook.duplicate ? 'Ignored repeated' : 'Received'} ${body?.type} (${webhook.id})`);
   }
 
   @Get('received')
-  received(): readonly ReceivedWebhook[] {
-    return this.store.list();
+  received(): Promise<ErpRecord[]> {
+    return this.records.find({ order: { receivedAt: 'DESC' }, take: 100 });
   }
 }

@@ -1,21 +1,32 @@
-import { PayloadTooLargeException } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { WebhookBodyTooLargeError } from '../errors/webhook-body-too-large.error.js';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 
-/** The request fields the guard reads, as Express (and Nest's `rawBody` option) provide them. */
-export interface WebhookHttpRequest extends IncomingMessage {
+/**
+ * The request fields the guard reads, as Express and Fastify give them. With `rawBody: true` Nest keeps the raw
+ * bytes on `rawBody` for both; Fastify's underlying Node request is `raw`.
+ */
+export interface WebhookHttpRequest {
+  method?: string;
+  url?: string;
   originalUrl?: string;
+  headers: IncomingHttpHeaders;
   rawBody?: Buffer;
+  body?: unknown;
+  raw?: IncomingMessage;
 }
 
-const MAX_UNPARSED_BODY_BYTES = 1024 * 1024;
+export const RAW_BODY_MISSING =
+  'WebhookGuard: the request body was parsed but its raw bytes were not kept, so its signature cannot be checked. ' +
+  'Create the app with NestFactory.create(AppModule, { rawBody: true }) on Express, or ' +
+  'NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true }) on Fastify.';
 
-async function readStream(request: IncomingMessage): Promise<Buffer> {
+async function readStream(stream: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of request) {
+  for await (const chunk of stream) {
     length += (chunk as Buffer).length;
-    if (length > MAX_UNPARSED_BODY_BYTES) throw new PayloadTooLargeException(`Webhook body exceeds ${MAX_UNPARSED_BODY_BYTES} bytes.`);
+    if (length > maxBytes) throw new WebhookBodyTooLargeError(maxBytes);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -23,22 +34,25 @@ async function readStream(request: IncomingMessage): Promise<Buffer> {
 
 /**
  * The exact bytes the sender signed: the raw query string for GET, the raw body otherwise. A body that no parser
- * consumed (a content type Nest does not parse) is read here; a body parsed without keeping the raw bytes cannot
- * be verified, which is a server set-up error, not the sender's.
+ * consumed (a content type the framework does not parse) is read here, up to `maxBytes`. A body parsed without
+ * keeping its raw bytes cannot be verified: that is a set-up error of this server, reported as such, never a pass.
  */
-export async function readSignedPayload(request: WebhookHttpRequest): Promise<Buffer | string> {
-  if (request.method === 'GET' || request.method === 'HEAD') {
+export async function readSignedPayload(request: WebhookHttpRequest, maxBytes: number): Promise<Buffer | string> {
+  const method = request.method?.toUpperCase();
+  if (method === 'GET' || method === 'HEAD') {
     const url = request.originalUrl ?? request.url ?? '';
     const mark = url.indexOf('?');
     return mark < 0 ? '' : url.slice(mark + 1);
   }
   if (Buffer.isBuffer(request.rawBody)) return request.rawBody;
-  if (!request.readableEnded) {
-    request.rawBody = await readStream(request);
+  const stream = request.raw ?? (request as unknown as IncomingMessage);
+  if (typeof stream.readableEnded === 'boolean' && !stream.readableEnded && typeof request.body !== 'string') {
+    const declared = Number(request.headers['content-length']);
+    if (declared > maxBytes) throw new WebhookBodyTooLargeError(maxBytes);
+    request.rawBody = await readStream(stream, maxBytes);
     return request.rawBody;
   }
-  throw new WebhookConfigurationError(
-    'WebhookGuard: the request body was parsed but its raw bytes were not kept, so the signature cannot be checked. ' +
-      'Create the app with NestFactory.create(AppModule, { rawBody: true }).',
-  );
+  // Fastify parses text/plain into a string and keeps no raw copy; for text the string is the bytes.
+  if (typeof request.body === 'string') return Buffer.from(request.body, 'utf8');
+  throw new WebhookConfigurationError(RAW_BODY_MISSING);
 }

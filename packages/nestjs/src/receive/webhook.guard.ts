@@ -1,85 +1,92 @@
 import {
+  BadRequestException,
   type CanActivate,
   type ExecutionContext,
-  Inject,
   Injectable,
   Logger,
   Optional,
+  PayloadTooLargeException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, verifyStandardWebhook, WebhookVerificationError } from '@webhook-outbox/signature';
+import { WebhookVerificationError } from '@webhook-outbox/signature';
+import { WebhookBodyTooLargeError } from '../errors/webhook-body-too-large.error.js';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
-import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import type { IncomingWebhook } from './incoming-webhook.js';
 import { readSignedPayload, type WebhookHttpRequest } from './signed-payload.reader.js';
-import { VERIFY_WEBHOOK_METADATA, type VerifyWebhookReceiver } from './verify-webhook.metadata.js';
+import { VERIFY_WEBHOOK_METADATA } from './verify-webhook.metadata.js';
+import type { VerifyWebhookReceiver } from './webhook-receiver.js';
+import { WebhookVerifier } from './webhook-verifier.service.js';
 
-/** What the guard attaches to a verified request as `request.webhook`. */
-export interface VerifiedWebhookRequest {
-  id: string;
-  /** Unix seconds, as signed. */
-  timestamp: number;
-  /** The receiver name, or `undefined` for an inline receiver. */
-  receiver?: string;
-}
+/** The answers a sender gets: deliberately generic, so a refusal teaches an attacker nothing. */
+const REFUSED = 'Webhook signature verification failed.';
+const BAD_BODY = 'Webhook body is not valid for this sender.';
+const TOO_LARGE = 'Webhook body is too large.';
 
 /**
- * Verifies inbound Standard Webhooks requests for routes marked with `@VerifyWebhook(...)`. A refusal is a 401
- * whose message gives the reason in one line; nothing a sender can send makes it throw anything else.
+ * Verifies inbound webhooks for routes marked with `@VerifyWebhook(...)` over the raw bytes received, on Express
+ * and Fastify. A refusal is 401 (signature, headers, time), 400 (a body the scheme does not accept) or 413 (size),
+ * with a generic body; the specific reason goes to the log and to `WebhookReceiverEvents.refused`. The verified
+ * webhook is attached to the request for `@IncomingWebhook()` and `@WebhookPayload()`.
  */
 @Injectable()
 export class WebhookGuard implements CanActivate {
   private readonly logger = new Logger(WebhookGuard.name);
+  private readonly verifier: WebhookVerifier;
 
   constructor(
     private readonly reflector: Reflector,
-    @Optional() @Inject(WEBHOOK_OPTIONS) private readonly options?: ResolvedWebhookOptions,
-  ) {}
+    @Optional() verifier?: WebhookVerifier,
+  ) {
+    // Without WebhookModule, inline receivers still verify; they just have no inbox.
+    this.verifier = verifier ?? new WebhookVerifier();
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const receiver = this.reflector.getAllAndOverride<VerifyWebhookReceiver | undefined>(VERIFY_WEBHOOK_METADATA, [
+    const reference = this.reflector.getAllAndOverride<VerifyWebhookReceiver | undefined>(VERIFY_WEBHOOK_METADATA, [
       context.getHandler(),
       context.getClass(),
     ]);
-    const { secrets, tolerance, name } = this.resolve(receiver);
-    const request = context.switchToHttp().getRequest<WebhookHttpRequest & { webhook?: VerifiedWebhookRequest }>();
-    const payload = await readSignedPayload(request);
+    if (reference === undefined) {
+      throw new WebhookConfigurationError('WebhookGuard: use it through @VerifyWebhook(...), which says which receiver verifies the route.');
+    }
+    const receiver = this.verifier.receiver(reference);
+    const request = context.switchToHttp().getRequest<WebhookHttpRequest & { webhook?: IncomingWebhook }>();
+
+    let body: Buffer | string;
     try {
-      const verified = verifyStandardWebhook({ payload, headers: request.headers, secret: secrets, toleranceSeconds: tolerance });
-      request.webhook = { ...verified, receiver: name };
+      body = await readSignedPayload(request, receiver.maxBodySize);
+    } catch (error) {
+      if (error instanceof WebhookBodyTooLargeError) {
+        this.verifier.refused(receiver, 'payload-too-large', error.message);
+        throw new PayloadTooLargeException(TOO_LARGE);
+      }
+      if (error instanceof WebhookConfigurationError) this.logger.error(error.message);
+      throw error;
+    }
+
+    try {
+      request.webhook = this.verifier.verify(reference, {
+        body,
+        headers: request.headers,
+        method: request.method,
+        parsedBody: frameworkParsedBody(request),
+      });
       return true;
     } catch (error) {
-      if (!(error instanceof WebhookVerificationError)) throw error;
-      this.logger.warn(`Refused webhook${name ? ` for receiver "${name}"` : ''} (${error.reason}): ${error.message}`);
-      throw new UnauthorizedException(`Webhook refused: ${error.message}`);
+      if (error instanceof WebhookBodyTooLargeError) throw new PayloadTooLargeException(TOO_LARGE);
+      if (error instanceof WebhookVerificationError) {
+        throw error.reason === 'malformed-body' ? new BadRequestException(BAD_BODY) : new UnauthorizedException(REFUSED);
+      }
+      throw error;
     }
   }
+}
 
-  private resolve(receiver: VerifyWebhookReceiver | undefined): { secrets: string[]; tolerance: number; name?: string } {
-    if (receiver === undefined) {
-      throw new WebhookConfigurationError('WebhookGuard: use it through @VerifyWebhook(...), which says which secret to verify with.');
-    }
-    if (typeof receiver !== 'string') {
-      return {
-        secrets: Array.isArray(receiver.secret) ? receiver.secret : [receiver.secret],
-        tolerance: receiver.tolerance ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
-      };
-    }
-    if (!this.options) {
-      throw new WebhookConfigurationError(
-        `@VerifyWebhook('${receiver}'): WebhookModule is not available to this controller's module. Import ` +
-          'WebhookModule.forRoot({ receivers: { ... } }) (global by default), or pass { secret } inline.',
-      );
-    }
-    const named = this.options.receivers[receiver];
-    if (!named) {
-      const known = Object.keys(this.options.receivers);
-      throw new WebhookConfigurationError(
-        `@VerifyWebhook('${receiver}'): no such receiver in WebhookModule options` +
-          (known.length ? ` (known: ${known.join(', ')}).` : '; declare it under receivers.'),
-      );
-    }
-    return { ...named, name: receiver };
-  }
+/** The body as Express or Fastify parsed it from the raw bytes (JSON, form), if they did. */
+function frameworkParsedBody(request: WebhookHttpRequest): unknown {
+  const method = request.method?.toUpperCase();
+  if (method === 'GET' || method === 'HEAD' || !Buffer.isBuffer(request.rawBody)) return undefined;
+  const body = request.body;
+  return typeof body === 'object' && body !== null && !Buffer.isBuffer(body) ? body : undefined;
 }

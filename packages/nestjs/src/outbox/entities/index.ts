@@ -2,8 +2,18 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookEndpointStateEntity } from './webhook-endpoint-state.entity.js';
 import { WebhookEventEntity } from './webhook-event.entity.js';
+import { WebhookInboxEntity } from '../../receive/webhook-inbox.entity.js';
 
-export { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointStateEntity, WebhookEventEntity };
+export { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointStateEntity, WebhookEventEntity, WebhookInboxEntity };
 
-/** The outbox tables; add them to your DataSource's `entities` (or use `autoLoadEntities: true`). */
-export const webhookOutboxEntities = [WebhookEventEntity, WebhookDeliveryEntity, WebhookAttemptEntity, WebhookEndpointStateEntity];
+/**
+ * The package's tables (the outbox, and the inbox of received webhook ids); add them to your DataSource's
+ * `entities` (or use `autoLoadEntities: true`).
+ */
+export const webhookOutboxEntities = [
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  WebhookEndpointStateEntity,
+  WebhookInboxEntity,
+];

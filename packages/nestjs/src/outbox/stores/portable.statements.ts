@@ -1,6 +1,7 @@
 import type { OutboxTables } from '../outbox-tables.js';
+import { insertIfAbsent, type OutboxDialect } from './insert-if-absent.js';
 
-export type OutboxDialect = 'postgres' | 'mysql' | 'sqlite';
+export type { OutboxDialect };
 
 /**
  * The relay's statements that are the same in every dialect (endpoint state, fenced failure, release), written
@@ -10,12 +11,7 @@ export type OutboxDialect = 'postgres' | 'mysql' | 'sqlite';
 export function portableStatements({ delivery, endpointState }: OutboxTables, dialect: OutboxDialect) {
   const values = `${endpointState} (endpoint_id, updated_at) VALUES (:endpointId, :now)`;
   return {
-    ensure:
-      dialect === 'postgres'
-        ? `INSERT INTO ${values} ON CONFLICT DO NOTHING`
-        : dialect === 'mysql'
-          ? `INSERT IGNORE INTO ${values}`
-          : `INSERT OR IGNORE INTO ${values}`,
+    ensure: insertIfAbsent(dialect, values),
     pause: `UPDATE ${endpointState} SET paused_until = :until, updated_at = :now
             WHERE endpoint_id = :endpointId AND (paused_until IS NULL OR paused_until < :until)`,
     endStreak: `UPDATE ${endpointState} SET failing_since = NULL, updated_at = :now

@@ -1,0 +1,11 @@
+/**
+ * Thrown when an inbound webhook's body is larger than its receiver's `maxBodySize`; an HTTP receiver answers 413.
+ * Raise `maxBodySize` on the receiver if the sender legitimately sends more.
+ */
+export class WebhookBodyTooLargeError extends Error {
+  override readonly name = 'WebhookBodyTooLargeError';
+
+  constructor(readonly limit: number) {
+    super(`The body is larger than the receiver's maxBodySize (${limit} bytes).`);
+  }
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { dialectOf, insertIfAbsent } from '../outbox/stores/insert-if-absent.js';
+import { WebhookInboxEntity } from './webhook-inbox.entity.js';
+import { runInOwnTransaction } from './webhook-transaction.runner.js';
+
+const MAX_ID_LENGTH = 255;
+
+/** Fits a sender's id into the inbox key column: ids longer than the column are stored as their SHA-256. */
+export function inboxKey(id: string): string {
+  return id.length <= MAX_ID_LENGTH ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
+}
+
+/**
+ * The `webhook_inbox` table: which (receiver, webhook id) pairs have been processed. Recording is an
+ * insert-if-absent, so of two requests racing with the same id exactly one records it, on every dialect.
+ */
+export class WebhookInbox {
+  private readonly table: string;
+  private readonly insert: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const metadata = dataSource.getMetadata(WebhookInboxEntity);
+    this.table = metadata.tablePath.split('.').map((part) => dataSource.driver.escape(part)).join('.');
+    this.insert = insertIfAbsent(dialectOf(dataSource)!, `${this.table} (receiver, webhook_id, received_at) VALUES (:receiver, :id, :now)`);
+  }
+
+  /** Whether this webhook was processed before (a plain read: a racing request may still be processing it). */
+  async has(receiver: string, id: string): Promise<boolean> {
+    return this.dataSource.getRepository(WebhookInboxEntity).existsBy({ receiver, webhookId: inboxKey(id) });
+  }
+
+  /**
+   * Records the webhook as processed through `manager` (inside its transaction, if it has one). Returns `false`
+   * when it was already recorded, after waiting for a concurrent transaction that recorded it to finish.
+   */
+  async record(manager: EntityManager, receiver: string, id: string, now: number): Promise<boolean> {
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(this.insert, { receiver, id: inboxKey(id), now });
+    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(query, values, true);
+      return (result.affected ?? 0) > 0;
+    } finally {
+      if (!manager.queryRunner) await runner.release();
+    }
+  }
+
+  /** Runs `work` in a transaction of its own (serialised per DataSource on SQLite; see `runInOwnTransaction`). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return runInOwnTransaction(this.dataSource, work);
+  }
+}

@@ -1,0 +1,33 @@
+import { WebhookVerificationError } from '@webhook-outbox/signature';
+
+/** What the parser needs to know about how the body arrived. */
+export interface WebhookBodyFormat {
+  /** The `content-type` header, if any. */
+  contentType?: string;
+  /** `GET`/`HEAD` webhooks carry their data in the query string. */
+  method?: string;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
+/**
+ * Turns the verified bytes into the handler's payload: JSON for JSON content types (and for a body without a
+ * content type), a form or a GET query as a flat object, text for anything else. A body that claims to be JSON and
+ * is not is the sender's mistake: `malformed-body`, which an HTTP receiver answers with 400.
+ */
+export function parseWebhookPayload(raw: Buffer | string, format: WebhookBodyFormat): unknown {
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  const method = format.method?.toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return Object.fromEntries(new URLSearchParams(text));
+  const contentType = format.contentType ?? '';
+  if (FORM_TYPE.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  if (JSON_TYPE.test(contentType) || (contentType === '' && text.trim() !== '')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new WebhookVerificationError('malformed-body', 'The body is not valid JSON.');
+    }
+  }
+  return contentType === '' ? undefined : text;
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { WebhookVerificationFailureReason } from '@webhook-outbox/signature';
+import { type Observable, Subject } from 'rxjs';
+
+/** Why a webhook was refused: a verification failure, or a body above the receiver's `maxBodySize`. */
+export type WebhookRefusalReason = WebhookVerificationFailureReason | 'payload-too-large';
+
+/** A refused inbound webhook. The sender only sees a generic answer; this says exactly what was wrong. */
+export interface WebhookRefusedEvent {
+  receiver?: string;
+  scheme: string;
+  reason: WebhookRefusalReason;
+  /** One line for a human, e.g. "Header webhook-timestamp is 412 s from now; at most 300 s is accepted." */
+  message: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** A verified webhook that was acknowledged without running its handler, because its id was processed before. */
+export interface WebhookDuplicateEvent {
+  receiver: string;
+  scheme: string;
+  id: string;
+  at: number;
+}
+
+/**
+ * Streams of what happened to inbound webhooks, for metrics and alerts (a burst of `invalid-signature` after a
+ * secret rotation, say).
+ *
+ * @example
+ * constructor(events: WebhookReceiverEvents) {
+ *   events.refused.subscribe((event) => metrics.increment(`webhook.refused.${event.reason}`));
+ * }
+ */
+@Injectable()
+export class WebhookReceiverEvents {
+  private readonly refusedSubject = new Subject<WebhookRefusedEvent>();
+  private readonly duplicateSubject = new Subject<WebhookDuplicateEvent>();
+
+  /** Every refusal: 401 (signature, headers, time), 400 (body) and 413 (size). */
+  readonly refused: Observable<WebhookRefusedEvent> = this.refusedSubject.asObservable();
+  /** Every redelivery acknowledged without running the handler. */
+  readonly duplicates: Observable<WebhookDuplicateEvent> = this.duplicateSubject.asObservable();
+
+  /** @internal */
+  emitRefused(event: WebhookRefusedEvent): void {
+    this.refusedSubject.next(event);
+  }
+
+  /** @internal */
+  emitDuplicate(event: WebhookDuplicateEvent): void {
+    this.duplicateSubject.next(event);
+  }
+}

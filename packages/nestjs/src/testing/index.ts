@@ -1,0 +1,2 @@
+export { signWebhook } from './sign-webhook.js';
+export type { SignedWebhook, SignWebhookInput } from './sign-webhook.js';
