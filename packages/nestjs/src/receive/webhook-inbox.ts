@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, insertIfAbsent } from '../outbox/stores/insert-if-absent.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
-import { runInOwnTransaction } from './webhook-transaction.runner.js';
+import { runInOwnTransaction, runSerialized } from './webhook-transaction.runner.js';
 
 const MAX_ID_LENGTH = 255;
 
@@ -27,7 +27,9 @@ export class WebhookInbox {
 
   /** Whether this webhook was processed before (a plain read: a racing request may still be processing it). */
   async has(receiver: string, id: string): Promise<boolean> {
-    return this.dataSource.getRepository(WebhookInboxEntity).existsBy({ receiver, webhookId: inboxKey(id) });
+    return runSerialized(this.dataSource, () =>
+      this.dataSource.getRepository(WebhookInboxEntity).existsBy({ receiver, webhookId: inboxKey(id) }),
+    );
   }
 
   /**
