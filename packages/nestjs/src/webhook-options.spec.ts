@@ -96,8 +96,26 @@ describe('module options', () => {
     expect(refusal({ retry: { factor: 0.5 } })).toMatch(/retry.factor must be ≥ 1/);
   });
 
-  it('resolves named receivers with the default 5 minute tolerance', () => {
-    expect(resolveWebhookOptions({ receivers: { erp: { secret } } }).receivers).toEqual({ erp: { secrets: [secret], tolerance: 300 } });
-    expect(refusal({ receivers: { erp: { secret: 'nope' } } })).toMatch(/receivers.erp.secret is not usable/);
+  it('resolves named receivers: Standard Webhooks, 5 minute tolerance, 1 MiB bodies and deduplication by default', () => {
+    expect(resolveWebhookOptions({ receivers: { erp: { secret } } }).receivers.erp).toMatchObject({
+      name: 'erp',
+      scheme: { name: 'standard-webhooks' },
+      secrets: [secret],
+      tolerance: 300,
+      maxBodySize: 1024 * 1024,
+      deduplicate: true,
+    });
+    expect(resolveWebhookOptions({ receivers: { gh: { scheme: 'github', secrets: ['old', 'new'] } } }).receivers.gh).toMatchObject({
+      scheme: { name: 'github' },
+      secrets: ['old', 'new'],
+    });
+  });
+
+  it('refuses unusable receivers at startup, naming the receiver and what is wrong', () => {
+    expect(refusal({ receivers: { erp: { secret: 'nope' } } })).toMatch(/receivers.erp: the secret is not usable/);
+    expect(refusal({ receivers: { erp: {} } })).toMatch(/receivers.erp: a secret is required \(scheme standard-webhooks\)/);
+    expect(refusal({ receivers: { pay: { scheme: 'paypal' as never, secret: 'x' } } })).toMatch(/receivers.pay: Unknown webhook scheme "paypal"/);
+    expect(refusal({ receivers: { gh: { scheme: 'github', secret: 's', maxBodySize: 0 } } })).toMatch(/receivers.gh: maxBodySize must be/);
+    expect(refusal({ receivers: { gh: { scheme: 'github', secret: 's', tolerance: -1 } } })).toMatch(/receivers.gh: tolerance must be/);
   });
 });
