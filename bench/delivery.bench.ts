@@ -12,15 +12,12 @@ import { ShopOrder } from '../test/support/shop-order.entity.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../test/support/test-databases.js';
 import { WebhookReceiver } from '../test/support/webhook-receiver.js';
 import { startWebhookTestApp } from '../test/support/webhook-test-app.js';
+import { percentile } from './percentile.js';
 
 const SAVES = Number(process.env.BENCH_SAVES ?? 1000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 300);
 const BURST = Number(process.env.BENCH_BURST ?? 2000);
 const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'sqlite,postgres').split(',') as DatabaseKind[];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function savesPerSecond(dataSource: DataSource): Promise<number> {
   const orders = dataSource.getRepository(ShopOrder);

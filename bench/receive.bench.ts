@@ -11,15 +11,12 @@ import { cpus } from 'node:os';
 import { LedgerEntry, PaymentsController } from '../test/support/payments-receiver.js';
 import { type HttpPlatform, HTTP_PLATFORMS, startReceiverApp } from '../test/support/receiver-test-app.js';
 import { createTestDatabase, type DatabaseKind } from '../test/support/test-databases.js';
+import { percentile } from './percentile.js';
 
 const VERIFICATIONS = Number(process.env.BENCH_VERIFICATIONS ?? 20_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'sqlite,postgres').split(',') as DatabaseKind[];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** verify() calls per second for one scheme, on a 1 KB JSON body, without HTTP or a database. */
 function verificationsPerSecond(name: WebhookSchemeName): number {

@@ -42,14 +42,7 @@ export interface IncomingWebhook<TPayload = unknown> {
 }
 
 /** What the verifier knows when it builds an incoming webhook. */
-export interface ReceivedWebhookInit<TPayload> {
-  id: string;
-  receiver?: string;
-  scheme: string;
-  timestamp?: number;
-  payload: TPayload;
-  rawBody: Buffer | string;
-  headers: IncomingHeaders;
+export interface ReceivedWebhookInit<TPayload> extends Omit<IncomingWebhook<TPayload>, 'duplicate' | 'processInTransaction'> {
   /** Where ids are recorded; `undefined` when this receiver does not deduplicate. */
   inbox?: WebhookInbox;
   /** Runs a transaction without recording (a receiver that does not deduplicate). */
