@@ -70,6 +70,17 @@ class SchemesController {
   }
 }
 
+/** Every route of this controller is verified by one receiver. */
+@Controller('github-app')
+@VerifyWebhook('github')
+class GithubAppController {
+  @Post('push') @HttpCode(200)
+  push(@WebhookPayload() payload: unknown, @IncomingWebhook() webhook: IncomingWebhook) { return { route: 'push', id: webhook.id, payload }; }
+
+  @Post('issues') @HttpCode(200)
+  issues(@IncomingWebhook() webhook: IncomingWebhook) { return { route: 'issues', id: webhook.id }; }
+}
+
 /** Each sender's request, signed with that sender's own published algorithm or official library. */
 const senders: Record<string, () => { body: string; headers: Record<string, string>; id: string }> = {
   standard: () => {
@@ -127,7 +138,7 @@ describe.each(HTTP_PLATFORMS)('receiving webhooks from every common sender on %s
     database = await createTestDatabase('sqlite');
     receiver = await startReceiverApp(database, {
       platform,
-      controllers: [SchemesController],
+      controllers: [SchemesController, GithubAppController],
       receivers: {
         standard: { secret: secrets.standard },
         svix: { scheme: 'svix', secret: secrets.standard },
@@ -179,6 +190,16 @@ describe.each(HTTP_PLATFORMS)('receiving webhooks from every common sender on %s
     expect(await again.json()).toEqual({ duplicate: true });
     expect(handled.length).toBe(runs);
     expect(receiver.duplicates.at(-1)).toMatchObject({ receiver: 'github', id: request.id });
+  });
+
+  it('verifies every route of a controller decorated with @VerifyWebhook', async () => {
+    for (const route of ['push', 'issues']) {
+      const signed = signWebhook({ scheme: 'github', secret: secrets.github, payload: { ref: 'refs/heads/main' } });
+      const accepted = await receiver.post(`/github-app/${route}`, signed.body, signed.headers);
+      expect(accepted.status).toBe(200);
+      expect(await accepted.json()).toMatchObject({ route, id: signed.headers['x-github-delivery'] });
+      expect((await receiver.post(`/github-app/${route}`, signed.body.replace('main', 'dev'), signed.headers)).status).toBe(401);
+    }
   });
 
   it('refuses a stale timestamp with the same generic 401, naming the reason only in the event', async () => {
