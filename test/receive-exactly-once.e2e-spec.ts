@@ -113,6 +113,17 @@ describe.each(DATABASE_KINDS)('processing received webhooks exactly once on %s',
     expect(await ledgerRows(signed.headers['webhook-id']!)).toBe(1);
   });
 
+  it('does not lose a webhook whose first processing rolls back while an identical request races it', async () => {
+    // The first attempt writes, holds its transaction open, then fails; the racing one must not take the
+    // uncommitted inbox row for a finished job, but wait, and then do the work itself.
+    const signed = signWebhook({ secret, payload: { amount: 800, holdMs: 150, failFirst: 1 } });
+    const id = signed.headers['webhook-id']!;
+    const statuses = (await Promise.all([send(first, signed), send(first, signed)])).map((response) => response.status);
+    expect(statuses.sort()).toEqual([200, 503]);
+    expect(await ledgerRows(id)).toBe(1);
+    expect(await inboxRows(id)).toBe(1);
+  });
+
   it('records a handler without a transaction only after it succeeded', async () => {
     const signed = signWebhook({ secret, payload: { amount: 1, failFirst: 1 } });
     const id = signed.headers['webhook-id']!;
