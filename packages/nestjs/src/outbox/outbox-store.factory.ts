@@ -1,19 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import type { OutboxStore } from './outbox-store.js';
+import { dialectOf } from './stores/sql-dialect.js';
 import { MysqlOutboxStore } from './stores/mysql-outbox.store.js';
 import { PostgresOutboxStore } from './stores/postgres-outbox.store.js';
 import { SqliteOutboxStore } from './stores/sqlite-outbox.store.js';
 
 /** Picks the store for the DataSource's database. */
 export function createOutboxStore(dataSource: DataSource): OutboxStore {
-  switch (dataSource.options.type) {
+  switch (dialectOf(dataSource)) {
     case 'postgres':
       return new PostgresOutboxStore(dataSource);
     case 'mysql':
-    case 'mariadb':
       return new MysqlOutboxStore(dataSource);
-    case 'better-sqlite3':
+    case 'sqlite':
       return new SqliteOutboxStore(dataSource);
     default:
       throw new WebhookConfigurationError(

@@ -9,13 +9,17 @@ export interface OutboxTables {
   endpointState: string;
 }
 
+/** An entity's table name, escaped for hand-written SQL, with the DataSource's `entityPrefix` and schema. */
+export function escapedTableName(dataSource: DataSource, target: Function): string {
+  return dataSource
+    .getMetadata(target)
+    .tablePath.split('.')
+    .map((part) => dataSource.driver.escape(part))
+    .join('.');
+}
+
 export function outboxTables(dataSource: DataSource): OutboxTables {
-  const escaped = (target: Function) =>
-    dataSource
-      .getMetadata(target)
-      .tablePath.split('.')
-      .map((part) => dataSource.driver.escape(part))
-      .join('.');
+  const escaped = (target: Function) => escapedTableName(dataSource, target);
   return {
     event: escaped(WebhookEventEntity),
     delivery: escaped(WebhookDeliveryEntity),

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { dialectOf, insertIfAbsent } from '../outbox/stores/insert-if-absent.js';
+import { escapedTableName } from '../outbox/outbox-tables.js';
+import { dialectOf, insertIfAbsent } from '../outbox/stores/sql-dialect.js';
+import { runStatement } from '../outbox/stores/run-statement.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
 import { runInOwnTransaction, runSerialized } from './webhook-transaction.runner.js';
 
@@ -16,13 +18,11 @@ export function inboxKey(id: string): string {
  * insert-if-absent, so of two requests racing with the same id exactly one records it, on every dialect.
  */
 export class WebhookInbox {
-  private readonly table: string;
   private readonly insert: string;
 
   constructor(private readonly dataSource: DataSource) {
-    const metadata = dataSource.getMetadata(WebhookInboxEntity);
-    this.table = metadata.tablePath.split('.').map((part) => dataSource.driver.escape(part)).join('.');
-    this.insert = insertIfAbsent(dialectOf(dataSource)!, `${this.table} (receiver, webhook_id, received_at) VALUES (:receiver, :id, :now)`);
+    const table = escapedTableName(dataSource, WebhookInboxEntity);
+    this.insert = insertIfAbsent(dialectOf(dataSource)!, `${table} (receiver, webhook_id, received_at) VALUES (:receiver, :id, :now)`);
   }
 
   /** Whether this webhook was processed before (a plain read: a racing request may still be processing it). */
@@ -37,14 +37,7 @@ export class WebhookInbox {
    * when it was already recorded, after waiting for a concurrent transaction that recorded it to finish.
    */
   async record(manager: EntityManager, receiver: string, id: string, now: number): Promise<boolean> {
-    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(this.insert, { receiver, id: inboxKey(id), now });
-    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(query, values, true);
-      return (result.affected ?? 0) > 0;
-    } finally {
-      if (!manager.queryRunner) await runner.release();
-    }
+    return (await runStatement(this.dataSource, manager, this.insert, { receiver, id: inboxKey(id), now })) > 0;
   }
 
   /** Runs `work` in a transaction of its own (serialised per DataSource on SQLite; see `runInOwnTransaction`). */

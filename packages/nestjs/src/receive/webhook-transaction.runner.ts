@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { dialectOf } from '../outbox/stores/insert-if-absent.js';
+import { dialectOf } from '../outbox/stores/sql-dialect.js';
 
 /** The running chain of inbox operations per SQLite DataSource. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();

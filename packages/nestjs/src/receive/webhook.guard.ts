@@ -3,7 +3,6 @@ import {
   type CanActivate,
   type ExecutionContext,
   Injectable,
-  Logger,
   Optional,
   PayloadTooLargeException,
   UnauthorizedException,
@@ -31,7 +30,6 @@ const TOO_LARGE = 'Webhook body is too large.';
  */
 @Injectable()
 export class WebhookGuard implements CanActivate {
-  private readonly logger = new Logger(WebhookGuard.name);
   private readonly verifier: WebhookVerifier;
 
   constructor(
@@ -61,7 +59,6 @@ export class WebhookGuard implements CanActivate {
         this.verifier.refused(receiver, 'payload-too-large', error.message);
         throw new PayloadTooLargeException(TOO_LARGE);
       }
-      if (error instanceof WebhookConfigurationError) this.logger.error(error.message);
       throw error;
     }
 

@@ -1,5 +1,5 @@
 import type { OutboxTables } from '../outbox-tables.js';
-import { insertIfAbsent, type OutboxDialect } from './insert-if-absent.js';
+import { insertIfAbsent, type OutboxDialect } from './sql-dialect.js';
 
 export type { OutboxDialect };
 

@@ -6,6 +6,7 @@ import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxS
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
+import { runStatement } from './run-statement.js';
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
@@ -164,14 +165,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   /** Runs one `:name`-parameterised statement; returns the rows it changed. */
-  private async run(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<number> {
-    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
-    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(query, values, true);
-      return result.affected ?? 0;
-    } finally {
-      if (!manager.queryRunner) await runner.release();
-    }
+  private run(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<number> {
+    return runStatement(this.dataSource, manager, sql, parameters);
   }
 }

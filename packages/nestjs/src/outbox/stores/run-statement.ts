@@ -1,0 +1,21 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs one `:name`-parameterised statement through `manager` (so inside its transaction, if it has one) and returns
+ * the number of rows it changed. TypeORM's driver rewrites the parameters for the dialect.
+ */
+export async function runStatement(
+  dataSource: DataSource,
+  manager: EntityManager,
+  sql: string,
+  parameters: Record<string, unknown>,
+): Promise<number> {
+  const [query, values] = dataSource.driver.escapeQueryWithParameters(sql, parameters);
+  const runner = manager.queryRunner ?? dataSource.createQueryRunner();
+  try {
+    const result = await runner.query(query, values, true);
+    return result.affected ?? 0;
+  } finally {
+    if (!manager.queryRunner) await runner.release();
+  }
+}
