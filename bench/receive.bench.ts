@@ -51,7 +51,7 @@ async function acceptedPerSecond(kind: DatabaseKind, platform: HttpPlatform, ded
         const response = await receiver.post('/payments', requests[i]!.body, requests[i]!.headers);
         await response.arrayBuffer();
         if (response.status !== 200) throw new Error(`request ${i} answered ${response.status}`);
-        if (record && i >= 100) latencies.push(performance.now() - started);
+        if (record) latencies.push(performance.now() - started);
       }
     };
     next = requests.length - 100; // warm-up on the last 100

@@ -41,24 +41,23 @@ export interface IncomingWebhook<TPayload = unknown> {
   processInTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T | undefined>;
 }
 
+/** The verified fields of an incoming webhook, as the verifier found them. */
+type VerifiedFields<TPayload> = Omit<IncomingWebhook<TPayload>, 'duplicate' | 'processInTransaction'>;
+
 /** What the verifier knows when it builds an incoming webhook. */
-export interface ReceivedWebhookInit<TPayload> extends Omit<IncomingWebhook<TPayload>, 'duplicate' | 'processInTransaction'> {
+export interface ReceivedWebhookInit<TPayload> extends VerifiedFields<TPayload> {
   /** Where ids are recorded; `undefined` when this receiver does not deduplicate. */
   inbox?: WebhookInbox;
-  /** Runs a transaction without recording (a receiver that does not deduplicate). */
+  /** Runs work in a transaction of its own; `undefined` without a DataSource. */
   transaction?: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
   clock: WebhookClock;
 }
 
+// The class carries the verified fields of its interface; merging declares them once, here.
+export interface ReceivedWebhook<TPayload = unknown> extends VerifiedFields<TPayload> {}
+
 /** The implementation behind {@link IncomingWebhook}, with the bookkeeping the inbox interceptor needs. */
 export class ReceivedWebhook<TPayload = unknown> implements IncomingWebhook<TPayload> {
-  readonly id: string;
-  readonly receiver?: string;
-  readonly scheme: string;
-  readonly timestamp?: number;
-  readonly payload: TPayload;
-  readonly rawBody: Buffer | string;
-  readonly headers: IncomingHeaders;
   duplicate = false;
   /** Set once the id is in the inbox, by `processInTransaction` or by `recordProcessed`. */
   private recorded = false;
@@ -66,44 +65,35 @@ export class ReceivedWebhook<TPayload = unknown> implements IncomingWebhook<TPay
   private readonly transaction?: ReceivedWebhookInit<TPayload>['transaction'];
   private readonly clock: WebhookClock;
 
-  constructor(init: ReceivedWebhookInit<TPayload>) {
-    this.id = init.id;
-    this.receiver = init.receiver;
-    this.scheme = init.scheme;
-    this.timestamp = init.timestamp;
-    this.payload = init.payload;
-    this.rawBody = init.rawBody;
-    this.headers = init.headers;
-    this.inbox = init.inbox;
-    this.transaction = init.transaction;
-    this.clock = init.clock;
+  constructor({ inbox, transaction, clock, ...fields }: ReceivedWebhookInit<TPayload>) {
+    Object.assign(this, fields);
+    this.inbox = inbox;
+    this.transaction = transaction;
+    this.clock = clock;
   }
 
   /** Whether ids of this webhook's receiver are kept in the inbox. */
   get deduplicates(): boolean {
-    return this.inbox !== undefined && this.receiver !== undefined;
+    return this.inbox !== undefined && this.receiver !== undefined && this.transaction !== undefined;
   }
 
   async processInTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T | undefined> {
-    const inbox = this.inbox;
-    const receiver = this.receiver;
-    if (inbox === undefined || receiver === undefined) {
-      if (!this.transaction) {
-        throw new WebhookConfigurationError(
-          'processInTransaction() needs a database: import WebhookModule (with TypeORM) in the app that receives this webhook.',
-        );
-      }
-      return this.transaction(work);
+    if (!this.transaction) {
+      throw new WebhookConfigurationError(
+        'processInTransaction() needs a database: import WebhookModule (with TypeORM) in the app that receives this webhook.',
+      );
     }
-    return inbox.transaction(async (manager) => {
-      if (!(await inbox.record(manager, receiver, this.id, this.clock.now()))) {
+    if (!this.deduplicates) return this.transaction(work);
+    const result = await this.transaction(async (manager) => {
+      if (!(await this.inbox!.record(manager, this.receiver!, this.id, this.clock.now()))) {
         this.duplicate = true;
         return undefined;
       }
-      const result = await work(manager);
-      this.recorded = true;
-      return result;
+      return work(manager);
     });
+    // Only a committed transaction has recorded the id.
+    if (!this.duplicate) this.recorded = true;
+    return result;
   }
 
   /** Whether the inbox already holds this webhook (checked before the handler runs). */
@@ -116,8 +106,7 @@ export class ReceivedWebhook<TPayload = unknown> implements IncomingWebhook<TPay
   /** Records the webhook after a handler that did not use `processInTransaction` succeeded. */
   async recordProcessed(): Promise<void> {
     if (!this.deduplicates || this.recorded || this.duplicate) return;
-    const inbox = this.inbox!;
-    await inbox.transaction((manager) => inbox.record(manager, this.receiver!, this.id, this.clock.now()));
+    await this.transaction!((manager) => this.inbox!.record(manager, this.receiver!, this.id, this.clock.now()));
     this.recorded = true;
   }
 }

@@ -16,7 +16,7 @@ export interface WebhookHttpRequest {
   raw?: IncomingMessage;
 }
 
-export const RAW_BODY_MISSING =
+const RAW_BODY_MISSING =
   'WebhookGuard: the request body was parsed but its raw bytes were not kept, so its signature cannot be checked. ' +
   'Create the app with NestFactory.create(AppModule, { rawBody: true }) on Express, or ' +
   'NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true }) on Fastify.';

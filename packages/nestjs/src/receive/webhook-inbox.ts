@@ -4,7 +4,7 @@ import { escapedTableName } from '../outbox/outbox-tables.js';
 import { dialectOf, insertIfAbsent } from '../outbox/stores/sql-dialect.js';
 import { runStatement } from '../outbox/stores/run-statement.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
-import { runInOwnTransaction, runSerialized } from './webhook-transaction.runner.js';
+import { runSerialized } from './webhook-transaction.runner.js';
 
 const MAX_ID_LENGTH = 255;
 
@@ -15,7 +15,8 @@ export function inboxKey(id: string): string {
 
 /**
  * The `webhook_inbox` table: which (receiver, webhook id) pairs have been processed. Recording is an
- * insert-if-absent, so of two requests racing with the same id exactly one records it, on every dialect.
+ * insert-if-absent, so of two requests racing with the same id exactly one records it, on every dialect. Records
+ * are written in the caller's transaction (`runInOwnTransaction`), so they commit with the handler's work.
  */
 export class WebhookInbox {
   private readonly insert: string;
@@ -38,10 +39,5 @@ export class WebhookInbox {
    */
   async record(manager: EntityManager, receiver: string, id: string, now: number): Promise<boolean> {
     return (await runStatement(this.dataSource, manager, this.insert, { receiver, id: inboxKey(id), now })) > 0;
-  }
-
-  /** Runs `work` in a transaction of its own (serialised per DataSource on SQLite; see `runInOwnTransaction`). */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return runInOwnTransaction(this.dataSource, work);
   }
 }

@@ -1,8 +1,6 @@
 import type { OutboxTables } from '../outbox-tables.js';
 import { insertIfAbsent, type OutboxDialect } from './sql-dialect.js';
 
-export type { OutboxDialect };
-
 /**
  * The relay's statements that are the same in every dialect (endpoint state, fenced failure, release), written
  * once with `:name` parameters: TypeORM's driver rewrites them for PostgreSQL and MySQL, better-sqlite3 binds them
