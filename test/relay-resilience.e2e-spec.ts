@@ -103,7 +103,7 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
         status: 'failed',
         failureReason: 'endpoint-deleted',
         attempts: 1,
-        lastError: 'endpoint "old-erp" is no longer configured',
+        lastError: 'endpoint "old-erp" no longer exists',
       });
       expect(await restarted.dataSource.getRepository(WebhookAttemptEntity).count()).toBe(1);
       expect(context.receiver.requests).toHaveLength(1);

@@ -6,7 +6,11 @@ export {
 } from './webhook.module-definition.js';
 export { resolveWebhookOptions } from './webhook-options.js';
 export type {
+  EndpointSigningSecret,
   ResolvedWebhookEndpoint,
+  WebhookBodyFormat,
+  WebhookEncryptionOptions,
+  WebhookRetentionOptions,
   ResolvedWebhookOptions,
   WebhookDeliveryOptions,
   WebhookEndpointOptions,
@@ -24,14 +28,20 @@ export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 export { WebhookPayloadError } from './errors/webhook-payload.error.js';
 export { WebhookEndpointNotFoundError } from './errors/webhook-endpoint-not-found.error.js';
+export { WebhookValidationError } from './errors/webhook-validation.error.js';
+export type { WebhookFieldError } from './errors/webhook-validation.error.js';
+export { WebhookTransactionRequiredError } from './errors/webhook-transaction-required.error.js';
 
 export { EmitsWebhook, EMITS_WEBHOOK_METADATA } from './emit/emits-webhook.decorator.js';
 export type { EmitsWebhookOptions } from './emit/emits-webhook.decorator.js';
 export type { EntityChange, EntityChangeKind, FieldChange } from './emit/entity-change.js';
+export { WebhookPublisher } from './emit/webhook-publisher.service.js';
+export type { WebhookPublication } from './emit/webhook-publisher.service.js';
 
 export {
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
+  WebhookEndpointEntity,
   WebhookEndpointStateEntity,
   WebhookEventEntity,
   WebhookInboxEntity,
@@ -40,6 +50,7 @@ export {
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export {
   AddDeliveryEngine1795000000000,
+  AddEndpointStore1797000000000,
   AddWebhookInbox1796000000000,
   CreateWebhookOutbox1763900000000,
   webhookOutboxMigrations,
@@ -54,7 +65,18 @@ export type {
   WebhookDeliverySummary,
 } from './deliveries/webhook-deliveries.service.js';
 export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
-export type { WebhookEndpointStatus } from './endpoints/webhook-endpoints.service.js';
+export type {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
+  RotateWebhookSecretInput,
+  UpdateWebhookEndpointInput,
+  WebhookEndpointStatus,
+  WebhookTenantScope,
+} from './endpoints/webhook-endpoints.service.js';
+export { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
+export type { WebhookEventTypeInfo } from './endpoints/webhook-event-types.service.js';
+export { WebhookRetention } from './retention/webhook-retention.service.js';
+export type { WebhookPruneResult } from './retention/webhook-retention.service.js';
 
 export { OutboxRelay } from './relay/outbox-relay.service.js';
 export type { RelayRoundResult } from './relay/outbox-relay.service.js';

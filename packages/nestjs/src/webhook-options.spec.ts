@@ -42,7 +42,18 @@ describe('module options', () => {
 
   it('defaults an endpoint to POST, every event type, and its URL as id', () => {
     const [endpoint] = resolveWebhookOptions({ endpoints: [{ url: 'https://erp.example.com/hooks', secret }] }).endpoints;
-    expect(endpoint).toEqual({ id: 'https://erp.example.com/hooks', url: 'https://erp.example.com/hooks', secrets: [secret], eventTypes: ['*'], method: 'POST', headers: {} });
+    expect(endpoint).toEqual({
+      id: 'https://erp.example.com/hooks',
+      source: 'options',
+      tenant: null,
+      url: 'https://erp.example.com/hooks',
+      secrets: [{ secret, expiresAt: null }],
+      eventTypes: ['*'],
+      method: 'POST',
+      bodyFormat: 'json',
+      headers: {},
+      description: null,
+    });
   });
 
   it('refuses a URL that is not absolute, naming the endpoint', () => {
@@ -83,7 +94,7 @@ describe('module options', () => {
   });
 
   it('refuses a method other than POST or GET', () => {
-    expect(refusal({ endpoints: [{ url: 'https://a.example', secret, method: 'PUT' as 'POST' }] })).toMatch(/method must be "POST" or "GET"/);
+    expect(refusal({ endpoints: [{ url: 'https://a.example', secret, method: 'PUT' as 'POST' }] })).toMatch(/endpoints\[0\]\.method: must be "POST" or "GET"/);
   });
 
   it('refuses a lease no longer than the request timeout, since no attempt could finish inside it', () => {

@@ -1,5 +1,8 @@
 import { decodeWebhookSecret } from '@webhook-outbox/signature';
+import { checkEndpointDefinition } from './endpoints/endpoint-definition.validator.js';
+import { parseEncryptionKey } from './endpoints/endpoint-secret.cipher.js';
 import { parseEventTypePattern } from './endpoints/event-type-pattern.js';
+import type { WebhookBodyFormat } from './outbox/entities/webhook-endpoint.entity.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 import {
   resolveWebhookReceiver,
@@ -9,7 +12,7 @@ import {
 import { DestinationPolicy } from './relay/destination-policy.js';
 import type { WebhookTransport } from './relay/webhook-transport.js';
 
-export type { WebhookReceiverOptions };
+export type { WebhookBodyFormat, WebhookReceiverOptions };
 
 /** HTTP method used to deliver to an endpoint. */
 export type WebhookMethod = 'POST' | 'GET';
@@ -33,10 +36,43 @@ export interface WebhookEndpointOptions {
    * Default `['*']`.
    */
   eventTypes?: string[];
-  /** `POST` (default) sends the JSON body; `GET` sends the same fields as query parameters. */
+  /** `POST` (default) sends the body; `GET` sends the same fields as query parameters. */
   method?: WebhookMethod;
-  /** Extra headers sent with every request to this endpoint. */
+  /**
+   * How a POST body is encoded: `json` (default) or `form` (`application/x-www-form-urlencoded`, the fields
+   * flattened as for GET). The signature covers the body exactly as sent.
+   */
+  bodyFormat?: WebhookBodyFormat;
+  /** Extra headers sent with every request to this endpoint (not `content-type`, `user-agent` or `webhook-*`). */
   headers?: Record<string, string>;
+  /** What the endpoint is for, shown by `WebhookEndpoints.list()`. */
+  description?: string;
+}
+
+/** Encryption of stored endpoints' secrets at rest. */
+export interface WebhookEncryptionOptions {
+  /**
+   * AES-256 keys (32 bytes: 64 hex digits or base64, e.g. `openssl rand -base64 32`). The first seals new and
+   * rotated secrets; every key opens. To rotate keys, put the new key first, run
+   * `WebhookEndpoints.resealSecrets()`, then drop the old key. Default none: secrets are stored as they are.
+   */
+  keys?: string[];
+}
+
+/** Scheduled deletion of what no one needs any more. */
+export interface WebhookRetentionOptions {
+  /** Default `true`. Off: nothing is ever deleted (prune yourself with `WebhookRetention.prune()`). */
+  enabled?: boolean;
+  /**
+   * Age after which finished deliveries (succeeded or failed) and their attempts, events with no delivery left, and
+   * received webhook ids in the inbox are deleted, in ms. Default 30 days. Keep it longer than any sender's
+   * redelivery window: a redelivery older than this is processed again.
+   */
+  maxAge?: number;
+  /** How often to prune, in ms. Default one hour. */
+  interval?: number;
+  /** Rows deleted per statement, so pruning never holds long locks. Default `1000`. */
+  batchSize?: number;
 }
 
 /** How the relay polls and claims work. */
@@ -137,6 +173,13 @@ export interface WebhookModuleOptions {
   retry?: WebhookRetryOptions;
   delivery?: WebhookDeliveryOptions;
   /**
+   * Event types published with `WebhookPublisher` (those of `@EmitsWebhook` entities are found by themselves).
+   * Stored endpoints may subscribe only to known types, and publishing an undeclared type is refused.
+   */
+  eventTypes?: string[];
+  encryption?: WebhookEncryptionOptions;
+  retention?: WebhookRetentionOptions;
+  /**
    * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default
    * Standard Webhooks), its secret(s), and how strict to be. Default none.
    */
@@ -151,14 +194,30 @@ export interface WebhookModuleExtras {
   dataSource?: string;
 }
 
-/** An endpoint with its defaults applied. */
+/** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
+export interface EndpointSigningSecret {
+  secret: string;
+  /** Epoch ms; `null` for a secret that does not expire. */
+  expiresAt: number | null;
+}
+
+/** An endpoint with its defaults applied, from options or from the database. */
 export interface ResolvedWebhookEndpoint {
   id: string;
+  /** Where it is defined: module options (read-only at runtime) or the `webhook_endpoint` table. */
+  source: 'options' | 'database';
+  /** Its tenant; `null` for the application's own endpoints (every endpoint from options). */
+  tenant: string | null;
   url: string;
-  secrets: string[];
+  /** Current secret first. */
+  secrets: EndpointSigningSecret[];
   eventTypes: string[];
   method: WebhookMethod;
+  bodyFormat: WebhookBodyFormat;
   headers: Record<string, string>;
+  description: string | null;
+  /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
+  secretError?: string;
 }
 
 /** Options with every default applied; what the module's services inject. */
@@ -168,7 +227,17 @@ export interface ResolvedWebhookOptions {
   retry: Required<Omit<WebhookRetryOptions, 'retryIf'>> & Pick<WebhookRetryOptions, 'retryIf'>;
   delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport?: WebhookTransport };
   receivers: Record<string, ResolvedWebhookReceiver>;
+  eventTypes: string[];
+  encryption: { keys: string[] };
+  retention: Required<WebhookRetentionOptions>;
 }
+
+const RETENTION_DEFAULTS: Required<WebhookRetentionOptions> = {
+  enabled: true,
+  maxAge: 30 * 24 * 60 * 60 * 1000,
+  interval: 60 * 60 * 1000,
+  batchSize: 1000,
+};
 
 const RELAY_DEFAULTS: Required<WebhookRelayOptions> = {
   enabled: true,
@@ -221,29 +290,19 @@ function secretList(secret: string | string[] | undefined, where: string): strin
 
 function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number, destinations: DestinationPolicy): ResolvedWebhookEndpoint {
   const where = `endpoints[${index}]`;
-  try {
-    destinations.checkUrl(endpoint.url);
-  } catch (error) {
-    fail(`${where}.url: ${(error as Error).message}`);
-  }
-  const method = endpoint.method ?? 'POST';
-  if (method !== 'POST' && method !== 'GET') fail(`${where}.method must be "POST" or "GET"; got "${String(method)}".`);
-  const eventTypes = endpoint.eventTypes ?? ['*'];
-  if (eventTypes.length === 0) fail(`${where}.eventTypes is empty: list the types to receive, or ['*'] for all.`);
-  for (const pattern of eventTypes) {
-    try {
-      parseEventTypePattern(pattern);
-    } catch (error) {
-      fail(`${where}.eventTypes: ${(error as Error).message}`);
-    }
-  }
+  const [first] = checkEndpointDefinition(endpoint, destinations);
+  if (first) fail(`${where}.${first.field}: ${first.message}`);
   return {
     id: endpoint.id ?? endpoint.url,
+    source: 'options',
+    tenant: null,
     url: endpoint.url,
-    secrets: secretList(endpoint.secret, where),
-    eventTypes,
-    method,
+    secrets: secretList(endpoint.secret, where).map((secret) => ({ secret, expiresAt: null })),
+    eventTypes: endpoint.eventTypes ?? ['*'],
+    method: endpoint.method ?? 'POST',
+    bodyFormat: endpoint.bodyFormat ?? 'json',
     headers: { ...endpoint.headers },
+    description: endpoint.description ?? null,
   };
 }
 
@@ -293,5 +352,30 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}): Resol
     receivers[name] = resolveWebhookReceiver(receiver, `WebhookModule: receivers.${name}`, name);
   }
 
-  return { endpoints, relay, retry, delivery, receivers };
+  const eventTypes = options.eventTypes ?? [];
+  for (const type of eventTypes) {
+    let pattern;
+    try {
+      pattern = parseEventTypePattern(type);
+    } catch {
+      pattern = undefined;
+    }
+    if (pattern?.kind !== 'exact') fail(`eventTypes: "${type}" is not an event type: use letters, digits, "_", "-" and dots, e.g. "invoice.paid".`);
+  }
+
+  const encryption = { keys: options.encryption?.keys ?? [] };
+  encryption.keys.forEach((key, index) => {
+    try {
+      parseEncryptionKey(key, `encryption.keys[${index}]`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  });
+
+  const retention = { ...RETENTION_DEFAULTS, ...options.retention };
+  positiveInteger(retention.maxAge, 'retention.maxAge');
+  positiveInteger(retention.interval, 'retention.interval');
+  positiveInteger(retention.batchSize, 'retention.batchSize');
+
+  return { endpoints, relay, retry, delivery, receivers, eventTypes, encryption, retention };
 }

@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
+import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
+import { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
 import { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
 import { EntityChangeSubscriber } from './emit/entity-change.subscriber.js';
+import { OutboxEventWriter } from './emit/outbox-event.writer.js';
+import { WebhookPublisher } from './emit/webhook-publisher.service.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 import { WebhookEventEntity } from './outbox/entities/index.js';
@@ -13,6 +17,8 @@ import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 import { DestinationPolicy } from './relay/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
+import { RetentionScheduler } from './retention/retention.scheduler.js';
+import { WebhookRetention } from './retention/webhook-retention.service.js';
 import { WebhookGuard } from './receive/webhook.guard.js';
 import { WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js';
 import { WebhookReceiverEvents } from './receive/webhook-receiver.events.js';
@@ -33,8 +39,9 @@ function outboxStoreFor(dataSource: DataSource) {
 }
 
 /**
- * Transactional webhooks for a TypeORM application: captures `@EmitsWebhook` entity changes into an outbox in the
- * same transaction, relays them to the configured endpoints, and verifies inbound webhooks with `@VerifyWebhook`
+ * Transactional webhooks for a TypeORM application: captures `@EmitsWebhook` entity changes (and
+ * `WebhookPublisher` events) into an outbox in the same transaction, relays them to the endpoints in options and
+ * those stored with `WebhookEndpoints`, prunes what has aged out, and verifies inbound webhooks with `@VerifyWebhook`
  * (replay-proof through an inbox table).
  *
  * @example
@@ -62,9 +69,13 @@ function outboxStoreFor(dataSource: DataSource) {
         options.delivery.transport ?? new AxiosWebhookTransport(destinations),
       inject: [WEBHOOK_OPTIONS, DestinationPolicy],
     },
+    { provide: EndpointSecretCipher, useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys), inject: [WEBHOOK_OPTIONS] },
     WebhookMetadataAccessor,
     OutboxWakeSignal,
+    OutboxEventWriter,
     EntityChangeSubscriber,
+    WebhookPublisher,
+    WebhookEventTypes,
     EndpointRegistry,
     OutboxRelay,
     RelayOrchestrator,
@@ -74,6 +85,8 @@ function outboxStoreFor(dataSource: DataSource) {
     WebhookInboxInterceptor,
     WebhookDeliveries,
     WebhookEndpoints,
+    WebhookRetention,
+    RetentionScheduler,
   ],
   exports: [
     WEBHOOK_OPTIONS,
@@ -88,6 +101,9 @@ function outboxStoreFor(dataSource: DataSource) {
     EndpointRegistry,
     WebhookDeliveries,
     WebhookEndpoints,
+    WebhookEventTypes,
+    WebhookPublisher,
+    WebhookRetention,
   ],
 })
 export class WebhookModule extends ConfigurableWebhookModule {}

@@ -23,6 +23,11 @@ export interface EmitsWebhookOptions<T = any> {
   payload?: (entity: T, change: EntityChange<T>) => unknown;
   /** Emit only when this returns true, e.g. `(c) => c.changes?.status?.new === 'paid'`. */
   when?: (change: EntityChange<T>) => boolean;
+  /**
+   * The tenant the entity belongs to, e.g. `(order) => order.shopId`: its events then go to that tenant's endpoints
+   * (and the application's own), never to another tenant's. Default: no tenant (the application's endpoints only).
+   */
+  tenant?: (entity: T) => string | number | null | undefined;
 }
 
 /**

@@ -13,18 +13,12 @@ import type {
   UpdateEvent,
 } from 'typeorm';
 import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
-import { WebhookEventEntity } from '../outbox/entities/index.js';
-import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 import type { EntityChange, EntityChangeKind } from './entity-change.js';
+import { CAPTURED_IN_TRANSACTION, OutboxEventWriter } from './outbox-event.writer.js';
 import { changedFields, describeId, snapshotColumns } from './entity-snapshot.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
-
-/** JSON has no bigint; send it as a decimal string rather than fail the caller's transaction. */
-function jsonSafe(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
-}
 
 /** What every entity subscriber event carries: the entity's metadata and the caller's transaction. */
 type ChangeEvent = Pick<InsertEvent<ObjectLiteral>, 'metadata' | 'manager' | 'queryRunner'>;
@@ -36,9 +30,6 @@ const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
   'soft-remove': 'a soft removal',
   recover: 'a recovery',
 };
-
-/** Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events. */
-const CAPTURED = 'webhookOutboxCaptured';
 
 /**
  * Turns changes of `@EmitsWebhook` entities into outbox rows. Each row is written with the subscriber event's own
@@ -57,6 +48,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly rules: WebhookMetadataAccessor,
     private readonly wake: OutboxWakeSignal,
+    private readonly writer: OutboxEventWriter,
   ) {}
 
   onModuleInit(): void {
@@ -116,13 +108,13 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
     // Only the outermost commit makes the rows visible; a released savepoint does not.
-    if (event.queryRunner.isTransactionActive || !event.queryRunner.data?.[CAPTURED]) return;
-    delete event.queryRunner.data[CAPTURED];
+    if (event.queryRunner.isTransactionActive || !event.queryRunner.data?.[CAPTURED_IN_TRANSACTION]) return;
+    delete event.queryRunner.data[CAPTURED_IN_TRANSACTION];
     this.wake.notifyCommitted();
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive && event.queryRunner.data) delete event.queryRunner.data[CAPTURED];
+    if (!event.queryRunner.isTransactionActive && event.queryRunner.data) delete event.queryRunner.data[CAPTURED_IN_TRANSACTION];
   }
 
   private async captureRestorable(kind: 'soft-remove' | 'recover', event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {
@@ -147,9 +139,8 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     const change: EntityChange = { kind, type, ...states };
     if (rule.when && !this.callUserFunction(metadata, 'when', () => rule.when!(change))) return;
 
-    const occurredAt = Date.now();
     const data = rule.payload ? this.callUserFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
-    const body = { type, timestamp: new Date(occurredAt).toISOString(), data, ...(change.changes && { changes: change.changes }) };
+    const tenant = rule.tenant ? this.callUserFunction(metadata, 'tenant', () => rule.tenant!(change.entity)) : null;
 
     if (!queryRunner.isTransactionActive) {
       this.warnOnce(
@@ -158,29 +149,18 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
           'its webhook are not atomic. Use save()/remove() or run the call inside dataSource.transaction().',
       );
     }
-    // The caller's manager, hence the caller's transaction. Listeners off: outbox rows emit nothing themselves.
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookEventEntity)
-      .values({
-        id: newOutboxId('msg'),
-        type,
-        payload: JSON.stringify(body, jsonSafe),
-        occurredAt,
-        fannedOutAt: null,
-        sourceEntity: metadata.name,
-        sourceId: describeId(metadata, change.entity),
-      })
-      .updateEntity(false)
-      .callListeners(false)
-      .execute();
-
-    if (queryRunner.isTransactionActive) queryRunner.data[CAPTURED] = true;
-    else this.wake.notifyCommitted();
+    // The caller's manager, hence the caller's transaction.
+    await this.writer.write(manager, queryRunner, {
+      type,
+      data,
+      changes: change.changes,
+      tenant: tenant == null ? null : String(tenant),
+      sourceEntity: metadata.name,
+      sourceId: describeId(metadata, change.entity),
+    });
   }
 
-  private callUserFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when', fn: () => T): T {
+  private callUserFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when' | 'tenant', fn: () => T): T {
     try {
       return fn();
     } catch (error) {

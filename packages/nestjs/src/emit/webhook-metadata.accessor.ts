@@ -19,6 +19,7 @@ export interface EmissionRule {
   types: Partial<Record<EntityChangeKind, string>>;
   payload?: (entity: any, change: EntityChange<any>) => unknown;
   when?: (change: EntityChange<any>) => boolean;
+  tenant?: (entity: any) => string | number | null | undefined;
 }
 
 /** `OrderItemEntity` → `order_item`. */
@@ -48,6 +49,11 @@ export class WebhookMetadataAccessor {
     }
   }
 
+  /** Every loaded rule. */
+  allRules(): EmissionRule[] {
+    return [...this.rules.values()];
+  }
+
   /** The rule for an entity, or `undefined` if it does not emit. */
   ruleFor(metadata: EntityMetadata): EmissionRule | undefined {
     return this.rules.get(metadata.target);
@@ -73,6 +79,6 @@ export class WebhookMetadataAccessor {
     }
     const types: EmissionRule['types'] = {};
     for (const kind of on) types[kind] = `${name}.${TYPE_SUFFIX[kind]}`;
-    return { entityName: metadata.name, types, payload: options.payload, when: options.when };
+    return { entityName: metadata.name, types, payload: options.payload, when: options.when, tenant: options.tenant };
   }
 }

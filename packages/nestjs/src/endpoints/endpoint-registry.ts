@@ -1,33 +1,124 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { WebhookEndpointEntity } from '../outbox/entities/index.js';
+import { escapedTableName } from '../outbox/outbox-tables.js';
 import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
-import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 import { type EventTypePattern, matchesEventType, parseEventTypePattern } from './event-type-pattern.js';
 
+interface Entry {
+  endpoint: ResolvedWebhookEndpoint;
+  patterns: EventTypePattern[];
+}
+
 /**
- * The endpoints webhooks go to, and which of them subscribe to a given event type.
+ * The endpoints webhooks go to: those in module options and those stored in the `webhook_endpoint` table. Stored
+ * ones are cached; `refresh()` (called by the relay before each round) reloads them when a cheap fingerprint of the
+ * table says another process changed it, so an endpoint created or rotated anywhere is seen by every relay on its
+ * next round. Events are routed when they are fanned out: an endpoint receives the events fanned out after it
+ * was created.
  */
 @Injectable()
 export class EndpointRegistry {
-  private readonly endpoints: ReadonlyArray<{ endpoint: ResolvedWebhookEndpoint; patterns: EventTypePattern[] }>;
-  private readonly byId: ReadonlyMap<string, ResolvedWebhookEndpoint>;
+  private readonly logger = new Logger(EndpointRegistry.name);
+  private readonly fromOptions: Entry[];
+  private stored: Entry[] = [];
+  private byId = new Map<string, ResolvedWebhookEndpoint>();
+  private fingerprint: string | undefined;
+  private refreshing?: Promise<void>;
 
-  constructor(@Inject(WEBHOOK_OPTIONS) options: ResolvedWebhookOptions) {
-    this.endpoints = options.endpoints.map((endpoint) => ({ endpoint, patterns: endpoint.eventTypes.map(parseEventTypePattern) }));
-    this.byId = new Map(options.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  constructor(
+    @Inject(WEBHOOK_OPTIONS) options: ResolvedWebhookOptions,
+    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly cipher: EndpointSecretCipher,
+  ) {
+    this.fromOptions = options.endpoints.map(entry);
+    this.index();
   }
 
-  /** Endpoints subscribed to `type`. */
-  subscribersOf(type: string): ResolvedWebhookEndpoint[] {
-    return this.endpoints.filter(({ patterns }) => matchesEventType(patterns, type)).map(({ endpoint }) => endpoint);
+  /** Reloads stored endpoints if the table changed since the last load. Concurrent calls share one reload. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reloadIfChanged().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
   }
 
-  /** Every endpoint, in configuration order. */
+  /** Forgets the cached stored endpoints: the next `refresh()` reloads them (after a write by this process). */
+  invalidate(): void {
+    this.fingerprint = undefined;
+  }
+
+  /** Endpoints subscribed to `type` that may see an event of `tenant`: the tenant's own, and the application's. */
+  subscribersOf(type: string, tenant: string | null = null): ResolvedWebhookEndpoint[] {
+    return this.entries()
+      .filter(({ endpoint, patterns }) => (endpoint.tenant === null || endpoint.tenant === tenant) && matchesEventType(patterns, type))
+      .map(({ endpoint }) => endpoint);
+  }
+
+  /** Every endpoint: those from options in their order, then stored ones by creation. */
   all(): ResolvedWebhookEndpoint[] {
-    return this.endpoints.map(({ endpoint }) => endpoint);
+    return this.entries().map(({ endpoint }) => endpoint);
   }
 
-  /** The endpoint with this id, or `undefined` if it is no longer configured. */
+  /** The endpoint with this id, or `undefined` if there is none (any more). */
   get(id: string): ResolvedWebhookEndpoint | undefined {
     return this.byId.get(id);
   }
+
+  /** Whether `id` is taken by an endpoint from options. */
+  isFromOptions(id: string): boolean {
+    return this.fromOptions.some(({ endpoint }) => endpoint.id === id);
+  }
+
+  private entries(): Entry[] {
+    return [...this.fromOptions, ...this.stored];
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const table = escapedTableName(this.dataSource, WebhookEndpointEntity);
+    // Every write sets updated_at strictly above the row's previous value, so any create, update or delete changes
+    // this triple.
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS n, SUM(updated_at) AS total, MAX(updated_at) AS latest FROM ${table}`,
+    )) as Array<{ n: unknown; total: unknown; latest: unknown }>;
+    const fingerprint = `${String(row?.n)}:${String(row?.total)}:${String(row?.latest)}`;
+    if (fingerprint === this.fingerprint) return;
+    const rows = await this.dataSource.getRepository(WebhookEndpointEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    this.stored = rows.map((stored) => entry(this.resolveStored(stored)));
+    this.index();
+    this.fingerprint = fingerprint;
+  }
+
+  /** A stored endpoint as the relay uses it. A secret that does not open leaves it without secrets and says why. */
+  resolveStored(stored: WebhookEndpointEntity): ResolvedWebhookEndpoint {
+    let secrets: ResolvedWebhookEndpoint['secrets'] = [];
+    let secretError: string | undefined;
+    try {
+      secrets = stored.secrets.map(({ secret, expiresAt }) => ({ secret: this.cipher.open(secret, stored.id), expiresAt }));
+    } catch (error) {
+      secretError = (error as Error).message;
+      this.logger.error(secretError);
+    }
+    return {
+      id: stored.id,
+      source: 'database',
+      tenant: stored.tenant,
+      url: stored.url,
+      secrets,
+      ...(secretError !== undefined && { secretError }),
+      eventTypes: stored.eventTypes,
+      method: stored.method,
+      bodyFormat: stored.bodyFormat,
+      headers: stored.headers,
+      description: stored.description,
+    };
+  }
+
+  private index(): void {
+    this.byId = new Map(this.entries().map(({ endpoint }) => [endpoint.id, endpoint]));
+  }
+}
+
+function entry(endpoint: ResolvedWebhookEndpoint): Entry {
+  return { endpoint, patterns: endpoint.eventTypes.map(parseEventTypePattern) };
 }

@@ -53,8 +53,8 @@ export interface AttemptRecord {
   now: number;
 }
 
-/** Chooses the endpoints that receive an event type. */
-export type EventRouter = (eventType: string) => readonly string[];
+/** Chooses the endpoints that receive an event (by its type and tenant); each delivery records the endpoint's tenant. */
+export type EventRouter = (event: { type: string; tenant: string | null }) => ReadonlyArray<{ id: string; tenant: string | null }>;
 
 /**
  * The relay's reads and writes, one implementation per database family. Capture does not go through it: capture

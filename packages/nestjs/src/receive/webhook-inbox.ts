@@ -4,7 +4,7 @@ import { escapedTableName } from '../outbox/outbox-tables.js';
 import { dialectOf, insertIfAbsent } from '../outbox/stores/sql-dialect.js';
 import { runStatement } from '../outbox/stores/run-statement.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
-import { runSerialized } from './webhook-transaction.runner.js';
+import { runSerialized } from '../outbox/webhook-transaction.runner.js';
 
 const MAX_ID_LENGTH = 255;
 

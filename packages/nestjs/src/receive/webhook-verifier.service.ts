@@ -13,7 +13,7 @@ import { WebhookInboxEntity } from './webhook-inbox.entity.js';
 import { parseWebhookPayload } from './webhook-payload.parser.js';
 import { resolveWebhookReceiver, type ResolvedWebhookReceiver, type VerifyWebhookReceiver } from './webhook-receiver.js';
 import { WebhookReceiverEvents, type WebhookRefusalReason } from './webhook-receiver.events.js';
-import { runInOwnTransaction } from './webhook-transaction.runner.js';
+import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
 
 /** A webhook to verify, however it arrived (an HTTP request, a queue message, a stored request). */
 export interface WebhookToVerify {

@@ -74,7 +74,8 @@ export class OutboxRelay {
   /** Fans out new events, then claims due deliveries for the free slots and starts them without waiting for them. */
   async dispatch(): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
-    const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), (type) => this.endpoints.subscribersOf(type).map((e) => e.id));
+    await this.endpoints.refresh();
+    const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant));
     const free = Math.min(this.freeSlots, batchSize);
     if (free === 0) return { fannedOut, claimed: 0, more: fannedOut >= batchSize };
     const now = this.clock.now();
@@ -210,7 +211,7 @@ export class OutboxRelay {
     }
     const endpoint = this.endpoints.get(delivery.endpointId);
     if (!endpoint) {
-      await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" is no longer configured`);
+      await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" no longer exists`);
       return;
     }
 
@@ -294,6 +295,7 @@ export class OutboxRelay {
     try {
       // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
       this.destinations.checkUrl(endpoint.url);
+      if (endpoint.secretError !== undefined) throw new Error(endpoint.secretError);
       const request = buildWebhookRequest(endpoint, eventId, payload, now, { timeout, responseExcerptBytes });
       const response = await this.transport.send(request);
       const ok = response.status >= 200 && response.status < 300;

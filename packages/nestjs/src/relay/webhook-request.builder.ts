@@ -5,6 +5,11 @@ import type { OutgoingWebhookRequest } from './webhook-transport.js';
 
 const USER_AGENT = 'webhook-outbox/0.1';
 
+/** The secrets that sign at `now`: the current one, and a rotated-out one until its overlap ends. */
+export function liveSecrets(endpoint: ResolvedWebhookEndpoint, now: number): string[] {
+  return endpoint.secrets.filter(({ expiresAt }) => expiresAt === null || expiresAt > now).map(({ secret }) => secret);
+}
+
 /** Builds the signed request for one attempt. The timestamp is the attempt's, so retries pass the receiver's tolerance. */
 export function buildWebhookRequest(
   endpoint: ResolvedWebhookEndpoint,
@@ -14,6 +19,7 @@ export function buildWebhookRequest(
   limits: { timeout: number; responseExcerptBytes: number },
 ): OutgoingWebhookRequest {
   const timestamp = Math.floor(now / 1000);
+  const secret = liveSecrets(endpoint, now);
   if (endpoint.method === 'GET') {
     const url = new URL(endpoint.url);
     url.hash = '';
@@ -24,24 +30,22 @@ export function buildWebhookRequest(
     return {
       method: 'GET',
       url: target,
-      headers: {
-        ...endpoint.headers,
-        'user-agent': USER_AGENT,
-        ...signStandardWebhook({ id: messageId, timestamp, payload: query, secret: endpoint.secrets }),
-      },
+      headers: { ...endpoint.headers, 'user-agent': USER_AGENT, ...signStandardWebhook({ id: messageId, timestamp, payload: query, secret }) },
       ...limits,
     };
   }
+  // A form body carries the same flattened fields as a GET query; the signature covers the body as sent.
+  const body = endpoint.bodyFormat === 'form' ? encodeWebhookQuery(JSON.parse(payload)) : payload;
   return {
     method: 'POST',
     url: endpoint.url,
     headers: {
       ...endpoint.headers,
-      'content-type': 'application/json',
+      'content-type': endpoint.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json',
       'user-agent': USER_AGENT,
-      ...signStandardWebhook({ id: messageId, timestamp, payload, secret: endpoint.secrets }),
+      ...signStandardWebhook({ id: messageId, timestamp, payload: body, secret }),
     },
-    body: payload,
+    body,
     ...limits,
   };
 }

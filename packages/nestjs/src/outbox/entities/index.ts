@@ -1,13 +1,14 @@
 import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 import { WebhookEndpointStateEntity } from './webhook-endpoint-state.entity.js';
 import { WebhookEventEntity } from './webhook-event.entity.js';
 import { WebhookInboxEntity } from '../../receive/webhook-inbox.entity.js';
 
-export { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointStateEntity, WebhookEventEntity, WebhookInboxEntity };
+export { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity, WebhookEventEntity, WebhookInboxEntity };
 
 /**
- * The package's tables (the outbox, and the inbox of received webhook ids); add them to your DataSource's
+ * The package's tables (the outbox, stored endpoints, and the inbox of received webhook ids); add them to your DataSource's
  * `entities` (or use `autoLoadEntities: true`).
  */
 export const webhookOutboxEntities = [
@@ -15,5 +16,6 @@ export const webhookOutboxEntities = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
   WebhookEndpointStateEntity,
+  WebhookEndpointEntity,
   WebhookInboxEntity,
 ];

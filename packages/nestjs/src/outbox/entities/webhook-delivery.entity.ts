@@ -15,6 +15,7 @@ export type WebhookFailureReason = 'exhausted' | 'rejected' | 'endpoint-disabled
 @Entity({ name: 'webhook_delivery' })
 @Unique('UQ_webhook_delivery_event_endpoint', ['eventId', 'endpointId'])
 @Index('IDX_webhook_delivery_due', ['status', 'nextAttemptAt'])
+@Index('IDX_webhook_delivery_completed', ['completedAt'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
@@ -24,6 +25,10 @@ export class WebhookDeliveryEntity {
 
   @Column({ name: 'endpoint_id', type: 'varchar', length: 191 })
   endpointId!: string;
+
+  /** The endpoint's tenant when the delivery was created, so the log stays scoped after the endpoint is deleted. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  tenant!: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: WebhookDeliveryStatus;

@@ -30,4 +30,8 @@ export class WebhookEventEntity {
 
   @Column({ name: 'source_id', type: 'varchar', length: 191, nullable: true })
   sourceId!: string | null;
+
+  /** The tenant the event belongs to: it goes to that tenant's endpoints and the application's own, never to others'. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  tenant!: string | null;
 }

@@ -29,7 +29,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       // SKIP LOCKED: concurrent relays each take different events instead of queueing behind one another.
       const events = await manager
         .createQueryBuilder(WebhookEventEntity, 'event')
-        .select(['event.id', 'event.type'])
+        .select(['event.id', 'event.type', 'event.tenant'])
         .where('event.fannedOutAt IS NULL')
         .orderBy('event.occurredAt', 'ASC')
         .limit(limit)
@@ -39,10 +39,11 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       if (events.length === 0) return 0;
 
       const deliveries = events.flatMap((event) =>
-        route(event.type).map((endpointId) => ({
+        route(event).map((endpoint) => ({
           id: newOutboxId('dlv'),
           eventId: event.id,
-          endpointId,
+          endpointId: endpoint.id,
+          tenant: endpoint.tenant,
           status: 'pending' as const,
           attempts: 0,
           nextAttemptAt: now,

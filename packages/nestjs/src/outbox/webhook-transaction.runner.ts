@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { dialectOf } from '../outbox/stores/sql-dialect.js';
+import { dialectOf } from './stores/sql-dialect.js';
 
-/** The running chain of inbox operations per SQLite DataSource. */
+/** The running chain of own transactions (inbox, endpoint writes) per SQLite DataSource. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
 /**

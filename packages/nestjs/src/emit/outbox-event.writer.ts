@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { WebhookEventEntity } from '../outbox/entities/index.js';
+import { newOutboxId } from '../outbox/outbox-ids.js';
+import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
+
+/** Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events. */
+export const CAPTURED_IN_TRANSACTION = 'webhookOutboxCaptured';
+
+/** One event to write to the outbox. */
+export interface OutboxEventInput {
+  type: string;
+  data: unknown;
+  /** Field changes of an update; sent as `changes`. */
+  changes?: unknown;
+  tenant?: string | null;
+  sourceEntity?: string | null;
+  sourceId?: string | null;
+}
+
+/** JSON has no bigint; send it as a decimal string rather than fail the caller's transaction. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/**
+ * Writes events to the outbox with the caller's EntityManager, so the row commits or rolls back with the caller's
+ * transaction; both entity capture and `WebhookPublisher` go through it. The body is serialised here, once: every
+ * delivery and replay sends these exact bytes.
+ */
+@Injectable()
+export class OutboxEventWriter {
+  constructor(private readonly wake: OutboxWakeSignal) {}
+
+  /** Inserts the event and returns its id (the `webhook-id` of every request for it). */
+  async write(manager: EntityManager, queryRunner: QueryRunner | undefined, input: OutboxEventInput): Promise<string> {
+    const occurredAt = Date.now();
+    const id = newOutboxId('msg');
+    const body = {
+      type: input.type,
+      timestamp: new Date(occurredAt).toISOString(),
+      data: input.data,
+      ...(input.changes !== undefined && { changes: input.changes }),
+    };
+    // Listeners off: outbox rows emit nothing themselves.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(WebhookEventEntity)
+      .values({
+        id,
+        type: input.type,
+        payload: JSON.stringify(body, jsonSafe),
+        occurredAt,
+        fannedOutAt: null,
+        sourceEntity: input.sourceEntity ?? null,
+        sourceId: input.sourceId ?? null,
+        tenant: input.tenant ?? null,
+      })
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+    // The relay is woken when the outermost transaction commits (EntityChangeSubscriber.afterTransactionCommit).
+    if (queryRunner?.isTransactionActive) queryRunner.data[CAPTURED_IN_TRANSACTION] = true;
+    else this.wake.notifyCommitted();
+    return id;
+  }
+}

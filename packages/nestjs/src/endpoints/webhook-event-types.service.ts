@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import { matchesEventType, parseEventTypePattern } from './event-type-pattern.js';
+
+/** A type events are emitted with, and where it is declared. */
+export interface WebhookEventTypeInfo {
+  type: string;
+  /** The `@EmitsWebhook` entity that emits it, or `options` for a type declared for `WebhookPublisher`. */
+  source: string;
+}
+
+/**
+ * Every event type the application can emit: those of `@EmitsWebhook` entities and those declared in
+ * `eventTypes` for explicit publishes. Subscriptions of stored endpoints are checked against it, so a typo is
+ * refused instead of silently receiving nothing.
+ */
+@Injectable()
+export class WebhookEventTypes implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhookEventTypes.name);
+
+  constructor(
+    @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
+    private readonly rules: WebhookMetadataAccessor,
+  ) {}
+
+  /** Endpoints in options are not refused (types may be declared later), but a subscription to nothing is a likely typo. */
+  onApplicationBootstrap(): void {
+    for (const endpoint of this.options.endpoints) {
+      for (const pattern of endpoint.eventTypes) {
+        const why = this.whyUnknown(pattern);
+        if (why) this.logger.warn(`Endpoint ${endpoint.id}: ${why}`);
+      }
+    }
+  }
+
+  /** Known types, sorted. Entity rules are read when the module initialises, so this is complete from then on. */
+  list(): WebhookEventTypeInfo[] {
+    const byType = new Map<string, string>();
+    for (const rule of this.rules.allRules()) for (const type of Object.values(rule.types)) byType.set(type!, rule.entityName);
+    for (const type of this.options.eventTypes) if (!byType.has(type)) byType.set(type, 'options');
+    return [...byType].map(([type, source]) => ({ type, source })).sort((a, b) => a.type.localeCompare(b.type));
+  }
+
+  has(type: string): boolean {
+    return this.list().some((known) => known.type === type);
+  }
+
+  /** Why `pattern` would receive nothing (naming the known types), or `null` if it matches a known type or is `*`. */
+  whyUnknown(pattern: string): string | null {
+    const parsed = parseEventTypePattern(pattern);
+    if (parsed.kind === 'all') return null;
+    const types = this.list().map((known) => known.type);
+    if (types.some((type) => matchesEventType([parsed], type))) return null;
+    const knownList = types.length > 0 ? types.join(', ') : 'none (no @EmitsWebhook entity, no eventTypes option)';
+    return `"${pattern}" matches no known event type. Known types: ${knownList}.`;
+  }
+}

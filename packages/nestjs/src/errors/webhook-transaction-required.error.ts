@@ -1,0 +1,7 @@
+/**
+ * `WebhookPublisher.publish()` was given an EntityManager that is not inside a transaction (or belongs to another
+ * DataSource): the event could then be committed without the change it reports, or the change without it.
+ */
+export class WebhookTransactionRequiredError extends Error {
+  override readonly name = 'WebhookTransactionRequiredError';
+}

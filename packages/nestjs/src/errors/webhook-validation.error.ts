@@ -1,0 +1,18 @@
+/** One field a caller got wrong, and what is wrong with it. */
+export interface WebhookFieldError {
+  /** The input field, e.g. `url` or `eventTypes[1]`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * Input to `WebhookEndpoints` or `WebhookDeliveries` was refused; `errors` says which fields and why. The admin API
+ * answers it with 400 and the same list.
+ */
+export class WebhookValidationError extends Error {
+  override readonly name = 'WebhookValidationError';
+
+  constructor(readonly errors: readonly WebhookFieldError[]) {
+    super(`Invalid webhook input: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`);
+  }
+}

@@ -1,0 +1,60 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMillis } from '../epoch-millis.transformer.js';
+
+/** How a stored endpoint's event body is encoded: JSON (default) or `application/x-www-form-urlencoded`. */
+export type WebhookBodyFormat = 'json' | 'form';
+
+/** One signing secret of a stored endpoint as kept in the table: sealed when encryption keys are configured. */
+export interface StoredEndpointSecret {
+  /** `whsec_...` in plaintext, or `enc:v1:...` sealed with AES-256-GCM. */
+  secret: string;
+  /** When a rotated-out secret stops signing (epoch ms); `null` for the current one. */
+  expiresAt: number | null;
+}
+
+const json = <T>() => ({
+  to: (value: T) => JSON.stringify(value),
+  from: (value: string | null) => (value == null ? value : (JSON.parse(value) as T)),
+});
+
+/** An endpoint created at runtime through `WebhookEndpoints` (e.g. by a SaaS customer), beside those in options. */
+@Entity({ name: 'webhook_endpoint' })
+@Index('IDX_webhook_endpoint_tenant', ['tenant'])
+export class WebhookEndpointEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  /** The tenant that owns it; `null` for the application's own endpoints. */
+  @Column({ type: 'varchar', length: 191, nullable: true })
+  tenant!: string | null;
+
+  @Column({ type: 'varchar', length: 2048 })
+  url!: string;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  description!: string | null;
+
+  /** Subscribed event type patterns, as a JSON array. */
+  @Column({ name: 'event_types', type: 'text', transformer: json<string[]>() })
+  eventTypes!: string[];
+
+  @Column({ type: 'varchar', length: 8 })
+  method!: 'POST' | 'GET';
+
+  @Column({ name: 'body_format', type: 'varchar', length: 16 })
+  bodyFormat!: WebhookBodyFormat;
+
+  /** Extra request headers, as a JSON object. */
+  @Column({ type: 'text', transformer: json<Record<string, string>>() })
+  headers!: Record<string, string>;
+
+  /** Signing secrets, current first, as a JSON array; during a rotation the previous one signs too until it expires. */
+  @Column({ type: 'text', transformer: json<StoredEndpointSecret[]>() })
+  secrets!: StoredEndpointSecret[];
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
+  createdAt!: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
+  updatedAt!: number;
+}

@@ -1,0 +1,43 @@
+import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { columnsFor } from './migration-columns.js';
+
+/**
+ * Endpoints stored in the database (beside those in options), the tenant of events and deliveries, and an index on
+ * `completed_at` so retention finds finished deliveries without scanning the log.
+ */
+export class AddEndpointStore1797000000000 implements MigrationInterface {
+  name = 'AddEndpointStore1797000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const { varchar, bigint, text, primaryId } = columnsFor(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'webhook_endpoint',
+        columns: [
+          primaryId(),
+          varchar('tenant', 191, true),
+          varchar('url', 2048),
+          varchar('description', 1000, true),
+          text('event_types'),
+          varchar('method', 8),
+          varchar('body_format', 16),
+          text('headers'),
+          text('secrets'),
+          bigint('created_at'),
+          bigint('updated_at'),
+        ],
+        indices: [new TableIndex({ name: 'IDX_webhook_endpoint_tenant', columnNames: ['tenant'] })],
+      }),
+    );
+    await queryRunner.addColumn('webhook_event', new TableColumn(varchar('tenant', 191, true)));
+    await queryRunner.addColumn('webhook_delivery', new TableColumn(varchar('tenant', 191, true)));
+    await queryRunner.createIndex('webhook_delivery', new TableIndex({ name: 'IDX_webhook_delivery_completed', columnNames: ['completed_at'] }));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('webhook_delivery', 'IDX_webhook_delivery_completed');
+    await queryRunner.dropColumn('webhook_delivery', 'tenant');
+    await queryRunner.dropColumn('webhook_event', 'tenant');
+    await queryRunner.dropTable('webhook_endpoint');
+  }
+}
