@@ -69,3 +69,17 @@ export class Invoice {
   @Column({ type: 'varchar', length: 20, default: 'draft' })
   status!: string;
 }
+
+/** A sale of one shop of a marketplace: its events belong to the shop's tenant. */
+@EmitsWebhook<ShopSale>({ name: 'sale', on: ['insert'], tenant: (sale) => sale.shop })
+@Entity({ name: 'test_shop_sale' })
+export class ShopSale {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  shop!: string;
+
+  @Column({ type: 'int' })
+  amount!: number;
+}

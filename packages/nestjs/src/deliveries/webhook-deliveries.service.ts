@@ -2,11 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
+import type { WebhookTenantScope } from '../endpoints/webhook-endpoints.service.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 
 /** Which deliveries `list()` returns. Every field is optional; they combine with AND. */
 export interface WebhookDeliveryFilter {
+  /** Only deliveries to this tenant's endpoints (see `WebhookTenantScope`). */
+  tenant?: string;
   endpointId?: string;
   status?: WebhookDeliveryStatus;
   eventType?: string;
@@ -21,6 +24,8 @@ export interface WebhookDeliveryFilter {
 
 /** Which deliveries `retryMany()` sends again. */
 export interface WebhookBulkRetryFilter {
+  /** Only deliveries to this tenant's endpoints. */
+  tenant?: string;
   endpointId?: string;
   /** Default `failed`; `succeeded` replays delivered ones. */
   status?: Exclude<WebhookDeliveryStatus, 'pending'>;
@@ -66,6 +71,7 @@ export class WebhookDeliveries {
   async list(filter: WebhookDeliveryFilter = {}): Promise<WebhookDeliverySummary[]> {
     const limit = Math.min(Math.max(1, filter.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
     const query = this.dataSource.getRepository(WebhookDeliveryEntity).createQueryBuilder('delivery');
+    if (filter.tenant !== undefined) query.andWhere('delivery.tenant = :tenant', { tenant: filter.tenant });
     if (filter.endpointId !== undefined) query.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
     if (filter.status !== undefined) query.andWhere('delivery.status = :status', { status: filter.status });
     if (filter.eventId !== undefined) query.andWhere('delivery.eventId = :eventId', { eventId: filter.eventId });
@@ -84,10 +90,10 @@ export class WebhookDeliveries {
     return entities.map((delivery) => Object.assign(delivery, { eventType: types.get(delivery.id) ?? '' }));
   }
 
-  /** One delivery with its body and attempt history, or `null`. */
-  async get(id: string): Promise<WebhookDeliveryDetails | null> {
+  /** One delivery with its body and attempt history, or `null` (also when it is not the scope's tenant's). */
+  async get(id: string, scope: WebhookTenantScope = {}): Promise<WebhookDeliveryDetails | null> {
     const delivery = await this.dataSource.getRepository(WebhookDeliveryEntity).findOneBy({ id });
-    if (!delivery) return null;
+    if (!delivery || (scope.tenant !== undefined && delivery.tenant !== scope.tenant)) return null;
     const event = await this.dataSource.getRepository(WebhookEventEntity).findOneBy({ id: delivery.eventId });
     const attemptLog = await this.dataSource
       .getRepository(WebhookAttemptEntity)
@@ -97,11 +103,13 @@ export class WebhookDeliveries {
 
   /**
    * Makes a delivery due now, whatever its status (a succeeded one is replayed), as a new series of attempts.
-   * Returns false if it does not exist or a worker is sending it right now.
+   * Returns false if it does not exist (in the scope's tenant) or a worker is sending it right now.
    */
-  async retry(id: string): Promise<boolean> {
+  async retry(id: string, scope: WebhookTenantScope = {}): Promise<boolean> {
     const now = this.clock.now();
-    const result = await this.retryQuery(now).andWhere('id = :id', { id }).execute();
+    const query = this.retryQuery(now).andWhere('id = :id', { id });
+    if (scope.tenant !== undefined) query.andWhere('tenant = :tenant', { tenant: scope.tenant });
+    const result = await query.execute();
     return result.affected === 1;
   }
 
@@ -109,12 +117,14 @@ export class WebhookDeliveries {
   async retryMany(filter: WebhookBulkRetryFilter = {}): Promise<number> {
     const now = this.clock.now();
     const query = this.retryQuery(now).andWhere('status = :status', { status: filter.status ?? 'failed' });
+    if (filter.tenant !== undefined) query.andWhere('tenant = :tenant', { tenant: filter.tenant });
     if (filter.endpointId !== undefined) query.andWhere('endpoint_id = :endpointId', { endpointId: filter.endpointId });
     if (filter.since !== undefined) query.andWhere('created_at >= :since', { since: filter.since });
     return (await query.execute()).affected ?? 0;
   }
 
-  async stats(): Promise<WebhookDeliveryStats> {
+  /** Counts over the whole log, or over the scope's tenant's deliveries. */
+  async stats(scope: WebhookTenantScope = {}): Promise<WebhookDeliveryStats> {
     const now = this.clock.now();
     const due = `delivery.status = 'pending' AND delivery.nextAttemptAt <= :now AND (delivery.lockedUntil IS NULL OR delivery.lockedUntil <= :now)`;
     const row: Record<string, string | number | null> | undefined = await this.dataSource
@@ -127,6 +137,7 @@ export class WebhookDeliveries {
       .addSelect(`SUM(CASE WHEN delivery.status = 'failed' THEN 1 ELSE 0 END)`, 'failed')
       .addSelect(`MIN(CASE WHEN ${due} THEN delivery.nextAttemptAt END)`, 'oldest_due')
       .setParameters({ now })
+      .andWhere(scope.tenant === undefined ? '1 = 1' : 'delivery.tenant = :tenant', { tenant: scope.tenant })
       .getRawOne();
     const count = (key: string) => Number(row?.[key] ?? 0);
     const oldestDue = row?.oldest_due == null ? null : Number(row.oldest_due);
