@@ -1,4 +1,4 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
@@ -21,6 +21,8 @@ export interface WebhookTestApp {
   warnings: string[];
   relay: OutboxRelay;
   orchestrator: RelayOrchestrator;
+  /** `http://127.0.0.1:<port>` when started with `listen`. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,10 @@ export interface WebhookTestAppSettings {
   keepTables?: boolean;
   /** Replaces the wall clock the relay schedules by. */
   clock?: WebhookClock;
+  /** More modules for the application (e.g. the admin API). */
+  imports?: ModuleMetadata['imports'];
+  /** Listen for HTTP on 127.0.0.1 (a random port): `url` is then its base URL. */
+  listen?: boolean;
 }
 
 /** A clock that stands still until moved, for testing schedules without waiting. */
@@ -48,12 +54,13 @@ export class ManualClock implements WebhookClock {
 export async function startWebhookTestApp(
   database: TestDatabase,
   options: WebhookModuleOptions,
-  { keepTables = false, clock }: WebhookTestAppSettings = {},
+  { keepTables = false, clock, imports = [], listen = false }: WebhookTestAppSettings = {},
 ): Promise<WebhookTestApp> {
   const builder = Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice, ShopSale], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
       WebhookModule.forRoot({ ...options, delivery: { ...LOOPBACK_DELIVERY, ...options.delivery } }),
+      ...imports,
     ],
   });
   if (clock) builder.overrideProvider(WEBHOOK_CLOCK).useValue(clock);
@@ -71,12 +78,14 @@ export async function startWebhookTestApp(
   // leftover event after its deliveries were cleared and before the event was.
   if (!keepTables) for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
   await app.init();
+  if (listen) await app.listen(0, '127.0.0.1');
   return {
     app,
     dataSource,
     warnings,
     relay: app.get(OutboxRelay),
     orchestrator: app.get(RelayOrchestrator),
+    url: listen ? (await app.getUrl()).replace('[::1]', '127.0.0.1') : '',
     close: () => app.close(),
   };
 }

@@ -87,6 +87,10 @@ export type { DestinationRules } from './relay/destination-policy.js';
 export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './relay/webhook-transport.js';
 export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
+export { WebhookAdminModule } from './admin/webhook-admin.module.js';
+export { WEBHOOK_ADMIN_OPTIONS } from './admin/webhook-admin.options.js';
+export type { WebhookAdminModuleOptions } from './admin/webhook-admin.options.js';
+
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
 export type {
   InlineWebhookReceiver,

@@ -1,0 +1,8 @@
+import type { WebhookTenantScope } from '../endpoints/webhook-endpoints.service.js';
+import type { WebhookAdminModuleOptions } from './webhook-admin.options.js';
+
+/** The scope a request acts in, from the `tenant` option. */
+export async function adminScope(options: WebhookAdminModuleOptions, request: unknown): Promise<WebhookTenantScope> {
+  const tenant = await options.tenant?.(request);
+  return tenant === undefined ? {} : { tenant };
+}

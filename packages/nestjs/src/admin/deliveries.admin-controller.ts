@@ -1,0 +1,103 @@
+import { Injectable, Body, ConflictException, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { WebhookDeliveries, type WebhookDeliveryFilter } from '../deliveries/webhook-deliveries.service.js';
+import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
+import { adminScope } from './admin-tenant.js';
+import { objectBody } from './endpoints.admin-controller.js';
+import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook-admin.options.js';
+
+const STATUSES = ['pending', 'succeeded', 'failed'] as const;
+
+/**
+ * The delivery log over HTTP: `GET deliveries` (filters `endpointId`, `status`, `eventType`, `eventId`, `since`,
+ * `until`, `limit`), `GET deliveries/:id` (body and attempts), `POST deliveries/:id/retry`, `POST
+ * deliveries/recover` (`{ endpointId?, status?, since? }`: send again every match) and `GET stats`.
+ */
+@Injectable()
+export class DeliveriesAdminController {
+  constructor(
+    private readonly deliveries: WebhookDeliveries,
+    @Inject(WEBHOOK_ADMIN_OPTIONS) private readonly options: WebhookAdminModuleOptions,
+  ) {}
+
+  @Get('deliveries')
+  async list(@Req() request: unknown, @Query() query: Record<string, unknown>) {
+    const scope = await adminScope(this.options, request);
+    return this.deliveries.list({ ...deliveryFilter(query), ...scope });
+  }
+
+  @Get('deliveries/:id')
+  async get(@Req() request: unknown, @Param('id') id: string) {
+    const delivery = await this.deliveries.get(id, await adminScope(this.options, request));
+    if (!delivery) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
+    return delivery;
+  }
+
+  /** Sends the stored body again, as a new series of attempts; 409 while a worker is sending it. */
+  @Post('deliveries/:id/retry')
+  @HttpCode(202)
+  async retry(@Req() request: unknown, @Param('id') id: string) {
+    const scope = await adminScope(this.options, request);
+    if (!(await this.deliveries.get(id, scope))) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
+    if (!(await this.deliveries.retry(id, scope))) throw new ConflictException(`Delivery "${id}" is being sent right now; try again when it is done.`);
+    return { retried: 1 };
+  }
+
+  /** Sends again every delivery that matches (by default the failed ones), e.g. after an endpoint's outage. */
+  @Post('deliveries/recover')
+  @HttpCode(202)
+  async recover(@Req() request: unknown, @Body() body: Record<string, unknown> = {}) {
+    const { endpointId, status, since, ...rest } = objectBody(body ?? {});
+    const errors: WebhookFieldError[] = Object.keys(rest).map((field) => ({ field, message: 'is not a field; use endpointId, status, since.' }));
+    if (endpointId !== undefined && typeof endpointId !== 'string') errors.push({ field: 'endpointId', message: 'must be a string.' });
+    if (status !== undefined && status !== 'failed' && status !== 'succeeded') errors.push({ field: 'status', message: 'must be "failed" or "succeeded".' });
+    if (since !== undefined && !Number.isSafeInteger(since)) errors.push({ field: 'since', message: 'must be a time in epoch milliseconds.' });
+    if (errors.length > 0) throw new WebhookValidationError(errors);
+    const retried = await this.deliveries.retryMany({
+      ...(endpointId !== undefined && { endpointId: endpointId as string }),
+      ...(status !== undefined && { status: status as 'failed' | 'succeeded' }),
+      ...(since !== undefined && { since: since as number }),
+      ...(await adminScope(this.options, request)),
+    });
+    return { retried };
+  }
+
+  @Get('stats')
+  async stats(@Req() request: unknown) {
+    return this.deliveries.stats(await adminScope(this.options, request));
+  }
+}
+
+/** Query strings carry text only: numbers and the status are parsed and checked here, every mistake reported. */
+function deliveryFilter(query: Record<string, unknown>): WebhookDeliveryFilter {
+  const errors: WebhookFieldError[] = [];
+  const filter: WebhookDeliveryFilter = {};
+  for (const [field, value] of Object.entries(query)) {
+    if (typeof value !== 'string') {
+      errors.push({ field, message: 'must be given once.' });
+      continue;
+    }
+    switch (field) {
+      case 'endpointId':
+      case 'eventType':
+      case 'eventId':
+        filter[field] = value;
+        break;
+      case 'status':
+        if ((STATUSES as readonly string[]).includes(value)) filter.status = value as WebhookDeliveryFilter['status'];
+        else errors.push({ field, message: `must be one of ${STATUSES.join(', ')}.` });
+        break;
+      case 'since':
+      case 'until':
+      case 'limit': {
+        const number = Number(value);
+        if (value === '' || !Number.isSafeInteger(number) || number < 0) errors.push({ field, message: 'must be a whole number.' });
+        else filter[field] = number;
+        break;
+      }
+      default:
+        errors.push({ field, message: 'is not a filter; use endpointId, status, eventType, eventId, since, until, limit.' });
+    }
+  }
+  if (errors.length > 0) throw new WebhookValidationError(errors);
+  return filter;
+}

@@ -1,0 +1,95 @@
+import { Injectable, Body, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import {
+  type CreateWebhookEndpointInput,
+  type RotateWebhookSecretInput,
+  type UpdateWebhookEndpointInput,
+  WebhookEndpoints,
+} from '../endpoints/webhook-endpoints.service.js';
+import { WebhookEventTypes } from '../endpoints/webhook-event-types.service.js';
+import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
+import { WebhookValidationError } from '../errors/webhook-validation.error.js';
+import { adminScope } from './admin-tenant.js';
+import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook-admin.options.js';
+
+/**
+ * Endpoints over HTTP: `GET|POST endpoints`, `GET|PATCH|DELETE endpoints/:id`, `POST endpoints/:id/enable`,
+ * `.../disable` (`{ reason? }`), `.../rotate-secret` (`{ secret?, overlap? }`), and `GET event-types`. Mounted (and
+ * guarded) by `WebhookAdminModule.register()`.
+ */
+@Injectable()
+export class EndpointsAdminController {
+  constructor(
+    private readonly endpoints: WebhookEndpoints,
+    private readonly eventTypes: WebhookEventTypes,
+    @Inject(WEBHOOK_ADMIN_OPTIONS) private readonly options: WebhookAdminModuleOptions,
+  ) {}
+
+  @Get('endpoints')
+  async list(@Req() request: unknown) {
+    return this.endpoints.list(await adminScope(this.options, request));
+  }
+
+  /** 201 with the endpoint and its secret, which is shown this once. */
+  @Post('endpoints')
+  async create(@Req() request: unknown, @Body() body: CreateWebhookEndpointInput) {
+    return this.endpoints.create(objectBody(body), await adminScope(this.options, request));
+  }
+
+  @Get('endpoints/:id')
+  async get(@Req() request: unknown, @Param('id') id: string) {
+    const endpoint = await this.endpoints.get(id, await adminScope(this.options, request));
+    if (!endpoint) throw new WebhookEndpointNotFoundError(id);
+    return endpoint;
+  }
+
+  @Patch('endpoints/:id')
+  async update(@Req() request: unknown, @Param('id') id: string, @Body() body: UpdateWebhookEndpointInput) {
+    return this.endpoints.update(id, objectBody(body), await adminScope(this.options, request));
+  }
+
+  @Delete('endpoints/:id')
+  @HttpCode(204)
+  async delete(@Req() request: unknown, @Param('id') id: string): Promise<void> {
+    await this.endpoints.delete(id, await adminScope(this.options, request));
+  }
+
+  @Post('endpoints/:id/enable')
+  @HttpCode(200)
+  async enable(@Req() request: unknown, @Param('id') id: string) {
+    const scope = await adminScope(this.options, request);
+    await this.endpoints.enable(id, scope);
+    return this.endpoints.get(id, scope);
+  }
+
+  @Post('endpoints/:id/disable')
+  @HttpCode(200)
+  async disable(@Req() request: unknown, @Param('id') id: string, @Body() body: { reason?: unknown } = {}) {
+    const scope = await adminScope(this.options, request);
+    const { reason } = objectBody(body ?? {});
+    if (reason !== undefined && (typeof reason !== 'string' || reason.length > 1000)) {
+      throw new WebhookValidationError([{ field: 'reason', message: 'must be a string of at most 1000 characters.' }]);
+    }
+    await this.endpoints.disable(id, reason, scope);
+    return this.endpoints.get(id, scope);
+  }
+
+  /** The new secret, shown this once. */
+  @Post('endpoints/:id/rotate-secret')
+  @HttpCode(200)
+  async rotateSecret(@Req() request: unknown, @Param('id') id: string, @Body() body: RotateWebhookSecretInput = {}) {
+    return this.endpoints.rotateSecret(id, objectBody(body ?? {}), await adminScope(this.options, request));
+  }
+
+  @Get('event-types')
+  listEventTypes() {
+    return this.eventTypes.list();
+  }
+}
+
+/** A JSON body must be an object; anything else (an array, a string) is a 400 rather than a confusing field error. */
+export function objectBody<T>(body: T): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new WebhookValidationError([{ field: '(body)', message: 'must be a JSON object.' }]);
+  }
+  return body;
+}
