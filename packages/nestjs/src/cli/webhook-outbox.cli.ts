@@ -1,0 +1,87 @@
+/**
+ * `webhook-outbox migrate | status | sql`: the package's migrations, run before a deploy rather than by the app.
+ *
+ *   webhook-outbox status --url postgres://user@db/app     exit 1 when migrations are pending
+ *   webhook-outbox sql --url mysql://root@db/app > up.sql  the SQL, to review or run by hand
+ *   webhook-outbox migrate --data-source dist/data-source.js
+ */
+import { parseArgs } from 'node:util';
+import { cliDataSource, CliUsageError } from './cli-data-source.js';
+import { migrate, migrationStatus, pendingSql } from './migration-commands.js';
+
+const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>] [--data-source <file>] [--migrations-table <name>]
+
+  migrate   apply the pending migrations of @webhook-outbox/nestjs, each in its own transaction
+  status    list them, applied or pending; exit code 1 when any is pending
+  sql       print the SQL that brings the database up to date, without running it
+
+The database: --url (postgres://, mysql://, mariadb://, sqlite:<file>), else WEBHOOK_OUTBOX_DATABASE_URL, else
+DATABASE_URL; or --data-source, a module exporting your TypeORM DataSource (only its connection is used).`;
+
+/** Runs the CLI; returns the exit code (0 done, 1 pending or failed, 2 usage). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        'data-source': { type: 'string' },
+        'migrations-table': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, ...extra] = parsed.positionals;
+  if (parsed.values.help) {
+    out(USAGE);
+    return 0;
+  }
+  if (!command || !['migrate', 'status', 'sql'].includes(command) || extra.length > 0) {
+    err(USAGE);
+    return 2;
+  }
+  let dataSource;
+  try {
+    dataSource = await cliDataSource({
+      url: parsed.values.url ?? env.WEBHOOK_OUTBOX_DATABASE_URL ?? env.DATABASE_URL,
+      dataSourceFile: parsed.values['data-source'],
+      migrationsTable: parsed.values['migrations-table'],
+    });
+    await dataSource.initialize();
+  } catch (error) {
+    err(error instanceof CliUsageError ? `${error.message}\n\n${USAGE}` : `Cannot connect to the database: ${(error as Error).message}`);
+    return error instanceof CliUsageError ? 2 : 1;
+  }
+  try {
+    switch (command) {
+      case 'status': {
+        const states = await migrationStatus(dataSource);
+        for (const { name, applied } of states) out(`${applied ? '[x]' : '[ ]'} ${name}`);
+        const pending = states.filter((state) => !state.applied).length;
+        out(pending === 0 ? 'Up to date.' : `${pending} pending: run \`webhook-outbox migrate\`.`);
+        return pending === 0 ? 0 : 1;
+      }
+      case 'migrate': {
+        const applied = await migrate(dataSource);
+        for (const name of applied) out(`Applied ${name}`);
+        out(applied.length === 0 ? 'Up to date: nothing to apply.' : `${applied.length} applied.`);
+        return 0;
+      }
+      default: {
+        const statements = await pendingSql(dataSource);
+        out(statements.length === 0 ? '-- Up to date: nothing to apply.' : statements.join('\n'));
+        return 0;
+      }
+    }
+  } catch (error) {
+    err(`webhook-outbox ${command} failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await dataSource.destroy();
+  }
+}
