@@ -1,11 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { setTimeout as delay } from 'node:timers/promises';
+import { verifyStandardWebhook } from '@webhook-outbox/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../sample-app/src/app.module.js';
 import { loadSampleConfig } from '../sample-app/src/config/sample-config.js';
 import { freePort } from './support/loopback.js';
 import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 
 interface Received {
   webhookId: string;
@@ -82,12 +84,75 @@ describe('sample shop app', () => {
     expect((await json('PATCH', '/orders/999999', { status: 'paid' })).status).toBe(404);
   });
 
+  it('publishes payment.recorded with the order\'s status change, in one transaction', async () => {
+    const order = (await (await json('POST', '/orders', { customer: 'Cy', items: [{ sku: 'C3', qty: 1 }], total: 9 })).json()) as { id: number };
+    expect((await json('POST', `/orders/${order.id}/payments`, { amount: 9 })).status).toBe(201);
+    const paid = (w: Received) => w.type === 'order.updated' && w.data.id === order.id && w.data.status === 'paid';
+    const payment = (w: Received) => w.type === 'payment.recorded' && w.data.orderId === order.id;
+    // Both arrive (in either order: deliveries run concurrently).
+    const received = await receivedWithin(2_000, (r) => r.some(payment) && r.some(paid));
+    expect(received.find(payment)!.data).toEqual({ orderId: order.id, amount: 9 });
+    expect((await json('POST', '/orders/999999/payments', { amount: 1 })).status).toBe(404);
+  });
+
+  it('does not mount the admin API without ADMIN_TOKEN', async () => {
+    expect((await fetch(`${base}/admin/webhooks/endpoints`)).status).toBe(404);
+  });
+
   it('refuses an unsigned request to the ERP with 401 and records nothing', async () => {
     const before = ((await (await fetch(`${base}/erp/received`)).json()) as Received[]).length;
     const response = await json('POST', '/erp/webhooks', { type: 'order.created', data: { id: -1 } });
     expect(response.status).toBe(401);
     const after = (await (await fetch(`${base}/erp/received`)).json()) as Received[];
     expect(after).toHaveLength(before);
+  });
+});
+
+describe('sample shop app with ADMIN_TOKEN', () => {
+  const token = 'sample-admin-token-0123456789';
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    receiver = await WebhookReceiver.start();
+    const port = await freePort();
+    const config = loadSampleConfig({ PORT: String(port), DATABASE_URL: `sqlite:${(database.options as { database: string }).database}`, ADMIN_TOKEN: token });
+    app = await NestFactory.create(AppModule.forConfig(config), { rawBody: true, logger: false });
+    await app.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await receiver?.stop();
+    await database?.drop();
+  });
+
+  const admin = (method: string, path: string, body?: unknown, auth = `Bearer ${token}`) =>
+    fetch(`${base}/admin/webhooks${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: auth },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('answers 401 without the bearer token', async () => {
+    expect((await admin('GET', '/endpoints', undefined, '')).status).toBe(401);
+    expect((await admin('GET', '/endpoints', undefined, `Bearer ${token}x`)).status).toBe(401);
+  });
+
+  it('subscribes a new endpoint at runtime, which then receives the shop\'s orders signed with its secret', async () => {
+    const listed = (await (await admin('GET', '/endpoints')).json()) as Array<{ id: string }>;
+    expect(listed.map((endpoint) => endpoint.id)).toEqual(['erp']);
+    const created = await admin('POST', '/endpoints', { url: receiver.url, eventTypes: ['order.created'], description: 'a partner' });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer: 'Dee', items: [{ sku: 'D4', qty: 1 }], total: 3 }) });
+    const [request] = await receiver.waitForRequests(1, 3_000);
+    expect(JSON.parse(request!.body)).toMatchObject({ type: 'order.created', data: { customer: 'Dee' } });
+    expect(verifyStandardWebhook({ payload: request!.body, headers: request!.headers, secret }).id).toMatch(/^msg_/);
   });
 });
 
@@ -107,6 +172,11 @@ describe('sample app configuration', () => {
   it('refuses an unknown database URL scheme and a half-configured outside target', () => {
     expect(() => loadSampleConfig({ DATABASE_URL: 'mongodb://x' })).toThrow(/DATABASE_URL must start with/);
     expect(() => loadSampleConfig({ WEBHOOK_TARGET_URL: 'https://example.com/hooks' })).toThrow(/together/);
+  });
+
+  it('refuses an ADMIN_TOKEN too short to protect anything', () => {
+    expect(() => loadSampleConfig({ ADMIN_TOKEN: 'secret' })).toThrow(/ADMIN_TOKEN must be at least 16 characters/);
+    expect(loadSampleConfig({}).adminToken).toBeUndefined();
   });
 
   it('adds an outside endpoint when WEBHOOK_TARGET_URL and WEBHOOK_SECRET are set', () => {

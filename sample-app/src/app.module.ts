@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { WebhookModule, type WebhookEndpointOptions } from '@webhook-outbox/nestjs';
+import { WebhookAdminModule, WebhookModule, type WebhookEndpointOptions } from '@webhook-outbox/nestjs';
+import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import type { SampleConfig } from './config/sample-config.js';
 import { ErpController } from './erp/erp.controller.js';
 import { ErpRecord } from './erp/erp-record.entity.js';
@@ -14,7 +15,7 @@ export class AppModule {
   static forConfig(config: SampleConfig): DynamicModule {
     const endpoints: WebhookEndpointOptions[] = [
       // The shop's own ERP receiver, in this same app. A development app may deliver over http to itself.
-      { id: 'erp', url: `http://127.0.0.1:${config.port}/erp/webhooks`, secret: config.erpSecret, eventTypes: ['order.*'] },
+      { id: 'erp', url: `http://127.0.0.1:${config.port}/erp/webhooks`, secret: config.erpSecret, eventTypes: ['order.*', 'payment.*'] },
     ];
     if (config.externalTarget) endpoints.push({ id: 'external', ...config.externalTarget, eventTypes: ['*'] });
 
@@ -31,12 +32,16 @@ export class AppModule {
         TypeOrmModule.forFeature([Order, ErpRecord]),
         WebhookModule.forRoot({
           endpoints,
+          // Published explicitly (OrdersService.recordPayment), not an entity change: declared so endpoints can subscribe.
+          eventTypes: ['payment.recorded'],
           receivers: { erp: { secret: config.erpSecret } },
           relay: { pollInterval: 500 },
           // The demo delivers to its own ERP over http on 127.0.0.1, which the SSRF protection refuses by default.
           // A production app leaves both off: https only, public addresses only.
           delivery: { allowHttp: true, allowPrivateNetworks: true },
         }),
+        // The admin API (endpoints, secrets, delivery log) exists only when a token protects it.
+        ...(config.adminToken ? [WebhookAdminModule.register({ path: 'admin/webhooks', guards: [new AdminTokenGuard(config.adminToken)] })] : []),
       ],
       controllers: [OrdersController, ErpController],
       providers: [OrdersService],

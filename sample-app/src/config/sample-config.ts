@@ -16,6 +16,8 @@ export interface SampleConfig {
   erpSecret: string;
   /** An extra outside receiver subscribed to every event, from WEBHOOK_TARGET_URL and WEBHOOK_SECRET. */
   externalTarget?: { url: string; secret: string };
+  /** Bearer token of the webhook admin API at /admin/webhooks, from ADMIN_TOKEN; without it the API is not mounted. */
+  adminToken?: string;
 }
 
 function databaseFromUrl(url: string | undefined): { options: TypeOrmModuleOptions; label: string } {
@@ -41,11 +43,16 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   if (Boolean(target) !== Boolean(secret)) {
     throw new Error('Set WEBHOOK_TARGET_URL and WEBHOOK_SECRET together (the secret signs what is sent to the URL).');
   }
+  const adminToken = env.ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new Error('ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24); leave it unset to keep the admin API off.');
+  }
   return {
     port,
     database: options,
     databaseLabel: label,
     erpSecret: env.ERP_WEBHOOK_SECRET ?? DEV_ERP_SECRET,
     externalTarget: target && secret ? { url: target, secret } : undefined,
+    adminToken,
   };
 }

@@ -39,3 +39,11 @@ export function parseStatusChange(body: unknown): { status: string } {
   }
   return { status: body.status };
 }
+
+/** Checks a POST /orders/:id/payments body. */
+export function parsePayment(body: unknown): { amount: number } {
+  if (!isRecord(body) || typeof body.amount !== 'number' || !Number.isFinite(body.amount) || body.amount <= 0) {
+    throw new BadRequestException('Send { "amount": <a number > 0> }.');
+  }
+  return { amount: body.amount };
+}

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
-import { parseCreateOrder, parseStatusChange } from './order-input.js';
+import { parseCreateOrder, parsePayment, parseStatusChange } from './order-input.js';
 import type { Order } from './order.entity.js';
 import { OrdersService } from './orders.service.js';
 
@@ -25,6 +25,11 @@ export class OrdersController {
   @Patch(':id')
   changeStatus(@Param('id', ParseIntPipe) id: number, @Body() body: unknown): Promise<Order> {
     return this.orders.changeStatus(id, parseStatusChange(body).status);
+  }
+
+  @Post(':id/payments')
+  recordPayment(@Param('id', ParseIntPipe) id: number, @Body() body: unknown): Promise<Order> {
+    return this.orders.recordPayment(id, parsePayment(body).amount);
   }
 
   @Delete(':id')
