@@ -120,6 +120,9 @@ export class WebhookEndpoints {
    */
   async create(input: CreateWebhookEndpointInput, scope: WebhookTenantScope = {}): Promise<CreatedWebhookEndpoint> {
     const errors = [...unknownFields(input, CREATE_FIELDS), ...this.check(input)];
+    if (scope.tenant !== undefined && (typeof scope.tenant !== 'string' || scope.tenant === '' || scope.tenant.length > 191)) {
+      errors.push({ field: 'tenant', message: 'must be a non-empty string of at most 191 characters.' });
+    }
     if (input.secret !== undefined) errors.push(...secretErrors(input.secret, 'secret'));
     if (errors.length > 0) throw new WebhookValidationError(errors);
     const secret = input.secret ?? generateWebhookSecret();

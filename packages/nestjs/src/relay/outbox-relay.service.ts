@@ -209,7 +209,12 @@ export class OutboxRelay {
       await this.failUntried(lease, 'endpoint-disabled', `endpoint "${delivery.endpointId}" is disabled: ${delivery.endpointDisabledReason}`);
       return;
     }
-    const endpoint = this.endpoints.get(delivery.endpointId);
+    let endpoint = this.endpoints.get(delivery.endpointId);
+    if (!endpoint) {
+      // Created by another instance since this one last looked: look again before calling it deleted.
+      await this.endpoints.refresh();
+      endpoint = this.endpoints.get(delivery.endpointId);
+    }
     if (!endpoint) {
       await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" no longer exists`);
       return;
