@@ -16,18 +16,23 @@ interface Received {
   changes?: Record<string, { old: unknown; new: unknown }>;
 }
 
+/** The sample app as `npm start` runs it, on a SQLite file of its own, with extra environment variables. */
+async function startSampleApp(env: Record<string, string> = {}): Promise<{ app: INestApplication; base: string; database: TestDatabase }> {
+  const database = await createTestDatabase('sqlite');
+  const port = await freePort();
+  const config = loadSampleConfig({ PORT: String(port), DATABASE_URL: `sqlite:${(database.options as { database: string }).database}`, ...env });
+  const app = await NestFactory.create(AppModule.forConfig(config), { rawBody: true, logger: false });
+  await app.listen(port, '127.0.0.1');
+  return { app, base: `http://127.0.0.1:${port}`, database };
+}
+
 describe('sample shop app', () => {
   let database: TestDatabase;
   let app: INestApplication;
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    const port = await freePort();
-    const config = loadSampleConfig({ PORT: String(port), DATABASE_URL: `sqlite:${(database.options as { database: string }).database}` });
-    app = await NestFactory.create(AppModule.forConfig(config), { rawBody: true, logger: false });
-    await app.listen(port, '127.0.0.1');
-    base = `http://127.0.0.1:${port}`;
+    ({ app, base, database } = await startSampleApp());
   });
 
   afterAll(async () => {
@@ -116,13 +121,8 @@ describe('sample shop app with ADMIN_TOKEN', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
     receiver = await WebhookReceiver.start();
-    const port = await freePort();
-    const config = loadSampleConfig({ PORT: String(port), DATABASE_URL: `sqlite:${(database.options as { database: string }).database}`, ADMIN_TOKEN: token });
-    app = await NestFactory.create(AppModule.forConfig(config), { rawBody: true, logger: false });
-    await app.listen(port, '127.0.0.1');
-    base = `http://127.0.0.1:${port}`;
+    ({ app, base, database } = await startSampleApp({ ADMIN_TOKEN: token }));
   });
 
   afterAll(async () => {
