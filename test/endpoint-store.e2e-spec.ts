@@ -184,19 +184,20 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     expect(context.receiver.requests).toHaveLength(2);
   });
 
-  it('fails a delivery still pending when its endpoint is deleted with endpoint-deleted, without a request', async () => {
-    const clock = new ManualClock();
-    const app = await context.start(() => manual(), { clock });
+  it('fails the deliveries still pending when their endpoint is deleted with endpoint-deleted, at once and without a request', async () => {
+    const app = await context.start(() => manual());
     const endpoints = app.app.get(WebhookEndpoints);
     const { id } = await endpoints.create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
     context.receiver.respondWith(() => ({ status: 500 }));
     await publish(app, 'invoice.paid', { invoice: 1 });
     await app.relay.runOnce(); // fails; a retry is scheduled
+    expect((await app.app.get(WebhookDeliveries).list({ endpointId: id }))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+
     await endpoints.delete(id);
-    clock.advance(HOUR);
-    await app.relay.runOnce();
     const [delivery] = await app.app.get(WebhookDeliveries).list({ endpointId: id });
-    expect(delivery).toMatchObject({ status: 'failed', failureReason: 'endpoint-deleted', attempts: 1, lastError: `endpoint "${id}" no longer exists` });
+    expect(delivery).toMatchObject({ status: 'failed', failureReason: 'endpoint-deleted', attempts: 1, lastError: `endpoint "${id}" was deleted` });
+    expect(delivery!.completedAt).not.toBeNull();
+    await app.relay.runOnce();
     expect(context.receiver.requests).toHaveLength(1);
   });
 

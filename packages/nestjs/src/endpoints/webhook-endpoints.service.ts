@@ -3,7 +3,7 @@ import { decodeWebhookSecret, generateWebhookSecret } from '@webhook-outbox/sign
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
-import { WebhookEndpointEntity, WebhookEndpointStateEntity } from '../outbox/entities/index.js';
+import { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity } from '../outbox/entities/index.js';
 import type { StoredEndpointSecret, WebhookBodyFormat } from '../outbox/entities/webhook-endpoint.entity.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
@@ -162,12 +162,23 @@ export class WebhookEndpoints {
     return (await this.withHealth([this.registry.resolveStored(updated)]))[0]!;
   }
 
-  /** Deletes a stored endpoint. Its delivery log stays; its pending deliveries fail with `endpoint-deleted`. */
+  /**
+   * Deletes a stored endpoint. Its delivery log stays. Its pending deliveries fail at once with `endpoint-deleted`;
+   * one a worker is sending right now finishes that attempt (and fails the same way if it would be retried).
+   */
   async delete(id: string, scope: WebhookTenantScope = {}): Promise<void> {
     await this.requireStored(id, scope);
+    const now = this.clock.now();
     await runInOwnTransaction(this.dataSource, async (manager) => {
       await manager.getRepository(WebhookEndpointEntity).delete({ id });
       await manager.getRepository(WebhookEndpointStateEntity).delete({ endpointId: id });
+      await manager
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ status: 'failed', failureReason: 'endpoint-deleted', lastError: `endpoint "${id}" was deleted`, updatedAt: now, completedAt: now })
+        .where("endpoint_id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until <= :now)", { id, now })
+        .callListeners(false)
+        .execute();
     });
     this.registry.invalidate();
   }
