@@ -175,6 +175,20 @@ describe.each(DATABASE_KINDS)('admin API on %s', (kind) => {
     expect((await call('GET', '/stats')).body).toMatchObject({ succeeded: 2, failed: 0, pending: 0 });
     expect(context.receiver.requests).toHaveLength(4);
   });
+
+  it('answers 409 to a retry of a delivery a worker is sending right now', async () => {
+    const app = await start();
+    const call = client(app);
+    await call('POST', '/endpoints', { url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    context.receiver.respondWith(() => ({ status: 200, delayMs: 500 }));
+    await app.dataSource.transaction((manager) => app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: {} }));
+    await app.relay.dispatch(); // claimed and sent; the receiver takes its time
+    await context.receiver.waitForRequests(1);
+    const [delivery] = (await call('GET', '/deliveries')).body;
+    expect((await call('POST', `/deliveries/${delivery.id}/retry`)).status).toBe(409);
+    await app.relay.settled();
+    expect((await call('POST', `/deliveries/${delivery.id}/retry`)).status).toBe(202);
+  });
 });
 
 describe('the admin module', () => {

@@ -37,9 +37,10 @@ export class DeliveriesAdminController {
   @HttpCode(202)
   async retry(@Req() request: unknown, @Param('id') id: string) {
     const scope = await adminScope(this.options, request);
+    if (await this.deliveries.retry(id, scope)) return { retried: 1 };
+    // Not retried: either there is no such delivery (for this tenant) or a worker holds it.
     if (!(await this.deliveries.get(id, scope))) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
-    if (!(await this.deliveries.retry(id, scope))) throw new ConflictException(`Delivery "${id}" is being sent right now; try again when it is done.`);
-    return { retried: 1 };
+    throw new ConflictException(`Delivery "${id}" is being sent right now; try again when it is done.`);
   }
 
   /** Sends again every delivery that matches (by default the failed ones), e.g. after an endpoint's outage. */

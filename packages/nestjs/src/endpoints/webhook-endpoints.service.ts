@@ -143,8 +143,8 @@ export class WebhookEndpoints {
     };
     await this.dataSource.getRepository(WebhookEndpointEntity).insert(row);
     this.registry.invalidate();
-    const [status] = await this.withHealth([this.registry.resolveStored(row)]);
-    return { ...status!, secret };
+    // A new endpoint has no health record yet.
+    return { ...status(this.registry.resolveStored(row), undefined, now), secret };
   }
 
   /** Changes the given fields of a stored endpoint. Endpoints from options are changed in the options. */
@@ -217,7 +217,7 @@ export class WebhookEndpoints {
     let changed = 0;
     for (const { id, secrets } of rows) {
       if (secrets.every((stored) => this.cipher.isCurrent(stored.secret))) continue;
-      await this.modifyStored(id, {}, (row) => {
+      await this.writeStored(id, (row) => {
         row.secrets = row.secrets.map((stored) => ({ ...stored, secret: this.cipher.seal(this.cipher.open(stored.secret, id), id) }));
       });
       changed++;
@@ -263,9 +263,14 @@ export class WebhookEndpoints {
     }
   }
 
-  /** Reads a stored endpoint under a row lock, lets `change` modify it, and writes it back. */
+  /** `writeStored()` for an endpoint stored and visible in `scope`. */
   private async modifyStored(id: string, scope: WebhookTenantScope, change: (row: WebhookEndpointEntity) => void): Promise<WebhookEndpointEntity> {
     await this.requireStored(id, scope);
+    return this.writeStored(id, change);
+  }
+
+  /** Reads a stored endpoint under a row lock, lets `change` modify it, and writes it back. */
+  private async writeStored(id: string, change: (row: WebhookEndpointEntity) => void): Promise<WebhookEndpointEntity> {
     const row = await runInOwnTransaction(this.dataSource, async (manager: EntityManager) => {
       const repository = manager.getRepository(WebhookEndpointEntity);
       // SQLite has one writer and our queue; the servers need the lock so two rotations cannot both keep "their" old secret.
