@@ -1,4 +1,4 @@
-import { EmitsWebhook } from '@webhook-outbox/nestjs';
+import { EmitsWebhook, WebhookExclude } from '@webhook-outbox/nestjs';
 import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** The entity the end-to-end tests change; emits order.created / order.updated / order.deleted. */
@@ -82,4 +82,55 @@ export class ShopSale {
 
   @Column({ type: 'int' })
   amount!: number;
+}
+
+/** A customer's address, embedded in its row. */
+export class CustomerAddress {
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  street!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  city!: string | null;
+}
+
+/**
+ * Three rules on one entity: every insert and update as customer.created / customer.updated without the phone and
+ * street; tier changes as customer.tier_changed (phone included); password changes as customer.password_changed.
+ * The password hash is never emitted by any rule.
+ */
+@EmitsWebhook<Customer>({ name: 'customer', on: ['insert', 'update'], redact: ['phone', 'address.street'] })
+@EmitsWebhook<Customer>({ types: { update: 'customer.tier_changed' }, columns: ['tier'] })
+@EmitsWebhook<Customer>({ types: { update: 'customer.password_changed' }, columns: ['passwordHash'] })
+@Entity({ name: 'test_customer' })
+export class Customer {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 20, default: 'basic' })
+  tier!: string;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  phone!: string | null;
+
+  @WebhookExclude()
+  @Column({ name: 'password_hash', type: 'varchar', length: 100, default: '' })
+  passwordHash!: string;
+
+  @Column({ name: 'lifetime_cents', type: 'bigint', default: 0 })
+  lifetimeCents!: string | number;
+
+  @Column({ type: 'boolean', default: false })
+  vip!: boolean;
+
+  @Column({ name: 'last_seen_at', type: Date, nullable: true })
+  lastSeenAt!: Date | null;
+
+  @Column({ type: 'date', nullable: true })
+  birthday!: string | null;
+
+  @Column(() => CustomerAddress)
+  address!: CustomerAddress;
 }

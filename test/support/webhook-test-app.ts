@@ -10,7 +10,7 @@ import {
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
-import { Article, AuditNote, Invoice, ShopOrder, ShopSale } from './shop-order.entity.js';
+import { Article, AuditNote, Customer, Invoice, ShopOrder, ShopSale } from './shop-order.entity.js';
 import type { TestDatabase } from './test-databases.js';
 
 /** A Nest application with TypeORM on a test database and the webhook module, as a user would wire them. */
@@ -19,6 +19,8 @@ export interface WebhookTestApp {
   dataSource: DataSource;
   /** Warnings logged by the application, in order. */
   warnings: string[];
+  /** Everything the application logged, at every level, in order. */
+  logs: string[];
   relay: OutboxRelay;
   orchestrator: RelayOrchestrator;
   /** `http://127.0.0.1:<port>` when started with `listen`. */
@@ -58,7 +60,7 @@ export async function startWebhookTestApp(
 ): Promise<WebhookTestApp> {
   const builder = Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice, ShopSale], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
+      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice, ShopSale, Customer], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
       WebhookModule.forRoot({ ...options, delivery: { ...LOOPBACK_DELIVERY, ...options.delivery } }),
       ...imports,
     ],
@@ -66,10 +68,20 @@ export async function startWebhookTestApp(
   if (clock) builder.overrideProvider(WEBHOOK_CLOCK).useValue(clock);
   const moduleRef = await builder.compile();
   const warnings: string[] = [];
+  const logs: string[] = [];
+  const record = (message: unknown, rest: unknown[]) => logs.push([message, ...rest].map(String).join(' '));
   const logger: LoggerService = {
-    log: () => undefined,
-    error: (message: unknown, ...rest: unknown[]) => console.error(message, ...rest),
-    warn: (message: unknown) => void warnings.push(String(message)),
+    log: (message: unknown, ...rest: unknown[]) => void record(message, rest),
+    debug: (message: unknown, ...rest: unknown[]) => void record(message, rest),
+    verbose: (message: unknown, ...rest: unknown[]) => void record(message, rest),
+    error: (message: unknown, ...rest: unknown[]) => {
+      record(message, rest);
+      console.error(message, ...rest);
+    },
+    warn: (message: unknown, ...rest: unknown[]) => {
+      record(message, rest);
+      warnings.push(String(message));
+    },
   };
   const app = moduleRef.createNestApplication({ logger });
   const dataSource = moduleRef.get(DataSource);
@@ -83,6 +95,7 @@ export async function startWebhookTestApp(
     app,
     dataSource,
     warnings,
+    logs,
     relay: app.get(OutboxRelay),
     orchestrator: app.get(RelayOrchestrator),
     url: listen ? (await app.getUrl()).replace('[::1]', '127.0.0.1') : '',

@@ -33,6 +33,7 @@ export type { WebhookFieldError } from './errors/webhook-validation.error.js';
 export { WebhookTransactionRequiredError } from './errors/webhook-transaction-required.error.js';
 
 export { EmitsWebhook, EMITS_WEBHOOK_METADATA } from './emit/emits-webhook.decorator.js';
+export { WebhookExclude, WEBHOOK_EXCLUDE_METADATA } from './emit/webhook-exclude.decorator.js';
 export type { EmitsWebhookOptions } from './emit/emits-webhook.decorator.js';
 export type { EntityChange, EntityChangeKind, FieldChange } from './emit/entity-change.js';
 export { WebhookPublisher } from './emit/webhook-publisher.service.js';

@@ -1,10 +1,9 @@
-import { SetMetadata } from '@nestjs/common';
 import type { EntityChange, EntityChangeKind } from './entity-change.js';
 
-/** Metadata key under which `@EmitsWebhook` stores its options on the entity class. */
+/** Metadata key under which `@EmitsWebhook` stores its rules (a list, in source order) on the entity class. */
 export const EMITS_WEBHOOK_METADATA = 'webhook-outbox:emits-webhook';
 
-/** Options of `@EmitsWebhook()`. */
+/** Options of `@EmitsWebhook()`: one rule. An entity may carry several. */
 export interface EmitsWebhookOptions<T = any> {
   /**
    * Prefix of the event types. Default: the class name in snake_case without an `Entity` suffix
@@ -12,13 +11,21 @@ export interface EmitsWebhookOptions<T = any> {
    */
   name?: string;
   /**
-   * Which operations emit. Default: all of them. Event types are `<name>.created` (insert), `<name>.updated`
-   * (update), `<name>.deleted` (remove and soft-remove) and `<name>.restored` (recover).
+   * Which operations emit. Default: those named in `types` if it is given, else all of them. Event types are
+   * `<name>.created` (insert), `<name>.updated` (update), `<name>.deleted` (remove and soft-remove) and
+   * `<name>.restored` (recover), unless `types` names them.
    */
   on?: EntityChangeKind[];
+  /** Event types per operation instead of `<name>.<suffix>`, e.g. `{ update: 'order.status_changed' }`. */
+  types?: Partial<Record<EntityChangeKind, string>>;
   /**
-   * Shapes the `data` of the webhook. Default: the entity's columns as JSON. Runs inside the caller's transaction,
-   * so it must be fast and must not do I/O.
+   * Emit an update only when one of these properties changed, e.g. `['status']`. Other operations are not
+   * affected. Default: any change.
+   */
+  columns?: Array<(keyof T & string) | string>;
+  /**
+   * Shapes the `data` of the webhook. Default: the entity's columns as JSON (see the README for types). Runs inside
+   * the caller's transaction, so it must be fast and must not do I/O. It sees the entity without redacted columns.
    */
   payload?: (entity: T, change: EntityChange<T>) => unknown;
   /** Emit only when this returns true, e.g. `(c) => c.changes?.status?.new === 'paid'`. */
@@ -28,17 +35,29 @@ export interface EmitsWebhookOptions<T = any> {
    * (and the application's own), never to another tenant's. Default: no tenant (the application's endpoints only).
    */
   tenant?: (entity: T) => string | number | null | undefined;
+  /**
+   * Properties never to put in this rule's events (nor in `changes`), e.g. `['email', 'address.street']`, on top of
+   * those marked `@WebhookExclude()`. They are dropped before `when` and `payload` run, so they never reach the
+   * outbox table, a log or a request.
+   */
+  redact?: string[];
 }
 
 /**
  * Marks a TypeORM entity as a webhook source: each committed insert, update, removal, soft removal or recovery
- * of it writes an event to the outbox in the same transaction, and the relay delivers it.
+ * of it writes an event to the outbox in the same transaction, and the relay delivers it. Apply it several times
+ * for several rules (e.g. every change as `order.updated`, and status changes also as `order.status_changed`).
  *
  * @example
  * \@EmitsWebhook({ name: 'order', on: ['insert', 'update'] })
+ * \@EmitsWebhook<Order>({ types: { update: 'order.status_changed' }, columns: ['status'] })
  * \@Entity()
  * export class Order { ... }
  */
 export function EmitsWebhook<T = any>(options: EmitsWebhookOptions<T> = {}): ClassDecorator {
-  return SetMetadata(EMITS_WEBHOOK_METADATA, options);
+  return (target) => {
+    const rules = (Reflect.getOwnMetadata(EMITS_WEBHOOK_METADATA, target) as EmitsWebhookOptions[] | undefined) ?? [];
+    // Class decorators run bottom-up: prepending keeps the rules in the order they are written.
+    Reflect.defineMetadata(EMITS_WEBHOOK_METADATA, [options, ...rules], target);
+  };
 }

@@ -17,8 +17,11 @@ import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 import type { EntityChange, EntityChangeKind } from './entity-change.js';
 import { CAPTURED_IN_TRANSACTION, OutboxEventWriter } from './outbox-event.writer.js';
-import { changedFields, describeId, snapshotColumns } from './entity-snapshot.js';
+import { changedFields, changedUnder, describeId, redactChanges, redactSnapshot, snapshotAfterUpdate, snapshotColumns } from './entity-snapshot.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
+
+/** The entity's states around one change, before redaction. */
+type ChangeStates = Pick<EntityChange, 'entity' | 'previous' | 'changes'>;
 
 /** What every entity subscriber event carries: the entity's metadata and the caller's transaction. */
 type ChangeEvent = Pick<InsertEvent<ObjectLiteral>, 'metadata' | 'manager' | 'queryRunner'>;
@@ -66,36 +69,36 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
-    const rule = this.rules.ruleFor(event.metadata);
-    if (!rule?.types.insert) return;
+    const rules = this.rulesOf(event.metadata, 'insert');
+    if (rules.length === 0) return;
     const entity = snapshotColumns(event.metadata, event.entity);
-    await this.capture(rule, 'insert', event, { entity });
+    await this.captureAll(rules, 'insert', event, { entity });
   }
 
   async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
-    const rule = this.rules.ruleFor(event.metadata);
-    if (!rule?.types.update) return;
+    const rules = this.rulesOf(event.metadata, 'update');
+    if (rules.length === 0) return;
     if (!event.entity || !event.databaseEntity) {
       // repository.update() and QueryBuilder updates report the SET values only, not which rows they touched.
       this.warnUncapturable(event.metadata, 'update', 'repository.update() or an update QueryBuilder', 'save()');
       return;
     }
     const previous = snapshotColumns(event.metadata, event.databaseEntity);
-    const entity = snapshotColumns(event.metadata, event.entity, event.databaseEntity);
+    const entity = snapshotAfterUpdate(event.metadata, event.entity, event.databaseEntity, event.updatedColumns);
     const changes = changedFields(event.updatedColumns, event.databaseEntity, event.entity);
-    await this.capture(rule, 'update', event, { entity, previous, changes });
+    await this.captureAll(rules, 'update', event, { entity, previous, changes });
   }
 
   async afterRemove(event: RemoveEvent<ObjectLiteral>): Promise<void> {
-    const rule = this.rules.ruleFor(event.metadata);
-    if (!rule?.types.remove) return;
+    const rules = this.rulesOf(event.metadata, 'remove');
+    if (rules.length === 0) return;
     if (!event.entity && !event.databaseEntity) {
       this.warnUncapturable(event.metadata, 'remove', 'repository.delete() or a delete QueryBuilder', 'remove()');
       return;
     }
     // After a removal TypeORM has already cleared the primary key on the entity; it survives in entityId.
     const entity = snapshotColumns(event.metadata, event.entityId, event.databaseEntity, event.entity);
-    await this.capture(rule, 'remove', event, { entity, previous: entity });
+    await this.captureAll(rules, 'remove', event, { entity, previous: entity });
   }
 
   async afterSoftRemove(event: SoftRemoveEvent<ObjectLiteral>): Promise<void> {
@@ -118,29 +121,42 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   private async captureRestorable(kind: 'soft-remove' | 'recover', event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {
-    const rule = this.rules.ruleFor(event.metadata);
-    if (!rule?.types[kind]) return;
+    const rules = this.rulesOf(event.metadata, kind);
+    if (rules.length === 0) return;
     if (!event.entity && !event.databaseEntity) {
       this.warnUncapturable(event.metadata, kind, 'repository.softDelete()/restore() or a QueryBuilder', 'softRemove()/recover()');
       return;
     }
     const entity = snapshotColumns(event.metadata, event.entity, event.entityId, event.databaseEntity);
     const previous = event.databaseEntity ? snapshotColumns(event.metadata, event.databaseEntity) : undefined;
-    await this.capture(rule, kind, event, { entity, previous });
+    await this.captureAll(rules, kind, event, { entity, previous });
   }
 
-  private async capture(
-    rule: EmissionRule,
-    kind: EntityChangeKind,
-    { metadata, manager, queryRunner }: ChangeEvent,
-    states: Pick<EntityChange, 'entity' | 'previous' | 'changes'>,
-  ): Promise<void> {
+  /** The entity's rules that emit on `kind`. */
+  private rulesOf(metadata: EntityMetadata, kind: EntityChangeKind): EmissionRule[] {
+    return this.rules.rulesFor(metadata).filter((rule) => rule.types[kind] !== undefined);
+  }
+
+  private async captureAll(rules: readonly EmissionRule[], kind: EntityChangeKind, event: ChangeEvent, states: ChangeStates): Promise<void> {
+    for (const rule of rules) await this.capture(rule, kind, event, states);
+  }
+
+  private async capture(rule: EmissionRule, kind: EntityChangeKind, { metadata, manager, queryRunner }: ChangeEvent, states: ChangeStates): Promise<void> {
+    // The column trigger looks at what changed, redacted columns included (a change of a secret may be the news).
+    if (kind === 'update' && rule.columns && !rule.columns.some((column) => changedUnder(states.changes, column))) return;
     const type = rule.types[kind]!;
-    const change: EntityChange = { kind, type, ...states };
+    // Everything user code and the outbox see from here on is redacted.
+    const change: EntityChange = {
+      kind,
+      type,
+      entity: redactSnapshot(states.entity, rule.redact),
+      ...(states.previous && { previous: redactSnapshot(states.previous, rule.redact) }),
+      ...(states.changes && { changes: redactChanges(states.changes, rule.redact) }),
+    };
     if (rule.when && !this.callUserFunction(metadata, 'when', () => rule.when!(change))) return;
 
     const data = rule.payload ? this.callUserFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
-    const tenant = rule.tenant ? this.callUserFunction(metadata, 'tenant', () => rule.tenant!(change.entity)) : null;
+    const tenant = rule.tenant ? this.callUserFunction(metadata, 'tenant', () => rule.tenant!(states.entity)) : null;
 
     if (!queryRunner.isTransactionActive) {
       this.warnOnce(
@@ -156,7 +172,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
       changes: change.changes,
       tenant: tenant == null ? null : String(tenant),
       sourceEntity: metadata.name,
-      sourceId: describeId(metadata, change.entity),
+      sourceId: describeId(metadata, states.entity),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { EntityMetadata, ObjectLiteral } from 'typeorm';
+import { serializeColumnValue } from './column-value.serializer.js';
 import type { FieldChange } from './entity-change.js';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
@@ -23,14 +24,36 @@ function valueOf(column: ColumnMetadata, sources: ReadonlyArray<ObjectLiteral | 
 
 /**
  * The entity's column values as a plain object keyed by property path, each taken from the first source that has
- * it. Several sources because TypeORM hands subscribers partial objects: `save({ id, status })` gives only the
+ * it, in the form its declared type gives it (`serializeColumnValue`). Several sources because TypeORM hands subscribers partial objects: `save({ id, status })` gives only the
  * saved fields, while the loaded database row has the rest; after a removal the key is only in `entityId`.
  */
 export function snapshotColumns(metadata: EntityMetadata, ...sources: Array<ObjectLiteral | undefined>): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {};
   for (const column of metadata.columns) {
     const value = valueOf(column, sources);
-    if (value !== undefined) setPath(snapshot, column.propertyPath, value);
+    if (value !== undefined) setPath(snapshot, column.propertyPath, serializeColumnValue(column, value));
+  }
+  return snapshot;
+}
+
+/**
+ * The state after an update: the loaded row with the updated columns (and those TypeORM maintains itself, the
+ * update date and version) taken from the saved object. Not simply the saved object first: after a partial
+ * `save({ id, name })`, TypeORM hands subscribers an object whose other nullable columns are `null` (PostgreSQL,
+ * MySQL), though the row keeps its values.
+ */
+export function snapshotAfterUpdate(
+  metadata: EntityMetadata,
+  saved: ObjectLiteral,
+  loaded: ObjectLiteral,
+  updatedColumns: readonly ColumnMetadata[],
+): Record<string, unknown> {
+  const updated = new Set(updatedColumns);
+  const snapshot: Record<string, unknown> = {};
+  for (const column of metadata.columns) {
+    const fromSaved = updated.has(column) || column.isUpdateDate || column.isVersion;
+    const value = fromSaved ? valueOf(column, [saved, loaded]) : valueOf(column, [loaded, saved]);
+    if (value !== undefined) setPath(snapshot, column.propertyPath, serializeColumnValue(column, value));
   }
   return snapshot;
 }
@@ -44,8 +67,8 @@ export function changedFields(
   const changes: Record<string, FieldChange> = {};
   for (const column of columns) {
     changes[column.propertyPath] = {
-      old: before === undefined ? undefined : column.getEntityValue(before),
-      new: column.getEntityValue(after),
+      old: before === undefined ? undefined : serializeColumnValue(column, column.getEntityValue(before)),
+      new: serializeColumnValue(column, column.getEntityValue(after)),
     };
   }
   return changes;
@@ -57,4 +80,28 @@ export function describeId(metadata: EntityMetadata, snapshot: ObjectLiteral): s
   if (values.some((value) => value === undefined || value === null)) return null;
   if (values.length === 1) return String(values[0]);
   return JSON.stringify(Object.fromEntries(metadata.primaryColumns.map((column, i) => [column.propertyPath, values[i]])));
+}
+
+/** Whether `path` or a property under it (an embedded column) is among the changes. */
+export function changedUnder(changes: Record<string, FieldChange> | undefined, path: string): boolean {
+  return Object.keys(changes ?? {}).some((changed) => changed === path || changed.startsWith(`${path}.`));
+}
+
+/** A copy of a snapshot without the given property paths (and whatever is under them). */
+export function redactSnapshot(snapshot: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
+  if (paths.length === 0) return snapshot;
+  const copy = structuredClone(snapshot);
+  for (const path of paths) {
+    const parts = path.split('.');
+    let node: Record<string, unknown> | undefined = copy;
+    for (const part of parts.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
+    if (node && typeof node === 'object') delete node[parts[parts.length - 1]!];
+  }
+  return copy;
+}
+
+/** The changes without those of the given property paths (and of what is under them). */
+export function redactChanges(changes: Record<string, FieldChange>, paths: readonly string[]): Record<string, FieldChange> {
+  if (paths.length === 0) return changes;
+  return Object.fromEntries(Object.entries(changes).filter(([changed]) => !paths.some((path) => changed === path || changed.startsWith(`${path}.`))));
 }

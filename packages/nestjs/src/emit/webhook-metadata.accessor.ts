@@ -4,6 +4,7 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import { ENTITY_CHANGE_KINDS, type EntityChange, type EntityChangeKind } from './entity-change.js';
 import { EMITS_WEBHOOK_METADATA, type EmitsWebhookOptions } from './emits-webhook.decorator.js';
+import { WEBHOOK_EXCLUDE_METADATA } from './webhook-exclude.decorator.js';
 
 const TYPE_SUFFIX: Record<EntityChangeKind, string> = {
   insert: 'created',
@@ -13,10 +14,16 @@ const TYPE_SUFFIX: Record<EntityChangeKind, string> = {
   recover: 'restored',
 };
 
-/** One entity's `@EmitsWebhook` options, resolved. */
+const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** One `@EmitsWebhook` rule of an entity, resolved. */
 export interface EmissionRule {
   entityName: string;
   types: Partial<Record<EntityChangeKind, string>>;
+  /** Property paths whose change lets an update emit; `undefined`: any change. */
+  columns?: readonly string[];
+  /** Property paths never to emit (the rule's `redact` and the entity's `@WebhookExclude` columns). */
+  redact: readonly string[];
   payload?: (entity: any, change: EntityChange<any>) => unknown;
   when?: (change: EntityChange<any>) => boolean;
   tenant?: (entity: any) => string | number | null | undefined;
@@ -32,53 +39,90 @@ export function defaultEventName(className: string): string {
 }
 
 /**
- * Reads `@EmitsWebhook` options from the entities of a DataSource. Entities are not Nest providers, so they are
- * found through TypeORM's metadata rather than Nest's discovery; nothing else reads the metadata key.
+ * Reads `@EmitsWebhook` rules and `@WebhookExclude` columns from the entities of a DataSource. Entities are not Nest
+ * providers, so they are found through TypeORM's metadata rather than Nest's discovery; nothing else reads the
+ * metadata keys. Every rule is checked when the module starts, with a message naming the entity.
  */
 @Injectable()
 export class WebhookMetadataAccessor {
-  private readonly rules = new Map<Function | string, EmissionRule>();
+  private readonly rules = new Map<Function | string, EmissionRule[]>();
 
   constructor(private readonly reflector: Reflector) {}
 
   /** Collects the rules of every decorated entity known to `dataSource`. */
   load(dataSource: DataSource): void {
     for (const metadata of dataSource.entityMetadatas) {
-      const options = typeof metadata.target === 'function' ? this.read(metadata.target) : undefined;
-      if (options) this.rules.set(metadata.target, this.resolve(metadata, options));
+      if (typeof metadata.target !== 'function') continue;
+      const options = this.reflector.get<EmitsWebhookOptions[] | undefined>(EMITS_WEBHOOK_METADATA, metadata.target);
+      if (options?.length) this.rules.set(metadata.target, this.resolveAll(metadata, options));
     }
   }
 
   /** Every loaded rule. */
   allRules(): EmissionRule[] {
-    return [...this.rules.values()];
+    return [...this.rules.values()].flat();
   }
 
-  /** The rule for an entity, or `undefined` if it does not emit. */
-  ruleFor(metadata: EntityMetadata): EmissionRule | undefined {
-    return this.rules.get(metadata.target);
+  /** The rules of an entity, in the order they are written; empty if it does not emit. */
+  rulesFor(metadata: EntityMetadata): readonly EmissionRule[] {
+    return this.rules.get(metadata.target) ?? [];
   }
 
-  private read(target: Function): EmitsWebhookOptions | undefined {
-    return this.reflector.get<EmitsWebhookOptions | undefined>(EMITS_WEBHOOK_METADATA, target);
+  private resolveAll(metadata: EntityMetadata, options: EmitsWebhookOptions[]): EmissionRule[] {
+    const excluded = this.excludedColumns(metadata);
+    const rules = options.map((rule) => this.resolve(metadata, rule, excluded));
+    // One rule may use a type for two operations (remove and soft-remove are both `deleted`); two rules may not share one.
+    const seen = new Set<string>();
+    for (const types of rules.map((rule) => new Set(Object.values(rule.types)))) {
+      for (const type of types) {
+        if (seen.has(type!)) this.fail(metadata, `two rules emit "${type}"; give one of them other types (types: { update: '...' }).`);
+        seen.add(type!);
+      }
+    }
+    return rules;
   }
 
-  private resolve(metadata: EntityMetadata, options: EmitsWebhookOptions): EmissionRule {
+  /** `@WebhookExclude` columns of the entity and the classes it extends. */
+  private excludedColumns(metadata: EntityMetadata): string[] {
+    const excluded = new Set<string>();
+    for (let target = metadata.target as Function; target && target !== Function.prototype; target = Object.getPrototypeOf(target)) {
+      for (const property of (Reflect.getOwnMetadata(WEBHOOK_EXCLUDE_METADATA, target) as string[] | undefined) ?? []) excluded.add(property);
+    }
+    return [...excluded];
+  }
+
+  private resolve(metadata: EntityMetadata, options: EmitsWebhookOptions, excluded: readonly string[]): EmissionRule {
     const name = options.name ?? defaultEventName(metadata.targetName || metadata.name);
-    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(name)) {
-      throw new WebhookConfigurationError(
-        `@EmitsWebhook on ${metadata.name}: name "${name}" may contain only letters, digits, "_", "-" and dots.`,
-      );
+    if (!EVENT_TYPE.test(name)) this.fail(metadata, `name "${name}" may contain only letters, digits, "_", "-" and dots.`);
+    const named = options.types ?? {};
+    for (const [kind, type] of Object.entries(named)) {
+      if (!ENTITY_CHANGE_KINDS.includes(kind as EntityChangeKind)) this.fail(metadata, `types has an unknown operation "${kind}"; use ${ENTITY_CHANGE_KINDS.join(', ')}.`);
+      if (typeof type !== 'string' || !EVENT_TYPE.test(type)) this.fail(metadata, `types.${kind} "${String(type)}" is not an event type (letters, digits, "_", "-" and dots).`);
     }
-    const on = options.on ?? ENTITY_CHANGE_KINDS;
+    const on = options.on ?? (options.types ? (Object.keys(named) as EntityChangeKind[]) : ENTITY_CHANGE_KINDS);
     const unknown = on.filter((kind) => !ENTITY_CHANGE_KINDS.includes(kind));
-    if (unknown.length > 0) {
-      throw new WebhookConfigurationError(
-        `@EmitsWebhook on ${metadata.name}: unknown operation(s) ${unknown.join(', ')}; use ${ENTITY_CHANGE_KINDS.join(', ')}.`,
-      );
-    }
+    if (unknown.length > 0) this.fail(metadata, `unknown operation(s) ${unknown.join(', ')}; use ${ENTITY_CHANGE_KINDS.join(', ')}.`);
     const types: EmissionRule['types'] = {};
-    for (const kind of on) types[kind] = `${name}.${TYPE_SUFFIX[kind]}`;
-    return { entityName: metadata.name, types, payload: options.payload, when: options.when, tenant: options.tenant };
+    for (const kind of on) types[kind] = named[kind] ?? `${name}.${TYPE_SUFFIX[kind]}`;
+
+    const properties = metadata.columns.map((column) => column.propertyPath);
+    const known = (path: string) => properties.some((property) => property === path || property.startsWith(`${path}.`));
+    for (const [option, paths] of [['columns', options.columns ?? []], ['redact', options.redact ?? []]] as const) {
+      const wrong = paths.filter((path) => !known(path));
+      if (wrong.length > 0) this.fail(metadata, `${option} names ${wrong.map((p) => `"${p}"`).join(', ')}, not a column; the columns are ${properties.join(', ')}.`);
+    }
+    return {
+      entityName: metadata.name,
+      types,
+      ...(options.columns && { columns: options.columns }),
+      redact: [...new Set([...excluded, ...(options.redact ?? [])])],
+      payload: options.payload,
+      when: options.when,
+      tenant: options.tenant,
+    };
+  }
+
+  private fail(metadata: EntityMetadata, message: string): never {
+    throw new WebhookConfigurationError(`@EmitsWebhook on ${metadata.name}: ${message}`);
   }
 }

@@ -1,0 +1,111 @@
+import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { describe, expect, it } from 'vitest';
+import { Customer } from './support/shop-order.entity.js';
+import { DATABASE_KINDS } from './support/test-databases.js';
+import type { WebhookTestApp } from './support/webhook-test-app.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
+
+const secret = generateWebhookSecret();
+const PASSWORD_HASH = '$argon2id$never-in-a-webhook';
+const PHONE = '+41 79 555 01 02';
+const STREET = 'Secret Lane 7';
+
+interface Emitted {
+  type: string;
+  data: Record<string, any>;
+  changes?: Record<string, { old: unknown; new: unknown }>;
+}
+
+const options = (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret, eventTypes: ['customer.*'] }], relay: { enabled: false } });
+
+async function emitted(app: WebhookTestApp): Promise<Emitted[]> {
+  const events = await app.dataSource.getRepository(WebhookEventEntity).find({ order: { occurredAt: 'ASC', id: 'ASC' } });
+  return events.map((event) => JSON.parse(event.payload) as Emitted);
+}
+
+const types = async (app: WebhookTestApp) => (await emitted(app)).map((event) => event.type).sort();
+
+describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
+  const context = useWebhookTestContext(kind);
+
+  it('applies every rule of an entity: an insert emits only what the rules that cover inserts say', async () => {
+    const app = await context.start(options);
+    await app.dataSource.getRepository(Customer).save({ name: 'Ada' });
+    expect(await types(app)).toEqual(['customer.created']);
+  });
+
+  it('emits a column-triggered update only when one of its columns changed, under its own event name', async () => {
+    const app = await context.start(options);
+    const customers = app.dataSource.getRepository(Customer);
+    const customer = await customers.save({ name: 'Ada' });
+    await customers.save({ ...customer, name: 'Ada L.' });
+    expect(await types(app)).toEqual(['customer.created', 'customer.updated']);
+
+    await customers.save({ id: customer.id, tier: 'gold' });
+    expect(await types(app)).toEqual(['customer.created', 'customer.tier_changed', 'customer.updated', 'customer.updated']);
+    const tierChange = (await emitted(app)).find((event) => event.type === 'customer.tier_changed')!;
+    expect(tierChange.changes).toEqual({ tier: { old: 'basic', new: 'gold' } });
+    expect(tierChange.data).toMatchObject({ id: customer.id, name: 'Ada L.', tier: 'gold' });
+  });
+
+  it('sends column values in the form their declared types give, the same on insert and on a partial update', async () => {
+    const app = await context.start(options);
+    const customers = app.dataSource.getRepository(Customer);
+    const seen = new Date('2026-11-23T10:15:30.000Z');
+    const customer = await customers.save({ name: 'Ada', lifetimeCents: 12_345_678_901_234, vip: true, lastSeenAt: seen, birthday: '1990-04-01' });
+    await customers.save({ id: customer.id, name: 'Ada L.' });
+    const [created, updated] = (await emitted(app)).filter((event) => event.type !== 'customer.tier_changed');
+    for (const event of [created!, updated!]) {
+      expect(event.data).toMatchObject({
+        lifetimeCents: '12345678901234', // bigint: a string, whether the caller or the driver gave a number
+        vip: true,
+        lastSeenAt: '2026-11-23T10:15:30.000Z',
+        birthday: '1990-04-01',
+        address: { city: null },
+      });
+    }
+    expect(updated!.changes).toEqual({ name: { old: 'Ada', new: 'Ada L.' } });
+  });
+
+  it('never puts redacted or excluded columns in the outbox table, the log or the request body', async () => {
+    const app = await context.start(options);
+    const customers = app.dataSource.getRepository(Customer);
+    const customer = await customers.save({ name: 'Ada', phone: PHONE, passwordHash: PASSWORD_HASH, address: { street: STREET, city: 'Zug' } });
+    await customers.save({ id: customer.id, passwordHash: `${PASSWORD_HASH}-2`, phone: `${PHONE}-2`, address: { street: `${STREET}-2`, city: 'Bern' } });
+    await customers.save({ id: customer.id, tier: 'gold' });
+    await app.relay.runOnce();
+    const requests = await context.receiver.waitForRequests(5); // created, updated, password_changed, updated, tier_changed
+
+    const rows = await app.dataSource.getRepository(WebhookEventEntity).find();
+    const stored = rows.map((row) => row.payload).join('\n');
+    const sent = requests.map((request) => request.body).join('\n');
+    const logged = app.logs.join('\n');
+    for (const [where, text] of [['outbox', stored], ['requests', sent], ['log', logged]] as const) {
+      expect({ where, hash: text.includes('argon2id') }).toEqual({ where, hash: false });
+    }
+    // The rule that redacts phone and street keeps them out; the tier rule does not redact them, so they are sent there.
+    const events = await emitted(app);
+    const created = events.find((event) => event.type === 'customer.created');
+    const updated = events.find((event) => event.type === 'customer.updated' && event.changes?.['address.city']);
+    const tierChanged = events.find((event) => event.type === 'customer.tier_changed');
+    expect(created).toMatchObject({ type: 'customer.created', data: { address: { city: 'Zug' } } });
+    expect(created!.data).not.toHaveProperty('phone');
+    expect(created!.data.address).not.toHaveProperty('street');
+    expect(updated).toMatchObject({ type: 'customer.updated', changes: { 'address.city': { old: 'Zug', new: 'Bern' } } });
+    expect(Object.keys(updated!.changes!)).toEqual(['address.city']);
+    expect(tierChanged).toMatchObject({ type: 'customer.tier_changed', data: { phone: `${PHONE}-2`, address: { street: `${STREET}-2` } } });
+    // Only the rules without `redact` send the street: never customer.created or customer.updated.
+    const withStreet = requests.filter((request) => request.body.includes('Secret Lane')).map((request) => JSON.parse(request.body).type);
+    expect(withStreet.sort()).toEqual(['customer.password_changed', 'customer.tier_changed']);
+  });
+
+  it('fires a trigger on an excluded column without revealing its values', async () => {
+    const app = await context.start(options);
+    const customers = app.dataSource.getRepository(Customer);
+    const customer = await customers.save({ name: 'Ada', passwordHash: PASSWORD_HASH });
+    await customers.save({ id: customer.id, passwordHash: `${PASSWORD_HASH}-new` });
+    const changed = (await emitted(app)).find((event) => event.type === 'customer.password_changed');
+    expect(changed).toMatchObject({ data: { id: customer.id, name: 'Ada' }, changes: {} });
+    expect(JSON.stringify(changed)).not.toContain('argon2id');
+  });
+});
