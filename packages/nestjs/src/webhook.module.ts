@@ -5,6 +5,7 @@ import { EndpointRegistry } from './endpoints/endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
 import { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
 import { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
+import { EntityChangeCapture } from './emit/entity-change.capture.js';
 import { EntityChangeSubscriber } from './emit/entity-change.subscriber.js';
 import { OutboxEventWriter } from './emit/outbox-event.writer.js';
 import { WebhookPublisher } from './emit/webhook-publisher.service.js';
@@ -73,6 +74,7 @@ function outboxStoreFor(dataSource: DataSource) {
     WebhookMetadataAccessor,
     OutboxWakeSignal,
     OutboxEventWriter,
+    EntityChangeCapture,
     EntityChangeSubscriber,
     WebhookPublisher,
     WebhookEventTypes,

@@ -12,19 +12,13 @@ import type {
   TransactionRollbackEvent,
   UpdateEvent,
 } from 'typeorm';
-import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
-import type { EntityChange, EntityChangeKind } from './entity-change.js';
-import { CAPTURED_IN_TRANSACTION, OutboxEventWriter } from './outbox-event.writer.js';
-import { changedFields, changedUnder, describeId, redactChanges, redactSnapshot, snapshotAfterUpdate, snapshotColumns } from './entity-snapshot.js';
-import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
-
-/** The entity's states around one change, before redaction. */
-type ChangeStates = Pick<EntityChange, 'entity' | 'previous' | 'changes'>;
-
-/** What every entity subscriber event carries: the entity's metadata and the caller's transaction. */
-type ChangeEvent = Pick<InsertEvent<ObjectLiteral>, 'metadata' | 'manager' | 'queryRunner'>;
+import type { EntityChangeKind } from './entity-change.js';
+import { EntityChangeCapture } from './entity-change.capture.js';
+import { changedFields, snapshotAfterUpdate, snapshotColumns } from './entity-snapshot.js';
+import { CAPTURED_IN_TRANSACTION } from './outbox-event.writer.js';
+import { WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 
 const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
   insert: 'an insert',
@@ -45,13 +39,12 @@ const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
 @Injectable()
 export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EntityChangeSubscriber.name);
-  private readonly warned = new Set<string>();
 
   constructor(
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly rules: WebhookMetadataAccessor,
     private readonly wake: OutboxWakeSignal,
-    private readonly writer: OutboxEventWriter,
+    private readonly capture: EntityChangeCapture,
   ) {}
 
   onModuleInit(): void {
@@ -69,15 +62,13 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
-    const rules = this.rulesOf(event.metadata, 'insert');
-    if (rules.length === 0) return;
+    if (!this.capture.emits(event.metadata, 'insert')) return;
     const entity = snapshotColumns(event.metadata, event.entity);
-    await this.captureAll(rules, 'insert', event, { entity });
+    await this.capture.capture('insert', event, { entity });
   }
 
   async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
-    const rules = this.rulesOf(event.metadata, 'update');
-    if (rules.length === 0) return;
+    if (!this.capture.emits(event.metadata, 'update')) return;
     if (!event.entity || !event.databaseEntity) {
       // repository.update() and QueryBuilder updates report the SET values only, not which rows they touched.
       this.warnUncapturable(event.metadata, 'update', 'repository.update() or an update QueryBuilder', 'save()');
@@ -86,19 +77,18 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     const previous = snapshotColumns(event.metadata, event.databaseEntity);
     const entity = snapshotAfterUpdate(event.metadata, event.entity, event.databaseEntity, event.updatedColumns);
     const changes = changedFields(event.updatedColumns, event.databaseEntity, event.entity);
-    await this.captureAll(rules, 'update', event, { entity, previous, changes });
+    await this.capture.capture('update', event, { entity, previous, changes });
   }
 
   async afterRemove(event: RemoveEvent<ObjectLiteral>): Promise<void> {
-    const rules = this.rulesOf(event.metadata, 'remove');
-    if (rules.length === 0) return;
+    if (!this.capture.emits(event.metadata, 'remove')) return;
     if (!event.entity && !event.databaseEntity) {
       this.warnUncapturable(event.metadata, 'remove', 'repository.delete() or a delete QueryBuilder', 'remove()');
       return;
     }
     // After a removal TypeORM has already cleared the primary key on the entity; it survives in entityId.
     const entity = snapshotColumns(event.metadata, event.entityId, event.databaseEntity, event.entity);
-    await this.captureAll(rules, 'remove', event, { entity, previous: entity });
+    await this.capture.capture('remove', event, { entity, previous: entity });
   }
 
   async afterSoftRemove(event: SoftRemoveEvent<ObjectLiteral>): Promise<void> {
@@ -121,69 +111,14 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   private async captureRestorable(kind: 'soft-remove' | 'recover', event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {
-    const rules = this.rulesOf(event.metadata, kind);
-    if (rules.length === 0) return;
+    if (!this.capture.emits(event.metadata, kind)) return;
     if (!event.entity && !event.databaseEntity) {
       this.warnUncapturable(event.metadata, kind, 'repository.softDelete()/restore() or a QueryBuilder', 'softRemove()/recover()');
       return;
     }
     const entity = snapshotColumns(event.metadata, event.entity, event.entityId, event.databaseEntity);
     const previous = event.databaseEntity ? snapshotColumns(event.metadata, event.databaseEntity) : undefined;
-    await this.captureAll(rules, kind, event, { entity, previous });
-  }
-
-  /** The entity's rules that emit on `kind`. */
-  private rulesOf(metadata: EntityMetadata, kind: EntityChangeKind): EmissionRule[] {
-    return this.rules.rulesFor(metadata).filter((rule) => rule.types[kind] !== undefined);
-  }
-
-  private async captureAll(rules: readonly EmissionRule[], kind: EntityChangeKind, event: ChangeEvent, states: ChangeStates): Promise<void> {
-    for (const rule of rules) await this.capture(rule, kind, event, states);
-  }
-
-  private async capture(rule: EmissionRule, kind: EntityChangeKind, { metadata, manager, queryRunner }: ChangeEvent, states: ChangeStates): Promise<void> {
-    // The column trigger looks at what changed, redacted columns included (a change of a secret may be the news).
-    if (kind === 'update' && rule.columns && !rule.columns.some((column) => changedUnder(states.changes, column))) return;
-    const type = rule.types[kind]!;
-    // Everything user code and the outbox see from here on is redacted.
-    const change: EntityChange = {
-      kind,
-      type,
-      entity: redactSnapshot(states.entity, rule.redact),
-      ...(states.previous && { previous: redactSnapshot(states.previous, rule.redact) }),
-      ...(states.changes && { changes: redactChanges(states.changes, rule.redact) }),
-    };
-    if (rule.when && !this.callUserFunction(metadata, 'when', () => rule.when!(change))) return;
-
-    const data = rule.payload ? this.callUserFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
-    const tenant = rule.tenant ? this.callUserFunction(metadata, 'tenant', () => rule.tenant!(states.entity)) : null;
-
-    if (!queryRunner.isTransactionActive) {
-      this.warnOnce(
-        `${metadata.name}:no-transaction`,
-        `${metadata.name}: a change was captured outside a transaction (e.g. repository.insert()), so the change and ` +
-          'its webhook are not atomic. Use save()/remove() or run the call inside dataSource.transaction().',
-      );
-    }
-    // The caller's manager, hence the caller's transaction.
-    await this.writer.write(manager, queryRunner, {
-      type,
-      data,
-      changes: change.changes,
-      tenant: tenant == null ? null : String(tenant),
-      sourceEntity: metadata.name,
-      sourceId: describeId(metadata, states.entity),
-    });
-  }
-
-  private callUserFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when' | 'tenant', fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      throw new WebhookPayloadError(`@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-      });
-    }
+    await this.capture.capture(kind, event, { entity, previous });
   }
 
   private warnUncapturable(metadata: EntityMetadata, kind: EntityChangeKind, call: string, instead: string): void {
@@ -192,11 +127,5 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
       `${metadata.name}: ${CHANGE_PHRASE[kind]} made with ${call} emits no webhook, because TypeORM does not say which rows it ` +
         `changed. Use ${instead} on the entity to emit ${metadata.name} webhooks.`,
     );
-  }
-
-  private warnOnce(key: string, message: string): void {
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.logger.warn(message);
   }
 }
