@@ -151,20 +151,20 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     expect(warnings.filter((w) => w.includes('captured outside a transaction'))).toHaveLength(1);
   });
 
-  it('warns, naming the entity, every time update() or delete() changes rows it cannot report', async () => {
+  it('warns, naming the entity and the call, every time update() or delete() by a where clause changes rows it cannot report', async () => {
     const { dataSource, warnings } = await start((url) => manual(url));
     const orders = dataSource.getRepository(ShopOrder);
-    const order = await orders.save({ customer: 'Ada', total: 1 });
+    await orders.save({ customer: 'Ada', total: 1 });
 
-    await orders.update({ id: order.id }, { status: 'paid' });
-    await orders.update({ id: order.id }, { status: 'shipped' });
-    await orders.delete({ id: order.id });
+    await orders.update({ customer: 'Ada' }, { status: 'paid' });
+    await orders.update({ customer: 'Ada' }, { status: 'shipped' });
+    await orders.delete({ customer: 'Ada' });
 
     expect((await outboxRows(dataSource)).map((e) => e.type)).toEqual(['order.created']);
     const relevant = warnings.filter((w) => w.startsWith('ShopOrder:'));
     expect(relevant).toHaveLength(3);
-    expect(relevant[0]).toMatch(/ShopOrder: an update made with repository.update\(\) .* emits no webhook.*Use save\(\)/);
-    expect(relevant[2]).toMatch(/ShopOrder: a removal made with repository.delete\(\) .* Use remove\(\)/);
+    expect(relevant[0]).toMatch(/ShopOrder: an update made with update\(\) by a where clause, .* emits no webhook.*Use save\(\), or update\(\) by primary key,/);
+    expect(relevant[2]).toMatch(/ShopOrder: a removal made with delete\(\) by a where clause, .* Use remove\(\), or delete\(\) by primary key,/);
   });
 
   it('records nothing for entities without @EmitsWebhook', async () => {

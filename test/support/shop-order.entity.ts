@@ -134,3 +134,17 @@ export class Customer {
   @Column(() => CustomerAddress)
   address!: CustomerAddress;
 }
+
+/** A subscription known by the billing provider's id: upserted by it. */
+@EmitsWebhook()
+@Entity({ name: 'test_subscription' })
+export class Subscription {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'external_id', type: 'varchar', length: 40, unique: true })
+  externalId!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  plan!: string;
+}

@@ -9,6 +9,7 @@ export type {
   EndpointSigningSecret,
   ResolvedWebhookEndpoint,
   WebhookBodyFormat,
+  WebhookCaptureOptions,
   WebhookEncryptionOptions,
   WebhookRetentionOptions,
   ResolvedWebhookOptions,
@@ -31,6 +32,7 @@ export { WebhookEndpointNotFoundError } from './errors/webhook-endpoint-not-foun
 export { WebhookValidationError } from './errors/webhook-validation.error.js';
 export type { WebhookFieldError } from './errors/webhook-validation.error.js';
 export { WebhookTransactionRequiredError } from './errors/webhook-transaction-required.error.js';
+export { WebhookCaptureError } from './errors/webhook-capture.error.js';
 
 export { EmitsWebhook, EMITS_WEBHOOK_METADATA } from './emit/emits-webhook.decorator.js';
 export { WebhookExclude, WEBHOOK_EXCLUDE_METADATA } from './emit/webhook-exclude.decorator.js';

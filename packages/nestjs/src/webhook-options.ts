@@ -59,6 +59,16 @@ export interface WebhookEncryptionOptions {
   keys?: string[];
 }
 
+/** How entity changes are captured. */
+export interface WebhookCaptureOptions {
+  /**
+   * Refuse, with `WebhookCaptureError` and before it runs, a change to an `@EmitsWebhook` entity whose rows cannot be
+   * known (`update()`/`delete()` by a where clause, `updateAll()`, QueryBuilder statements). Default `false`: such a
+   * change runs and a warning naming the entity and the call is logged.
+   */
+  strict?: boolean;
+}
+
 /** Scheduled deletion of what no one needs any more. */
 export interface WebhookRetentionOptions {
   /** Default `true`. Off: nothing is ever deleted (prune yourself with `WebhookRetention.prune()`). */
@@ -179,6 +189,7 @@ export interface WebhookModuleOptions {
   eventTypes?: string[];
   encryption?: WebhookEncryptionOptions;
   retention?: WebhookRetentionOptions;
+  capture?: WebhookCaptureOptions;
   /**
    * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default
    * Standard Webhooks), its secret(s), and how strict to be. Default none.
@@ -230,6 +241,7 @@ export interface ResolvedWebhookOptions {
   eventTypes: string[];
   encryption: { keys: string[] };
   retention: Required<WebhookRetentionOptions>;
+  capture: Required<WebhookCaptureOptions>;
 }
 
 const RETENTION_DEFAULTS: Required<WebhookRetentionOptions> = {
@@ -377,5 +389,8 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}): Resol
   positiveInteger(retention.interval, 'retention.interval');
   positiveInteger(retention.batchSize, 'retention.batchSize');
 
-  return { endpoints, relay, retry, delivery, receivers, eventTypes, encryption, retention };
+  const capture = { strict: options.capture?.strict ?? false };
+  if (typeof capture.strict !== 'boolean') fail(`capture.strict must be true or false; got ${String(capture.strict)}.`);
+
+  return { endpoints, relay, retry, delivery, receivers, eventTypes, encryption, retention, capture };
 }

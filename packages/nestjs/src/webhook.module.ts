@@ -7,6 +7,7 @@ import { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
 import { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
 import { EntityChangeCapture } from './emit/entity-change.capture.js';
 import { EntityChangeSubscriber } from './emit/entity-change.subscriber.js';
+import { KeyedStatementCapture } from './emit/keyed-statement.capture.js';
 import { OutboxEventWriter } from './emit/outbox-event.writer.js';
 import { WebhookPublisher } from './emit/webhook-publisher.service.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
@@ -76,6 +77,7 @@ function outboxStoreFor(dataSource: DataSource) {
     OutboxEventWriter,
     EntityChangeCapture,
     EntityChangeSubscriber,
+    KeyedStatementCapture,
     WebhookPublisher,
     WebhookEventTypes,
     EndpointRegistry,

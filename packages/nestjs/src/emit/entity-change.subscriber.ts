@@ -13,12 +13,18 @@ import type {
   UpdateEvent,
 } from 'typeorm';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
-import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import { WebhookCaptureError } from '../errors/webhook-capture.error.js';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import type { EntityChangeKind } from './entity-change.js';
 import { EntityChangeCapture } from './entity-change.capture.js';
 import { changedFields, snapshotAfterUpdate, snapshotColumns } from './entity-snapshot.js';
+import { KEYED_STATEMENT, reportedByKeyedStatement } from './keyed-statement.capture.js';
 import { CAPTURED_IN_TRANSACTION } from './outbox-event.writer.js';
 import { WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
+
+/** What every entity subscriber event carries: the entity's metadata and the caller's transaction. */
+type ChangeEvent = Pick<InsertEvent<ObjectLiteral>, 'metadata' | 'manager' | 'queryRunner'>;
 
 const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
   insert: 'an insert',
@@ -42,6 +48,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
 
   constructor(
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
     private readonly rules: WebhookMetadataAccessor,
     private readonly wake: OutboxWakeSignal,
     private readonly capture: EntityChangeCapture,
@@ -61,17 +68,33 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     if (index >= 0) this.dataSource.subscribers.splice(index, 1);
   }
 
+  beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {
+    if (!event.databaseEntity && !(event.entity && reportedByKeyedStatement.has(event.entity))) this.refuseInStrictMode(event, 'update');
+  }
+
+  beforeRemove(event: RemoveEvent<ObjectLiteral>): void {
+    if (!event.entity && !event.databaseEntity) this.refuseInStrictMode(event, 'remove');
+  }
+
+  beforeSoftRemove(event: SoftRemoveEvent<ObjectLiteral>): void {
+    if (!event.entity && !event.databaseEntity) this.refuseInStrictMode(event, 'soft-remove');
+  }
+
+  beforeRecover(event: RecoverEvent<ObjectLiteral>): void {
+    if (!event.entity && !event.databaseEntity) this.refuseInStrictMode(event, 'recover');
+  }
+
   async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
-    if (!this.capture.emits(event.metadata, 'insert')) return;
+    if (!this.capture.emits(event.metadata, 'insert') || reportedByKeyedStatement.has(event.entity)) return;
     const entity = snapshotColumns(event.metadata, event.entity);
     await this.capture.capture('insert', event, { entity });
   }
 
   async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
-    if (!this.capture.emits(event.metadata, 'update')) return;
+    if (!this.capture.emits(event.metadata, 'update') || (event.entity && reportedByKeyedStatement.has(event.entity))) return;
     if (!event.entity || !event.databaseEntity) {
-      // repository.update() and QueryBuilder updates report the SET values only, not which rows they touched.
-      this.warnUncapturable(event.metadata, 'update', 'repository.update() or an update QueryBuilder', 'save()');
+      // Statements by a where clause report the SET values only, not which rows they touched.
+      this.warnUncapturable(event, 'update');
       return;
     }
     const previous = snapshotColumns(event.metadata, event.databaseEntity);
@@ -83,7 +106,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   async afterRemove(event: RemoveEvent<ObjectLiteral>): Promise<void> {
     if (!this.capture.emits(event.metadata, 'remove')) return;
     if (!event.entity && !event.databaseEntity) {
-      this.warnUncapturable(event.metadata, 'remove', 'repository.delete() or a delete QueryBuilder', 'remove()');
+      this.warnUncapturable(event, 'remove');
       return;
     }
     // After a removal TypeORM has already cleared the primary key on the entity; it survives in entityId.
@@ -113,7 +136,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   private async captureRestorable(kind: 'soft-remove' | 'recover', event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {
     if (!this.capture.emits(event.metadata, kind)) return;
     if (!event.entity && !event.databaseEntity) {
-      this.warnUncapturable(event.metadata, kind, 'repository.softDelete()/restore() or a QueryBuilder', 'softRemove()/recover()');
+      this.warnUncapturable(event, kind);
       return;
     }
     const entity = snapshotColumns(event.metadata, event.entity, event.entityId, event.databaseEntity);
@@ -121,11 +144,34 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     await this.capture.capture(kind, event, { entity, previous });
   }
 
-  private warnUncapturable(metadata: EntityMetadata, kind: EntityChangeKind, call: string, instead: string): void {
-    // Logged every time: each occurrence is a webhook that will not be sent.
-    this.logger.warn(
-      `${metadata.name}: ${CHANGE_PHRASE[kind]} made with ${call} emits no webhook, because TypeORM does not say which rows it ` +
-        `changed. Use ${instead} on the entity to emit ${metadata.name} webhooks.`,
-    );
+  /**
+   * A statement whose rows are unknown: logged every time (each occurrence is a webhook that will not be sent).
+   * Keyed statements reach here without an entity too; they are reported by `KeyedStatementCapture`.
+   */
+  private warnUncapturable(event: ChangeEvent, kind: EntityChangeKind): void {
+    if (event.queryRunner.data?.[KEYED_STATEMENT]) return;
+    this.logger.warn(uncapturableMessage(event.metadata, kind));
   }
+
+  /** In strict mode, stops such a statement before it runs: nothing changes without its webhook. */
+  private refuseInStrictMode(event: ChangeEvent, kind: EntityChangeKind): void {
+    if (!this.options.capture.strict || !this.capture.emits(event.metadata, kind) || event.queryRunner.data?.[KEYED_STATEMENT]) return;
+    throw new WebhookCaptureError(`${uncapturableMessage(event.metadata, kind)} (capture.strict refuses it.)`);
+  }
+}
+
+const CALLS: Record<EntityChangeKind, { call: string; instead: string }> = {
+  insert: { call: 'an insert QueryBuilder', instead: 'save()' },
+  update: { call: 'update() by a where clause, updateAll() or an update QueryBuilder', instead: 'save(), or update() by primary key,' },
+  remove: { call: 'delete() by a where clause, deleteAll() or a delete QueryBuilder', instead: 'remove(), or delete() by primary key,' },
+  'soft-remove': { call: 'softDelete() by a where clause or a QueryBuilder', instead: 'softRemove(), or softDelete() by primary key,' },
+  recover: { call: 'restore() by a where clause or a QueryBuilder', instead: 'recover(), or restore() by primary key,' },
+};
+
+function uncapturableMessage(metadata: EntityMetadata, kind: EntityChangeKind): string {
+  const { call, instead } = CALLS[kind];
+  return (
+    `${metadata.name}: ${CHANGE_PHRASE[kind]} made with ${call} emits no webhook, because which rows it changed is not known. ` +
+    `Use ${instead} to emit ${metadata.name} webhooks.`
+  );
 }

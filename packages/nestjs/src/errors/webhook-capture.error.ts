@@ -1,0 +1,8 @@
+/**
+ * In strict capture mode (`capture.strict`), a change to an `@EmitsWebhook` entity made in a way whose rows cannot be
+ * known (an update or delete by a where clause, `updateAll()`, a QueryBuilder statement). Thrown before the
+ * statement runs, so nothing changes without its webhook.
+ */
+export class WebhookCaptureError extends Error {
+  override readonly name = 'WebhookCaptureError';
+}
