@@ -99,7 +99,7 @@ export class CustomerAddress {
  * The password hash is never emitted by any rule.
  */
 @EmitsWebhook<Customer>({ name: 'customer', on: ['insert', 'update'], redact: ['phone', 'address.street'] })
-@EmitsWebhook<Customer>({ types: { update: 'customer.tier_changed' }, columns: ['tier'] })
+@EmitsWebhook<Customer>({ types: { update: 'customer.tier_changed' }, columns: ['tier'], coalesce: false })
 @EmitsWebhook<Customer>({ types: { update: 'customer.password_changed' }, columns: ['passwordHash'] })
 @Entity({ name: 'test_customer' })
 export class Customer {

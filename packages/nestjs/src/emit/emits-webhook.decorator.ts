@@ -41,6 +41,13 @@ export interface EmitsWebhookOptions<T = any> {
    * outbox table, a log or a request.
    */
   redact?: string[];
+  /**
+   * Several changes of one row in one transaction make one event with the final state: updates are merged (their
+   * `changes` too), an insert followed by updates is one `created`, an update followed by a removal is the
+   * `deleted`, and an insert removed again is nothing. Default `true`; `false` emits every change (e.g. to audit
+   * each transition). Events are written when the transaction commits, in it.
+   */
+  coalesce?: boolean;
 }
 
 /**

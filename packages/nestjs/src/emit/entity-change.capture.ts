@@ -1,13 +1,89 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager, EntityMetadata, QueryRunner } from 'typeorm';
 import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
-import type { EntityChange, EntityChangeKind } from './entity-change.js';
+import type { EntityChange, EntityChangeKind, FieldChange } from './entity-change.js';
 import { changedUnder, describeId, redactChanges, redactSnapshot } from './entity-snapshot.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 
 /** The entity's states around one change, before redaction. */
 export type ChangeStates = Pick<EntityChange, 'entity' | 'previous' | 'changes'>;
+
+/** Changes held on a transaction's query runner until it commits (subscribers are singletons: state lives there). */
+const PENDING_CHANGES = 'webhookOutboxPendingChanges';
+
+/** A change held until its transaction commits. */
+interface PendingChange {
+  kind: EntityChangeKind;
+  metadata: EntityMetadata;
+  states: ChangeStates;
+  /** The transaction depth it was made at (2 and more: inside a savepoint). */
+  depth: number;
+  /** Entity and primary key, or `null` when the row has no key to coalesce by. */
+  row: string | null;
+}
+
+/** TypeORM counts nested transactions (savepoints) on the query runner; the counter is not in its typings. */
+function transactionDepth(queryRunner: QueryRunner): number {
+  return (queryRunner as unknown as { transactionDepth?: number }).transactionDepth ?? 1;
+}
+
+function rowKey(metadata: EntityMetadata, states: ChangeStates): string | null {
+  const id = describeId(metadata, states.entity);
+  return id === null ? null : `${metadata.name}:${id}`;
+}
+
+/** Changes grouped by row, in the order each row first changed; keyless changes stay alone. */
+function groupByRow(pending: PendingChange[]): Map<string | symbol, PendingChange[]> {
+  const groups = new Map<string | symbol, PendingChange[]>();
+  for (const change of pending) {
+    const key = change.row ?? Symbol('keyless');
+    const group = groups.get(key);
+    if (group) group.push(change);
+    else groups.set(key, [change]);
+  }
+  return groups;
+}
+
+/**
+ * One row's changes in a transaction, as few as say the same: insert + updates is one insert of the final state,
+ * updates are one update (first `previous`, merged `changes`; none at all if the values came back), update +
+ * remove is the remove, insert + remove is nothing (the row never existed outside the transaction). Soft removals
+ * and recoveries are kept as they are.
+ */
+export function coalesce(changes: readonly PendingChange[]): PendingChange[] {
+  const out: PendingChange[] = [];
+  for (const change of changes) {
+    const last = out.at(-1);
+    const merged = last ? merge(last, change) : undefined;
+    if (merged === undefined) out.push(change);
+    else if (merged === null) out.pop();
+    else out[out.length - 1] = merged;
+  }
+  return out;
+}
+
+/** `a` then `b` as one change; `null`: as none; `undefined`: they do not merge. */
+function merge(a: PendingChange, b: PendingChange): PendingChange | null | undefined {
+  if (a.kind === 'insert' && b.kind === 'update') return { ...a, states: { entity: b.states.entity } };
+  if (a.kind === 'insert' && b.kind === 'remove') return null;
+  if (a.kind === 'update' && b.kind === 'remove') return { ...b, states: { entity: b.states.entity, previous: a.states.previous ?? b.states.previous } };
+  if (a.kind === 'update' && b.kind === 'update') {
+    const changes = mergeChanges(a.states.changes ?? {}, b.states.changes ?? {});
+    if (Object.keys(changes).length === 0) return null;
+    return { ...b, states: { entity: b.states.entity, previous: a.states.previous, changes } };
+  }
+  return undefined;
+}
+
+function mergeChanges(first: Record<string, FieldChange>, second: Record<string, FieldChange>): Record<string, FieldChange> {
+  const merged: Record<string, FieldChange> = {};
+  for (const field of new Set([...Object.keys(first), ...Object.keys(second)])) {
+    const change = { old: first[field] ? first[field]!.old : second[field]!.old, new: second[field] ? second[field]!.new : first[field]!.new };
+    if (JSON.stringify(change.old ?? null) !== JSON.stringify(change.new ?? null)) merged[field] = change;
+  }
+  return merged;
+}
 
 /** Where a change happened: its entity, and the caller's manager and transaction. */
 export interface ChangeContext {
@@ -41,9 +117,54 @@ export class EntityChangeCapture {
     return this.rulesOf(metadata, kind).length > 0;
   }
 
-  /** Runs every rule of the entity for `kind` on the change. */
+  /**
+   * Takes one change. Inside a transaction it is held until the transaction commits (`beforeCommit`), so that the
+   * changes of one row can be coalesced; outside one (e.g. `insert()` without a transaction) its events are written
+   * at once.
+   */
   async capture(kind: EntityChangeKind, context: ChangeContext, states: ChangeStates): Promise<void> {
-    for (const rule of this.rulesOf(context.metadata, kind)) await this.apply(rule, kind, context, states);
+    const { queryRunner, metadata } = context;
+    if (!queryRunner.isTransactionActive) {
+      for (const rule of this.rulesOf(metadata, kind)) await this.apply(rule, kind, context, states);
+      return;
+    }
+    const pending = ((queryRunner.data[PENDING_CHANGES] as PendingChange[] | undefined) ??= []);
+    pending.push({ kind, metadata, states, depth: transactionDepth(queryRunner), row: rowKey(metadata, states) });
+  }
+
+  /**
+   * Before a commit: a savepoint's changes become its parent's; at the outermost commit, every held change is written,
+   * in the transaction, before COMMIT. An error from a rule (a `payload` that throws) fails the commit, so the
+   * transaction rolls back with nothing written.
+   */
+  async beforeCommit(queryRunner: QueryRunner): Promise<void> {
+    const pending = queryRunner.data[PENDING_CHANGES] as PendingChange[] | undefined;
+    if (!pending?.length) return;
+    const depth = transactionDepth(queryRunner);
+    if (depth > 1) {
+      for (const change of pending) if (change.depth >= depth) change.depth = depth - 1;
+      return;
+    }
+    delete queryRunner.data[PENDING_CHANGES];
+    for (const [, changes] of groupByRow(pending)) {
+      const context: ChangeContext = { metadata: changes[0]!.metadata, manager: queryRunner.manager, queryRunner };
+      const coalesced = coalesce(changes);
+      for (const rule of this.rules.rulesFor(context.metadata)) {
+        for (const change of rule.coalesce ? coalesced : changes) {
+          if (rule.types[change.kind] !== undefined) await this.apply(rule, change.kind, context, change.states);
+        }
+      }
+    }
+  }
+
+  /** Before a rollback: the changes made since the transaction (or savepoint) began are forgotten. */
+  beforeRollback(queryRunner: QueryRunner): void {
+    const pending = queryRunner.data[PENDING_CHANGES] as PendingChange[] | undefined;
+    if (!pending?.length) return;
+    const depth = transactionDepth(queryRunner);
+    const kept = pending.filter((change) => change.depth < depth);
+    if (kept.length > 0) queryRunner.data[PENDING_CHANGES] = kept;
+    else delete queryRunner.data[PENDING_CHANGES];
   }
 
   private async apply(rule: EmissionRule, kind: EntityChangeKind, { metadata, manager, queryRunner }: ChangeContext, states: ChangeStates): Promise<void> {

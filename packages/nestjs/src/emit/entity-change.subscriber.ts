@@ -122,6 +122,15 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     await this.captureRestorable('recover', event);
   }
 
+  /** Writes the transaction's held changes (coalesced) before it commits, in it. */
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    await this.capture.beforeCommit(event.queryRunner);
+  }
+
+  beforeTransactionRollback(event: TransactionRollbackEvent): void {
+    this.capture.beforeRollback(event.queryRunner);
+  }
+
   afterTransactionCommit(event: TransactionCommitEvent): void {
     // Only the outermost commit makes the rows visible; a released savepoint does not.
     if (event.queryRunner.isTransactionActive || !event.queryRunner.data?.[CAPTURED_IN_TRANSACTION]) return;

@@ -24,6 +24,8 @@ export interface EmissionRule {
   columns?: readonly string[];
   /** Property paths never to emit (the rule's `redact` and the entity's `@WebhookExclude` columns). */
   redact: readonly string[];
+  /** Coalesce one row's changes in a transaction into one event. */
+  coalesce: boolean;
   payload?: (entity: any, change: EntityChange<any>) => unknown;
   when?: (change: EntityChange<any>) => boolean;
   tenant?: (entity: any) => string | number | null | undefined;
@@ -116,6 +118,7 @@ export class WebhookMetadataAccessor {
       types,
       ...(options.columns && { columns: options.columns }),
       redact: [...new Set([...excluded, ...(options.redact ?? [])])],
+      coalesce: options.coalesce ?? true,
       payload: options.payload,
       when: options.when,
       tenant: options.tenant,
