@@ -96,7 +96,7 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
       } as never),
     );
     expect(error.errors).toEqual([
-      { field: 'colour', message: 'is not a field; use url, eventTypes, method, bodyFormat, headers, description, secret.' },
+      { field: 'colour', message: 'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, secret.' },
       { field: 'url', message: expect.stringMatching(/ftp: URLs are not deliverable/) },
       { field: 'eventTypes[1]', message: expect.stringMatching(/"ordr.created" matches no known event type\. Known types: .*invoice\.paid.*order\.created/) },
       { field: 'eventTypes[2]', message: expect.stringMatching(/"order\*" is not an event type pattern/) },
@@ -163,6 +163,30 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     expect(formRequest.headers['x-shop']).toBe('north');
     expect(new URLSearchParams(formRequest.body).get('data.invoice')).toBe('7');
     expect(signedBy(formRequest, form.secret)).toBe(true);
+  });
+
+  it('sends a thin endpoint only the event type and the entity id, signed, while a full one gets everything', async () => {
+    const app = await context.start((url) => manual({ endpoints: [{ id: 'static-thin', url: `${url}/static`, secret: appSecret, eventTypes: ['order.*'], payloadFormat: 'thin' }] }));
+    const thin = await app.app.get(WebhookEndpoints).create({ url: `${context.receiver.url}/thin`, eventTypes: ['order.*', 'invoice.paid'], payloadFormat: 'thin' });
+    await app.app.get(WebhookEndpoints).create({ url: `${context.receiver.url}/full`, eventTypes: ['order.*'] });
+    const order = await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 3 });
+    await publish(app, 'invoice.paid', { invoice: 1 });
+    await app.relay.runOnce();
+    const requests = await context.receiver.waitForRequests(4);
+    const at = (path: string) => requests.filter((request) => request.url === `/hooks/${path}`).map((request) => JSON.parse(request.body));
+    expect(at('static')).toEqual([{ type: 'order.created', timestamp: expect.any(String), data: { id: String(order.id) } }]);
+    expect(at('thin')).toEqual(
+      expect.arrayContaining([
+        { type: 'order.created', timestamp: expect.any(String), data: { id: String(order.id) } },
+        { type: 'invoice.paid', timestamp: expect.any(String), data: {} },
+      ]),
+    );
+    expect(at('full')).toEqual([expect.objectContaining({ data: expect.objectContaining({ customer: 'Ada' }) })]);
+    const thinRequest = requests.find((request) => request.url === '/hooks/thin')!;
+    expect(signedBy(thinRequest, thin.secret)).toBe(true);
+    expect((await refusal(app.app.get(WebhookEndpoints).create({ url: context.receiver.url, payloadFormat: 'id-only' as 'thin' }))).errors).toEqual([
+      { field: 'payloadFormat', message: 'must be "full" or "thin"; got "id-only".' },
+    ]);
   });
 
   it('deletes an endpoint but keeps its delivery log, and sends it nothing more', async () => {

@@ -10,6 +10,7 @@ export type {
   ResolvedWebhookEndpoint,
   WebhookBodyFormat,
   WebhookCaptureOptions,
+  WebhookPayloadFormat,
   WebhookEncryptionOptions,
   WebhookRetentionOptions,
   ResolvedWebhookOptions,

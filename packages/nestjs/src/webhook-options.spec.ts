@@ -51,6 +51,7 @@ describe('module options', () => {
       eventTypes: ['*'],
       method: 'POST',
       bodyFormat: 'json',
+      payloadFormat: 'full',
       headers: {},
       description: null,
     });

@@ -2,7 +2,7 @@ import { decodeWebhookSecret } from '@webhook-outbox/signature';
 import { checkEndpointDefinition } from './endpoints/endpoint-definition.validator.js';
 import { parseEncryptionKey } from './endpoints/endpoint-secret.cipher.js';
 import { parseEventTypePattern } from './endpoints/event-type-pattern.js';
-import type { WebhookBodyFormat } from './outbox/entities/webhook-endpoint.entity.js';
+import type { WebhookBodyFormat, WebhookPayloadFormat } from './outbox/entities/webhook-endpoint.entity.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 import {
   resolveWebhookReceiver,
@@ -12,7 +12,7 @@ import {
 import { DestinationPolicy } from './relay/destination-policy.js';
 import type { WebhookTransport } from './relay/webhook-transport.js';
 
-export type { WebhookBodyFormat, WebhookReceiverOptions };
+export type { WebhookBodyFormat, WebhookPayloadFormat, WebhookReceiverOptions };
 
 /** HTTP method used to deliver to an endpoint. */
 export type WebhookMethod = 'POST' | 'GET';
@@ -43,6 +43,11 @@ export interface WebhookEndpointOptions {
    * flattened as for GET). The signature covers the body exactly as sent.
    */
   bodyFormat?: WebhookBodyFormat;
+  /**
+   * `full` (default) sends the whole event; `thin` sends only `{ type, timestamp, data: { id } }` (the entity's
+   * primary key), for receivers that fetch the current state themselves or must not receive the data.
+   */
+  payloadFormat?: WebhookPayloadFormat;
   /** Extra headers sent with every request to this endpoint (not `content-type`, `user-agent` or `webhook-*`). */
   headers?: Record<string, string>;
   /** What the endpoint is for, shown by `WebhookEndpoints.list()`. */
@@ -225,6 +230,7 @@ export interface ResolvedWebhookEndpoint {
   eventTypes: string[];
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;
+  payloadFormat: WebhookPayloadFormat;
   headers: Record<string, string>;
   description: string | null;
   /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
@@ -313,6 +319,7 @@ function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number, destin
     eventTypes: endpoint.eventTypes ?? ['*'],
     method: endpoint.method ?? 'POST',
     bodyFormat: endpoint.bodyFormat ?? 'json',
+    payloadFormat: endpoint.payloadFormat ?? 'full',
     headers: { ...endpoint.headers },
     description: endpoint.description ?? null,
   };

@@ -8,6 +8,7 @@ export interface EndpointDefinitionInput {
   eventTypes?: unknown;
   method?: unknown;
   bodyFormat?: unknown;
+  payloadFormat?: unknown;
   headers?: unknown;
   description?: unknown;
 }
@@ -72,6 +73,9 @@ export function checkEndpointDefinition(
   }
   if (input.bodyFormat !== undefined && input.bodyFormat !== 'json' && input.bodyFormat !== 'form') {
     wrong('bodyFormat', `must be "json" or "form"; got ${JSON.stringify(input.bodyFormat)}.`);
+  }
+  if (input.payloadFormat !== undefined && input.payloadFormat !== 'full' && input.payloadFormat !== 'thin') {
+    wrong('payloadFormat', `must be "full" or "thin"; got ${JSON.stringify(input.payloadFormat)}.`);
   }
   if (input.bodyFormat === 'form' && input.method === 'GET') wrong('bodyFormat', 'a GET request has no body: use POST for "form".');
   if (input.headers !== undefined) {

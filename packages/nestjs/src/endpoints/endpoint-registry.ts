@@ -109,6 +109,7 @@ export class EndpointRegistry {
       eventTypes: stored.eventTypes,
       method: stored.method,
       bodyFormat: stored.bodyFormat,
+      payloadFormat: stored.payloadFormat,
       headers: stored.headers,
       description: stored.description,
     };

@@ -4,7 +4,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity } from '../outbox/entities/index.js';
-import type { StoredEndpointSecret, WebhookBodyFormat } from '../outbox/entities/webhook-endpoint.entity.js';
+import type { StoredEndpointSecret, WebhookBodyFormat, WebhookPayloadFormat } from '../outbox/entities/webhook-endpoint.entity.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import { dialectOf } from '../outbox/stores/sql-dialect.js';
@@ -35,6 +35,8 @@ export interface CreateWebhookEndpointInput {
   method?: WebhookMethod;
   /** Default `json`. */
   bodyFormat?: WebhookBodyFormat;
+  /** Default `full`; `thin` sends only the type and the entity's id. */
+  payloadFormat?: WebhookPayloadFormat;
   headers?: Record<string, string>;
   description?: string | null;
   /** An existing `whsec_` secret to keep (e.g. moving from another system). Default: a new one is generated. */
@@ -66,6 +68,7 @@ export interface WebhookEndpointStatus {
   eventTypes: string[];
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;
+  payloadFormat: WebhookPayloadFormat;
   headers: Record<string, string>;
   /** `null` while enabled. */
   disabled: { at: number; reason: string } | null;
@@ -81,8 +84,8 @@ export interface WebhookEndpointStatus {
 export type CreatedWebhookEndpoint = WebhookEndpointStatus & { secret: string };
 
 const DEFAULT_OVERLAP = 24 * 60 * 60 * 1000;
-const CREATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'headers', 'description', 'secret']);
-const UPDATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'headers', 'description']);
+const CREATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'payloadFormat', 'headers', 'description', 'secret']);
+const UPDATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'payloadFormat', 'headers', 'description']);
 
 /**
  * The endpoints webhooks go to: those in module options and those created at runtime (stored in
@@ -136,6 +139,7 @@ export class WebhookEndpoints {
       eventTypes: input.eventTypes ?? ['*'],
       method: input.method ?? 'POST',
       bodyFormat: input.bodyFormat ?? 'json',
+      payloadFormat: input.payloadFormat ?? 'full',
       headers: { ...input.headers },
       secrets: [{ secret: this.cipher.seal(secret, id), expiresAt: null }],
       createdAt: now,
@@ -336,6 +340,7 @@ function status(endpoint: ResolvedWebhookEndpoint, state: WebhookEndpointStateEn
     eventTypes: [...endpoint.eventTypes],
     method: endpoint.method,
     bodyFormat: endpoint.bodyFormat,
+    payloadFormat: endpoint.payloadFormat,
     headers: { ...endpoint.headers },
     disabled: state?.disabledAt != null ? { at: state.disabledAt, reason: state.disabledReason ?? '' } : null,
     pausedUntil: state?.pausedUntil != null && state.pausedUntil > now ? state.pausedUntil : null,

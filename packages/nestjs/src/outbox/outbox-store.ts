@@ -14,6 +14,8 @@ export interface ClaimedDelivery {
   eventType: string | null;
   /** The exact JSON body recorded at capture time. */
   payload: string | null;
+  /** The primary key of the entity the event is about (a string; JSON for a composite key), for thin payloads. */
+  sourceId: string | null;
   /** Why the endpoint is disabled, if it is: the delivery is then failed without an attempt. */
   endpointDisabledReason: string | null;
 }

@@ -8,7 +8,7 @@ import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
 import { DestinationPolicy } from './destination-policy.js';
-import { buildWebhookRequest } from './webhook-request.builder.js';
+import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
 import type { WebhookTransport } from './webhook-transport.js';
 
 type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & { retryAfter?: string };
@@ -221,7 +221,8 @@ export class OutboxRelay {
     }
 
     const started = performance.now();
-    const result = await this.send(endpoint, delivery.eventId, delivery.payload, now);
+    const body = endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
+    const result = await this.send(endpoint, delivery.eventId, body, now);
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = this.clock.now();
     const decision: AttemptDecision =

@@ -10,6 +10,15 @@ export function liveSecrets(endpoint: ResolvedWebhookEndpoint, now: number): str
   return endpoint.secrets.filter(({ expiresAt }) => expiresAt === null || expiresAt > now).map(({ secret }) => secret);
 }
 
+/**
+ * The body a `thin` endpoint receives: the event's type and time, and only the id of the entity it is about (`{}` for
+ * an event not about an entity), so the receiver fetches what it is allowed to see.
+ */
+export function thinPayload(payload: string, sourceId: string | null): string {
+  const { type, timestamp } = JSON.parse(payload) as { type: string; timestamp: string };
+  return JSON.stringify({ type, timestamp, data: sourceId === null ? {} : { id: sourceId } });
+}
+
 /** Builds the signed request for one attempt. The timestamp is the attempt's, so retries pass the receiver's tolerance. */
 export function buildWebhookRequest(
   endpoint: ResolvedWebhookEndpoint,

@@ -4,6 +4,9 @@ import { epochMillis } from '../epoch-millis.transformer.js';
 /** How a stored endpoint's event body is encoded: JSON (default) or `application/x-www-form-urlencoded`. */
 export type WebhookBodyFormat = 'json' | 'form';
 
+/** What a stored endpoint receives: the whole event (default), or only its type and the entity's id. */
+export type WebhookPayloadFormat = 'full' | 'thin';
+
 /** One signing secret of a stored endpoint as kept in the table: sealed when encryption keys are configured. */
 export interface StoredEndpointSecret {
   /** `whsec_...` in plaintext, or `enc:v1:...` sealed with AES-256-GCM. */
@@ -43,6 +46,9 @@ export class WebhookEndpointEntity {
 
   @Column({ name: 'body_format', type: 'varchar', length: 16 })
   bodyFormat!: WebhookBodyFormat;
+
+  @Column({ name: 'payload_format', type: 'varchar', length: 8 })
+  payloadFormat!: WebhookPayloadFormat;
 
   /** Extra request headers, as a JSON object. */
   @Column({ type: 'text', transformer: json<Record<string, string>>() })

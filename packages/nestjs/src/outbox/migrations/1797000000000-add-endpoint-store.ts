@@ -21,6 +21,7 @@ export class AddEndpointStore1797000000000 implements MigrationInterface {
           text('event_types'),
           varchar('method', 8),
           varchar('body_format', 16),
+          varchar('payload_format', 8),
           text('headers'),
           text('secrets'),
           bigint('created_at'),

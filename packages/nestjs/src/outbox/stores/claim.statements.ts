@@ -44,7 +44,7 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
        ${lockClause}`,
     lease: (ids: number) => `UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders(ids)})`,
     claimed: (ids: number) =>
-      `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload,
+      `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload, e.source_id,
               s.disabled_at, s.disabled_reason
        FROM ${delivery} d
        LEFT JOIN ${event} e ON e.id = d.event_id
@@ -65,6 +65,7 @@ export function claimedDeliveryFromRow(row: Record<string, unknown>): ClaimedDel
     lockedUntil: Number(row.locked_until),
     eventType: row.type == null ? null : String(row.type),
     payload: row.payload == null ? null : String(row.payload),
+    sourceId: row.source_id == null ? null : String(row.source_id),
     endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
   };
 }

@@ -31,7 +31,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          UPDATE ${delivery} SET locked_until = $1, lock_token = $2
          WHERE id IN (SELECT id FROM picked)
          RETURNING id, event_id, endpoint_id, attempts, series_start, locked_until, next_attempt_at)
-       SELECT claimed.*, e.type, e.payload, s.disabled_at, s.disabled_reason
+       SELECT claimed.*, e.type, e.payload, e.source_id, s.disabled_at, s.disabled_reason
        FROM claimed
        LEFT JOIN ${event} e ON e.id = claimed.event_id
        LEFT JOIN ${endpointState} s ON s.endpoint_id = claimed.endpoint_id
