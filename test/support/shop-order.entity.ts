@@ -1,5 +1,5 @@
 import { EmitsWebhook, WebhookExclude } from '@webhook-outbox/nestjs';
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** The entity the end-to-end tests change; emits order.created / order.updated / order.deleted. */
 @EmitsWebhook({ name: 'order' })
@@ -147,4 +147,7 @@ export class Subscription {
 
   @Column({ type: 'varchar', length: 20 })
   plan!: string;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
 }

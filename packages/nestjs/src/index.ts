@@ -44,6 +44,7 @@ export type { WebhookPublication } from './emit/webhook-publisher.service.js';
 
 export {
   WebhookAttemptEntity,
+  WebhookBackfillEntity,
   WebhookDeliveryEntity,
   WebhookEndpointEntity,
   WebhookEndpointStateEntity,
@@ -77,6 +78,7 @@ export type {
   WebhookEndpointStatus,
   WebhookTenantScope,
 } from './endpoints/webhook-endpoints.service.js';
+export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
 export { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './endpoints/webhook-event-types.service.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
+import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
 import { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
@@ -81,6 +82,7 @@ function outboxStoreFor(dataSource: DataSource) {
     WebhookPublisher,
     WebhookEventTypes,
     EndpointRegistry,
+    EndpointBackfill,
     OutboxRelay,
     RelayOrchestrator,
     WebhookReceiverEvents,

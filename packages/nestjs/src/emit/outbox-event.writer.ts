@@ -23,6 +23,17 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
+/** The JSON body of an event, serialised once: `{ type, timestamp, data, changes? }`. */
+export function eventBody(input: Pick<OutboxEventInput, 'type' | 'data' | 'changes'>, occurredAt: number): string {
+  const body = {
+    type: input.type,
+    timestamp: new Date(occurredAt).toISOString(),
+    data: input.data,
+    ...(input.changes !== undefined && { changes: input.changes }),
+  };
+  return JSON.stringify(body, jsonSafe);
+}
+
 /**
  * Writes events to the outbox with the caller's EntityManager, so the row commits or rolls back with the caller's
  * transaction; both entity capture and `WebhookPublisher` go through it. The body is serialised here, once: every
@@ -36,12 +47,6 @@ export class OutboxEventWriter {
   async write(manager: EntityManager, queryRunner: QueryRunner | undefined, input: OutboxEventInput): Promise<string> {
     const occurredAt = Date.now();
     const id = newOutboxId('msg');
-    const body = {
-      type: input.type,
-      timestamp: new Date(occurredAt).toISOString(),
-      data: input.data,
-      ...(input.changes !== undefined && { changes: input.changes }),
-    };
     // Listeners off: outbox rows emit nothing themselves.
     await manager
       .createQueryBuilder()
@@ -50,7 +55,7 @@ export class OutboxEventWriter {
       .values({
         id,
         type: input.type,
-        payload: JSON.stringify(body, jsonSafe),
+        payload: eventBody(input, occurredAt),
         occurredAt,
         fannedOutAt: null,
         sourceEntity: input.sourceEntity ?? null,

@@ -19,6 +19,8 @@ const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 /** One `@EmitsWebhook` rule of an entity, resolved. */
 export interface EmissionRule {
   entityName: string;
+  /** The prefix of its default event types (`order` of `order.created`), also of backfill `<name>.snapshot` events. */
+  name: string;
   types: Partial<Record<EntityChangeKind, string>>;
   /** Property paths whose change lets an update emit; `undefined`: any change. */
   columns?: readonly string[];
@@ -115,6 +117,7 @@ export class WebhookMetadataAccessor {
     }
     return {
       entityName: metadata.name,
+      name,
       types,
       ...(options.columns && { columns: options.columns }),
       redact: [...new Set([...excluded, ...(options.redact ?? [])])],

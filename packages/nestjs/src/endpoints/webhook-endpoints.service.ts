@@ -14,6 +14,7 @@ import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint, WebhookMethod } from '../webhook-options.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoint-definition.validator.js';
+import { EndpointBackfill, type WebhookBackfillOptions, type WebhookBackfillResult } from './endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 import { WebhookEventTypes } from './webhook-event-types.service.js';
@@ -99,6 +100,7 @@ export class WebhookEndpoints {
     private readonly eventTypes: WebhookEventTypes,
     private readonly destinations: DestinationPolicy,
     private readonly cipher: EndpointSecretCipher,
+    private readonly backfills: EndpointBackfill,
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
@@ -227,6 +229,16 @@ export class WebhookEndpoints {
       changed++;
     }
     return changed;
+  }
+
+  /**
+   * Sends an entity's existing rows to this endpoint as `<name>.snapshot` events, e.g. when it has just subscribed:
+   * in primary-key order, a short transaction per batch, only to this endpoint. Resumable: asked again after an
+   * interruption, it continues after the last row it sent; asked again once complete, it sends nothing. See
+   * `EndpointBackfill`.
+   */
+  async backfill(id: string, options: WebhookBackfillOptions, scope: WebhookTenantScope = {}): Promise<WebhookBackfillResult> {
+    return this.backfills.run(await this.require(id, scope), options);
   }
 
   /**

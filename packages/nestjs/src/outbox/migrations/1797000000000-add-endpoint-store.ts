@@ -2,14 +2,14 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableInd
 import { columnsFor } from './migration-columns.js';
 
 /**
- * Endpoints stored in the database (beside those in options), the tenant of events and deliveries, and an index on
- * `completed_at` so retention finds finished deliveries without scanning the log.
+ * Endpoints stored in the database (beside those in options), the progress of backfills, the tenant of events and
+ * deliveries, and an index on `completed_at` so retention finds finished deliveries without scanning the log.
  */
 export class AddEndpointStore1797000000000 implements MigrationInterface {
   name = 'AddEndpointStore1797000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { varchar, bigint, text, primaryId } = columnsFor(queryRunner);
+    const { varchar, bigint, int, text, primaryId } = columnsFor(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'webhook_endpoint',
@@ -30,6 +30,22 @@ export class AddEndpointStore1797000000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'IDX_webhook_endpoint_tenant', columnNames: ['tenant'] })],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: 'webhook_backfill',
+        columns: [
+          primaryId(),
+          varchar('endpoint_id', 191),
+          varchar('entity', 191),
+          bigint('since', true),
+          varchar('last_key', 255, true),
+          int('events'),
+          bigint('created_at'),
+          bigint('updated_at'),
+          bigint('completed_at', true),
+        ],
+      }),
+    );
     await queryRunner.addColumn('webhook_event', new TableColumn(varchar('tenant', 191, true)));
     await queryRunner.addColumn('webhook_delivery', new TableColumn(varchar('tenant', 191, true)));
     await queryRunner.createIndex('webhook_delivery', new TableIndex({ name: 'IDX_webhook_delivery_completed', columnNames: ['completed_at'] }));
@@ -39,6 +55,7 @@ export class AddEndpointStore1797000000000 implements MigrationInterface {
     await queryRunner.dropIndex('webhook_delivery', 'IDX_webhook_delivery_completed');
     await queryRunner.dropColumn('webhook_delivery', 'tenant');
     await queryRunner.dropColumn('webhook_event', 'tenant');
+    await queryRunner.dropTable('webhook_backfill');
     await queryRunner.dropTable('webhook_endpoint');
   }
 }

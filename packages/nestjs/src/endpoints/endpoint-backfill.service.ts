@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { describeId, redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
+import { eventBody } from '../emit/outbox-event.writer.js';
+import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
+import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
+import { WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
+import { newOutboxId } from '../outbox/outbox-ids.js';
+import { dialectOf } from '../outbox/stores/sql-dialect.js';
+import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
+import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
+import type { WebhookClock } from '../webhook-clock.js';
+import type { ResolvedWebhookEndpoint } from '../webhook-options.js';
+import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+
+/** What `WebhookEndpoints.backfill()` sends. */
+export interface WebhookBackfillOptions {
+  /** The `@EmitsWebhook` entity whose existing rows to send (its class or name). */
+  entity: EntityTarget<ObjectLiteral>;
+  /** Only rows changed at or after this time (the entity needs an `@UpdateDateColumn` or `@CreateDateColumn`). */
+  since?: Date | number;
+  /** Rows per batch, each batch one short transaction. Default `500`. */
+  batchSize?: number;
+}
+
+/** How a backfill stands after `backfill()` returns. */
+export interface WebhookBackfillResult {
+  /** Snapshot events written for this backfill so far, over every call. */
+  events: number;
+  /** Whether every row has been sent (a later call then sends nothing). */
+  completed: boolean;
+}
+
+const DEFAULT_BATCH = 500;
+
+/**
+ * Sends an entity's existing rows to one endpoint as `<name>.snapshot` events, e.g. to a newly subscribed endpoint.
+ * Rows go in primary-key order, a batch per short transaction that also records how far it got, so live traffic
+ * is never held up and a backfill cut short (a crash, a deploy) resumes where it stopped when asked again. The
+ * events are delivered to that endpoint only, like any other (signed, retried, logged). The rule's redaction and
+ * tenant apply: a tenant's endpoint receives that tenant's rows only.
+ */
+@Injectable()
+export class EndpointBackfill {
+  constructor(
+    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
+    private readonly rules: WebhookMetadataAccessor,
+    private readonly wake: OutboxWakeSignal,
+  ) {}
+
+  async run(endpoint: ResolvedWebhookEndpoint, options: WebhookBackfillOptions): Promise<WebhookBackfillResult> {
+    const { metadata, since, batchSize, dateColumn } = this.check(options);
+    const rule = this.rules.rulesFor(metadata)[0]!;
+    const primary = metadata.primaryColumns[0]!;
+    const progress = await this.progress(endpoint.id, metadata, since);
+    while (progress.completedAt === null) {
+      const query = this.dataSource.getRepository(metadata.target).createQueryBuilder('row').orderBy(`row.${primary.propertyPath}`, 'ASC').limit(batchSize);
+      if (progress.lastKey !== null) query.andWhere(`row.${primary.propertyPath} > :after`, { after: JSON.parse(progress.lastKey) });
+      if (since !== null) {
+        // SQLite keeps dates as text, in two forms (with milliseconds from save(), without from a statement update's
+        // CURRENT_TIMESTAMP) that do not compare as text: compare them as times.
+        const column = `row.${dateColumn!.propertyPath}`;
+        query.andWhere(dialectOf(this.dataSource) === 'sqlite' ? `julianday(${column}) >= julianday(:since)` : `${column} >= :since`, { since: new Date(since) });
+      }
+      const rows = await query.getMany();
+      const now = this.clock.now();
+      await runInOwnTransaction(this.dataSource, async (manager) => {
+        const events: Partial<WebhookEventEntity>[] = [];
+        const deliveries: Partial<WebhookDeliveryEntity>[] = [];
+        for (const row of rows) {
+          const snapshot = snapshotColumns(metadata, row);
+          const tenant = rule.tenant?.(snapshot);
+          const rowTenant = tenant == null ? null : String(tenant);
+          // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
+          if (endpoint.tenant !== null && rowTenant !== endpoint.tenant) continue;
+          const type = `${rule.name}.snapshot`;
+          const event = {
+            id: newOutboxId('msg'),
+            type,
+            payload: eventBody({ type, data: redactSnapshot(snapshot, rule.redact) }, now),
+            occurredAt: now,
+            fannedOutAt: now,
+            sourceEntity: metadata.name,
+            sourceId: describeId(metadata, snapshot),
+            tenant: rowTenant,
+          };
+          events.push(event);
+          deliveries.push({
+            id: newOutboxId('dlv'),
+            eventId: event.id,
+            endpointId: endpoint.id,
+            tenant: endpoint.tenant,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            createdAt: now,
+            updatedAt: now,
+          });
+        }
+        if (events.length > 0) {
+          await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(events).updateEntity(false).callListeners(false).execute();
+          await manager.createQueryBuilder().insert().into(WebhookDeliveryEntity).values(deliveries).updateEntity(false).callListeners(false).execute();
+        }
+        const last = rows.at(-1);
+        progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last)) : progress.lastKey;
+        progress.events += events.length;
+        progress.updatedAt = now;
+        if (rows.length < batchSize) progress.completedAt = now;
+        await manager.getRepository(WebhookBackfillEntity).save(progress);
+      });
+      if (rows.length > 0) this.wake.notifyCommitted();
+    }
+    return { events: progress.events, completed: true };
+  }
+
+  private check(options: WebhookBackfillOptions) {
+    const errors: WebhookFieldError[] = [];
+    const metadata: EntityMetadata | undefined = options?.entity && this.dataSource.hasMetadata(options.entity) ? this.dataSource.getMetadata(options.entity) : undefined;
+    if (!metadata) errors.push({ field: 'entity', message: 'is not an entity of the webhook module\'s DataSource.' });
+    else if (this.rules.rulesFor(metadata).length === 0) errors.push({ field: 'entity', message: `${metadata.name} has no @EmitsWebhook rule.` });
+    else if (metadata.primaryColumns.length !== 1) errors.push({ field: 'entity', message: `${metadata.name} has a composite primary key, which backfill does not page through yet.` });
+    const since = options?.since === undefined ? null : new Date(options.since).getTime();
+    if (since !== null && !Number.isFinite(since)) errors.push({ field: 'since', message: 'must be a Date or epoch milliseconds.' });
+    const dateColumn = metadata ? (metadata.updateDateColumn ?? metadata.createDateColumn) : undefined;
+    if (since !== null && metadata && !dateColumn) errors.push({ field: 'since', message: `${metadata.name} has no @UpdateDateColumn or @CreateDateColumn to filter by.` });
+    const batchSize = options?.batchSize ?? DEFAULT_BATCH;
+    if (!Number.isInteger(batchSize) || batchSize < 1) errors.push({ field: 'batchSize', message: 'must be a whole number ≥ 1.' });
+    if (errors.length > 0) throw new WebhookValidationError(errors);
+    return { metadata: metadata!, since, batchSize, dateColumn };
+  }
+
+  /** This backfill's progress row, created on the first call; two concurrent first calls end up with the same row. */
+  private async progress(endpointId: string, metadata: EntityMetadata, since: number | null): Promise<WebhookBackfillEntity> {
+    const id = `bf_${createHash('sha256').update(`${endpointId}\n${metadata.name}\n${since ?? ''}`).digest('hex').slice(0, 40)}`;
+    const repository = this.dataSource.getRepository(WebhookBackfillEntity);
+    const existing = await repository.findOneBy({ id });
+    if (existing) return existing;
+    const now = this.clock.now();
+    await repository
+      .createQueryBuilder()
+      .insert()
+      .values({ id, endpointId, entity: metadata.name, since, lastKey: null, events: 0, createdAt: now, updatedAt: now, completedAt: null })
+      .orIgnore()
+      .execute();
+    return repository.findOneByOrFail({ id });
+  }
+}
