@@ -11,6 +11,7 @@ const options = (strict = false) => (url: string): WebhookModuleOptions => ({ en
 
 interface Emitted {
   type: string;
+  sequence?: number;
   data: Record<string, any>;
   changes?: Record<string, { old: unknown; new: unknown }>;
 }
@@ -33,6 +34,7 @@ describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and u
     expect(updated).toEqual({
       type: 'order.updated',
       timestamp: expect.any(String),
+      sequence: 2,
       data: { id: order.id, customer: 'Ada', status: 'paid', total: 5 },
       changes: { status: { old: 'new', new: 'paid' } },
     } as Emitted);

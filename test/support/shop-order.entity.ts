@@ -151,3 +151,14 @@ export class Subscription {
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
 }
+
+/** A shipment whose events go to each endpoint in order: a receiver never sees "delivered" before "dispatched". */
+@EmitsWebhook<Shipment>({ ordered: true, on: ['insert', 'update'] })
+@Entity({ name: 'test_shipment' })
+export class Shipment {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 20, default: 'created' })
+  status!: string;
+}

@@ -48,6 +48,13 @@ export interface EmitsWebhookOptions<T = any> {
    * each transition). Events are written when the transaction commits, in it.
    */
   coalesce?: boolean;
+  /**
+   * Deliver the events of one row to each endpoint in commit order: the next is not sent before the previous has
+   * succeeded or failed for good (a failing one holds back that row's later events, for that endpoint only), while
+   * other rows and other endpoints go on in parallel. Default `false`. Every event carries the row's `sequence`
+   * either way, so receivers can drop stale ones.
+   */
+  ordered?: boolean;
 }
 
 /**

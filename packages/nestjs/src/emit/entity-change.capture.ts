@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager, EntityMetadata, QueryRunner } from 'typeorm';
 import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
 import type { EntityChange, EntityChangeKind, FieldChange } from './entity-change.js';
+import { nextSequence, fittedKey } from './entity-sequence.counter.js';
 import { changedUnder, describeId, redactChanges, redactSnapshot } from './entity-snapshot.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
@@ -192,6 +193,7 @@ export class EntityChangeCapture {
           'its webhook are not atomic. Use save()/remove() or run the call inside dataSource.transaction().',
       );
     }
+    const sourceId = describeId(metadata, states.entity);
     // The caller's manager, hence the caller's transaction.
     await this.writer.write(manager, queryRunner, {
       type,
@@ -199,7 +201,9 @@ export class EntityChangeCapture {
       changes: change.changes,
       tenant: tenant == null ? null : String(tenant),
       sourceEntity: metadata.name,
-      sourceId: describeId(metadata, states.entity),
+      sourceId,
+      sequence: sourceId === null ? null : await nextSequence(manager.connection, manager, metadata.name, sourceId),
+      orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
     });
   }
 

@@ -16,6 +16,10 @@ export interface OutboxEventInput {
   tenant?: string | null;
   sourceEntity?: string | null;
   sourceId?: string | null;
+  /** The row's event number (`sequence` in the body). */
+  sequence?: number | null;
+  /** Set for `ordered` rules: the row's events go to each endpoint in `sequence` order. */
+  orderingKey?: string | null;
 }
 
 /** JSON has no bigint; send it as a decimal string rather than fail the caller's transaction. */
@@ -23,11 +27,12 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-/** The JSON body of an event, serialised once: `{ type, timestamp, data, changes? }`. */
-export function eventBody(input: Pick<OutboxEventInput, 'type' | 'data' | 'changes'>, occurredAt: number): string {
+/** The JSON body of an event, serialised once: `{ type, timestamp, sequence?, data, changes? }`. */
+export function eventBody(input: Pick<OutboxEventInput, 'type' | 'data' | 'changes' | 'sequence'>, occurredAt: number): string {
   const body = {
     type: input.type,
     timestamp: new Date(occurredAt).toISOString(),
+    ...(input.sequence != null && { sequence: input.sequence }),
     data: input.data,
     ...(input.changes !== undefined && { changes: input.changes }),
   };
@@ -61,6 +66,8 @@ export class OutboxEventWriter {
         sourceEntity: input.sourceEntity ?? null,
         sourceId: input.sourceId ?? null,
         tenant: input.tenant ?? null,
+        sequence: input.sequence ?? null,
+        orderingKey: input.orderingKey ?? null,
       })
       .updateEntity(false)
       .callListeners(false)

@@ -28,6 +28,8 @@ export interface EmissionRule {
   redact: readonly string[];
   /** Coalesce one row's changes in a transaction into one event. */
   coalesce: boolean;
+  /** Deliver one row's events to each endpoint one after the other, in sequence order. */
+  ordered: boolean;
   payload?: (entity: any, change: EntityChange<any>) => unknown;
   when?: (change: EntityChange<any>) => boolean;
   tenant?: (entity: any) => string | number | null | undefined;
@@ -122,6 +124,7 @@ export class WebhookMetadataAccessor {
       ...(options.columns && { columns: options.columns }),
       redact: [...new Set([...excluded, ...(options.redact ?? [])])],
       coalesce: options.coalesce ?? true,
+      ordered: options.ordered ?? false,
       payload: options.payload,
       when: options.when,
       tenant: options.tenant,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { fittedKey, nextSequence } from '../emit/entity-sequence.counter.js';
 import { describeId, redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
 import { eventBody } from '../emit/outbox-event.writer.js';
 import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
@@ -76,15 +77,20 @@ export class EndpointBackfill {
           // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
           if (endpoint.tenant !== null && rowTenant !== endpoint.tenant) continue;
           const type = `${rule.name}.snapshot`;
+          const sourceId = describeId(metadata, snapshot);
+          // Numbered and ordered like the row's live events, so a receiver never takes a snapshot for newer news.
+          const sequence = sourceId === null ? null : await nextSequence(this.dataSource, manager, metadata.name, sourceId);
           const event = {
             id: newOutboxId('msg'),
             type,
-            payload: eventBody({ type, data: redactSnapshot(snapshot, rule.redact) }, now),
+            payload: eventBody({ type, sequence, data: redactSnapshot(snapshot, rule.redact) }, now),
             occurredAt: now,
             fannedOutAt: now,
             sourceEntity: metadata.name,
-            sourceId: describeId(metadata, snapshot),
+            sourceId,
             tenant: rowTenant,
+            sequence,
+            orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
           };
           events.push(event);
           deliveries.push({
@@ -92,6 +98,8 @@ export class EndpointBackfill {
             eventId: event.id,
             endpointId: endpoint.id,
             tenant: endpoint.tenant,
+            orderingKey: event.orderingKey,
+            sequence: event.sequence,
             status: 'pending',
             attempts: 0,
             nextAttemptAt: now,

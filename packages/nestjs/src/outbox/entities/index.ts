@@ -2,11 +2,12 @@ import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
 import { WebhookBackfillEntity } from './webhook-backfill.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
+import { WebhookEntitySequenceEntity } from './webhook-entity-sequence.entity.js';
 import { WebhookEndpointStateEntity } from './webhook-endpoint-state.entity.js';
 import { WebhookEventEntity } from './webhook-event.entity.js';
 import { WebhookInboxEntity } from '../../receive/webhook-inbox.entity.js';
 
-export { WebhookAttemptEntity, WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity, WebhookEventEntity, WebhookInboxEntity };
+export { WebhookAttemptEntity, WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity, WebhookEntitySequenceEntity, WebhookEventEntity, WebhookInboxEntity };
 
 /**
  * The package's tables (the outbox, stored endpoints, and the inbox of received webhook ids); add them to your DataSource's
@@ -19,5 +20,6 @@ export const webhookOutboxEntities = [
   WebhookEndpointStateEntity,
   WebhookEndpointEntity,
   WebhookBackfillEntity,
+  WebhookEntitySequenceEntity,
   WebhookInboxEntity,
 ];

@@ -16,6 +16,7 @@ export type WebhookFailureReason = 'exhausted' | 'rejected' | 'endpoint-disabled
 @Unique('UQ_webhook_delivery_event_endpoint', ['eventId', 'endpointId'])
 @Index('IDX_webhook_delivery_due', ['status', 'nextAttemptAt'])
 @Index('IDX_webhook_delivery_completed', ['completedAt'])
+@Index('IDX_webhook_delivery_ordering', ['endpointId', 'orderingKey', 'sequence'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
@@ -29,6 +30,13 @@ export class WebhookDeliveryEntity {
   /** The endpoint's tenant when the delivery was created, so the log stays scoped after the endpoint is deleted. */
   @Column({ type: 'varchar', length: 191, nullable: true })
   tenant!: string | null;
+
+  /** The event's ordering key and sequence: a delivery waits while one with the same key and endpoint and a lower sequence is pending. */
+  @Column({ name: 'ordering_key', type: 'varchar', length: 191, nullable: true })
+  orderingKey!: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMillis })
+  sequence!: number | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: WebhookDeliveryStatus;

@@ -31,6 +31,14 @@ export class WebhookEventEntity {
   @Column({ name: 'source_id', type: 'varchar', length: 191, nullable: true })
   sourceId!: string | null;
 
+  /** Per entity row, increasing with each of its events (`null` for events not about a row). Sent as `sequence`. */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMillis })
+  sequence!: number | null;
+
+  /** Set when the rule is `ordered`: the row's events go to each endpoint one after the other, in `sequence` order. */
+  @Column({ name: 'ordering_key', type: 'varchar', length: 191, nullable: true })
+  orderingKey!: string | null;
+
   /** The tenant the event belongs to: it goes to that tenant's endpoints and the application's own, never to others'. */
   @Column({ type: 'varchar', length: 191, nullable: true })
   tenant!: string | null;

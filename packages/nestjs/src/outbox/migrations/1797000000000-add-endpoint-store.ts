@@ -2,8 +2,9 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableInd
 import { columnsFor } from './migration-columns.js';
 
 /**
- * Endpoints stored in the database (beside those in options), the progress of backfills, the tenant of events and
- * deliveries, and an index on `completed_at` so retention finds finished deliveries without scanning the log.
+ * Endpoints stored in the database (beside those in options), the progress of backfills, the tenant, per-row
+ * sequence and ordering key of events and deliveries (with the per-row counters), and an index on `completed_at` so
+ * retention finds finished deliveries without scanning the log.
  */
 export class AddEndpointStore1797000000000 implements MigrationInterface {
   name = 'AddEndpointStore1797000000000';
@@ -46,15 +47,32 @@ export class AddEndpointStore1797000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.addColumn('webhook_event', new TableColumn(varchar('tenant', 191, true)));
-    await queryRunner.addColumn('webhook_delivery', new TableColumn(varchar('tenant', 191, true)));
+    await queryRunner.createTable(
+      new Table({
+        name: 'webhook_entity_sequence',
+        columns: [{ ...varchar('entity', 191), isPrimary: true }, { ...varchar('entity_id', 191), isPrimary: true }, bigint('last')],
+      }),
+    );
+    await queryRunner.addColumns('webhook_event', [
+      new TableColumn(varchar('tenant', 191, true)),
+      new TableColumn(bigint('sequence', true)),
+      new TableColumn(varchar('ordering_key', 191, true)),
+    ]);
+    await queryRunner.addColumns('webhook_delivery', [
+      new TableColumn(varchar('tenant', 191, true)),
+      new TableColumn(varchar('ordering_key', 191, true)),
+      new TableColumn(bigint('sequence', true)),
+    ]);
     await queryRunner.createIndex('webhook_delivery', new TableIndex({ name: 'IDX_webhook_delivery_completed', columnNames: ['completed_at'] }));
+    await queryRunner.createIndex('webhook_delivery', new TableIndex({ name: 'IDX_webhook_delivery_ordering', columnNames: ['endpoint_id', 'ordering_key', 'sequence'] }));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('webhook_delivery', 'IDX_webhook_delivery_ordering');
     await queryRunner.dropIndex('webhook_delivery', 'IDX_webhook_delivery_completed');
-    await queryRunner.dropColumn('webhook_delivery', 'tenant');
-    await queryRunner.dropColumn('webhook_event', 'tenant');
+    await queryRunner.dropColumns('webhook_delivery', ['tenant', 'ordering_key', 'sequence']);
+    await queryRunner.dropColumns('webhook_event', ['tenant', 'sequence', 'ordering_key']);
+    await queryRunner.dropTable('webhook_entity_sequence');
     await queryRunner.dropTable('webhook_backfill');
     await queryRunner.dropTable('webhook_endpoint');
   }

@@ -23,6 +23,17 @@ export function pickPerEndpoint(candidates: ReadonlyArray<{ id: string; endpoint
   return picked;
 }
 
+/**
+ * The condition that an ordered delivery (`d`) has no earlier one of its row still pending for its endpoint, so a
+ * row's events go out one after the other; unordered deliveries (no ordering key) are never held.
+ */
+export function waitsForNoEarlier(delivery: string): string {
+  return `(d.ordering_key IS NULL OR NOT EXISTS (
+            SELECT 1 FROM ${delivery} earlier
+            WHERE earlier.endpoint_id = d.endpoint_id AND earlier.ordering_key = d.ordering_key
+              AND earlier.sequence < d.sequence AND earlier.status = 'pending'))`;
+}
+
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
 /**
@@ -36,9 +47,10 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
   return {
     pausedEndpoints: `SELECT endpoint_id FROM ${endpointState} WHERE paused_until > ?`,
     candidates: (excluded: number) =>
-      `SELECT id, endpoint_id FROM ${delivery}
+      `SELECT id, endpoint_id FROM ${delivery} d
        WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
          ${excluded > 0 ? `AND endpoint_id NOT IN (${placeholders(excluded)})` : ''}
+         AND ${waitsForNoEarlier(delivery)}
        ORDER BY next_attempt_at
        LIMIT ?
        ${lockClause}`,

@@ -1,5 +1,5 @@
 import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
-import { claimedDeliveryFromRow, claimScanLimit } from './claim.statements.js';
+import { claimedDeliveryFromRow, claimScanLimit, waitsForNoEarlier } from './claim.statements.js';
 import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
 
 /**
@@ -17,6 +17,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          WHERE d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
            AND NOT (d.endpoint_id = ANY($5::varchar[]))
            AND NOT EXISTS (SELECT 1 FROM ${endpointState} s WHERE s.endpoint_id = d.endpoint_id AND s.paused_until > $3)
+           AND ${waitsForNoEarlier(delivery)}
          ORDER BY d.next_attempt_at
          LIMIT $4
          FOR UPDATE OF d SKIP LOCKED),

@@ -67,16 +67,18 @@ export class SqliteOutboxStore implements OutboxStore {
   fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
     const { event, delivery } = this.tables;
     return this.exclusive((sql) => {
-      const events = sql(`SELECT id, type, tenant FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at LIMIT ?`)
-        .all(limit) as Array<{ id: string; type: string; tenant: string | null }>;
+      const events = sql(`SELECT id, type, tenant, ordering_key, sequence FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`)
+        .all(limit) as Array<{ id: string; type: string; tenant: string | null; ordering_key: string | null; sequence: number | null }>;
       const insert = sql(
         `INSERT OR IGNORE INTO ${delivery}
-           (id, event_id, endpoint_id, tenant, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+           (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
       );
       const markFannedOut = sql(`UPDATE ${event} SET fanned_out_at = ? WHERE id = ?`);
       for (const row of events) {
-        for (const endpoint of route(row)) insert.run(newOutboxId('dlv'), row.id, endpoint.id, endpoint.tenant, now, now, now);
+        for (const endpoint of route(row)) {
+          insert.run(newOutboxId('dlv'), row.id, endpoint.id, endpoint.tenant, row.ordering_key, row.sequence, now, now, now);
+        }
         markFannedOut.run(now, row.id);
       }
       return events.length;

@@ -29,9 +29,10 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       // SKIP LOCKED: concurrent relays each take different events instead of queueing behind one another.
       const events = await manager
         .createQueryBuilder(WebhookEventEntity, 'event')
-        .select(['event.id', 'event.type', 'event.tenant'])
+        .select(['event.id', 'event.type', 'event.tenant', 'event.orderingKey', 'event.sequence'])
         .where('event.fannedOutAt IS NULL')
         .orderBy('event.occurredAt', 'ASC')
+        .addOrderBy('event.id', 'ASC')
         .limit(limit)
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
@@ -44,6 +45,8 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
           eventId: event.id,
           endpointId: endpoint.id,
           tenant: endpoint.tenant,
+          orderingKey: event.orderingKey,
+          sequence: event.sequence,
           status: 'pending' as const,
           attempts: 0,
           nextAttemptAt: now,
