@@ -1,6 +1,6 @@
 import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
-import { Customer } from './support/shop-order.entity.js';
+import { Customer, Parcel, Warehouse } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import type { WebhookTestApp } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
@@ -107,5 +107,17 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     const changed = (await emitted(app)).find((event) => event.type === 'customer.password_changed');
     expect(changed).toMatchObject({ data: { id: customer.id, name: 'Ada' }, changes: {} });
     expect(JSON.stringify(changed)).not.toContain('argon2id');
+  });
+
+  it('sends relations as { id }, or as the loaded object (without its excluded columns) when the rule asks for them', async () => {
+    const app = await context.start(options);
+    const warehouse = await app.dataSource.getRepository(Warehouse).save({ name: 'North', accessCode: '4711' });
+    const parcel = await app.dataSource.getRepository(Parcel).save({ label: 'P1', warehouse });
+    await app.dataSource.getRepository(Parcel).save({ id: parcel.id, label: 'P1b' }); // warehouse not loaded on this object
+    const events = await emitted(app);
+    expect(events.find((event) => event.type === 'parcel.created')!.data).toEqual({ id: parcel.id, label: 'P1', warehouse: { id: warehouse.id, name: 'North' } });
+    expect(events.find((event) => event.type === 'parcel_ref.created')!.data).toEqual({ id: parcel.id, label: 'P1', warehouse: { id: warehouse.id } });
+    expect(events.find((event) => event.type === 'parcel.updated')!.data).toEqual({ id: parcel.id, label: 'P1b', warehouse: { id: warehouse.id } });
+    expect(JSON.stringify(events)).not.toContain('4711');
   });
 });

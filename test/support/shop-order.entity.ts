@@ -1,5 +1,5 @@
 import { EmitsWebhook, WebhookExclude } from '@webhook-outbox/nestjs';
-import { Column, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, DeleteDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** The entity the end-to-end tests change; emits order.created / order.updated / order.deleted. */
 @EmitsWebhook({ name: 'order' })
@@ -161,4 +161,35 @@ export class Shipment {
 
   @Column({ type: 'varchar', length: 20, default: 'created' })
   status!: string;
+}
+
+/** A warehouse: parcels send it as an object when it is loaded, never with its access code. */
+@Entity({ name: 'test_warehouse' })
+export class Warehouse {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 60 })
+  name!: string;
+
+  @WebhookExclude()
+  @Column({ name: 'access_code', type: 'varchar', length: 20, default: '' })
+  accessCode!: string;
+}
+
+/** Two rules: parcel.* with the warehouse as an object when loaded; parcel_ref.* with it as an id only. */
+@EmitsWebhook<Parcel>({ name: 'parcel', on: ['insert', 'update'], relations: ['warehouse'] })
+@EmitsWebhook<Parcel>({ name: 'parcel_ref', on: ['insert'] })
+@Entity({ name: 'test_parcel' })
+export class Parcel {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 60 })
+  label!: string;
+
+  // No foreign key, so the tests can empty the tables in any order.
+  @ManyToOne(() => Warehouse, { nullable: true, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'warehouse_id' })
+  warehouse!: Warehouse | null;
 }

@@ -42,6 +42,11 @@ export interface EmitsWebhookOptions<T = any> {
    */
   redact?: string[];
   /**
+   * Relations to send as objects (their columns, without their `@WebhookExclude` ones) when they are loaded on the
+   * saved entity, e.g. `['customer']`. Default: a relation appears as its key, `{ id }`.
+   */
+  relations?: string[];
+  /**
    * Several changes of one row in one transaction make one event with the final state: updates are merged (their
    * `changes` too), an insert followed by updates is one `created`, an update followed by a removal is the
    * `deleted`, and an insert removed again is nothing. Default `true`; `false` emits every change (e.g. to audit

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager, EntityMetadata, QueryRunner } from 'typeorm';
+import type { EntityManager, EntityMetadata, ObjectLiteral, QueryRunner } from 'typeorm';
 import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
 import type { EntityChange, EntityChangeKind, FieldChange } from './entity-change.js';
 import { nextSequence, fittedKey } from './entity-sequence.counter.js';
-import { changedUnder, describeId, redactChanges, redactSnapshot } from './entity-snapshot.js';
+import { changedUnder, describeId, redactChanges, redactSnapshot, snapshotColumns } from './entity-snapshot.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 
-/** The entity's states around one change, before redaction. */
-export type ChangeStates = Pick<EntityChange, 'entity' | 'previous' | 'changes'>;
+/** The entity's states around one change, before redaction, and the object saved (for its loaded relations). */
+export type ChangeStates = Pick<EntityChange, 'entity' | 'previous' | 'changes'> & { saved?: ObjectLiteral };
 
 /** Changes held on a transaction's query runner until it commits (subscribers are singletons: state lives there). */
 const PENDING_CHANGES = 'webhookOutboxPendingChanges';
@@ -66,13 +66,13 @@ export function coalesce(changes: readonly PendingChange[]): PendingChange[] {
 
 /** `a` then `b` as one change; `null`: as none; `undefined`: they do not merge. */
 function merge(a: PendingChange, b: PendingChange): PendingChange | null | undefined {
-  if (a.kind === 'insert' && b.kind === 'update') return { ...a, states: { entity: b.states.entity } };
+  if (a.kind === 'insert' && b.kind === 'update') return { ...a, states: { entity: b.states.entity, saved: b.states.saved } };
   if (a.kind === 'insert' && b.kind === 'remove') return null;
-  if (a.kind === 'update' && b.kind === 'remove') return { ...b, states: { entity: b.states.entity, previous: a.states.previous ?? b.states.previous } };
+  if (a.kind === 'update' && b.kind === 'remove') return { ...b, states: { ...b.states, previous: a.states.previous ?? b.states.previous } };
   if (a.kind === 'update' && b.kind === 'update') {
     const changes = mergeChanges(a.states.changes ?? {}, b.states.changes ?? {});
     if (Object.keys(changes).length === 0) return null;
-    return { ...b, states: { entity: b.states.entity, previous: a.states.previous, changes } };
+    return { ...b, states: { ...b.states, previous: a.states.previous, changes } };
   }
   return undefined;
 }
@@ -176,7 +176,7 @@ export class EntityChangeCapture {
     const change: EntityChange = {
       kind,
       type,
-      entity: redactSnapshot(states.entity, rule.redact),
+      entity: redactSnapshot(this.withRelations(rule, metadata, states.entity, states.saved), rule.redact),
       ...(states.previous && { previous: redactSnapshot(states.previous, rule.redact) }),
       ...(states.changes && { changes: redactChanges(states.changes, rule.redact) }),
     };
@@ -205,6 +205,25 @@ export class EntityChangeCapture {
       sequence: sourceId === null ? null : await nextSequence(manager.connection, manager, metadata.name, sourceId),
       orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
     });
+  }
+
+  /** The rule's `relations` as objects where the saved entity has them loaded (otherwise their ids stay). */
+  private withRelations(rule: EmissionRule, metadata: EntityMetadata, entity: Record<string, unknown>, saved: ObjectLiteral | undefined) {
+    if (rule.relations.length === 0 || !saved) return entity;
+    const result = { ...entity };
+    for (const path of rule.relations) {
+      const relation = metadata.findRelationWithPropertyPath(path)!;
+      const value = relation.getEntityValue(saved) as unknown;
+      const related = relation.inverseEntityMetadata;
+      // Not loaded: absent, or a stub with its key only (TypeORM puts `{ id }` on an updated entity): keep the id.
+      const primary = new Set(related.primaryColumns.map((column) => column.propertyName));
+      const isStub = (item: unknown) => typeof item === 'object' && item !== null && Object.keys(item).every((key) => primary.has(key));
+      if (value === undefined || isStub(value) || (Array.isArray(value) && value.some(isStub))) continue;
+      const excluded = this.rules.excludedColumns(related);
+      const asObject = (item: ObjectLiteral | null) => (item === null ? null : redactSnapshot(snapshotColumns(related, item), excluded));
+      result[path] = Array.isArray(value) ? value.map(asObject) : asObject(value as ObjectLiteral | null);
+    }
+    return result;
   }
 
   private callUserFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when' | 'tenant', fn: () => T): T {

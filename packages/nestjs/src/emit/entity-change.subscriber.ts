@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type {
   DataSource,
+  EntityManager,
   EntityMetadata,
   EntitySubscriberInterface,
   InsertEvent,
@@ -87,7 +88,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
     if (!this.capture.emits(event.metadata, 'insert') || reportedByKeyedStatement.has(event.entity)) return;
     const entity = snapshotColumns(event.metadata, event.entity);
-    await this.capture.capture('insert', event, { entity });
+    await this.capture.capture('insert', event, { entity, saved: event.entity });
   }
 
   async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
@@ -97,10 +98,11 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
       this.warnUncapturable(event, 'update');
       return;
     }
-    const previous = snapshotColumns(event.metadata, event.databaseEntity);
-    const entity = snapshotAfterUpdate(event.metadata, event.entity, event.databaseEntity, event.updatedColumns);
+    const loaded = await this.withRelationKeys(event.metadata, event.manager, event.databaseEntity, event.entity);
+    const previous = snapshotColumns(event.metadata, loaded);
+    const entity = snapshotAfterUpdate(event.metadata, event.entity, loaded, event.updatedColumns);
     const changes = changedFields(event.updatedColumns, event.databaseEntity, event.entity);
-    await this.capture.capture('update', event, { entity, previous, changes });
+    await this.capture.capture('update', event, { entity, previous, changes, saved: event.entity });
   }
 
   async afterRemove(event: RemoveEvent<ObjectLiteral>): Promise<void> {
@@ -151,6 +153,21 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     const entity = snapshotColumns(event.metadata, event.entity, event.entityId, event.databaseEntity);
     const previous = event.databaseEntity ? snapshotColumns(event.metadata, event.databaseEntity) : undefined;
     await this.capture.capture(kind, event, { entity, previous });
+  }
+
+  /**
+   * TypeORM loads the row it updates without its relations' keys: read them, when the saved object does not have
+   * them either, so a relation is reported the same (`{ id }`) on every event.
+   */
+  private async withRelationKeys(metadata: EntityMetadata, manager: EntityManager, loaded: ObjectLiteral, saved: ObjectLiteral): Promise<ObjectLiteral> {
+    const missing = metadata.columns.filter(
+      (column) => column.relationMetadata && column.getEntityValue(loaded) === undefined && column.getEntityValue(saved) === undefined,
+    );
+    if (missing.length === 0) return loaded;
+    const keys = metadata.getEntityIdMap(loaded);
+    if (!keys) return loaded;
+    const withKeys = await manager.findOne(metadata.target, { where: keys, loadRelationIds: true, withDeleted: true });
+    return withKeys ? { ...loaded, ...Object.fromEntries(missing.map((column) => [column.propertyName, withKeys[column.propertyName]])) } : loaded;
   }
 
   /**

@@ -26,6 +26,8 @@ export interface EmissionRule {
   columns?: readonly string[];
   /** Property paths never to emit (the rule's `redact` and the entity's `@WebhookExclude` columns). */
   redact: readonly string[];
+  /** Relations sent as objects when loaded. */
+  relations: readonly string[];
   /** Coalesce one row's changes in a transaction into one event. */
   coalesce: boolean;
   /** Deliver one row's events to each endpoint one after the other, in sequence order. */
@@ -89,7 +91,7 @@ export class WebhookMetadataAccessor {
   }
 
   /** `@WebhookExclude` columns of the entity and the classes it extends. */
-  private excludedColumns(metadata: EntityMetadata): string[] {
+  excludedColumns(metadata: EntityMetadata): string[] {
     const excluded = new Set<string>();
     for (let target = metadata.target as Function; target && target !== Function.prototype; target = Object.getPrototypeOf(target)) {
       for (const property of (Reflect.getOwnMetadata(WEBHOOK_EXCLUDE_METADATA, target) as string[] | undefined) ?? []) excluded.add(property);
@@ -117,12 +119,18 @@ export class WebhookMetadataAccessor {
       const wrong = paths.filter((path) => !known(path));
       if (wrong.length > 0) this.fail(metadata, `${option} names ${wrong.map((p) => `"${p}"`).join(', ')}, not a column; the columns are ${properties.join(', ')}.`);
     }
+    const relationNames = metadata.relations.map((relation) => relation.propertyPath);
+    const notRelations = (options.relations ?? []).filter((relation) => !relationNames.includes(relation));
+    if (notRelations.length > 0) {
+      this.fail(metadata, `relations names ${notRelations.map((r) => `"${r}"`).join(', ')}, not a relation; the relations are ${relationNames.join(', ') || 'none'}.`);
+    }
     return {
       entityName: metadata.name,
       name,
       types,
       ...(options.columns && { columns: options.columns }),
       redact: [...new Set([...excluded, ...(options.redact ?? [])])],
+      relations: options.relations ?? [],
       coalesce: options.coalesce ?? true,
       ordered: options.ordered ?? false,
       payload: options.payload,
