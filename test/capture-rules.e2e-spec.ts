@@ -1,6 +1,7 @@
 import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { Customer, Parcel, Warehouse } from './support/shop-order.entity.js';
+import { emittedEvents as emitted } from './support/outbox-events.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import type { WebhookTestApp } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
@@ -10,18 +11,9 @@ const PASSWORD_HASH = '$argon2id$never-in-a-webhook';
 const PHONE = '+41 79 555 01 02';
 const STREET = 'Secret Lane 7';
 
-interface Emitted {
-  type: string;
-  data: Record<string, any>;
-  changes?: Record<string, { old: unknown; new: unknown }>;
-}
 
 const options = (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret, eventTypes: ['customer.*'] }], relay: { enabled: false } });
 
-async function emitted(app: WebhookTestApp): Promise<Emitted[]> {
-  const events = await app.dataSource.getRepository(WebhookEventEntity).find({ order: { occurredAt: 'ASC', id: 'ASC' } });
-  return events.map((event) => JSON.parse(event.payload) as Emitted);
-}
 
 const types = async (app: WebhookTestApp) => (await emitted(app)).map((event) => event.type).sort();
 

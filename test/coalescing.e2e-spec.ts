@@ -1,23 +1,14 @@
-import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { Customer, ShopOrder } from './support/shop-order.entity.js';
+import { emittedEvents as emitted } from './support/outbox-events.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
-import type { WebhookTestApp } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
 const options = (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret }], relay: { enabled: false } });
 
-interface Emitted {
-  type: string;
-  data: Record<string, any>;
-  changes?: Record<string, { old: unknown; new: unknown }>;
-}
 
-async function emitted(app: WebhookTestApp): Promise<Emitted[]> {
-  const rows = await app.dataSource.getRepository(WebhookEventEntity).find({ order: { occurredAt: 'ASC', id: 'ASC' } });
-  return rows.map((row) => JSON.parse(row.payload) as Emitted);
-}
 
 describe.each(DATABASE_KINDS)('coalescing on %s', (kind) => {
   const context = useWebhookTestContext(kind);

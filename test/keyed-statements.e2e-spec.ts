@@ -1,25 +1,15 @@
-import { generateWebhookSecret, WebhookCaptureError, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookCaptureError, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { In } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { Article, ShopOrder, Subscription } from './support/shop-order.entity.js';
+import { emittedEvents as emitted, type EmittedEvent } from './support/outbox-events.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
-import type { WebhookTestApp } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
 const options = (strict = false) => (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret }], relay: { enabled: false }, capture: { strict } });
 
-interface Emitted {
-  type: string;
-  sequence?: number;
-  data: Record<string, any>;
-  changes?: Record<string, { old: unknown; new: unknown }>;
-}
 
-async function emitted(app: WebhookTestApp): Promise<Emitted[]> {
-  const rows = await app.dataSource.getRepository(WebhookEventEntity).find({ order: { occurredAt: 'ASC', id: 'ASC' } });
-  return rows.map((row) => JSON.parse(row.payload) as Emitted);
-}
 
 describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and upsert() on %s', (kind) => {
   const context = useWebhookTestContext(kind);
@@ -37,7 +27,7 @@ describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and u
       sequence: 2,
       data: { id: order.id, customer: 'Ada', status: 'paid', total: 5 },
       changes: { status: { old: 'new', new: 'paid' } },
-    } as Emitted);
+    } as EmittedEvent);
     expect(rest).toEqual([]);
     expect(app.warnings.filter((warning) => warning.startsWith('ShopOrder:'))).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
+import { pendingDelivery } from '../outbox/pending-delivery.js';
 import { dialectOf } from '../outbox/stores/sql-dialect.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
@@ -93,19 +94,7 @@ export class EndpointBackfill {
             orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
           };
           events.push(event);
-          deliveries.push({
-            id: newOutboxId('dlv'),
-            eventId: event.id,
-            endpointId: endpoint.id,
-            tenant: endpoint.tenant,
-            orderingKey: event.orderingKey,
-            sequence: event.sequence,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: now,
-            createdAt: now,
-            updatedAt: now,
-          });
+          deliveries.push(pendingDelivery(event, endpoint, now));
         }
         if (events.length > 0) {
           await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(events).updateEntity(false).callListeners(false).execute();

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../entities/index.js';
-import { newOutboxId } from '../outbox-ids.js';
+import { pendingDelivery } from '../pending-delivery.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
@@ -39,26 +39,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
         .getMany();
       if (events.length === 0) return 0;
 
-      const deliveries = events.flatMap((event) =>
-        route(event).map((endpoint) => ({
-          id: newOutboxId('dlv'),
-          eventId: event.id,
-          endpointId: endpoint.id,
-          tenant: endpoint.tenant,
-          orderingKey: event.orderingKey,
-          sequence: event.sequence,
-          status: 'pending' as const,
-          attempts: 0,
-          nextAttemptAt: now,
-          lockedUntil: null,
-          lockToken: null,
-          lastStatusCode: null,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now,
-          completedAt: null,
-        })),
-      );
+      const deliveries = events.flatMap((event) => route(event).map((endpoint) => pendingDelivery(event, endpoint, now)));
       if (deliveries.length > 0) {
         // orIgnore: the (event, endpoint) unique key makes a repeated fan-out a no-op rather than a duplicate send.
         await manager
