@@ -1,6 +1,6 @@
 import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions, WebhookPublisher, WebhookRetention } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
-import { Shipment, ShopOrder } from './support/shop-order.entity.js';
+import { Currency, Shipment, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { ManualClock } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
@@ -48,6 +48,22 @@ describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (ki
     await orders.save({ id: order.id, status: 'paid' });
     const [latest] = await app.dataSource.getRepository(WebhookEventEntity).find();
     expect(JSON.parse(latest!.payload).sequence).toBe(2);
+  });
+
+  it('keeps counting for a natural key that comes back after a removal', async () => {
+    const app = await context.start(options);
+    const currencies = app.dataSource.getRepository(Currency);
+    await currencies.save({ code: 'CHF', name: 'Swiss franc' });
+    await currencies.save({ code: 'CHF', name: 'Franc' });
+    await currencies.delete('CHF');
+    await currencies.save({ code: 'CHF', name: 'Swiss franc' });
+    const bodies = (await app.dataSource.getRepository(WebhookEventEntity).find({ order: { id: 'ASC' } })).map((row) => JSON.parse(row.payload));
+    expect(bodies.map((body) => [body.type, body.sequence])).toEqual([
+      ['currency.created', 1],
+      ['currency.updated', 2],
+      ['currency.deleted', 3],
+      ['currency.created', 4],
+    ]);
   });
 
   it('holds back a row\'s next event while its previous one is failing, for that row only, then sends both in order', async () => {

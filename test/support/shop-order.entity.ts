@@ -1,5 +1,5 @@
 import { EmitsWebhook, WebhookExclude } from '@webhook-outbox/nestjs';
-import { Column, DeleteDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, DeleteDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** The entity the end-to-end tests change; emits order.created / order.updated / order.deleted. */
 @EmitsWebhook({ name: 'order' })
@@ -192,4 +192,15 @@ export class Parcel {
   @ManyToOne(() => Warehouse, { nullable: true, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'warehouse_id' })
   warehouse!: Warehouse | null;
+}
+
+/** A currency, keyed by its code: a natural key that can come back after a removal. */
+@EmitsWebhook()
+@Entity({ name: 'test_currency' })
+export class Currency {
+  @PrimaryColumn({ type: 'varchar', length: 3 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  name!: string;
 }

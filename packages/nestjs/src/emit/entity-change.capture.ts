@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager, EntityMetadata, ObjectLiteral, QueryRunner } from 'typeorm';
 import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
 import type { EntityChange, EntityChangeKind, FieldChange } from './entity-change.js';
-import { nextSequence, fittedKey } from './entity-sequence.counter.js';
+import { fittedKey, nextSequence, startsFresh } from './entity-sequence.counter.js';
 import { changedUnder, describeId, redactChanges, redactSnapshot, snapshotColumns } from './entity-snapshot.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
@@ -202,9 +202,19 @@ export class EntityChangeCapture {
       tenant: tenant == null ? null : String(tenant),
       sourceEntity: metadata.name,
       sourceId,
-      sequence: sourceId === null ? null : await nextSequence(manager.connection, manager, metadata.name, sourceId),
+      sequence: sourceId === null ? null : await this.sequence(kind, metadata, manager, sourceId),
       orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
     });
+  }
+
+  /**
+   * The row's next number. The insert of a row with a generated key is number 1 without a statement (most events
+   * are inserts, and the counter is one more statement per event); its later events continue from 1.
+   */
+  private sequence(kind: EntityChangeKind, metadata: EntityMetadata, manager: EntityManager, sourceId: string): Promise<number> | number {
+    const fresh = startsFresh(metadata);
+    if (kind === 'insert' && fresh) return 1;
+    return nextSequence(manager.connection, manager, metadata.name, sourceId, fresh ? 1 : 0);
   }
 
   /** The rule's `relations` as objects where the saved entity has them loaded (otherwise their ids stay). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { fittedKey, nextSequence } from '../emit/entity-sequence.counter.js';
+import { fittedKey, nextSequence, startsFresh } from '../emit/entity-sequence.counter.js';
 import { describeId, redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
 import { eventBody } from '../emit/outbox-event.writer.js';
 import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
@@ -80,7 +80,7 @@ export class EndpointBackfill {
           const type = `${rule.name}.snapshot`;
           const sourceId = describeId(metadata, snapshot);
           // Numbered and ordered like the row's live events, so a receiver never takes a snapshot for newer news.
-          const sequence = sourceId === null ? null : await nextSequence(this.dataSource, manager, metadata.name, sourceId);
+          const sequence = sourceId === null ? null : await nextSequence(this.dataSource, manager, metadata.name, sourceId, startsFresh(metadata) ? 1 : 0);
           const event = {
             id: newOutboxId('msg'),
             type,
