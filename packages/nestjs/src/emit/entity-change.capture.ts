@@ -52,7 +52,7 @@ function groupByRow(pending: PendingChange[]): Map<string | symbol, PendingChang
  * remove is the remove, insert + remove is nothing (the row never existed outside the transaction). Soft removals
  * and recoveries are kept as they are.
  */
-export function coalesce(changes: readonly PendingChange[]): PendingChange[] {
+function coalesce(changes: readonly PendingChange[]): PendingChange[] {
   const out: PendingChange[] = [];
   for (const change of changes) {
     const last = out.at(-1);
@@ -109,8 +109,8 @@ export class EntityChangeCapture {
   ) {}
 
   /** The entity's rules that emit on `kind`. */
-  rulesOf(metadata: EntityMetadata, kind: EntityChangeKind): EmissionRule[] {
-    return this.rules.rulesFor(metadata).filter((rule) => rule.types[kind] !== undefined);
+  rulesOf(metadata: EntityMetadata, kind: EntityChangeKind): readonly EmissionRule[] {
+    return this.rules.rulesFor(metadata, kind);
   }
 
   /** Whether any rule of the entity emits on `kind`. */

@@ -194,7 +194,7 @@ const isPrimitive = (value: unknown) => ['string', 'number', 'bigint'].includes(
  * The rows `criteria` names by primary key, as find conditions, or `undefined` when it is anything else (another
  * column, an operator other than `In`, relations): then which rows it touches is not known.
  */
-export function primaryKeys(metadata: EntityMetadata, criteria: unknown): Where[] | undefined {
+function primaryKeys(metadata: EntityMetadata, criteria: unknown): Where[] | undefined {
   const primary = metadata.primaryColumns;
   const single = primary.length === 1 ? primary[0]! : undefined;
   const one = (value: unknown): Where[] | undefined => {

@@ -37,6 +37,8 @@ export interface EmissionRule {
   tenant?: (entity: any) => string | number | null | undefined;
 }
 
+const NONE: readonly EmissionRule[] = [];
+
 /** `OrderItemEntity` → `order_item`. */
 export function defaultEventName(className: string): string {
   const base = className.replace(/Entity$/, '') || className;
@@ -54,6 +56,7 @@ export function defaultEventName(className: string): string {
 @Injectable()
 export class WebhookMetadataAccessor {
   private readonly rules = new Map<Function | string, EmissionRule[]>();
+  private readonly rulesByKind = new WeakMap<readonly EmissionRule[], Map<EntityChangeKind, EmissionRule[]>>();
 
   constructor(private readonly reflector: Reflector) {}
 
@@ -71,9 +74,18 @@ export class WebhookMetadataAccessor {
     return [...this.rules.values()].flat();
   }
 
-  /** The rules of an entity, in the order they are written; empty if it does not emit. */
-  rulesFor(metadata: EntityMetadata): readonly EmissionRule[] {
-    return this.rules.get(metadata.target) ?? [];
+  /**
+   * The rules of an entity, in the order they are written; with `kind`, only those that emit on it (asked for every
+   * change the subscriber sees, so kept rather than filtered each time). Empty if it does not emit.
+   */
+  rulesFor(metadata: EntityMetadata, kind?: EntityChangeKind): readonly EmissionRule[] {
+    const rules = this.rules.get(metadata.target) ?? NONE;
+    if (kind === undefined || rules.length === 0) return rules;
+    let byKind = this.rulesByKind.get(rules);
+    if (!byKind) this.rulesByKind.set(rules, (byKind = new Map()));
+    let emitting = byKind.get(kind);
+    if (!emitting) byKind.set(kind, (emitting = rules.filter((rule) => rule.types[kind] !== undefined)));
+    return emitting;
   }
 
   private resolveAll(metadata: EntityMetadata, options: EmitsWebhookOptions[]): EmissionRule[] {

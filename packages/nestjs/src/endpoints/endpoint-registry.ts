@@ -65,11 +65,6 @@ export class EndpointRegistry {
     return this.byId.get(id);
   }
 
-  /** Whether `id` is taken by an endpoint from options. */
-  isFromOptions(id: string): boolean {
-    return this.fromOptions.some(({ endpoint }) => endpoint.id === id);
-  }
-
   private entries(): Entry[] {
     return [...this.fromOptions, ...this.stored];
   }

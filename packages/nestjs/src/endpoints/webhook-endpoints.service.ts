@@ -157,13 +157,12 @@ export class WebhookEndpoints {
   async update(id: string, patch: UpdateWebhookEndpointInput, scope: WebhookTenantScope = {}): Promise<WebhookEndpointStatus> {
     const unknown = unknownFields(patch, UPDATE_FIELDS);
     if (unknown.length > 0) throw new WebhookValidationError(unknown);
+    const changes = definedFields(patch);
     const updated = await this.modifyStored(id, scope, (row) => {
-      const merged = { ...row, ...definedFields(patch) };
       // The whole result is checked (e.g. GET with a form body), but only the patched fields against known types.
-      const errors = this.check({ ...merged, eventTypes: patch.eventTypes });
+      const errors = this.check({ ...row, ...changes, eventTypes: patch.eventTypes });
       if (errors.length > 0) throw new WebhookValidationError(errors);
-      Object.assign(row, definedFields(patch));
-      if (patch.headers !== undefined) row.headers = { ...patch.headers };
+      Object.assign(row, changes, patch.headers !== undefined && { headers: { ...patch.headers } });
     });
     return (await this.withHealth([this.registry.resolveStored(updated)]))[0]!;
   }

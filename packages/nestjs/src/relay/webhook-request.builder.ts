@@ -6,7 +6,7 @@ import type { OutgoingWebhookRequest } from './webhook-transport.js';
 const USER_AGENT = 'webhook-outbox/0.1';
 
 /** The secrets that sign at `now`: the current one, and a rotated-out one until its overlap ends. */
-export function liveSecrets(endpoint: ResolvedWebhookEndpoint, now: number): string[] {
+function liveSecrets(endpoint: ResolvedWebhookEndpoint, now: number): string[] {
   return endpoint.secrets.filter(({ expiresAt }) => expiresAt === null || expiresAt > now).map(({ secret }) => secret);
 }
 
