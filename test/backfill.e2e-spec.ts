@@ -9,7 +9,7 @@ import {
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
-import { AuditNote, ShopOrder, ShopSale, Subscription } from './support/shop-order.entity.js';
+import { AuditNote, Invoice, ShopOrder, ShopSale, Subscription } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
@@ -78,6 +78,41 @@ describe.each(DATABASE_KINDS)('backfill on %s', (kind) => {
     const north = await endpoints.create({ url: `${context.receiver.url}/north` }, { tenant: 'north' });
     expect(await endpoints.backfill(north.id, { entity: ShopSale }, { tenant: 'north' })).toEqual({ events: 2, completed: true });
     await expect(endpoints.backfill(north.id, { entity: ShopSale }, { tenant: 'south' })).rejects.toThrow(WebhookEndpointNotFoundError);
+  });
+
+  it("shapes each snapshot with the rule's payload function, called with kind snapshot; its when is not asked", async () => {
+    const app = await context.start(options);
+    const invoices = app.dataSource.getRepository(Invoice);
+    // Neither is paid: the rule's when would not emit an update of them, but a backfill sends every row.
+    await invoices.save([{ number: 'INV-1', amountCents: 1250 }, { number: 'INV-2', amountCents: 300 }]);
+    await app.relay.runOnce(); // the live events are fanned out before the new endpoint exists
+    const endpoints = app.app.get(WebhookEndpoints);
+    const { id } = await endpoints.create({ url: `${context.receiver.url}/invoices`, eventTypes: ['billing.invoice.*'] });
+
+    expect(await endpoints.backfill(id, { entity: Invoice })).toEqual({ events: 2, completed: true });
+    await app.relay.runOnce();
+    const snapshots = context.receiver.requests.filter((request) => request.url === '/hooks/invoices').map((request) => JSON.parse(request.body));
+    expect(snapshots.map((body) => [body.type, body.data])).toEqual([
+      ['billing.invoice.snapshot', { number: 'INV-1', amountCents: '1250', kind: 'snapshot' }],
+      ['billing.invoice.snapshot', { number: 'INV-2', amountCents: '300', kind: 'snapshot' }],
+    ]);
+  });
+
+  it('stops, having sent nothing of the batch, when the payload function throws, and says which rule', async () => {
+    const app = await context.start(options);
+    const invoices = app.dataSource.getRepository(Invoice);
+    await invoices.save({ number: 'INV-1', amountCents: 100 });
+    await invoices.update({ number: 'INV-1' }, { number: '' }); // a where-clause update: not captured, so nothing threw yet
+    await app.relay.runOnce();
+    const endpoints = app.app.get(WebhookEndpoints);
+    const { id } = await endpoints.create({ url: `${context.receiver.url}/invoices`, eventTypes: ['billing.invoice.*'] });
+
+    await expect(endpoints.backfill(id, { entity: Invoice })).rejects.toThrow(
+      '@EmitsWebhook on Invoice: payload() threw: an invoice without a number cannot be published',
+    );
+    await app.relay.runOnce();
+    expect(context.receiver.requests.filter((request) => request.url === '/hooks/invoices')).toEqual([]);
+    expect(await app.dataSource.getRepository(WebhookBackfillEntity).findOneByOrFail({ endpointId: id })).toMatchObject({ events: 0, completedAt: null });
   });
 
   it('refuses what it cannot backfill, saying why', async () => {

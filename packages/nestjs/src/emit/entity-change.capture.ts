@@ -180,11 +180,11 @@ export class EntityChangeCapture {
       ...(states.previous && { previous: redactSnapshot(states.previous, rule.redact) }),
       ...(states.changes && { changes: redactChanges(states.changes, rule.redact) }),
     };
-    if (rule.when && !this.callUserFunction(metadata, 'when', () => rule.when!(change))) return;
+    if (rule.when && !callRuleFunction(metadata, 'when', () => rule.when!(change))) return;
 
-    const data = rule.payload ? this.callUserFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
+    const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
     // The tenant column is often one that is not sent, so the tenant function sees the whole row.
-    const tenant = rule.tenant ? this.callUserFunction(metadata, 'tenant', () => rule.tenant!(states.entity)) : null;
+    const tenant = rule.tenant ? callRuleFunction(metadata, 'tenant', () => rule.tenant!(states.entity)) : null;
 
     if (!queryRunner.isTransactionActive) {
       this.warnOnce(
@@ -236,19 +236,20 @@ export class EntityChangeCapture {
     return result;
   }
 
-  private callUserFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when' | 'tenant', fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      throw new WebhookPayloadError(`@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-      });
-    }
-  }
-
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.logger.warn(message);
+  }
+}
+
+/** Runs a rule's `payload`, `when` or `tenant`; what it throws is reported as the rule's, naming the entity. */
+export function callRuleFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when' | 'tenant', fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new WebhookPayloadError(`@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`, {
+      cause: error,
+    });
   }
 }

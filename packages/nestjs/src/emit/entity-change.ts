@@ -14,9 +14,11 @@ export interface FieldChange {
  * One change to an entity, as given to `payload` and `when` of `@EmitsWebhook`.
  *
  * `entity` is a snapshot of the entity's columns after the change (for `remove`, the last state before it).
+ * `payload` is also called for the rows a backfill sends, with kind `snapshot` (the row as it is, no `previous`,
+ * no `changes`); `when` is not, because a backfill sends every row.
  */
 export interface EntityChange<T = Record<string, unknown>> {
-  kind: EntityChangeKind;
+  kind: EntityChangeKind | 'snapshot';
   /** The event type that will be emitted, e.g. `order.updated`. */
   type: string;
   entity: T;

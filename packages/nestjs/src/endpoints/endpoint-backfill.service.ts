@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { callRuleFunction } from '../emit/entity-change.capture.js';
 import { fittedKey, nextSequence, startsFresh } from '../emit/entity-sequence.counter.js';
 import { describeId, redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
 import { eventBody } from '../emit/outbox-event.writer.js';
@@ -40,8 +41,9 @@ const DEFAULT_BATCH = 500;
  * Sends an entity's existing rows to one endpoint as `<name>.snapshot` events, e.g. to a newly subscribed endpoint.
  * Rows go in primary-key order, a batch per short transaction that also records how far it got, so live traffic
  * is never held up and a backfill cut short (a crash, a deploy) resumes where it stopped when asked again. The
- * events are delivered to that endpoint only, like any other (signed, retried, logged). The rule's redaction and
- * tenant apply: a tenant's endpoint receives that tenant's rows only.
+ * events are delivered to that endpoint only, like any other (signed, retried, logged). The rule's redaction,
+ * `payload` (called with kind `snapshot`) and tenant apply: a tenant's endpoint receives that tenant's rows only.
+ * Its `when` does not: a backfill sends every row.
  */
 @Injectable()
 export class EndpointBackfill {
@@ -81,10 +83,12 @@ export class EndpointBackfill {
           const sourceId = describeId(metadata, snapshot);
           // Numbered and ordered like the row's live events, so a receiver never takes a snapshot for newer news.
           const sequence = sourceId === null ? null : await nextSequence(this.dataSource, manager, metadata.name, sourceId, startsFresh(metadata) ? 1 : 0);
+          const redacted = redactSnapshot(snapshot, rule.redact);
+          const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(redacted, { kind: 'snapshot', type, entity: redacted })) : redacted;
           const event = {
             id: newOutboxId('msg'),
             type,
-            payload: eventBody({ type, sequence, data: redactSnapshot(snapshot, rule.redact) }, now),
+            payload: eventBody({ type, sequence, data }, now),
             occurredAt: now,
             fannedOutAt: now,
             sourceEntity: metadata.name,
