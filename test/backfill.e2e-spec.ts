@@ -129,6 +129,6 @@ describe.each(DATABASE_KINDS)('backfill on %s', (kind) => {
       { field: 'since', message: 'ShopOrder has no @UpdateDateColumn or @CreateDateColumn to filter by.' },
       { field: 'batchSize', message: 'must be a whole number ≥ 1.' },
     ]);
-    expect(await refusal(endpoints.backfill(id, { entity: 'NoSuchEntity' }))).toEqual([{ field: 'entity', message: "is not an entity of the webhook module's DataSource." }]);
+    expect(await refusal(endpoints.backfill(id, { entity: 'NoSuchEntity' }))).toEqual([{ field: 'entity', message: "is not an entity of a DataSource the webhook module captures." }]);
   });
 });

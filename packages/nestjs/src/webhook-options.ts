@@ -208,6 +208,13 @@ export interface WebhookModuleExtras {
   isGlobal?: boolean;
   /** Name of the TypeORM DataSource to capture and store on, as given to `TypeOrmModule`. Default: the default one. */
   dataSource?: string;
+  /**
+   * Names of further DataSources whose `@EmitsWebhook` entities are captured too, e.g. `['billing']`. Each needs the
+   * outbox tables (its own migrations, or `autoLoadEntities`): a change there writes its event to that database's
+   * outbox, in the change's transaction, and the relay forwards it to the module's DataSource, which holds the
+   * endpoints, deliveries and log for all. Default none.
+   */
+  captureDataSources?: string[];
 }
 
 /** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */

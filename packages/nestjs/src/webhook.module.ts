@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
@@ -12,8 +11,8 @@ import { KeyedStatementCapture } from './emit/keyed-statement.capture.js';
 import { OutboxEventWriter } from './emit/outbox-event.writer.js';
 import { WebhookPublisher } from './emit/webhook-publisher.service.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
-import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
-import { WebhookEventEntity } from './outbox/entities/index.js';
+import { type CapturedDataSources, requireOutboxEntities } from './outbox/outbox-data-sources.js';
+import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
 import { createOutboxStore } from './outbox/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
@@ -29,16 +28,10 @@ import { WebhookVerifier } from './receive/webhook-verifier.service.js';
 import { ConfigurableWebhookModule, WEBHOOK_MODULE_OPTIONS } from './webhook.module-definition.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
 import { systemClock } from './webhook-clock.js';
-import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+import { OUTBOX_STORE, WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 
-function outboxStoreFor(dataSource: DataSource) {
-  if (!dataSource.hasMetadata(WebhookEventEntity)) {
-    throw new WebhookConfigurationError(
-      'WebhookModule: the outbox entities are not in the DataSource. Add webhookOutboxEntities to its entities, ' +
-        'or set autoLoadEntities: true in TypeOrmModule.forRoot().',
-    );
-  }
-  return createOutboxStore(dataSource);
+function outboxStoreFor({ main, names }: CapturedDataSources) {
+  return createOutboxStore(requireOutboxEntities(main, names.get(main)!));
 }
 
 /**
@@ -58,7 +51,7 @@ function outboxStoreFor(dataSource: DataSource) {
 @Module({
   providers: [
     { provide: WEBHOOK_OPTIONS, useFactory: (options: WebhookModuleOptions) => resolveWebhookOptions(options), inject: [WEBHOOK_MODULE_OPTIONS] },
-    { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_DATA_SOURCE] },
+    { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_CAPTURED_DATA_SOURCES] },
     { provide: WEBHOOK_CLOCK, useValue: systemClock },
     {
       provide: DestinationPolicy,
@@ -75,6 +68,7 @@ function outboxStoreFor(dataSource: DataSource) {
     { provide: EndpointSecretCipher, useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys), inject: [WEBHOOK_OPTIONS] },
     WebhookMetadataAccessor,
     OutboxWakeSignal,
+    CapturedOutboxForwarder,
     OutboxEventWriter,
     EntityChangeCapture,
     EntityChangeSubscriber,

@@ -8,3 +8,5 @@ export const WEBHOOK_TRANSPORT = Symbol('WEBHOOK_TRANSPORT');
 export const OUTBOX_STORE = Symbol('OUTBOX_STORE');
 /** Injection token of the `WebhookClock` the relay schedules by (default: the wall clock). */
 export const WEBHOOK_CLOCK = Symbol('WEBHOOK_CLOCK');
+/** Injection token of the DataSources whose entities are captured (`CapturedDataSources`): the module's own, then `captureDataSources`. */
+export const WEBHOOK_CAPTURED_DATA_SOURCES = Symbol('WEBHOOK_CAPTURED_DATA_SOURCES');

@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager, EntityMetadata, ObjectLiteral, QueryRunner } from 'typeorm';
 import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
+import { type CapturedDataSources, orderingKeyOf } from '../outbox/outbox-data-sources.js';
+import { WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import type { EntityChange, EntityChangeKind, FieldChange } from './entity-change.js';
-import { fittedKey, nextSequence, startsFresh } from './entity-sequence.counter.js';
+import { nextSequence, startsFresh } from './entity-sequence.counter.js';
 import { changedUnder, describeId, redactChanges, redactSnapshot, snapshotColumns } from './entity-snapshot.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
@@ -104,6 +106,7 @@ export class EntityChangeCapture {
   private readonly warned = new Set<string>();
 
   constructor(
+    @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     private readonly rules: WebhookMetadataAccessor,
     private readonly writer: OutboxEventWriter,
   ) {}
@@ -203,7 +206,7 @@ export class EntityChangeCapture {
       sourceEntity: metadata.name,
       sourceId,
       sequence: sourceId === null ? null : await this.sequence(kind, metadata, manager, sourceId),
-      orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
+      orderingKey: rule.ordered && sourceId !== null ? orderingKeyOf(this.sources, manager.connection, metadata.name, sourceId) : null,
     });
   }
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type {
-  DataSource,
   EntityManager,
   EntityMetadata,
   EntitySubscriberInterface,
@@ -16,7 +15,8 @@ import type {
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { WebhookCaptureError } from '../errors/webhook-capture.error.js';
 import type { ResolvedWebhookOptions } from '../webhook-options.js';
-import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
+import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import type { EntityChangeKind } from './entity-change.js';
 import { EntityChangeCapture } from './entity-change.capture.js';
 import { changedFields, snapshotAfterUpdate, snapshotColumns } from './entity-snapshot.js';
@@ -41,14 +41,15 @@ const CHANGE_PHRASE: Record<EntityChangeKind, string> = {
  * durable. Nothing here does network I/O.
  *
  * TypeORM builds subscribers listed in DataSource options without dependency injection, so this one registers
- * itself on the injected DataSource instead, once, and leaves it on shutdown.
+ * itself on every captured DataSource instead, once, and leaves them on shutdown. Each change is written to the
+ * outbox of the DataSource that made it (its transaction's).
  */
 @Injectable()
 export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EntityChangeSubscriber.name);
 
   constructor(
-    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
     private readonly rules: WebhookMetadataAccessor,
     private readonly wake: OutboxWakeSignal,
@@ -56,8 +57,10 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   ) {}
 
   onModuleInit(): void {
-    this.rules.load(this.dataSource);
-    if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
+    for (const dataSource of this.sources.all) {
+      this.rules.load(dataSource);
+      if (!dataSource.subscribers.includes(this)) dataSource.subscribers.push(this);
+    }
   }
 
   /**
@@ -65,8 +68,10 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
    * a change with no outbox row. By onApplicationShutdown the server is closed and nothing more can arrive.
    */
   onApplicationShutdown(): void {
-    const index = this.dataSource.subscribers.indexOf(this);
-    if (index >= 0) this.dataSource.subscribers.splice(index, 1);
+    for (const dataSource of this.sources.all) {
+      const index = dataSource.subscribers.indexOf(this);
+      if (index >= 0) dataSource.subscribers.splice(index, 1);
+    }
   }
 
   beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {

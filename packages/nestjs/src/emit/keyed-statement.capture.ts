@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type DataSource, type EntityManager, type EntityMetadata, FindOperator, type ObjectLiteral } from 'typeorm';
-import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
+import { WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import type { EntityChangeKind } from './entity-change.js';
 import { type ChangeContext, EntityChangeCapture } from './entity-change.capture.js';
 import { changedFields, snapshotColumns } from './entity-snapshot.js';
@@ -33,7 +34,7 @@ type Where = ObjectLiteral;
 
 /**
  * Captures `update()`, `delete()`, `softDelete()` and `restore()` by primary key, and `upsert()`, made through
- * the module's DataSource (its `manager`, repositories and transactions). TypeORM tells subscribers neither which
+ * a captured DataSource (its `manager`, repositories and transactions). TypeORM tells subscribers neither which
  * rows such a statement touched nor whether an upsert inserted or updated, but the arguments say: the keys. So the
  * call runs in a transaction (the caller's, or one of its own), between a read of those rows before and after, and
  * each row that really changed emits, with `changes` for updates, exactly as `save()` would. Calls by any other
@@ -42,12 +43,20 @@ type Where = ObjectLiteral;
 @Injectable()
 export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     private readonly capture: EntityChangeCapture,
   ) {}
 
   onModuleInit(): void {
-    const dataSource = this.dataSource as DataSource & { [ORIGINALS]?: unknown };
+    for (const dataSource of this.sources.all) this.wrapDataSource(dataSource);
+  }
+
+  onApplicationShutdown(): void {
+    for (const dataSource of this.sources.all) this.unwrapDataSource(dataSource);
+  }
+
+  private wrapDataSource(source: DataSource): void {
+    const dataSource = source as DataSource & { [ORIGINALS]?: unknown };
     if (dataSource[ORIGINALS]) return;
     const createEntityManager = dataSource.createEntityManager;
     dataSource[ORIGINALS] = createEntityManager;
@@ -56,8 +65,8 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
     dataSource.createEntityManager = (queryRunner) => this.wrap(createEntityManager.call(dataSource, queryRunner));
   }
 
-  onApplicationShutdown(): void {
-    const dataSource = this.dataSource as DataSource & { [ORIGINALS]?: DataSource['createEntityManager'] };
+  private unwrapDataSource(source: DataSource): void {
+    const dataSource = source as DataSource & { [ORIGINALS]?: DataSource['createEntityManager'] };
     if (!dataSource[ORIGINALS]) return;
     dataSource.createEntityManager = dataSource[ORIGINALS];
     delete dataSource[ORIGINALS];

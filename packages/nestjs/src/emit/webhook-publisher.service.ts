@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
 import { WebhookEventTypes } from '../endpoints/webhook-event-types.service.js';
 import { WebhookTransactionRequiredError } from '../errors/webhook-transaction-required.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';
-import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import { WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 
 /** An event that is not an entity change, e.g. `invoice.paid` or `report.ready`. */
@@ -29,7 +30,7 @@ export interface WebhookPublication<T = unknown> {
 @Injectable()
 export class WebhookPublisher {
   constructor(
-    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     private readonly eventTypes: WebhookEventTypes,
     private readonly writer: OutboxEventWriter,
   ) {}
@@ -37,9 +38,10 @@ export class WebhookPublisher {
   /** Writes the event to the outbox inside `manager`'s transaction and returns its id (its `webhook-id`). */
   async publish<T>(manager: EntityManager, publication: WebhookPublication<T>): Promise<string> {
     const queryRunner = manager.queryRunner;
-    if (manager.connection !== this.dataSource) {
+    if (!this.sources.all.includes(manager.connection)) {
       throw new WebhookTransactionRequiredError(
-        'WebhookPublisher.publish(): the EntityManager belongs to another DataSource than the webhook module\'s; the event would not commit with your change.',
+        'WebhookPublisher.publish(): the EntityManager belongs to a DataSource that the webhook module ' +
+          'neither stores on nor captures (captureDataSources), so the event would not commit with your change.',
       );
     }
     if (!queryRunner?.isTransactionActive) {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { callRuleFunction } from '../emit/entity-change.capture.js';
-import { fittedKey, nextSequence, startsFresh } from '../emit/entity-sequence.counter.js';
+import { nextSequence, startsFresh } from '../emit/entity-sequence.counter.js';
 import { describeId, redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
 import { eventBody } from '../emit/outbox-event.writer.js';
 import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
@@ -15,7 +15,8 @@ import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint } from '../webhook-options.js';
-import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import { type CapturedDataSources, orderingKeyOf } from '../outbox/outbox-data-sources.js';
+import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 
 /** What `WebhookEndpoints.backfill()` sends. */
 export interface WebhookBackfillOptions {
@@ -49,77 +50,85 @@ const DEFAULT_BATCH = 500;
 export class EndpointBackfill {
   constructor(
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
     private readonly rules: WebhookMetadataAccessor,
     private readonly wake: OutboxWakeSignal,
   ) {}
 
   async run(endpoint: ResolvedWebhookEndpoint, options: WebhookBackfillOptions): Promise<WebhookBackfillResult> {
-    const { metadata, since, batchSize, dateColumn } = this.check(options);
+    const { source, metadata, since, batchSize, dateColumn } = this.check(options);
     const rule = this.rules.rulesFor(metadata)[0]!;
     const primary = metadata.primaryColumns[0]!;
     const progress = await this.progress(endpoint.id, metadata, since);
     while (progress.completedAt === null) {
-      const query = this.dataSource.getRepository(metadata.target).createQueryBuilder('row').orderBy(`row.${primary.propertyPath}`, 'ASC').limit(batchSize);
+      const query = source.getRepository(metadata.target).createQueryBuilder('row').orderBy(`row.${primary.propertyPath}`, 'ASC').limit(batchSize);
       if (progress.lastKey !== null) query.andWhere(`row.${primary.propertyPath} > :after`, { after: JSON.parse(progress.lastKey) });
       if (since !== null) {
         // SQLite keeps dates as text, in two forms (with milliseconds from save(), without from a statement update's
         // CURRENT_TIMESTAMP) that do not compare as text: compare them as times.
         const column = `row.${dateColumn!.propertyPath}`;
-        query.andWhere(dialectOf(this.dataSource) === 'sqlite' ? `julianday(${column}) >= julianday(:since)` : `${column} >= :since`, { since: new Date(since) });
+        query.andWhere(dialectOf(source) === 'sqlite' ? `julianday(${column}) >= julianday(:since)` : `${column} >= :since`, { since: new Date(since) });
       }
-      const rows = await query.getMany();
+      const rows = (await query.getMany()).map((row) => {
+        const snapshot = snapshotColumns(metadata, row);
+        const tenant = rule.tenant?.(snapshot);
+        return { snapshot, tenant: tenant == null ? null : String(tenant), sourceId: describeId(metadata, snapshot) };
+      });
+      // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
+      const sent = rows.filter((row) => endpoint.tenant === null || row.tenant === endpoint.tenant);
       const now = this.clock.now();
-      await runInOwnTransaction(this.dataSource, async (manager) => {
-        const events: Partial<WebhookEventEntity>[] = [];
-        const deliveries: Partial<WebhookDeliveryEntity>[] = [];
-        for (const row of rows) {
-          const snapshot = snapshotColumns(metadata, row);
-          const tenant = rule.tenant?.(snapshot);
-          const rowTenant = tenant == null ? null : String(tenant);
-          // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
-          if (endpoint.tenant !== null && rowTenant !== endpoint.tenant) continue;
-          const type = `${rule.name}.snapshot`;
-          const sourceId = describeId(metadata, snapshot);
-          // Numbered and ordered like the row's live events, so a receiver never takes a snapshot for newer news.
-          const sequence = sourceId === null ? null : await nextSequence(this.dataSource, manager, metadata.name, sourceId, startsFresh(metadata) ? 1 : 0);
-          const redacted = redactSnapshot(snapshot, rule.redact);
-          const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(redacted, { kind: 'snapshot', type, entity: redacted })) : redacted;
-          const event = {
-            id: newOutboxId('msg'),
-            type,
-            payload: eventBody({ type, sequence, data }, now),
-            occurredAt: now,
-            fannedOutAt: now,
-            sourceEntity: metadata.name,
-            sourceId,
-            tenant: rowTenant,
-            sequence,
-            orderingKey: rule.ordered && sourceId !== null ? fittedKey(`${metadata.name}:${sourceId}`) : null,
-          };
-          events.push(event);
-          deliveries.push(pendingDelivery(event, endpoint, now));
+      const type = `${rule.name}.snapshot`;
+      const events = sent.map(({ snapshot, tenant, sourceId }) => {
+        const redacted = redactSnapshot(snapshot, rule.redact);
+        const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(redacted, { kind: 'snapshot', type, entity: redacted })) : redacted;
+        return {
+          id: newOutboxId('msg'),
+          type,
+          data,
+          occurredAt: now,
+          fannedOutAt: now,
+          sourceEntity: metadata.name,
+          sourceId,
+          tenant,
+          sequence: null as number | null,
+          orderingKey: rule.ordered && sourceId !== null ? orderingKeyOf(this.sources, source, metadata.name, sourceId) : null,
+        };
+      });
+      // Numbered like the row's live events (by the counter of the database the row lives in), so a receiver never
+      // takes a snapshot for newer news. Another database's numbers are taken in a transaction of their own first.
+      const number = async (manager: EntityManager) => {
+        for (const event of events) {
+          if (event.sourceId !== null) event.sequence = await nextSequence(source, manager, metadata.name, event.sourceId, startsFresh(metadata) ? 1 : 0);
         }
+      };
+      if (source !== this.dataSource && events.length > 0) await runInOwnTransaction(source, number);
+      await runInOwnTransaction(this.dataSource, async (manager) => {
+        if (source === this.dataSource) await number(manager);
         if (events.length > 0) {
-          await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(events).updateEntity(false).callListeners(false).execute();
+          const rows = events.map(({ data, ...event }) => ({ ...event, payload: eventBody({ type, sequence: event.sequence, data }, now) }));
+          await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(rows).updateEntity(false).callListeners(false).execute();
+          const deliveries = rows.map((event) => pendingDelivery(event, endpoint, now));
           await manager.createQueryBuilder().insert().into(WebhookDeliveryEntity).values(deliveries).updateEntity(false).callListeners(false).execute();
         }
         const last = rows.at(-1);
-        progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last)) : progress.lastKey;
+        progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.snapshot)) : progress.lastKey;
         progress.events += events.length;
         progress.updatedAt = now;
         if (rows.length < batchSize) progress.completedAt = now;
         await manager.getRepository(WebhookBackfillEntity).save(progress);
       });
-      if (rows.length > 0) this.wake.notifyCommitted();
+      if (events.length > 0) this.wake.notifyCommitted();
     }
     return { events: progress.events, completed: true };
   }
 
   private check(options: WebhookBackfillOptions) {
     const errors: WebhookFieldError[] = [];
-    const metadata: EntityMetadata | undefined = options?.entity && this.dataSource.hasMetadata(options.entity) ? this.dataSource.getMetadata(options.entity) : undefined;
-    if (!metadata) errors.push({ field: 'entity', message: 'is not an entity of the webhook module\'s DataSource.' });
+    // The module's own DataSource first: an entity in several is backfilled from there.
+    const source = options?.entity ? this.sources.all.find((dataSource) => dataSource.hasMetadata(options.entity)) : undefined;
+    const metadata: EntityMetadata | undefined = source?.getMetadata(options.entity);
+    if (!metadata) errors.push({ field: 'entity', message: 'is not an entity of a DataSource the webhook module captures.' });
     else if (this.rules.rulesFor(metadata).length === 0) errors.push({ field: 'entity', message: `${metadata.name} has no @EmitsWebhook rule.` });
     else if (metadata.primaryColumns.length !== 1) errors.push({ field: 'entity', message: `${metadata.name} has a composite primary key, which backfill does not page through yet.` });
     const since = options?.since === undefined ? null : new Date(options.since).getTime();
@@ -129,7 +138,7 @@ export class EndpointBackfill {
     const batchSize = options?.batchSize ?? DEFAULT_BATCH;
     if (!Number.isInteger(batchSize) || batchSize < 1) errors.push({ field: 'batchSize', message: 'must be a whole number ≥ 1.' });
     if (errors.length > 0) throw new WebhookValidationError(errors);
-    return { metadata: metadata!, since, batchSize, dateColumn };
+    return { source: source!, metadata: metadata!, since, batchSize, dateColumn };
   }
 
   /** This backfill's progress row, created on the first call; two concurrent first calls end up with the same row. */

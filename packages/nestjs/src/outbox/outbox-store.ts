@@ -55,6 +55,19 @@ export interface AttemptRecord {
   now: number;
 }
 
+/** An event as it moves from one outbox to another (the columns of `webhook_event` but `fanned_out_at`). */
+export interface OutboxEventRow {
+  id: string;
+  type: string;
+  payload: string;
+  occurredAt: number;
+  sourceEntity: string | null;
+  sourceId: string | null;
+  sequence: number | null;
+  orderingKey: string | null;
+  tenant: string | null;
+}
+
 /** Chooses the endpoints that receive an event (by its type and tenant); each delivery records the endpoint's tenant. */
 export type EventRouter = (event: { type: string; tenant: string | null }) => ReadonlyArray<{ id: string; tenant: string | null }>;
 
@@ -69,6 +82,15 @@ export interface OutboxStore {
    * delivery is unique per (event, endpoint). Returns how many events it handled.
    */
   fanOut(limit: number, now: number, route: EventRouter): Promise<number>;
+
+  /** Up to `limit` events not fanned out yet, oldest first: those a captured DataSource's outbox holds for forwarding. */
+  unfannedEvents(limit: number): Promise<OutboxEventRow[]>;
+
+  /** Adds events forwarded from another outbox, skipping any already here (a forward repeated after a crash). */
+  importEvents(events: readonly OutboxEventRow[]): Promise<void>;
+
+  /** Deletes events by id (those forwarded to the main outbox). */
+  deleteEvents(ids: readonly string[]): Promise<void>;
 
   /**
    * Reserves due deliveries for `lockToken` until `lockedUntil`, oldest due first, skipping paused endpoints and

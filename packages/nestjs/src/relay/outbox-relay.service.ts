@@ -5,6 +5,7 @@ import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
+import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
 import { DestinationPolicy } from './destination-policy.js';
@@ -22,11 +23,13 @@ interface Lease {
 
 /** What one `dispatch()` did. */
 export interface RelayRoundResult {
+  /** Events moved from the outboxes of `captureDataSources` to the module's own. */
+  forwarded: number;
   /** Events turned into deliveries. */
   fannedOut: number;
   /** Deliveries claimed (and started, or queued behind their endpoint's other requests). */
   claimed: number;
-  /** A full batch was fanned out, or the claim filled every slot it asked for: more may be due right now. */
+  /** A full batch was forwarded or fanned out, or the claim filled every slot it asked for: more may be due right now. */
   more: boolean;
 }
 
@@ -62,6 +65,7 @@ export class OutboxRelay {
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
     private readonly endpoints: EndpointRegistry,
     private readonly destinations: DestinationPolicy,
+    private readonly forwarder: CapturedOutboxForwarder,
   ) {}
 
   /** Dispatches once and waits until every delivery it claimed has been attempted and recorded. */
@@ -71,13 +75,14 @@ export class OutboxRelay {
     return round;
   }
 
-  /** Fans out new events, then claims due deliveries for the free slots and starts them without waiting for them. */
+  /** Forwards the events of other captured DataSources, fans out new events, then claims due deliveries for the free slots and starts them without waiting for them. */
   async dispatch(): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
     await this.endpoints.refresh();
+    const { forwarded, more: moreToForward } = await this.forwarder.forward(batchSize);
     const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant));
     const free = Math.min(this.freeSlots, batchSize);
-    if (free === 0) return { fannedOut, claimed: 0, more: fannedOut >= batchSize };
+    if (free === 0) return { forwarded, fannedOut, claimed: 0, more: moreToForward || fannedOut >= batchSize };
     const now = this.clock.now();
     const lockToken = newOutboxId('lease');
     const claimed = await this.store.claimDeliveries({
@@ -90,9 +95,10 @@ export class OutboxRelay {
     });
     for (const delivery of claimed) this.enqueue({ delivery, lockToken, claimedAt: now });
     return {
+      forwarded,
       fannedOut,
       claimed: claimed.length,
-      more: fannedOut >= batchSize || claimed.length === free,
+      more: moreToForward || fannedOut >= batchSize || claimed.length === free,
     };
   }
 

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { newOutboxId } from '../outbox-ids.js';
-import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
@@ -82,6 +82,37 @@ export class SqliteOutboxStore implements OutboxStore {
         markFannedOut.run(now, row.id);
       }
       return events.length;
+    });
+  }
+
+  unfannedEvents(limit: number): Promise<OutboxEventRow[]> {
+    return this.exclusive(
+      (sql) =>
+        sql(
+          `SELECT id, type, payload, occurred_at AS occurredAt, source_entity AS sourceEntity, source_id AS sourceId, sequence,
+                  ordering_key AS orderingKey, tenant
+           FROM ${this.tables.event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`,
+        ).all(limit) as OutboxEventRow[],
+    );
+  }
+
+  async importEvents(events: readonly OutboxEventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.exclusive((sql) => {
+      const insert = sql(
+        `INSERT OR IGNORE INTO ${this.tables.event}
+           (id, type, payload, occurred_at, fanned_out_at, source_entity, source_id, sequence, ordering_key, tenant)
+         VALUES (@id, @type, @payload, @occurredAt, NULL, @sourceEntity, @sourceId, @sequence, @orderingKey, @tenant)`,
+      );
+      for (const event of events) insert.run(event);
+    });
+  }
+
+  async deleteEvents(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.exclusive((sql) => {
+      const remove = sql(`DELETE FROM ${this.tables.event} WHERE id = ?`);
+      for (const id of ids) remove.run(id);
     });
   }
 

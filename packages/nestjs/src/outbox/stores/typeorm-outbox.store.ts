@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../entities/index.js';
 import { pendingDelivery } from '../pending-delivery.js';
-import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
@@ -61,6 +61,35 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
         .execute();
       return events.length;
     });
+  }
+
+  async unfannedEvents(limit: number): Promise<OutboxEventRow[]> {
+    const events = await this.dataSource
+      .createQueryBuilder(WebhookEventEntity, 'event')
+      .where('event.fannedOutAt IS NULL')
+      .orderBy('event.occurredAt', 'ASC')
+      .addOrderBy('event.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    return events.map(({ fannedOutAt: _fannedOut, ...row }) => row);
+  }
+
+  async importEvents(events: readonly OutboxEventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(WebhookEventEntity)
+      .values(events.map((event) => ({ ...event, fannedOutAt: null })))
+      .orIgnore()
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+  }
+
+  async deleteEvents(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.createQueryBuilder().delete().from(WebhookEventEntity).whereInIds([...ids]).callListeners(false).execute();
   }
 
   async recordAttempt(record: AttemptRecord): Promise<boolean> {
