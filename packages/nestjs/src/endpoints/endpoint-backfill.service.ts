@@ -72,8 +72,8 @@ export class EndpointBackfill {
       }
       const rows = (await query.getMany()).map((row) => {
         const snapshot = snapshotColumns(metadata, row);
-        const tenant = rule.tenant?.(snapshot);
-        return { snapshot, tenant: tenant == null ? null : String(tenant), sourceId: describeId(metadata, snapshot) };
+        const tenant = rule.tenant ? callRuleFunction(metadata, 'tenant', () => rule.tenant!(snapshot)) : null;
+        return { row, snapshot, tenant: tenant == null ? null : String(tenant), sourceId: describeId(metadata, snapshot) };
       });
       // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
       const sent = rows.filter((row) => endpoint.tenant === null || row.tenant === endpoint.tenant);
@@ -106,13 +106,13 @@ export class EndpointBackfill {
       await runInOwnTransaction(this.dataSource, async (manager) => {
         if (source === this.dataSource) await number(manager);
         if (events.length > 0) {
-          const rows = events.map(({ data, ...event }) => ({ ...event, payload: eventBody({ type, sequence: event.sequence, data }, now) }));
-          await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(rows).updateEntity(false).callListeners(false).execute();
-          const deliveries = rows.map((event) => pendingDelivery(event, endpoint, now));
+          const eventRows = events.map(({ data, ...event }) => ({ ...event, payload: eventBody({ type, sequence: event.sequence, data }, now) }));
+          await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(eventRows).updateEntity(false).callListeners(false).execute();
+          const deliveries = eventRows.map((event) => pendingDelivery(event, endpoint, now));
           await manager.createQueryBuilder().insert().into(WebhookDeliveryEntity).values(deliveries).updateEntity(false).callListeners(false).execute();
         }
         const last = rows.at(-1);
-        progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.snapshot)) : progress.lastKey;
+        progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.row)) : progress.lastKey;
         progress.events += events.length;
         progress.updatedAt = now;
         if (rows.length < batchSize) progress.completedAt = now;
