@@ -12,7 +12,7 @@ import { ShopOrder } from '../test/support/shop-order.entity.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../test/support/test-databases.js';
 import { WebhookReceiver } from '../test/support/webhook-receiver.js';
 import { startWebhookTestApp } from '../test/support/webhook-test-app.js';
-import { percentile } from './percentile.js';
+import { percentile } from './support/percentile.js';
 
 const SAVES = Number(process.env.BENCH_SAVES ?? 1000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 300);

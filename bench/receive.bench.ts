@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { LedgerEntry, PaymentsController } from '../test/support/payments-receiver.js';
 import { type HttpPlatform, HTTP_PLATFORMS, startReceiverApp } from '../test/support/receiver-test-app.js';
 import { createTestDatabase, type DatabaseKind } from '../test/support/test-databases.js';
-import { percentile } from './percentile.js';
+import { percentile } from './support/percentile.js';
 
 const VERIFICATIONS = Number(process.env.BENCH_VERIFICATIONS ?? 20_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);

@@ -8,7 +8,7 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support
 
 const BIN = fileURLToPath(new URL('../packages/nestjs/src/cli/webhook-outbox.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./support/cli-data-source.fixture.ts', import.meta.url));
-const NAMES = ['CreateWebhookOutbox1763900000000', 'AddDeliveryEngine1795000000000', 'AddWebhookInbox1796000000000', 'AddEndpointStore1797000000000'];
+const NAMES = ['CreateWebhookOutbox1763900000000', 'AddDeliveryEngine1795000000000', 'AddWebhookInbox1796000000000', 'AddEndpointStore1797000000000', 'AddUnfannedEventIndex1798000000000'];
 
 function urlOf(database: TestDatabase): string {
   const options = database.options as { type: string; host?: string; port?: number; username?: string; database: string };
@@ -67,10 +67,10 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
   it('status exits 1 on an empty database; migrate brings it up to date; status then exits 0', async () => {
     const before = await bin(['status', '--url', url]);
     expect(before.code).toBe(1);
-    expect(before.out.trim().split('\n')).toEqual([...NAMES.map((name) => `[ ] ${name}`), '4 pending: run `webhook-outbox migrate`.']);
+    expect(before.out.trim().split('\n')).toEqual([...NAMES.map((name) => `[ ] ${name}`), '5 pending: run `webhook-outbox migrate`.']);
 
     const migrated = await bin(['migrate'], { WEBHOOK_OUTBOX_DATABASE_URL: url });
-    expect(migrated).toMatchObject({ code: 0, out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n4 applied.\n` });
+    expect(migrated).toMatchObject({ code: 0, out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n5 applied.\n` });
 
     const after = await cli('status', '--url', url);
     expect(after.code).toBe(0);
@@ -99,23 +99,25 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     expect(await dataSource.showMigrations()).toBe(false); // TypeORM agrees nothing is pending
   });
 
-  it('shows only what is missing on a database one migration behind', async () => {
+  it('shows only what is missing on a database two migrations behind', async () => {
     const dataSource = await inspect(true);
-    for (let i = 0; i < 3; i++) await dataSource.runMigrations({ transaction: 'each' });
+    await dataSource.runMigrations({ transaction: 'each' });
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     const status = await cli('status', '--url', url);
     expect(status.code).toBe(1);
-    expect(status.out).toContain('[x] AddWebhookInbox1796000000000\n[ ] AddEndpointStore1797000000000\n1 pending');
+    expect(status.out).toContain('[x] AddWebhookInbox1796000000000\n[ ] AddEndpointStore1797000000000\n[ ] AddUnfannedEventIndex1798000000000\n2 pending');
     const sql = (await cli('sql', '--url', url)).out;
     expect(sql).toMatch(/webhook_endpoint/);
+    expect(sql).toMatch(/IDX_webhook_event_unfanned/);
     expect(sql).not.toMatch(/CREATE TABLE [^(]*webhook_inbox/);
-    expect(sql).toMatch(/INSERT INTO .*'AddEndpointStore1797000000000'\);$/);
+    expect(sql).toMatch(/INSERT INTO .*'AddEndpointStore1797000000000'\);\n.*INSERT INTO .*'AddUnfannedEventIndex1798000000000'\);$/);
   });
 
   it('uses the connection of an application\'s data-source file', async () => {
     const result = await bin(['status', '--data-source', FIXTURE], { CLI_FIXTURE_DB: JSON.stringify(database.options) });
     expect(result.code).toBe(1);
-    expect(result.out).toContain('4 pending');
+    expect(result.out).toContain('5 pending');
   });
 });
 

@@ -24,6 +24,7 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
       'AddDeliveryEngine1795000000000',
       'AddWebhookInbox1796000000000',
       'AddEndpointStore1797000000000',
+      'AddUnfannedEventIndex1798000000000',
     ]);
     // What synchronize would still change; nothing, if the migration and the entities agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();

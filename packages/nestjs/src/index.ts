@@ -24,7 +24,8 @@ export type {
   WebhookAttemptFailure,
   WebhookRetryOptions,
 } from './webhook-options.js';
-export { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+export { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+export type { AttemptRecord, ClaimedDelivery, ClaimRequest, OutboxStore } from './outbox/outbox-store.js';
 export { systemClock } from './webhook-clock.js';
 export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
@@ -56,6 +57,7 @@ export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entit
 export {
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
+  AddUnfannedEventIndex1798000000000,
   AddWebhookInbox1796000000000,
   CreateWebhookOutbox1763900000000,
   webhookOutboxMigrations,

@@ -99,12 +99,13 @@ export interface OutboxStore {
   claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
   /**
-   * Stores an attempt and moves the delivery to its next state, releasing the claim. Returns false, writing
-   * nothing, when the claim is no longer `lockToken`'s.
+   * Stores attempts and moves each delivery to its next state, releasing its claim, all at once (the relay groups
+   * the outcomes that finish together). Returns, per record in order, whether it was stored: a record whose claim is
+   * no longer its `lockToken`'s writes nothing.
    */
-  recordAttempt(record: AttemptRecord): Promise<boolean>;
+  recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
-  /** Fails a claimed delivery without an attempt (its endpoint is disabled or gone); fenced like `recordAttempt`. */
+  /** Fails a claimed delivery without an attempt (its endpoint is disabled or gone); fenced like `recordAttempts`. */
   failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean>;
 
   /** Gives up a claim without an attempt, so the delivery is due again at once. */

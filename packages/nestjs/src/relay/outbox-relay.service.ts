@@ -5,6 +5,7 @@ import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { AttemptRecord, ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
+import { AttemptRecordBatcher } from './attempt-record.batcher.js';
 import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
@@ -57,6 +58,8 @@ export class OutboxRelay {
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
   private readonly disabledAt = new Map<string, number>();
   private readonly streakClearedAt = new Map<string, number>();
+  /** Outcomes finishing together are stored in one write. */
+  private readonly outcomes = new AttemptRecordBatcher((records) => this.store.recordAttempts(records));
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -247,7 +250,7 @@ export class OutboxRelay {
             this.options,
           );
     const { retryAfter: _retryAfter, ...logged } = result;
-    const recorded = await this.store.recordAttempt({
+    const recorded = await this.outcomes.record({
       deliveryId: delivery.id,
       lockToken,
       attemptNumber: delivery.attempts + 1,
@@ -274,8 +277,9 @@ export class OutboxRelay {
   private async updateEndpointHealth(endpointId: string, result: AttemptResult, decision: AttemptDecision, now: number): Promise<void> {
     if (result.outcome === 'succeeded') {
       if (now - (this.streakClearedAt.get(endpointId) ?? -Infinity) >= STREAK_CLEAR_INTERVAL) {
-        await this.store.noteEndpointSuccess(endpointId, now);
+        // Noted before the write: the successes finishing together with this one must not each write it too.
         this.streakClearedAt.set(endpointId, now);
+        await this.store.noteEndpointSuccess(endpointId, now);
       }
       return;
     }

@@ -7,6 +7,8 @@ import { epochMillis } from '../epoch-millis.transformer.js';
  */
 @Entity({ name: 'webhook_event' })
 @Index('IDX_webhook_event_pending', ['fannedOutAt', 'occurredAt'])
+// Partial on PostgreSQL and SQLite: the backlog only, in fan-out order (MySQL ignores the condition).
+@Index('IDX_webhook_event_unfanned', ['occurredAt', 'id'], { where: 'fanned_out_at IS NULL' })
 export class WebhookEventEntity {
   /** The `webhook-id` of every request for this event. */
   @PrimaryColumn({ type: 'varchar', length: 64 })

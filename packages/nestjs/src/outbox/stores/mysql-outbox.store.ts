@@ -1,4 +1,8 @@
-import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
+import { WebhookAttemptEntity } from '../entities/index.js';
+import type { EntityManager } from 'typeorm';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
+import type { pendingDelivery } from '../pending-delivery.js';
+import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
 import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
 
@@ -27,5 +31,66 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
       const rows: Record<string, unknown>[] = await manager.query(this.claim.claimed(ids.length), ids);
       return rows.map(claimedDeliveryFromRow);
     });
+  }
+
+  /**
+   * One transaction for a batch of outcomes: lock the deliveries and keep the records whose claim still holds,
+   * update those from a derived table of their new columns, insert their attempts in one statement.
+   */
+  async recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]> {
+    if (records.length === 0) return [];
+    const ids = records.map((record) => record.deliveryId);
+    const stored = await this.transaction(async (manager) => {
+      const rows: Array<{ id: string; lock_token: string | null }> = await manager.query(
+        `SELECT id, lock_token FROM ${this.tables.delivery} WHERE id IN (${ids.map(() => '?').join(', ')}) FOR UPDATE`,
+        ids,
+      );
+      const tokens = new Map(rows.map((row) => [row.id, row.lock_token]));
+      const ours = records.filter((record) => tokens.get(record.deliveryId) === record.lockToken);
+      if (ours.length === 0) return ours;
+      const next = ours.map((record) => ({ id: record.deliveryId, ...deliveryColumnsAfterAttempt(record) }));
+      const row = '? AS id, ? AS status, ? AS failure_reason, ? AS attempts, ? AS next_attempt_at, ? AS last_status_code, ? AS last_error, ? AS updated_at, ? AS completed_at';
+      await manager.query(
+        `UPDATE ${this.tables.delivery} d
+         JOIN (${next.map(() => `SELECT ${row}`).join(' UNION ALL ')}) n ON n.id = d.id
+         SET d.status = n.status, d.failure_reason = n.failure_reason, d.attempts = n.attempts, d.next_attempt_at = n.next_attempt_at,
+             d.locked_until = NULL, d.lock_token = NULL, d.last_status_code = n.last_status_code, d.last_error = n.last_error,
+             d.updated_at = n.updated_at, d.completed_at = n.completed_at`,
+        next.flatMap((columns) => [
+          columns.id,
+          columns.status,
+          columns.failureReason,
+          columns.attempts,
+          columns.nextAttemptAt,
+          columns.lastStatusCode,
+          columns.lastError,
+          columns.updatedAt,
+          columns.completedAt,
+        ]),
+      );
+      await manager.createQueryBuilder().insert().into(WebhookAttemptEntity).values(ours.map(attemptRow)).updateEntity(false).callListeners(false).execute();
+      return ours;
+    });
+    const kept = new Set(stored);
+    return records.map((record) => kept.has(record));
+  }
+
+  protected async insertDeliveries(manager: EntityManager, deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>): Promise<void> {
+    await manager.query(
+      `INSERT IGNORE INTO ${this.tables.delivery}
+         (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at)
+       VALUES ${deliveries.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(', ')}`,
+      deliveries.flatMap((delivery) => [
+        delivery.id,
+        delivery.eventId,
+        delivery.endpointId,
+        delivery.tenant,
+        delivery.orderingKey,
+        delivery.sequence,
+        delivery.nextAttemptAt,
+        delivery.createdAt,
+        delivery.updatedAt,
+      ]),
+    );
   }
 }

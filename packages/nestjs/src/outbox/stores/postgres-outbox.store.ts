@@ -1,4 +1,7 @@
-import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
+import type { EntityManager } from 'typeorm';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
+import type { pendingDelivery } from '../pending-delivery.js';
+import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, waitsForNoEarlier } from './claim.statements.js';
 import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
 
@@ -48,5 +51,73 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
       ],
     );
     return rows.map(claimedDeliveryFromRow);
+  }
+
+  /**
+   * One statement for a batch of outcomes: the records come in as arrays (unnest), the deliveries whose claim still
+   * holds are updated, and their attempts are inserted, atomically. Returns which were stored.
+   */
+  async recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]> {
+    if (records.length === 0) return [];
+    const { delivery, attempt } = this.tables;
+    const next = records.map(deliveryColumnsAfterAttempt);
+    const attempts = records.map(attemptRow);
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::bigint[], $7::int[],
+                              $8::varchar[], $9::bigint[], $10::bigint[])
+           AS i(id, lock_token, status, failure_reason, attempts, next_attempt_at, last_status_code, last_error, updated_at, completed_at)),
+       updated AS (
+         UPDATE ${delivery} d
+         SET status = i.status, failure_reason = i.failure_reason, attempts = i.attempts, next_attempt_at = i.next_attempt_at,
+             locked_until = NULL, lock_token = NULL, last_status_code = i.last_status_code, last_error = i.last_error,
+             updated_at = i.updated_at, completed_at = i.completed_at
+         FROM input i
+         WHERE d.id = i.id AND d.lock_token = i.lock_token
+         RETURNING d.id),
+       logged AS (
+         INSERT INTO ${attempt} (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
+         SELECT a.* FROM unnest($11::varchar[], $12::varchar[], $13::int[], $14::bigint[], $15::int[], $16::varchar[], $17::int[],
+                                $18::text[], $19::varchar[])
+           AS a(id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
+         WHERE a.delivery_id IN (SELECT id FROM updated))
+       SELECT id FROM updated`,
+      [
+        (records.map((record) => record.deliveryId)),
+        (records.map((record) => record.lockToken)),
+        (next.map((columns) => columns.status)),
+        (next.map((columns) => columns.failureReason)),
+        (next.map((columns) => columns.attempts)),
+        (next.map((columns) => columns.nextAttemptAt)),
+        (next.map((columns) => columns.lastStatusCode)),
+        (next.map((columns) => columns.lastError)),
+        (next.map((columns) => columns.updatedAt)),
+        (next.map((columns) => columns.completedAt)),
+        (attempts.map((row) => row.id)),
+        (attempts.map((row) => row.deliveryId)),
+        (attempts.map((row) => row.attemptNumber)),
+        (attempts.map((row) => row.startedAt)),
+        (attempts.map((row) => row.durationMs)),
+        (attempts.map((row) => row.outcome)),
+        (attempts.map((row) => row.statusCode)),
+        (attempts.map((row) => row.responseExcerpt)),
+        (attempts.map((row) => row.error)),
+      ],
+    );
+    const stored = new Set(rows.map((row) => row.id));
+    return records.map((record) => stored.has(record.deliveryId));
+  }
+
+  protected async insertDeliveries(manager: EntityManager, deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>): Promise<void> {
+    const column = <K extends keyof ReturnType<typeof pendingDelivery>>(key: K) => deliveries.map((delivery) => delivery[key]);
+    await manager.query(
+      `INSERT INTO ${this.tables.delivery}
+         (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at)
+       SELECT id, event_id, endpoint_id, tenant, ordering_key, sequence, 'pending', 0, $7, $7, $7
+       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[])
+         AS d(id, event_id, endpoint_id, tenant, ordering_key, sequence)
+       ON CONFLICT DO NOTHING`,
+      [column('id'), column('eventId'), column('endpointId'), column('tenant'), column('orderingKey'), column('sequence'), deliveries[0]!.createdAt],
+    );
   }
 }

@@ -132,10 +132,11 @@ export class SqliteOutboxStore implements OutboxStore {
     });
   }
 
-  recordAttempt(record: AttemptRecord): Promise<boolean> {
+  /** One synchronous transaction for a batch of outcomes, each fenced by its claim's token. */
+  recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]> {
     const { delivery, attempt } = this.tables;
-    const next = deliveryColumnsAfterAttempt(record);
-    return this.exclusive((sql) => {
+    return this.exclusive((sql) => records.map((record) => {
+      const next = deliveryColumnsAfterAttempt(record);
       const { changes } = sql(
         `UPDATE ${delivery}
            SET status = ?, failure_reason = ?, attempts = ?, next_attempt_at = ?, locked_until = NULL, lock_token = NULL,
@@ -161,7 +162,7 @@ export class SqliteOutboxStore implements OutboxStore {
          VALUES (@id, @deliveryId, @attemptNumber, @startedAt, @durationMs, @outcome, @statusCode, @responseExcerpt, @error)`,
       ).run(attemptRow(record));
       return true;
-    });
+    }));
   }
 
   failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {

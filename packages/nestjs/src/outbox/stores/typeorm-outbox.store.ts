@@ -4,14 +4,14 @@ import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from 
 import { pendingDelivery } from '../pending-delivery.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
-import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
+import { truncatedError } from './attempt-record.columns.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
 import { runStatement } from './run-statement.js';
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
- * own transaction on its own pooled connection, isolated from the application's. Only the claim differs per
- * dialect, so subclasses supply just that.
+ * own transaction on its own pooled connection, isolated from the application's. The claim and the recording of
+ * attempts differ per dialect, so subclasses supply those.
  */
 export abstract class TypeOrmOutboxStore implements OutboxStore {
   protected readonly tables: OutboxTables;
@@ -24,43 +24,42 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   abstract claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
+  abstract recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
+
   async fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
+    const { event } = this.tables;
     return this.transaction(async (manager) => {
       // SKIP LOCKED: concurrent relays each take different events instead of queueing behind one another.
-      const events = await manager
-        .createQueryBuilder(WebhookEventEntity, 'event')
-        .select(['event.id', 'event.type', 'event.tenant', 'event.orderingKey', 'event.sequence'])
-        .where('event.fannedOutAt IS NULL')
-        .orderBy('event.occurredAt', 'ASC')
-        .addOrderBy('event.id', 'ASC')
-        .limit(limit)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      if (events.length === 0) return 0;
-
+      const rows: Array<{ id: string; type: string; tenant: string | null; ordering_key: string | null; sequence: string | number | null }> =
+        await this.query(
+          manager,
+          `SELECT id, type, tenant, ordering_key, sequence FROM ${event} WHERE fanned_out_at IS NULL
+           ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
+          { limit },
+        );
+      if (rows.length === 0) return 0;
+      const events = rows.map((row) => ({
+        id: row.id,
+        type: row.type,
+        tenant: row.tenant,
+        orderingKey: row.ordering_key,
+        sequence: row.sequence === null ? null : Number(row.sequence),
+      }));
       const deliveries = events.flatMap((event) => route(event).map((endpoint) => pendingDelivery(event, endpoint, now)));
-      if (deliveries.length > 0) {
-        // orIgnore: the (event, endpoint) unique key makes a repeated fan-out a no-op rather than a duplicate send.
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(WebhookDeliveryEntity)
-          .values(deliveries)
-          .orIgnore()
-          .updateEntity(false)
-          .callListeners(false)
-          .execute();
-      }
-      await manager
-        .createQueryBuilder()
-        .update(WebhookEventEntity)
-        .set({ fannedOutAt: now })
-        .whereInIds(events.map((event) => event.id))
-        .callListeners(false)
-        .execute();
+      // The (event, endpoint) unique key makes a repeated fan-out insert nothing rather than a duplicate send.
+      if (deliveries.length > 0) await this.insertDeliveries(manager, deliveries);
+      await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, { now, ids: events.map((row) => row.id) });
       return events.length;
     });
+  }
+
+  /** Inserts new deliveries in one statement, skipping any that exist (same event and endpoint). */
+  protected abstract insertDeliveries(manager: EntityManager, deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>): Promise<void>;
+
+  /** A `:name`-parameterised query through `manager`, rewritten for the dialect by TypeORM's driver. */
+  protected query<T = unknown>(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T> {
+    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
+    return manager.query(query, values);
   }
 
   async unfannedEvents(limit: number): Promise<OutboxEventRow[]> {
@@ -90,28 +89,6 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   async deleteEvents(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.createQueryBuilder().delete().from(WebhookEventEntity).whereInIds([...ids]).callListeners(false).execute();
-  }
-
-  async recordAttempt(record: AttemptRecord): Promise<boolean> {
-    return this.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(WebhookDeliveryEntity)
-        .set(deliveryColumnsAfterAttempt(record))
-        .where({ id: record.deliveryId, lockToken: record.lockToken })
-        .callListeners(false)
-        .execute();
-      if (result.affected !== 1) return false;
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookAttemptEntity)
-        .values(attemptRow(record))
-        .updateEntity(false)
-        .callListeners(false)
-        .execute();
-      return true;
-    });
   }
 
   async failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {

@@ -1,0 +1,46 @@
+/**
+ * The benchmark suite: a script that prints figures, not a test. Every figure is an absolute value and, where it
+ * has one, a ratio against a baseline measured in the same run. Results and the machine go to bench/RESULTS.md.
+ *
+ *   npm run bench                                   every benchmark on PostgreSQL and SQLite
+ *   BENCH=B2,B4 npm run bench                       some of them
+ *   WEBHOOK_BENCH_DATABASES=postgres npm run bench  one database
+ *   BENCH_SCALE=0.1 npm run bench                   a tenth of the rows and requests (a quick look; not for RESULTS.md)
+ */
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { createTestDatabase, type DatabaseKind } from '../test/support/test-databases.js';
+import { relayDrain } from './b2-relay-drain.bench.js';
+import { benchContext } from './support/bench-app.js';
+import { type Figure, figureTable, machineDescription } from './support/figures.js';
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const selected = new Set((process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8').split(',').map((id) => id.trim().toUpperCase()));
+const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'postgres,sqlite').split(',') as DatabaseKind[];
+const scaled = (count: number) => Math.max(1, Math.round(count * scale));
+
+const figures: Figure[] = [];
+function report(figure: Figure): void {
+  figures.push(figure);
+  console.log(figureTable([figure]).split('\n')[2]);
+}
+
+for (const kind of kinds) {
+  const database = await createTestDatabase(kind);
+  try {
+    const context = benchContext(kind, database);
+    if (selected.has('B2')) report(await relayDrain(context, scaled(200_000)));
+  } finally {
+    await database.drop();
+  }
+}
+
+const table = figureTable(figures);
+console.log(`\n${table}`);
+if (scale === 1) {
+  writeFileSync(
+    new URL('./RESULTS.md', import.meta.url),
+    `# Benchmark results\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on: ${machineDescription()}.\n\n${table}\n`,
+  );
+}
+process.exit(0);
