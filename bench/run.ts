@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { createTestDatabase, type DatabaseKind } from '../test/support/test-databases.js';
+import { captureOverhead } from './b1-capture.bench.js';
 import { relayDrain } from './b2-relay-drain.bench.js';
 import { benchContext } from './support/bench-app.js';
 import { type Figure, figureTable, machineDescription } from './support/figures.js';
@@ -29,6 +30,7 @@ for (const kind of kinds) {
   const database = await createTestDatabase(kind);
   try {
     const context = benchContext(kind, database);
+    if (selected.has('B1')) for (const figure of await captureOverhead(context, scale)) report(figure);
     if (selected.has('B2')) report(await relayDrain(context, scaled(200_000)));
   } finally {
     await database.drop();

@@ -8,6 +8,16 @@ import { truncatedError } from './attempt-record.columns.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
 import { runStatement } from './run-statement.js';
 
+/** What fan-out reads of an event. */
+export interface UnfannedEventRow {
+  id: string;
+  type: string;
+  tenant: string | null;
+  ordering_key: string | null;
+  /** BIGINT: a string from the driver. */
+  sequence: string | number | null;
+}
+
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
  * own transaction on its own pooled connection, isolated from the application's. The claim and the recording of
@@ -27,16 +37,8 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   abstract recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
   async fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
-    const { event } = this.tables;
     return this.transaction(async (manager) => {
-      // SKIP LOCKED: concurrent relays each take different events instead of queueing behind one another.
-      const rows: Array<{ id: string; type: string; tenant: string | null; ordering_key: string | null; sequence: string | number | null }> =
-        await this.query(
-          manager,
-          `SELECT id, type, tenant, ordering_key, sequence FROM ${event} WHERE fanned_out_at IS NULL
-           ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
-          { limit },
-        );
+      const rows = await this.takeUnfannedEvents(manager, limit, now);
       if (rows.length === 0) return 0;
       const events = rows.map((row) => ({
         id: row.id,
@@ -48,9 +50,25 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       const deliveries = events.flatMap((event) => route(event).map((endpoint) => pendingDelivery(event, endpoint, now)));
       // The (event, endpoint) unique key makes a repeated fan-out insert nothing rather than a duplicate send.
       if (deliveries.length > 0) await this.insertDeliveries(manager, deliveries);
-      await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, { now, ids: events.map((row) => row.id) });
       return events.length;
     });
+  }
+
+  /**
+   * Inside the fan-out's transaction: locks up to `limit` events not fanned out yet, oldest first, skipping those
+   * another relay holds (SKIP LOCKED: concurrent relays take different events instead of queueing), and marks them
+   * fanned out; the mark commits only with their deliveries.
+   */
+  protected async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<UnfannedEventRow[]> {
+    const { event } = this.tables;
+    const rows: UnfannedEventRow[] = await this.query(
+      manager,
+      `SELECT id, type, tenant, ordering_key, sequence FROM ${event} WHERE fanned_out_at IS NULL
+       ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
+      { limit },
+    );
+    if (rows.length > 0) await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, { now, ids: rows.map((row) => row.id) });
+    return rows;
   }
 
   /** Inserts new deliveries in one statement, skipping any that exist (same event and endpoint). */
