@@ -19,7 +19,12 @@ interface Shape {
 async function transactionsPerSecond(dataSource: DataSource, { clients, perTransaction, transactions }: Shape): Promise<number> {
   const orders = (n: number) => Array.from({ length: perTransaction }, (_, i) => ({ customer: `customer ${n}-${i}`, total: i }));
   const run = async (count: number) => {
-    for (let n = 0; n < count; n++) await dataSource.transaction((manager) => manager.save(ShopOrder, perTransaction === 1 ? orders(n)[0]! : orders(n)));
+    for (let n = 0; n < count; n++) {
+      await dataSource.transaction(async (manager) => {
+        if (perTransaction === 1) await manager.save(ShopOrder, orders(n)[0]!);
+        else await manager.save(ShopOrder, orders(n));
+      });
+    }
   };
   await run(Math.max(5, Math.round(transactions / 20))); // warm-up: connections, prepared plans, JIT
   const started = performance.now();

@@ -28,6 +28,17 @@ describe.each(DATABASE_KINDS)('coalescing on %s', (kind) => {
     expect(updated!.changes).toEqual({ status: { old: 'new', new: 'shipped' }, total: { old: 1, new: 2 } });
   });
 
+  it('writes the events of a transaction at its commit, all of them, however many (1,200 rows saved at once)', async () => {
+    const app = await context.start(options);
+    const saved = await app.dataSource.transaction((manager) =>
+      manager.getRepository(ShopOrder).save(Array.from({ length: 1200 }, (_, n) => ({ customer: `C${n}`, total: n }))),
+    );
+    const events = await emitted(app);
+    expect(events).toHaveLength(1200);
+    expect(events.every((event) => event.type === 'order.created')).toBe(true);
+    expect(new Set(events.map((event) => event.data.id))).toEqual(new Set(saved.map((order) => order.id)));
+  });
+
   it('turns a create followed by updates in one transaction into one created event with the final state', async () => {
     const app = await context.start(options);
     await app.dataSource.transaction(async (manager) => {

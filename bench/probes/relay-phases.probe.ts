@@ -1,8 +1,12 @@
+/**
+ * Profiling aid, not a benchmark: times each store call of the relay over a 20k-event drain (null transport).
+ * Run: KIND=postgres CONC=100 node --import @swc-node/register/esm-register bench/probes/relay-phases.probe.ts
+ */
 import 'reflect-metadata';
-import { createTestDatabase } from '../test/support/test-databases.js';
-import { benchApp, benchContext } from './support/bench-app.js';
-import { NullTransport } from './support/null-transport.js';
-import { prefillEvents } from './support/prefill.js';
+import { createTestDatabase } from '../../test/support/test-databases.js';
+import { benchApp, benchContext } from '../support/bench-app.js';
+import { NullTransport } from '../support/null-transport.js';
+import { prefillEvents } from '../support/prefill.js';
 
 const kind = (process.env.KIND ?? 'postgres') as 'postgres';
 const database = await createTestDatabase(kind);
