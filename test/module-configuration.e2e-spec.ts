@@ -3,7 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Test } from '@nestjs/testing';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import { generateWebhookSecret, OutboxRelay, WebhookConfigurationError, WebhookEventEntity, WebhookModule } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  NodeHttpWebhookTransport,
+  OutboxRelay,
+  WEBHOOK_TRANSPORT,
+  WebhookConfigurationError,
+  WebhookEventEntity,
+  WebhookModule,
+} from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from './support/loopback.js';
@@ -147,6 +155,30 @@ describe('WebhookModule configuration', () => {
     }).compile();
     await expect(compile).rejects.toThrow(WebhookConfigurationError);
     await expect(compile).rejects.toThrow(/Add webhookOutboxEntities to its entities, or set autoLoadEntities: true/);
+  });
+
+  it("sends with Node's own http client when delivery.transport is 'node-http'", async () => {
+    const receiver = await WebhookReceiver.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+        WebhookModule.forRoot({
+          endpoints: [{ url: receiver.url, secret }],
+          relay: { enabled: false },
+          delivery: { transport: 'node-http', allowHttp: true, allowPrivateNetworks: true },
+        }),
+      ],
+    }).compile();
+    const app = await moduleRef.createNestApplication({ logger: false }).init();
+    try {
+      expect(app.get(WEBHOOK_TRANSPORT)).toBeInstanceOf(NodeHttpWebhookTransport);
+      await app.get(DataSource).getRepository(ShopOrder).save({ customer: 'node', total: 1 });
+      await app.get(OutboxRelay).runOnce();
+      expect(receiver.requests.map((request) => JSON.parse(request.body).data.customer)).toContain('node');
+    } finally {
+      await app.close();
+      await receiver.stop();
+    }
   });
 
   it('fails at startup on invalid options, naming the option', async () => {

@@ -90,6 +90,7 @@ export { OutboxRelay } from './relay/outbox-relay.service.js';
 export type { RelayRoundResult } from './relay/outbox-relay.service.js';
 export { RelayOrchestrator } from './relay/relay.orchestrator.js';
 export { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
+export { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 export { DestinationPolicy, WebhookDestinationError } from './relay/destination-policy.js';
 export type { DestinationRules } from './relay/destination-policy.js';
 export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './relay/webhook-transport.js';

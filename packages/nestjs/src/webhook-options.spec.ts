@@ -30,6 +30,7 @@ describe('module options', () => {
     });
     expect(resolved.retry).toEqual({ attempts: 12, initialDelay: 5000, factor: 4, maxDelay: 36_000_000, jitter: 0.2 });
     expect(resolved.delivery).toEqual({
+      transport: 'axios',
       timeout: 15_000,
       responseExcerptBytes: 4096,
       allowHttp: false,
@@ -38,6 +39,15 @@ describe('module options', () => {
       disableEndpointAfter: 5 * 24 * 3_600_000,
     });
     expect(resolved.receivers).toEqual({});
+  });
+
+  it('takes axios, node-http or a transport object, and refuses anything else', () => {
+    expect(resolveWebhookOptions({ delivery: { transport: 'node-http' } }).delivery.transport).toBe('node-http');
+    const own = { send: async () => ({ status: 200, bodyExcerpt: '' }) };
+    expect(resolveWebhookOptions({ delivery: { transport: own } }).delivery.transport).toBe(own);
+    expect(() => resolveWebhookOptions({ delivery: { transport: 'undici' as never } })).toThrow(
+      `WebhookModule: delivery.transport must be 'axios', 'node-http' or an object with send(request); got "undici".`,
+    );
   });
 
   it('defaults an endpoint to POST, every event type, and its URL as id', () => {

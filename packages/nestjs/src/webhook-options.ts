@@ -157,10 +157,11 @@ export interface WebhookDeliveryOptions {
   /** Bytes of the response body kept in the delivery log; the rest is not read. Default `4096`. */
   responseExcerptBytes?: number;
   /**
-   * Replaces the axios transport (e.g. for a faster client). A replacement must do its own DNS pinning:
-   * `DestinationPolicy.lookup` is the `lookup` to give its sockets.
+   * What sends the requests: `'axios'` (default), `'node-http'` (Node's own http/https, same behaviour, less work
+   * per request: faster when requests are many), or any `WebhookTransport`. A transport of your own must do its own
+   * DNS pinning: `DestinationPolicy.lookup` is the `lookup` to give its sockets.
    */
-  transport?: WebhookTransport;
+  transport?: WebhookTransport | 'axios' | 'node-http';
   /** Allow `http:` endpoints. Default `false`: only `https:`. For development and tests. */
   allowHttp?: boolean;
   /**
@@ -249,7 +250,7 @@ export interface ResolvedWebhookOptions {
   endpoints: ResolvedWebhookEndpoint[];
   relay: Required<WebhookRelayOptions>;
   retry: Required<Omit<WebhookRetryOptions, 'retryIf'>> & Pick<WebhookRetryOptions, 'retryIf'>;
-  delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport?: WebhookTransport };
+  delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport: WebhookTransport | 'axios' | 'node-http' };
   receivers: Record<string, ResolvedWebhookReceiver>;
   eventTypes: string[];
   encryption: { keys: string[] };
@@ -283,6 +284,7 @@ const RETRY_DEFAULTS: ResolvedWebhookOptions['retry'] = {
 };
 
 const DELIVERY_DEFAULTS = {
+  transport: 'axios' as WebhookTransport | 'axios' | 'node-http',
   timeout: 15_000,
   responseExcerptBytes: 4096,
   allowHttp: false,
@@ -337,6 +339,10 @@ function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number, destin
  */
 export function resolveWebhookOptions(options: WebhookModuleOptions = {}): ResolvedWebhookOptions {
   const delivery = { ...DELIVERY_DEFAULTS, ...options.delivery };
+  const { transport } = delivery;
+  if (typeof transport === 'string' ? transport !== 'axios' && transport !== 'node-http' : typeof transport?.send !== 'function') {
+    fail(`delivery.transport must be 'axios', 'node-http' or an object with send(request); got ${JSON.stringify(transport)}.`);
+  }
   const destinations = new DestinationPolicy({ allowHttp: delivery.allowHttp, allowPrivateNetworks: delivery.allowPrivateNetworks });
   const endpoints = (options.endpoints ?? []).map((endpoint, index) => resolveEndpoint(endpoint, index, destinations));
   const seen = new Set<string>();

@@ -16,6 +16,7 @@ import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
 import { createOutboxStore } from './outbox/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
+import { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 import { DestinationPolicy } from './relay/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
@@ -62,7 +63,11 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     {
       provide: WEBHOOK_TRANSPORT,
       useFactory: (options: ResolvedWebhookOptions, destinations: DestinationPolicy) =>
-        options.delivery.transport ?? new AxiosWebhookTransport(destinations),
+        options.delivery.transport === 'node-http'
+          ? new NodeHttpWebhookTransport(destinations)
+          : options.delivery.transport === 'axios'
+            ? new AxiosWebhookTransport(destinations)
+            : options.delivery.transport,
       inject: [WEBHOOK_OPTIONS, DestinationPolicy],
     },
     { provide: EndpointSecretCipher, useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys), inject: [WEBHOOK_OPTIONS] },

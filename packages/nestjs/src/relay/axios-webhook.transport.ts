@@ -3,24 +3,8 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 import { type DestinationPolicy, WebhookDestinationError } from './destination-policy.js';
+import { readExcerpt } from './response-excerpt.js';
 import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
-
-/** Reads up to `limit` bytes, then stops reading and drops the connection rather than download the rest. */
-async function readExcerpt(stream: Readable, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of stream) {
-      const buffer = chunk as Buffer;
-      chunks.push(buffer);
-      length += buffer.length;
-      if (length >= limit) break;
-    }
-  } finally {
-    if (!stream.readableEnded) stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
 
 /**
  * The default transport: one axios instance with keep-alive agents. Redirects are never followed (a 3xx is a
