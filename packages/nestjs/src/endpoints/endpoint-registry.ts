@@ -27,6 +27,8 @@ export class EndpointRegistry {
   private byId = new Map<string, ResolvedWebhookEndpoint>();
   private fingerprint: string | undefined;
   private refreshing?: Promise<void>;
+  /** When the table was last looked at (epoch ms). */
+  private checkedAt = 0;
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) options: ResolvedWebhookOptions,
@@ -37,9 +39,17 @@ export class EndpointRegistry {
     this.index();
   }
 
-  /** Reloads stored endpoints if the table changed since the last load. Concurrent calls share one reload. */
-  refresh(): Promise<void> {
-    this.refreshing ??= this.reloadIfChanged().finally(() => (this.refreshing = undefined));
+  /**
+   * Reloads stored endpoints if the table changed since the last load. With `maxAge`, a check made less than that
+   * many ms ago is taken as current (the relay's loop, which may run hundreds of times a second under load, looks
+   * at most that often). Concurrent calls share one reload.
+   */
+  refresh(maxAge = 0): Promise<void> {
+    if (maxAge > 0 && this.fingerprint !== undefined && Date.now() - this.checkedAt < maxAge) return Promise.resolve();
+    this.refreshing ??= this.reloadIfChanged().finally(() => {
+      this.refreshing = undefined;
+      this.checkedAt = Date.now();
+    });
     return this.refreshing;
   }
 

@@ -20,6 +20,8 @@ interface Lease {
   delivery: ClaimedDelivery;
   lockToken: string;
   claimedAt: number;
+  /** Gives the request slot back (once the response is in; the outcome is then recorded in the background). */
+  releaseSlot?: () => void;
 }
 
 /** What one `dispatch()` did. */
@@ -38,6 +40,12 @@ export interface RelayRoundResult {
 const STREAK_CLEAR_INTERVAL = 60_000;
 
 /**
+ * How stale the list of stored endpoints may be when a round fans out, in ms: endpoints written by another instance
+ * are seen within this (this instance's own writes at once). `runOnce()` always looks.
+ */
+const ENDPOINTS_MAX_AGE = 250;
+
+/**
  * The relay's work: fan new events out to their endpoints, claim due deliveries for the free request slots, send
  * them, record the outcomes and each endpoint's health. Requests run side by side, at most
  * `relay.concurrency` in all and `relay.endpointConcurrency` per endpoint, and each slot is refilled as soon as
@@ -47,12 +55,15 @@ const STREAK_CLEAR_INTERVAL = 60_000;
 @Injectable()
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
+  /** Attempts under way, from start to recorded outcome. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Attempts holding a request slot (not yet answered). */
+  private sending = 0;
   private readonly activeByEndpoint = new Map<string, number>();
   /** Claimed deliveries waiting for a slot of their endpoint. */
   private readonly queuedByEndpoint = new Map<string, Lease[]>();
-  /** Settles when the next request finishes; one promise shared by every waiter. */
-  private slotFreed?: { promise: Promise<void>; resolve: () => void };
+  /** Settles when `count` slots are free; one promise shared by every waiter. */
+  private slotsFreed?: { count: number; promise: Promise<void>; resolve: () => void };
   /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
   private readonly pausedUntil = new Map<string, number>();
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
@@ -73,15 +84,15 @@ export class OutboxRelay {
 
   /** Dispatches once and waits until every delivery it claimed has been attempted and recorded. */
   async runOnce(): Promise<RelayRoundResult> {
-    const round = await this.dispatch();
+    const round = await this.dispatch({ endpointsMaxAge: 0 });
     await this.settled();
     return round;
   }
 
   /** Forwards the events of other captured DataSources, fans out new events, then claims due deliveries for the free slots and starts them without waiting for them. */
-  async dispatch(): Promise<RelayRoundResult> {
+  async dispatch({ endpointsMaxAge = ENDPOINTS_MAX_AGE }: { endpointsMaxAge?: number } = {}): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
-    await this.endpoints.refresh();
+    await this.endpoints.refresh(endpointsMaxAge);
     const { forwarded, more: moreToForward } = await this.forwarder.forward(batchSize);
     const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant));
     const free = Math.min(this.freeSlots, batchSize);
@@ -105,24 +116,31 @@ export class OutboxRelay {
     };
   }
 
-  /** Request slots not in use. */
+  /** Request slots not in use. A slot is held from the start of an attempt until its response is in. */
   get freeSlots(): number {
-    return Math.max(0, this.options.relay.concurrency - this.inFlight.size);
+    return Math.max(0, this.options.relay.concurrency - this.sending);
   }
 
-  /** Whether requests are in flight (a delivery waits for a slot only behind one of its endpoint's). */
+  /** Whether attempts are under way (requests in flight, or outcomes being recorded). */
   get busy(): boolean {
     return this.inFlight.size > 0;
   }
 
-  /** Resolves when a request finishes. */
-  whenSlotFrees(): Promise<void> {
-    if (!this.slotFreed) {
+  /**
+   * Resolves at the next request or attempt that finishes after which at least `count` request slots are free (or
+   * nothing is under way). Claiming for each slot as it frees would cost a claim (and a fan-out) per delivery;
+   * waiting for a few lets one claim fill them together. Always waits for a change: slots already free were free at
+   * the last dispatch too, and dispatching again at once would only spin.
+   */
+  whenSlotsFree(count = 1): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    if (!this.slotsFreed || this.slotsFreed.count > count) {
+      this.slotsFreed?.resolve();
       let resolve!: () => void;
       const promise = new Promise<void>((settle) => (resolve = settle));
-      this.slotFreed = { promise, resolve };
+      this.slotsFreed = { count, promise, resolve };
     }
-    return this.slotFreed.promise;
+    return this.slotsFreed.promise;
   }
 
   /** Resolves once nothing is in flight or queued. */
@@ -170,8 +188,14 @@ export class OutboxRelay {
   private start(lease: Lease): void {
     const endpointId = lease.delivery.endpointId;
     this.activeByEndpoint.set(endpointId, (this.activeByEndpoint.get(endpointId) ?? 0) + 1);
-    const running: Promise<void> = this.attemptSafely(lease).finally(() => {
-      this.inFlight.delete(running);
+    this.sending++;
+    let released = false;
+    // The slot (and the endpoint's) is free as soon as the response is in: recording the outcome is bookkeeping,
+    // batched with other outcomes, and must not keep the next request waiting.
+    lease.releaseSlot = () => {
+      if (released) return;
+      released = true;
+      this.sending--;
       const active = this.activeByEndpoint.get(endpointId)! - 1;
       if (active === 0) this.activeByEndpoint.delete(endpointId);
       else this.activeByEndpoint.set(endpointId, active);
@@ -179,10 +203,21 @@ export class OutboxRelay {
       const next = queue?.shift();
       if (queue?.length === 0) this.queuedByEndpoint.delete(endpointId);
       if (next) this.start(next);
-      this.slotFreed?.resolve();
-      this.slotFreed = undefined;
+      this.notifySlotsFreed();
+    };
+    const running: Promise<void> = this.attemptSafely(lease).finally(() => {
+      lease.releaseSlot!();
+      this.inFlight.delete(running);
+      this.notifySlotsFreed();
     });
     this.inFlight.add(running);
+  }
+
+  private notifySlotsFreed(): void {
+    if (this.slotsFreed && (this.freeSlots >= this.slotsFreed.count || this.inFlight.size === 0)) {
+      this.slotsFreed.resolve();
+      this.slotsFreed = undefined;
+    }
   }
 
   /** One delivery's failure (e.g. the database went away while recording) must not abandon the others mid-flight. */
@@ -232,6 +267,7 @@ export class OutboxRelay {
     const started = performance.now();
     const body = endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
     const result = await this.send(endpoint, delivery.eventId, body, now);
+    lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = this.clock.now();
     const decision: AttemptDecision =

@@ -98,9 +98,9 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         continue;
       }
       if (this.relay.busy) {
-        // Dispatch again when a request finishes: its slot is free, and the commits made meanwhile are fanned out
-        // and claimed together, instead of one dispatch per commit.
-        await this.sleep(pollInterval, this.relay.whenSlotFrees());
+        // Dispatch again once a quarter of the slots are free: the commits made meanwhile are fanned out and the due
+        // deliveries claimed together, instead of one dispatch per finished request.
+        await this.sleep(pollInterval, this.relay.whenSlotsFree(Math.ceil(this.options.relay.concurrency / 4)));
         continue;
       }
       if (this.wakeRequested) continue;

@@ -1,0 +1,92 @@
+/**
+ * B6 latency: from a save()'s commit to the receiver having the request, with the relay running as in production
+ * (signed POSTs over HTTP on loopback), at 100 events/s and at half the maximum rate measured just before.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ShopOrder } from '../test/support/shop-order.entity.js';
+import { benchApp, type BenchContext } from './support/bench-app.js';
+import type { Figure } from './support/figures.js';
+import { percentile } from './support/percentile.js';
+
+/** A receiver that notes when each order's event arrived. */
+async function arrivalReceiver() {
+  const arrivals = new Map<number, number>();
+  const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const at = performance.now();
+      const id = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { id: number } }).data.id;
+      if (!arrivals.has(id)) arrivals.set(id, at);
+      response.writeHead(200, { 'content-length': '0' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    arrivals,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Saves `count` orders at `rate` per second (each in its own transaction, up to 32 at once); returns commit times. */
+async function produce(app: Awaited<ReturnType<typeof benchApp>>, rate: number, count: number): Promise<Map<number, number>> {
+  const commits = new Map<number, number>();
+  const orders = app.dataSource.getRepository(ShopOrder);
+  const started = performance.now();
+  const running = new Set<Promise<void>>();
+  for (let n = 0; n < count; n++) {
+    const due = started + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await delay(wait);
+    while (running.size >= 32) await Promise.race(running);
+    const saving: Promise<void> = orders.save({ customer: `latency ${n}`, total: n }).then((order) => {
+      commits.set(order.id, performance.now());
+      running.delete(saving);
+    });
+    running.add(saving);
+  }
+  await Promise.all(running);
+  return commits;
+}
+
+async function latencies(context: BenchContext, rate: number, count: number): Promise<{ p50: number; p99: number; achieved: number }> {
+  const receiver = await arrivalReceiver();
+  const app = await benchApp(context, {
+    endpoints: [{ url: receiver.url, secret: context.secret }],
+    relay: { concurrency: 64, endpointConcurrency: 64, batchSize: 100 },
+    delivery: { transport: 'node-http', allowHttp: true, allowPrivateNetworks: true },
+  });
+  try {
+    const started = performance.now();
+    const commits = await produce(app, rate, count);
+    const achieved = count / ((performance.now() - started) / 1000);
+    const deadline = Date.now() + 60_000;
+    while (receiver.arrivals.size < count && Date.now() < deadline) await delay(20);
+    const samples = [...commits].map(([id, committed]) => Math.max(0, (receiver.arrivals.get(id) ?? Infinity) - committed)).sort((a, b) => a - b);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), achieved };
+  } finally {
+    await app.close();
+    await receiver.stop();
+  }
+}
+
+export async function commitToReceived(context: BenchContext, scale: number, maximum: number): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const half = Math.max(100, Math.round(maximum / 2));
+  for (const [label, rate] of [['100 events/s', 100], [`half the maximum (${half} events/s)`, half]] as const) {
+    const count = Math.max(100, Math.round(rate * 10 * scale));
+    const { p50, p99, achieved } = await latencies(context, rate, count);
+    const postgres = context.kind === 'postgres';
+    figures.push(
+      { id: 'B6', what: `commit → received p50 at ${label}, ${count} events (${achieved.toFixed(0)}/s achieved)`, database: context.kind, value: p50, unit: 'ms', ...(postgres && { target: { text: '≤5 ms', met: p50 <= 5 } }) },
+      { id: 'B6', what: `commit → received p99 at ${label}`, database: context.kind, value: p99, unit: 'ms', ...(postgres && { target: { text: '≤25 ms', met: p99 <= 25 } }) },
+    );
+  }
+  return figures;
+}
