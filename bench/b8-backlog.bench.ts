@@ -25,6 +25,10 @@ async function claimLatency(context: BenchContext, backlog: number): Promise<{ m
       const claimed = await store.claimDeliveries({ limit: 100, perEndpoint: 100, excludeEndpoints: [], now, lockedUntil: now + 600_000, lockToken: `bench-${n}` });
       if (n >= 5) samples.push(performance.now() - started); // the first few warm the cache
       if (claimed.length !== 100) throw new Error(`claim ${n} returned ${claimed.length}`);
+      // Given back, so the backlog stays the same size for every claim.
+      const ids = claimed.map((delivery) => delivery.id);
+      const list = ids.map((_, i) => (context.kind === 'postgres' ? `$${i + 1}` : '?')).join(', ');
+      await app.dataSource.query(`UPDATE webhook_delivery SET locked_until = NULL, lock_token = NULL WHERE id IN (${list})`, ids);
     }
     return { median: percentile(samples.sort((a, b) => a - b), 50) };
   } finally {
@@ -32,12 +36,16 @@ async function claimLatency(context: BenchContext, backlog: number): Promise<{ m
   }
 }
 
-/** Peak resident memory of this process while the relay delivers `deliveries` of the backlog left in the tables. */
-async function relayMemory(context: BenchContext, deliveries: number): Promise<number> {
+/**
+ * What the application with its relay adds to this process's resident memory, at its peak, while it delivers
+ * `deliveries` of the backlog left in the tables (the benchmark process's own baseline is measured first).
+ */
+async function relayMemory(context: BenchContext, deliveries: number): Promise<{ added: number; before: number }> {
   const transport = new NullTransport();
   const endpoints = [{ id: 'null', url: 'https://receiver.example/hooks', secret: generateWebhookSecret() }];
   global.gc?.();
-  let peak = process.memoryUsage().rss;
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const app = await benchApp(context, { endpoints, relay: { batchSize: 100, concurrency: 200, endpointConcurrency: 200 }, delivery: { transport } }, { keepTables: true });
   try {
@@ -46,7 +54,7 @@ async function relayMemory(context: BenchContext, deliveries: number): Promise<n
     await app.close();
     clearInterval(sampler);
   }
-  return peak / 2 ** 20;
+  return { added: (peak - before) / 2 ** 20, before: before / 2 ** 20 };
 }
 
 export async function backlog(context: BenchContext, large: number, small: number): Promise<Figure[]> {
@@ -65,11 +73,11 @@ export async function backlog(context: BenchContext, large: number, small: numbe
     },
     {
       id: 'B8',
-      what: `peak resident memory of the process while the relay works through that backlog`,
+      what: `memory the application and its relay add, at peak, while working through that backlog (process before: ${memory.before.toFixed(0)} MB)`,
       database: context.kind,
-      value: memory,
+      value: memory.added,
       unit: 'MB',
-      target: { text: '≤200 MB', met: memory <= 200 },
+      target: { text: '≤200 MB', met: memory.added <= 200 },
     },
   ];
 }
