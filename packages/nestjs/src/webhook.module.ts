@@ -15,6 +15,7 @@ import { type CapturedDataSources, requireOutboxEntities } from './outbox/outbox
 import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
 import { createOutboxStore } from './outbox/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
+import { PostgresCommitListener } from './outbox/postgres-commit.listener.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 import { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 import { DestinationPolicy } from './relay/destination-policy.js';
@@ -73,6 +74,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     { provide: EndpointSecretCipher, useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys), inject: [WEBHOOK_OPTIONS] },
     WebhookMetadataAccessor,
     OutboxWakeSignal,
+    PostgresCommitListener,
     CapturedOutboxForwarder,
     OutboxEventWriter,
     EntityChangeCapture,

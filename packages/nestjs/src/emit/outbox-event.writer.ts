@@ -3,6 +3,7 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { WebhookEventEntity } from '../outbox/entities/index.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { escapedTableName } from '../outbox/outbox-tables.js';
+import { OUTBOX_CHANNEL } from '../outbox/postgres-commit.listener.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 
 /** Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events. */
@@ -87,14 +88,19 @@ export class OutboxEventWriter {
     }
     const dataSource = manager.connection;
     const table = escapedTableName(dataSource, WebhookEventEntity);
-    const placeholder = dataSource.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
+    const postgres = dataSource.options.type === 'postgres';
+    const placeholder = postgres ? (n: number) => `$${n}` : () => '?';
     const width = EVENT_COLUMNS.length;
     // Plain statements with the caller's manager: in the caller's transaction, and no entity listeners. Chunked, so
     // a huge transaction stays within every driver's limit on parameters.
     for (let first = 0; first < inputs.length; first += ROWS_PER_STATEMENT) {
       const count = Math.min(ROWS_PER_STATEMENT, inputs.length - first);
       const rows = Array.from({ length: count }, (_, row) => `(${Array.from({ length: width }, (_, column) => placeholder(row * width + column + 1)).join(', ')})`);
-      await manager.query(`INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, values.slice(first * width, (first + count) * width));
+      const insert = `INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`;
+      // PostgreSQL: the same statement tells every listening relay (other instances too) once this commits;
+      // a rolled-back transaction notifies no one.
+      const statement = postgres ? `WITH written AS (${insert} RETURNING 1) SELECT pg_notify('${OUTBOX_CHANNEL}', '')` : insert;
+      await manager.query(statement, values.slice(first * width, (first + count) * width));
     }
     // The relay is woken when the outermost transaction commits (EntityChangeSubscriber.afterTransactionCommit).
     if (queryRunner?.isTransactionActive) queryRunner.data[CAPTURED_IN_TRANSACTION] = true;

@@ -2,8 +2,9 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 
 /**
- * Tells the relay that events were committed in this process, so it need not wait for its next poll. Other
- * processes' commits are found by polling.
+ * Tells the relay that events were committed, so it need not wait for its next poll: those of this process (after
+ * each commit) and, on PostgreSQL, those of every instance (`PostgresCommitListener`). Otherwise other processes'
+ * commits are found by polling.
  */
 @Injectable()
 export class OutboxWakeSignal implements OnModuleDestroy {

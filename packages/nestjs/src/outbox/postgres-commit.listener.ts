@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import { OutboxWakeSignal } from './outbox-wake.signal.js';
+
+/** The channel capture notifies on PostgreSQL when its transaction commits. */
+export const OUTBOX_CHANNEL = 'webhook_outbox';
+
+/** The parts of a `pg` client the listener uses. */
+interface ListeningClient {
+  connect(): Promise<void>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'notification', listener: () => void): void;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+}
+
+const MAX_RECONNECT_DELAY = 30_000;
+
+/**
+ * On PostgreSQL, wakes this instance's relay when any instance commits outbox events: capture sends
+ * `pg_notify('webhook_outbox')` in the same statement as its insert, which PostgreSQL delivers at commit (never
+ * for a rollback), and this keeps one connection of its own LISTENing. Polling stays as the fallback: while the
+ * connection is down (a database restart), the relay polls and the listener reconnects with backoff.
+ */
+@Injectable()
+export class PostgresCommitListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PostgresCommitListener.name);
+  private client?: ListeningClient;
+  private stopped = false;
+  private reconnectDelay = 500;
+  private reconnectTimer?: NodeJS.Timeout;
+  private outage = false;
+
+  constructor(
+    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
+    private readonly wake: OutboxWakeSignal,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.dataSource.options.type !== 'postgres' || !this.options.relay.enabled) return;
+    await this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Whether a connection is listening now. */
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  private async listen(): Promise<void> {
+    // A connection of its own, with the pool's settings: a LISTEN must outlive any one query, so it cannot be pooled.
+    const driver = this.dataSource.driver as unknown as { postgres: { Client: new (options: object) => ListeningClient }; master: { options: object } };
+    const client = new driver.postgres.Client(driver.master.options);
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (this.client === client) this.client = undefined;
+      client.end().catch(() => undefined);
+      if (this.stopped) return;
+      if (!this.outage) this.logger.warn(`Lost the LISTEN connection (${error?.message ?? 'closed'}); polling until it is back.`);
+      this.outage = true;
+      this.scheduleReconnect();
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
+    client.on('notification', () => this.wake.notifyCommitted());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      onLost(error as Error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.reconnectDelay = 500;
+    if (this.outage) this.logger.log('LISTEN connection back.');
+    this.outage = false;
+    // Commits made while it was down were missed: look now.
+    this.wake.notifyCommitted();
+  }
+
+  private scheduleReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectDelay);
+    this.reconnectTimer.unref();
+    this.reconnectDelay = Math.min(this.reconnectDelay * 2, MAX_RECONNECT_DELAY);
+  }
+}
