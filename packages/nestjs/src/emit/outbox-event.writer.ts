@@ -26,8 +26,10 @@ export interface OutboxEventInput {
 
 /** The columns capture writes; `fanned_out_at` stays NULL until the relay fans the event out. */
 const EVENT_COLUMNS = ['id', 'type', 'payload', 'occurred_at', 'source_entity', 'source_id', 'tenant', 'sequence', 'ordering_key'] as const;
+/** Their PostgreSQL types, for the arrays of the insert. */
+const EVENT_COLUMN_TYPES = ['varchar', 'varchar', 'text', 'bigint', 'varchar', 'varchar', 'varchar', 'bigint', 'varchar'] as const;
 
-/** 500 rows of 9 parameters: well within PostgreSQL's, MySQL's and SQLite's limits on one statement. */
+/** 500 rows of 9 parameters: well within MySQL's and SQLite's limits on one statement. */
 const ROWS_PER_STATEMENT = 500;
 
 /** JSON has no bigint; send it as a decimal string rather than fail the caller's transaction. */
@@ -88,19 +90,27 @@ export class OutboxEventWriter {
     }
     const dataSource = manager.connection;
     const table = escapedTableName(dataSource, WebhookEventEntity);
-    const postgres = dataSource.options.type === 'postgres';
-    const placeholder = postgres ? (n: number) => `$${n}` : () => '?';
     const width = EVENT_COLUMNS.length;
-    // Plain statements with the caller's manager: in the caller's transaction, and no entity listeners. Chunked, so
-    // a huge transaction stays within every driver's limit on parameters.
-    for (let first = 0; first < inputs.length; first += ROWS_PER_STATEMENT) {
-      const count = Math.min(ROWS_PER_STATEMENT, inputs.length - first);
-      const rows = Array.from({ length: count }, (_, row) => `(${Array.from({ length: width }, (_, column) => placeholder(row * width + column + 1)).join(', ')})`);
-      const insert = `INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`;
-      // PostgreSQL: the same statement tells every listening relay (other instances too) once this commits;
-      // a rolled-back transaction notifies no one.
-      const statement = postgres ? `WITH written AS (${insert} RETURNING 1) SELECT pg_notify('${OUTBOX_CHANNEL}', '')` : insert;
-      await manager.query(statement, values.slice(first * width, (first + count) * width));
+    // Plain statements with the caller's manager: in the caller's transaction, and no entity listeners.
+    if (dataSource.options.type === 'postgres') {
+      // One array per column (unnest): one small statement to parse and plan however many rows, and the same
+      // statement tells every listening relay (other instances too) once this commits; a rollback notifies no one.
+      const columns = EVENT_COLUMNS.map((_, column) => values.filter((_, index) => index % width === column));
+      await manager.query(
+        `WITH written AS (
+           INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
+           SELECT * FROM unnest(${EVENT_COLUMN_TYPES.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
+           RETURNING 1)
+         SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
+        columns,
+      );
+    } else {
+      // Chunked, so a huge transaction stays within the driver's limit on parameters.
+      for (let first = 0; first < inputs.length; first += ROWS_PER_STATEMENT) {
+        const count = Math.min(ROWS_PER_STATEMENT, inputs.length - first);
+        const rows = Array.from({ length: count }, () => `(${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+        await manager.query(`INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, values.slice(first * width, (first + count) * width));
+      }
     }
     // The relay is woken when the outermost transaction commits (EntityChangeSubscriber.afterTransactionCommit).
     if (queryRunner?.isTransactionActive) queryRunner.data[CAPTURED_IN_TRANSACTION] = true;
