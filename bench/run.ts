@@ -37,16 +37,9 @@ for (const kind of kinds) {
     const context = benchContext(kind, database);
     if (selected.has('B1')) for (const figure of await captureOverhead(context, scale)) report(figure);
     if (selected.has('B2')) report(await relayDrain(context, scaled(200_000)));
-    // B6 runs at half the maximum: the relay's HTTP throughput from B4 when it ran, else a conservative guess.
-    let maximum = 1000;
-    if (selected.has('B4')) {
-      for (const figure of await httpDelivery(context, scaled(20_000))) {
-        report(figure);
-        maximum = Math.max(maximum, figure.value);
-      }
-    }
+    if (selected.has('B4')) for (const figure of await httpDelivery(context, scaled(20_000))) report(figure);
     if (selected.has('B5')) for (const figure of await fanOut(context, scaled(20_000))) report(figure);
-    if (selected.has('B6')) for (const figure of await commitToReceived(context, scale, maximum)) report(figure);
+    if (selected.has('B6')) for (const figure of await commitToReceived(context, scale)) report(figure);
     if (selected.has('B7')) report(await failingEndpoints(context, scaled(2_000)));
     if (selected.has('B8')) for (const figure of await backlog(context, scaled(1_000_000), 1_000)) report(figure);
   } finally {

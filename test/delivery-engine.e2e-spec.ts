@@ -5,6 +5,8 @@ import {
   WebhookEndpointNotFoundError,
   WebhookEndpoints,
 } from '@webhook-outbox/nestjs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Article, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -14,6 +16,14 @@ import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
 const DAY = 24 * 3_600_000;
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 async function saveOrders(app: WebhookTestApp, count: number): Promise<void> {
   for (let i = 0; i < count; i++) await app.dataSource.getRepository(ShopOrder).save({ customer: `C${i}`, total: i });
@@ -211,6 +221,52 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
       expect(context.receiver.requests).toHaveLength(2); // the slow endpoint holds its own two slots only
     } finally {
       await healthy.stop();
+    }
+  });
+
+  it('sends a failing endpoint one request at a time until it answers again, then its full share', async () => {
+    // A receiver that notes how many requests it holds at once, and answers after 150 ms.
+    let status = 500;
+    let open = 0;
+    let answered = 0;
+    /** Per request: how many were open when it arrived, and how many had been answered by then. */
+    const peaks: Array<{ open: number; answeredBefore: number }> = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      open++;
+      peaks.push({ open, answeredBefore: answered });
+      setTimeout(() => {
+        open--;
+        answered++;
+        response.writeHead(status).end();
+      }, 150);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+      const app = await context.start(() => ({
+        endpoints: [{ id: 'flaky', url, secret }],
+        relay: { pollInterval: 50, concurrency: 8, endpointConcurrency: 4 },
+        retry: { initialDelay: 60_000, jitter: 0 },
+      }));
+      await saveOrders(app, 10);
+      await until(() => answered >= 10);
+      // Once its first failure is known, every request it gets is alone.
+      const afterFailure = peaks.filter((peak) => peak.answeredBefore > 0);
+      expect(afterFailure.length).toBeGreaterThan(3);
+      expect(afterFailure.map((peak) => peak.open)).toEqual(afterFailure.map(() => 1));
+
+      status = 200;
+      const before = peaks.length;
+      await saveOrders(app, 8);
+      await until(() => answered >= 18);
+      // The first success restores its share: several at once again, never more than endpointConcurrency.
+      const recovered = peaks.slice(before).map((peak) => peak.open);
+      expect(Math.max(...recovered)).toBeGreaterThan(1);
+      expect(Math.max(...recovered)).toBeLessThanOrEqual(4);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -59,6 +59,8 @@ export class OutboxRelay {
   private readonly inFlight = new Set<Promise<void>>();
   /** Attempts holding a request slot (not yet answered). */
   private sending = 0;
+  /** Endpoints whose last answer here was a failure: sent one request at a time until one succeeds. */
+  private readonly failingEndpoints = new Set<string>();
   private readonly activeByEndpoint = new Map<string, number>();
   /** Claimed deliveries waiting for a slot of their endpoint. */
   private readonly queuedByEndpoint = new Map<string, Lease[]>();
@@ -174,9 +176,18 @@ export class OutboxRelay {
     return [...this.queuedByEndpoint.keys()];
   }
 
+  /**
+   * Requests this worker may have in flight to an endpoint: `endpointConcurrency`, or one while its last answer was a
+   * failure. An endpoint that times out would otherwise hold its whole share of the slots for the timeout, again
+   * and again, and starve the healthy ones; one request at a time still notices when it recovers.
+   */
+  private endpointLimit(endpointId: string): number {
+    return this.failingEndpoints.has(endpointId) ? 1 : this.options.relay.endpointConcurrency;
+  }
+
   private enqueue(lease: Lease): void {
     const endpointId = lease.delivery.endpointId;
-    if ((this.activeByEndpoint.get(endpointId) ?? 0) < this.options.relay.endpointConcurrency) {
+    if ((this.activeByEndpoint.get(endpointId) ?? 0) < this.endpointLimit(endpointId)) {
       this.start(lease);
       return;
     }
@@ -200,9 +211,8 @@ export class OutboxRelay {
       if (active === 0) this.activeByEndpoint.delete(endpointId);
       else this.activeByEndpoint.set(endpointId, active);
       const queue = this.queuedByEndpoint.get(endpointId);
-      const next = queue?.shift();
+      while (queue?.length && (this.activeByEndpoint.get(endpointId) ?? 0) < this.endpointLimit(endpointId)) this.start(queue.shift()!);
       if (queue?.length === 0) this.queuedByEndpoint.delete(endpointId);
-      if (next) this.start(next);
       this.notifySlotsFreed();
     };
     const running: Promise<void> = this.attemptSafely(lease).finally(() => {
@@ -267,6 +277,8 @@ export class OutboxRelay {
     const started = performance.now();
     const body = endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
     const result = await this.send(endpoint, delivery.eventId, body, now);
+    if (result.outcome === 'succeeded') this.failingEndpoints.delete(endpoint.id);
+    else this.failingEndpoints.add(endpoint.id);
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = this.clock.now();

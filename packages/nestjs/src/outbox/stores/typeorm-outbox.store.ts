@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../entities/index.js';
+import { WebhookEventEntity } from '../entities/index.js';
 import { pendingDelivery } from '../pending-delivery.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
