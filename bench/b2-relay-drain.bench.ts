@@ -57,7 +57,7 @@ async function rawClaimCompleteLoop(dataSource: DataSource, count: number): Prom
 
 export async function relayDrain(context: BenchContext, count: number): Promise<Figure> {
   const transport = new NullTransport();
-  const relay = { batchSize: BATCH, concurrency: Number(process.env.CONC ?? BATCH), endpointConcurrency: Number(process.env.CONC ?? BATCH) };
+  const relay = { batchSize: BATCH, concurrency: BATCH, endpointConcurrency: BATCH };
   const endpoints = [{ id: 'null', url: 'https://receiver.example/hooks', secret: context.secret }];
 
   // Baseline on the same database and tables.
