@@ -25,9 +25,17 @@ export interface OutboxEventInput {
 }
 
 /** The columns capture writes; `fanned_out_at` stays NULL until the relay fans the event out. */
-const EVENT_COLUMNS = ['id', 'type', 'payload', 'occurred_at', 'source_entity', 'source_id', 'tenant', 'sequence', 'ordering_key'] as const;
-/** Their PostgreSQL types, for the arrays of the insert. */
-const EVENT_COLUMN_TYPES = ['varchar', 'varchar', 'text', 'bigint', 'varchar', 'varchar', 'varchar', 'bigint', 'varchar'] as const;
+const EVENT_COLUMNS = [
+  ['id', 'varchar'],
+  ['type', 'varchar'],
+  ['payload', 'text'],
+  ['occurred_at', 'bigint'],
+  ['source_entity', 'varchar'],
+  ['source_id', 'varchar'],
+  ['tenant', 'varchar'],
+  ['sequence', 'bigint'],
+  ['ordering_key', 'varchar'],
+] as const;
 
 /** 500 rows of 9 parameters: well within MySQL's and SQLite's limits on one statement. */
 const ROWS_PER_STATEMENT = 500;
@@ -71,50 +79,42 @@ export class OutboxEventWriter {
   async writeAll(manager: EntityManager, queryRunner: QueryRunner | undefined, inputs: readonly OutboxEventInput[]): Promise<string[]> {
     if (inputs.length === 0) return [];
     const occurredAt = Date.now();
-    const ids: string[] = [];
-    const values: unknown[] = [];
-    for (const input of inputs) {
-      const id = newOutboxId('msg');
-      ids.push(id);
-      values.push(
-        id,
-        input.type,
-        eventBody(input, occurredAt),
-        occurredAt,
-        input.sourceEntity ?? null,
-        input.sourceId ?? null,
-        input.tenant ?? null,
-        input.sequence ?? null,
-        input.orderingKey ?? null,
-      );
-    }
+    const rows = inputs.map((input) => [
+      newOutboxId('msg'),
+      input.type,
+      eventBody(input, occurredAt),
+      occurredAt,
+      input.sourceEntity ?? null,
+      input.sourceId ?? null,
+      input.tenant ?? null,
+      input.sequence ?? null,
+      input.orderingKey ?? null,
+    ]);
     const dataSource = manager.connection;
-    const table = escapedTableName(dataSource, WebhookEventEntity);
-    const width = EVENT_COLUMNS.length;
+    const into = `${escapedTableName(dataSource, WebhookEventEntity)} (${EVENT_COLUMNS.map(([name]) => name).join(', ')})`;
     // Plain statements with the caller's manager: in the caller's transaction, and no entity listeners.
     if (dataSource.options.type === 'postgres') {
       // One array per column (unnest): one small statement to parse and plan however many rows, and the same
       // statement tells every listening relay (other instances too) once this commits; a rollback notifies no one.
-      const columns = EVENT_COLUMNS.map((_, column) => values.filter((_, index) => index % width === column));
       await manager.query(
         `WITH written AS (
-           INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')})
-           SELECT * FROM unnest(${EVENT_COLUMN_TYPES.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
+           INSERT INTO ${into}
+           SELECT * FROM unnest(${EVENT_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
            RETURNING 1)
          SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
-        columns,
+        EVENT_COLUMNS.map((_, column) => rows.map((row) => row[column])),
       );
     } else {
       // Chunked, so a huge transaction stays within the driver's limit on parameters.
-      for (let first = 0; first < inputs.length; first += ROWS_PER_STATEMENT) {
-        const count = Math.min(ROWS_PER_STATEMENT, inputs.length - first);
-        const rows = Array.from({ length: count }, () => `(${EVENT_COLUMNS.map(() => '?').join(', ')})`);
-        await manager.query(`INSERT INTO ${table} (${EVENT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, values.slice(first * width, (first + count) * width));
+      const placeholders = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+      for (let first = 0; first < rows.length; first += ROWS_PER_STATEMENT) {
+        const chunk = rows.slice(first, first + ROWS_PER_STATEMENT);
+        await manager.query(`INSERT INTO ${into} VALUES ${chunk.map(() => placeholders).join(', ')}`, chunk.flat());
       }
     }
     // The relay is woken when the outermost transaction commits (EntityChangeSubscriber.afterTransactionCommit).
     if (queryRunner?.isTransactionActive) queryRunner.data[CAPTURED_IN_TRANSACTION] = true;
     else this.wake.notifyCommitted();
-    return ids;
+    return rows.map(([id]) => id as string);
   }
 }

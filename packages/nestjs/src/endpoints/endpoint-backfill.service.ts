@@ -97,14 +97,14 @@ export class EndpointBackfill {
       });
       // Numbered like the row's live events (by the counter of the database the row lives in), so a receiver never
       // takes a snapshot for newer news. Another database's numbers are taken in a transaction of their own first.
-      const number = async (manager: EntityManager) => {
+      const assignSequences = async (manager: EntityManager) => {
         for (const event of events) {
           if (event.sourceId !== null) event.sequence = await nextSequence(source, manager, metadata.name, event.sourceId, startsFresh(metadata) ? 1 : 0);
         }
       };
-      if (source !== this.dataSource && events.length > 0) await runInOwnTransaction(source, number);
+      if (source !== this.dataSource && events.length > 0) await runInOwnTransaction(source, assignSequences);
       await runInOwnTransaction(this.dataSource, async (manager) => {
-        if (source === this.dataSource) await number(manager);
+        if (source === this.dataSource) await assignSequences(manager);
         if (events.length > 0) {
           const eventRows = events.map(({ data, ...event }) => ({ ...event, payload: eventBody({ type, sequence: event.sequence, data }, now) }));
           await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(eventRows).updateEntity(false).callListeners(false).execute();

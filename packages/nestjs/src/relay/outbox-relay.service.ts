@@ -64,8 +64,8 @@ export class OutboxRelay {
   private readonly activeByEndpoint = new Map<string, number>();
   /** Claimed deliveries waiting for a slot of their endpoint. */
   private readonly queuedByEndpoint = new Map<string, Lease[]>();
-  /** Settles when `count` slots are free; one promise shared by every waiter. */
-  private slotsFreed?: { count: number; promise: Promise<void>; resolve: () => void };
+  /** Settles when a quarter of the slots are free; one promise shared by every waiter. */
+  private slotsFreed?: { promise: Promise<void>; resolve: () => void };
   /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
   private readonly pausedUntil = new Map<string, number>();
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
@@ -91,7 +91,10 @@ export class OutboxRelay {
     return round;
   }
 
-  /** Forwards the events of other captured DataSources, fans out new events, then claims due deliveries for the free slots and starts them without waiting for them. */
+  /**
+   * Forwards the events of other captured DataSources, fans out new events, then claims due deliveries for the free
+   * slots and starts them without waiting for them.
+   */
   async dispatch({ endpointsMaxAge = ENDPOINTS_MAX_AGE }: { endpointsMaxAge?: number } = {}): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
     await this.endpoints.refresh(endpointsMaxAge);
@@ -129,18 +132,17 @@ export class OutboxRelay {
   }
 
   /**
-   * Resolves at the next request or attempt that finishes after which at least `count` request slots are free (or
+   * Resolves at the next request or attempt that finishes after which a quarter of the request slots are free (or
    * nothing is under way). Claiming for each slot as it frees would cost a claim (and a fan-out) per delivery;
    * waiting for a few lets one claim fill them together. Always waits for a change: slots already free were free at
    * the last dispatch too, and dispatching again at once would only spin.
    */
-  whenSlotsFree(count = 1): Promise<void> {
+  whenSlotsFree(): Promise<void> {
     if (this.inFlight.size === 0) return Promise.resolve();
-    if (!this.slotsFreed || this.slotsFreed.count > count) {
-      this.slotsFreed?.resolve();
+    if (!this.slotsFreed) {
       let resolve!: () => void;
       const promise = new Promise<void>((settle) => (resolve = settle));
-      this.slotsFreed = { count, promise, resolve };
+      this.slotsFreed = { promise, resolve };
     }
     return this.slotsFreed.promise;
   }
@@ -224,7 +226,7 @@ export class OutboxRelay {
   }
 
   private notifySlotsFreed(): void {
-    if (this.slotsFreed && (this.freeSlots >= this.slotsFreed.count || this.inFlight.size === 0)) {
+    if (this.slotsFreed && (this.freeSlots >= Math.ceil(this.options.relay.concurrency / 4) || this.inFlight.size === 0)) {
       this.slotsFreed.resolve();
       this.slotsFreed = undefined;
     }

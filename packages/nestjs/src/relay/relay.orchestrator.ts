@@ -100,7 +100,7 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       if (this.relay.busy) {
         // Dispatch again once a quarter of the slots are free: the commits made meanwhile are fanned out and the due
         // deliveries claimed together, instead of one dispatch per finished request.
-        await this.sleep(pollInterval, this.relay.whenSlotsFree(Math.ceil(this.options.relay.concurrency / 4)));
+        await this.sleep(pollInterval, this.relay.whenSlotsFree());
         continue;
       }
       if (this.wakeRequested) continue;
