@@ -25,7 +25,8 @@ export type {
   WebhookRetryOptions,
 } from './webhook-options.js';
 export { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
-export type { AttemptRecord, ClaimedDelivery, ClaimRequest, OutboxStore } from './outbox/outbox-store.js';
+export type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from './outbox/outbox-store.js';
+export type { FanOutClaim, FanOutResult } from './outbox/fan-out.plan.js';
 export { systemClock } from './webhook-clock.js';
 export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';

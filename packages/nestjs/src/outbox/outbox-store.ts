@@ -1,4 +1,5 @@
 import type { WebhookFailureReason } from './entities/webhook-delivery.entity.js';
+import type { FanOutClaim, FanOutResult } from './fan-out.plan.js';
 
 /** A delivery reserved for one worker until `lockedUntil`, with what it needs to be sent. */
 export interface ClaimedDelivery {
@@ -79,9 +80,10 @@ export interface OutboxStore {
   /**
    * Creates one pending delivery per subscribed endpoint for up to `limit` events not yet fanned out, and marks
    * those events fanned out, atomically. Safe to run concurrently: each event is taken by one worker, and a
-   * delivery is unique per (event, endpoint). Returns how many events it handled.
+   * delivery is unique per (event, endpoint). With `claim`, deliveries the worker can send at once are created
+   * claimed for it and returned, ready to send.
    */
-  fanOut(limit: number, now: number, route: EventRouter): Promise<number>;
+  fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult>;
 
   /** Up to `limit` events not fanned out yet, oldest first: those a captured DataSource's outbox holds for forwarding. */
   unfannedEvents(limit: number): Promise<OutboxEventRow[]>;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
-import type { AttemptRecord, ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
 import { AttemptRecordBatcher } from './attempt-record.batcher.js';
@@ -23,6 +23,9 @@ interface Lease {
   /** Gives the request slot back (once the response is in; the outcome is then recorded in the background). */
   releaseSlot?: () => void;
 }
+
+/** One round's claim: its owner token, until when it holds, and when it was made. */
+type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;
 
 /** What one `dispatch()` did. */
 export interface RelayRoundResult {
@@ -92,33 +95,51 @@ export class OutboxRelay {
   }
 
   /**
-   * Forwards the events of other captured DataSources, fans out new events, then claims due deliveries for the free
-   * slots and starts them without waiting for them.
+   * Forwards the events of other captured DataSources, claims due deliveries for the free slots, then fans out new
+   * events, creating claimed the deliveries that fill the slots still free; starts them all without waiting.
    */
   async dispatch({ endpointsMaxAge = ENDPOINTS_MAX_AGE }: { endpointsMaxAge?: number } = {}): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
     await this.endpoints.refresh(endpointsMaxAge);
     const { forwarded, more: moreToForward } = await this.forwarder.forward(batchSize);
-    const fannedOut = await this.store.fanOut(batchSize, this.clock.now(), ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant));
     const free = Math.min(this.freeSlots, batchSize);
-    if (free === 0) return { forwarded, fannedOut, claimed: 0, more: moreToForward || fannedOut >= batchSize };
     const now = this.clock.now();
-    const lockToken = newOutboxId('lease');
-    const claimed = await this.store.claimDeliveries({
-      limit: free,
+    const lease = { lockToken: newOutboxId('lease'), lockedUntil: now + leaseDuration, now };
+    // Due deliveries first (retries, and those a fan-out created unclaimed), so that new events never overtake them.
+    const claimed = free > 0 ? await this.claimAndStart(free, this.saturatedEndpoints(), lease) : [];
+    // With every slot taken, new events wait in the outbox: fanning them out now would only create deliveries that
+    // a later claim has to write again.
+    if (claimed.length === free) return { forwarded, fannedOut: 0, claimed: claimed.length, more: true };
+
+    // An endpoint gets one share of the slots per round, however its deliveries are claimed.
+    const perEndpoint = countByEndpoint(claimed);
+    const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
+    const fannedOut = await this.store.fanOut(batchSize, now, route, {
+      limit: free - claimed.length,
       perEndpoint: endpointConcurrency,
+      alreadyClaimed: perEndpoint,
       excludeEndpoints: this.saturatedEndpoints(),
-      now,
-      lockedUntil: now + leaseDuration,
-      lockToken,
+      ...lease,
     });
-    for (const delivery of claimed) this.enqueue({ delivery, lockToken, claimedAt: now });
-    return {
-      forwarded,
-      fannedOut,
-      claimed: claimed.length,
-      more: moreToForward || fannedOut >= batchSize || claimed.length === free,
-    };
+    this.startAll(fannedOut.claimed, lease);
+    let total = claimed.length + fannedOut.claimed.length;
+    if (fannedOut.unclaimed > 0 && total < free) {
+      // What a fan-out cannot create claimed (deliveries of ordered events) still goes out this round.
+      const served = countByEndpoint([...claimed, ...fannedOut.claimed]);
+      const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
+      total += (await this.claimAndStart(free - total, [...this.saturatedEndpoints(), ...full], lease)).length;
+    }
+    return { forwarded, fannedOut: fannedOut.events, claimed: total, more: moreToForward || fannedOut.events >= batchSize || total === free };
+  }
+
+  private async claimAndStart(limit: number, excludeEndpoints: string[], lease: ClaimLease): Promise<ClaimedDelivery[]> {
+    const claimed = await this.store.claimDeliveries({ limit, perEndpoint: this.options.relay.endpointConcurrency, excludeEndpoints, ...lease });
+    this.startAll(claimed, lease);
+    return claimed;
+  }
+
+  private startAll(deliveries: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): void {
+    for (const delivery of deliveries) this.enqueue({ delivery, lockToken, claimedAt: now });
   }
 
   /** Request slots not in use. A slot is held from the start of an attempt until its response is in. */
@@ -386,6 +407,12 @@ export class OutboxRelay {
   private release(lease: Lease): Promise<void> {
     return this.store.releaseClaim(lease.delivery.id, lease.lockToken);
   }
+}
+
+function countByEndpoint(deliveries: readonly ClaimedDelivery[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { endpointId } of deliveries) counts.set(endpointId, (counts.get(endpointId) ?? 0) + 1);
+  return counts;
 }
 
 function formatDuration(ms: number): string {

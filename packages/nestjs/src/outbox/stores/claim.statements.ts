@@ -66,6 +66,17 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
   };
 }
 
+/**
+ * The endpoints whose state a fan-out's claim must honour, as the claim statement does: paused ones (`paused` 1:
+ * not claimed) and disabled ones (`disabled_reason` set: claimed, to be failed untried). `now` is the dialect's
+ * named placeholder.
+ */
+export function endpointHoldsStatement({ endpointState }: OutboxTables, now: string): string {
+  return `SELECT endpoint_id, CASE WHEN paused_until > ${now} THEN 1 ELSE 0 END AS paused,
+            CASE WHEN disabled_at IS NULL THEN NULL ELSE COALESCE(disabled_reason, 'disabled') END AS disabled_reason
+          FROM ${endpointState} WHERE paused_until > ${now} OR disabled_at IS NOT NULL`;
+}
+
 /** Maps a row of any dialect's claim query; drivers return BIGINT columns as strings. */
 export function claimedDeliveryFromRow(row: Record<string, unknown>): ClaimedDelivery {
   return {

@@ -1,7 +1,7 @@
 import { WebhookAttemptEntity } from '../entities/index.js';
 import type { EntityManager } from 'typeorm';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
-import type { pendingDelivery } from '../pending-delivery.js';
+import type { PlannedDelivery } from '../fan-out.plan.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
 import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
@@ -75,11 +75,12 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
     return records.map((record) => kept.has(record));
   }
 
-  protected async insertDeliveries(manager: EntityManager, deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>): Promise<void> {
-    await manager.query(
+  protected async insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean> {
+    const result: { affectedRows: number } = await manager.query(
       `INSERT IGNORE INTO ${this.tables.delivery}
-         (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES ${deliveries.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)").join(', ')}`,
+         (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
+          locked_until, lock_token)
+       VALUES ${deliveries.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)").join(', ')}`,
       deliveries.flatMap((delivery) => [
         delivery.id,
         delivery.eventId,
@@ -90,7 +91,19 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
         delivery.nextAttemptAt,
         delivery.createdAt,
         delivery.updatedAt,
+        delivery.lockedUntil,
+        delivery.lockToken,
       ]),
     );
+    if (result.affectedRows === deliveries.length) return () => true;
+    // Some already existed (a fan-out repeated): ask which of the claimed ones are this insert's.
+    const claimed = deliveries.filter((delivery) => delivery.lockToken !== null).map((delivery) => delivery.id);
+    if (claimed.length === 0) return () => false;
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM ${this.tables.delivery} WHERE id IN (${claimed.map(() => '?').join(', ')})`,
+      claimed,
+    );
+    const ids = new Set(rows.map((row) => row.id));
+    return (deliveryId) => ids.has(deliveryId);
   }
 }

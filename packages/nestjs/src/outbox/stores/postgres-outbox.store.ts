@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
-import type { pendingDelivery } from '../pending-delivery.js';
+import { type PlannedDelivery, UNFANNED_EVENT_COLUMNS } from '../fan-out.plan.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, waitsForNoEarlier } from './claim.statements.js';
-import { TypeOrmOutboxStore, type UnfannedEventRow } from './typeorm-outbox.store.js';
+import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
 
 /**
  * PostgreSQL: one statement claims a batch and returns it with its events. The candidates are locked with SKIP
@@ -110,15 +110,15 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
   }
 
   /** One statement takes and marks the events (the fan-out's transaction commits the mark with the deliveries). */
-  protected override async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<UnfannedEventRow[]> {
+  protected override async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<Record<string, unknown>[]> {
     const { event } = this.tables;
     const [rows] = (await manager.query(
       `UPDATE ${event} SET fanned_out_at = $1
        WHERE id = ANY(ARRAY(
          SELECT id FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED))
-       RETURNING id, type, tenant, ordering_key, sequence`,
+       RETURNING ${UNFANNED_EVENT_COLUMNS}`,
       [now, limit],
-    )) as [UnfannedEventRow[], number];
+    )) as [Record<string, unknown>[], number];
     return rows;
   }
 
@@ -135,16 +135,37 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     });
   }
 
-  protected async insertDeliveries(manager: EntityManager, deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>): Promise<void> {
-    const column = <K extends keyof ReturnType<typeof pendingDelivery>>(key: K) => deliveries.map((delivery) => delivery[key]);
-    await manager.query(
-      `INSERT INTO ${this.tables.delivery}
-         (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at)
-       SELECT id, event_id, endpoint_id, tenant, ordering_key, sequence, 'pending', 0, $7, $7, $7
-       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[])
-         AS d(id, event_id, endpoint_id, tenant, ordering_key, sequence)
-       ON CONFLICT DO NOTHING`,
-      [column('id'), column('eventId'), column('endpointId'), column('tenant'), column('orderingKey'), column('sequence'), deliveries[0]!.createdAt],
+  protected async insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean> {
+    const column = <K extends keyof PlannedDelivery>(key: K) => deliveries.map((delivery) => delivery[key]);
+    const claimed = deliveries.find((delivery) => delivery.lockToken !== null);
+    // Claimed rows share one lease, passed once; the inserted ones come back so a claim of a row that already
+    // existed is not sent.
+    const inserted: Array<{ id: string }> = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO ${this.tables.delivery}
+           (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
+            locked_until, lock_token)
+         SELECT id, event_id, endpoint_id, tenant, ordering_key, sequence, 'pending', 0, $7, $7, $7,
+                CASE WHEN claimed THEN $8::bigint END, CASE WHEN claimed THEN $9::varchar END
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $10::boolean[])
+           AS d(id, event_id, endpoint_id, tenant, ordering_key, sequence, claimed)
+         ON CONFLICT DO NOTHING
+         RETURNING id, lock_token)
+       SELECT id FROM inserted WHERE lock_token IS NOT NULL`,
+      [
+        column('id'),
+        column('eventId'),
+        column('endpointId'),
+        column('tenant'),
+        column('orderingKey'),
+        column('sequence'),
+        deliveries[0]!.createdAt,
+        claimed?.lockedUntil ?? null,
+        claimed?.lockToken ?? null,
+        deliveries.map((delivery) => delivery.lockToken !== null),
+      ],
     );
+    const ids = new Set(inserted.map((row) => row.id));
+    return (deliveryId) => ids.has(deliveryId);
   }
 }

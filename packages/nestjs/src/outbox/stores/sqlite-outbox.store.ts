@@ -1,11 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
-import { newOutboxId } from '../outbox-ids.js';
+import { endpointHoldsFromRows, type FanOutClaim, type FanOutResult, fanOutResult, NOTHING_FANNED_OUT, planFanOut, UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from '../fan-out.plan.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
-import { claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
+import { endpointHoldsStatement, claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
 
 /** The parts of a better-sqlite3 prepared statement this store uses. */
@@ -64,24 +64,27 @@ export class SqliteOutboxStore implements OutboxStore {
     return db.transaction(() => work(sql)).immediate();
   }
 
-  fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
+  fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {
     const { event, delivery } = this.tables;
     return this.exclusive((sql) => {
-      const events = sql(`SELECT id, type, tenant, ordering_key, sequence FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`)
-        .all(limit) as Array<{ id: string; type: string; tenant: string | null; ordering_key: string | null; sequence: number | null }>;
+      const rows = sql(`SELECT ${UNFANNED_EVENT_COLUMNS} FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`).all(limit);
+      if (rows.length === 0) return NOTHING_FANNED_OUT;
+      const holds = claim ? endpointHoldsFromRows(sql(endpointHoldsStatement(this.tables, '@now')).all({ now }) as Array<Record<string, unknown>>) : undefined;
+      const plan = planFanOut(rows.map((row) => unfannedEventFromRow(row as Record<string, unknown>)), route, now, claim, holds);
       const insert = sql(
         `INSERT OR IGNORE INTO ${delivery}
-           (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+           (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
+            locked_until, lock_token)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
       );
-      const markFannedOut = sql(`UPDATE ${event} SET fanned_out_at = ? WHERE id = ?`);
-      for (const row of events) {
-        for (const endpoint of route(row)) {
-          insert.run(newOutboxId('dlv'), row.id, endpoint.id, endpoint.tenant, row.ordering_key, row.sequence, now, now, now);
-        }
-        markFannedOut.run(now, row.id);
+      const inserted = new Set<string>();
+      for (const row of plan.deliveries) {
+        const { changes } = insert.run(row.id, row.eventId, row.endpointId, row.tenant, row.orderingKey, row.sequence, now, now, now, row.lockedUntil, row.lockToken);
+        if (changes === 1) inserted.add(row.id);
       }
-      return events.length;
+      const markFannedOut = sql(`UPDATE ${event} SET fanned_out_at = ? WHERE id = ?`);
+      for (const row of rows as Array<{ id: string }>) markFannedOut.run(now, row.id);
+      return fanOutResult(rows.length, plan, (id) => inserted.has(id));
     });
   }
 

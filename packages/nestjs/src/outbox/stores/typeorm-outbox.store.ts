@@ -1,22 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookEventEntity } from '../entities/index.js';
-import { pendingDelivery } from '../pending-delivery.js';
+import { endpointHoldsFromRows, type FanOutClaim, type FanOutResult, fanOutResult, NOTHING_FANNED_OUT, type PlannedDelivery, planFanOut, UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from '../fan-out.plan.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { truncatedError } from './attempt-record.columns.js';
+import { endpointHoldsStatement } from './claim.statements.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
 import { runStatement } from './run-statement.js';
-
-/** What fan-out reads of an event. */
-export interface UnfannedEventRow {
-  id: string;
-  type: string;
-  tenant: string | null;
-  ordering_key: string | null;
-  /** BIGINT: a string from the driver. */
-  sequence: string | number | null;
-}
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
@@ -36,37 +27,35 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   abstract recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
-  async fanOut(limit: number, now: number, route: EventRouter): Promise<number> {
-    // Most rounds under load only claim: one indexed read instead of an empty transaction.
-    const waiting: unknown[] = await this.dataSource.query(`SELECT 1 FROM ${this.tables.event} WHERE fanned_out_at IS NULL LIMIT 1`);
-    if (waiting.length === 0) return 0;
+  async fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {
+    // Most rounds under load only claim: one indexed read instead of an empty transaction. With a claim, the same
+    // read brings the endpoints' holds (a row without an endpoint says events are waiting).
+    const waiting = `SELECT NULL AS endpoint_id, NULL AS paused, NULL AS disabled_reason
+                     FROM (SELECT 1 AS one FROM ${this.tables.event} WHERE fanned_out_at IS NULL LIMIT 1) waiting`;
+    const rows: Array<Record<string, unknown>> = claim
+      ? await this.query(this.dataSource.manager, `${waiting} UNION ALL ${endpointHoldsStatement(this.tables, ':now')}`, { now })
+      : await this.dataSource.query(waiting);
+    if (!rows.some((row) => row.endpoint_id === null)) return NOTHING_FANNED_OUT;
+    const holds = endpointHoldsFromRows(rows.filter((row) => row.endpoint_id !== null));
     return this.transaction(async (manager) => {
-      const rows = await this.takeUnfannedEvents(manager, limit, now);
-      if (rows.length === 0) return 0;
-      const events = rows.map((row) => ({
-        id: row.id,
-        type: row.type,
-        tenant: row.tenant,
-        orderingKey: row.ordering_key,
-        sequence: row.sequence === null ? null : Number(row.sequence),
-      }));
-      const deliveries = events.flatMap((event) => route(event).map((endpoint) => pendingDelivery(event, endpoint, now)));
+      const events = (await this.takeUnfannedEvents(manager, limit, now)).map(unfannedEventFromRow);
+      const plan = planFanOut(events, route, now, claim, holds);
       // The (event, endpoint) unique key makes a repeated fan-out insert nothing rather than a duplicate send.
-      if (deliveries.length > 0) await this.insertDeliveries(manager, deliveries);
-      return events.length;
+      const inserted = plan.deliveries.length > 0 ? await this.insertDeliveries(manager, plan.deliveries) : () => false;
+      return fanOutResult(events.length, plan, inserted);
     });
   }
 
   /**
    * Inside the fan-out's transaction: locks up to `limit` events not fanned out yet, oldest first, skipping those
    * another relay holds (SKIP LOCKED: concurrent relays take different events instead of queueing), and marks them
-   * fanned out; the mark commits only with their deliveries.
+   * fanned out; the mark commits only with their deliveries. Returns the rows of `UNFANNED_EVENT_COLUMNS`.
    */
-  protected async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<UnfannedEventRow[]> {
+  protected async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<Record<string, unknown>[]> {
     const { event } = this.tables;
-    const rows: UnfannedEventRow[] = await this.query(
+    const rows: Array<{ id: string }> = await this.query(
       manager,
-      `SELECT id, type, tenant, ordering_key, sequence FROM ${event} WHERE fanned_out_at IS NULL
+      `SELECT ${UNFANNED_EVENT_COLUMNS} FROM ${event} WHERE fanned_out_at IS NULL
        ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
       { limit },
     );
@@ -74,8 +63,11 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     return rows;
   }
 
-  /** Inserts new deliveries in one statement, skipping any that exist (same event and endpoint). */
-  protected abstract insertDeliveries(manager: EntityManager, deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>): Promise<void>;
+  /**
+   * Inserts new deliveries in one statement, skipping any that exist (same event and endpoint). Returns whether a
+   * delivery was inserted; it must answer for the claimed ones (those with a `lockToken`).
+   */
+  protected abstract insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean>;
 
   /** A `:name`-parameterised query through `manager`, rewritten for the dialect by TypeORM's driver. */
   protected query<T = unknown>(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T> {

@@ -1,0 +1,134 @@
+import type { ClaimedDelivery, EventRouter } from './outbox-store.js';
+import { pendingDelivery } from './pending-delivery.js';
+
+/**
+ * What a fan-out may claim of the deliveries it creates, for the worker's free request slots: those are sent
+ * straight away, without a claim statement that would write each new row a second time.
+ */
+export interface FanOutClaim {
+  /** At most this many deliveries in all. */
+  limit: number;
+  /** At most this many deliveries of one endpoint, counting `alreadyClaimed`. */
+  perEndpoint: number;
+  /** Deliveries per endpoint the worker claimed this round before the fan-out. */
+  alreadyClaimed: ReadonlyMap<string, number>;
+  /** Endpoints to leave unclaimed (the worker is at its limit for them). */
+  excludeEndpoints: readonly string[];
+  lockedUntil: number;
+  lockToken: string;
+}
+
+/** What one fan-out did. */
+export interface FanOutResult {
+  /** Events turned into deliveries. */
+  events: number;
+  /** Deliveries created already claimed for `FanOutClaim.lockToken`, ready to send. */
+  claimed: ClaimedDelivery[];
+  /** Deliveries created unclaimed, for a claim to take. */
+  unclaimed: number;
+}
+
+/** An event as fan-out reads it: what routing needs, and what sending a delivery of it needs. */
+export interface UnfannedEvent {
+  id: string;
+  type: string;
+  tenant: string | null;
+  orderingKey: string | null;
+  sequence: number | null;
+  payload: string;
+  sourceId: string | null;
+}
+
+/** The columns fan-out reads of an event, for `unfannedEventFromRow`. */
+export const UNFANNED_EVENT_COLUMNS = 'id, type, tenant, ordering_key, sequence, payload, source_id';
+
+/** Maps an event row of any dialect (drivers return BIGINT columns as strings). */
+export function unfannedEventFromRow(row: Record<string, unknown>): UnfannedEvent {
+  return {
+    id: String(row.id),
+    type: String(row.type),
+    tenant: row.tenant == null ? null : String(row.tenant),
+    orderingKey: row.ordering_key == null ? null : String(row.ordering_key),
+    sequence: row.sequence == null ? null : Number(row.sequence),
+    payload: String(row.payload),
+    sourceId: row.source_id == null ? null : String(row.source_id),
+  };
+}
+
+/** Endpoints whose state changes what a fan-out claims: paused ones are not claimed, disabled ones are claimed to be failed untried. */
+export interface EndpointHolds {
+  paused: ReadonlySet<string>;
+  /** Disabled endpoints and why. */
+  disabled: ReadonlyMap<string, string>;
+}
+
+export const NO_HOLDS: EndpointHolds = { paused: new Set(), disabled: new Map() };
+
+/** Maps the rows of `endpointHoldsStatement` (drivers differ in how they return the flag). */
+export function endpointHoldsFromRows(rows: ReadonlyArray<Record<string, unknown>>): EndpointHolds {
+  const paused = new Set<string>();
+  const disabled = new Map<string, string>();
+  for (const row of rows) {
+    if (Number(row.paused) === 1) paused.add(String(row.endpoint_id));
+    if (row.disabled_reason != null) disabled.set(String(row.endpoint_id), String(row.disabled_reason));
+  }
+  return { paused, disabled };
+}
+
+export type PlannedDelivery = ReturnType<typeof pendingDelivery>;
+
+/** The deliveries to insert, and those of them created claimed (by delivery id). */
+export interface FanOutPlan {
+  deliveries: PlannedDelivery[];
+  claimed: Map<string, ClaimedDelivery>;
+}
+
+/**
+ * One delivery per subscribed endpoint of each event. With a `claim`, the first deliveries the claim statement
+ * would take are created claimed: not those of ordered events (they wait for the row's earlier events, which only
+ * the claim statement checks), of excluded endpoints, or of paused ones.
+ */
+export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter, now: number, claim?: FanOutClaim, holds: EndpointHolds = NO_HOLDS): FanOutPlan {
+  const deliveries: PlannedDelivery[] = [];
+  const claimed = new Map<string, ClaimedDelivery>();
+  const excluded = new Set(claim?.excludeEndpoints);
+  const perEndpoint = new Map(claim?.alreadyClaimed);
+  for (const event of events) {
+    for (const endpoint of route(event)) {
+      const delivery = pendingDelivery(event, endpoint, now);
+      deliveries.push(delivery);
+      if (!claim || claimed.size >= claim.limit || event.orderingKey !== null) continue;
+      if (excluded.has(endpoint.id) || holds.paused.has(endpoint.id)) continue;
+      const count = perEndpoint.get(endpoint.id) ?? 0;
+      if (count >= claim.perEndpoint) continue;
+      perEndpoint.set(endpoint.id, count + 1);
+      delivery.lockedUntil = claim.lockedUntil;
+      delivery.lockToken = claim.lockToken;
+      claimed.set(delivery.id, {
+        id: delivery.id,
+        eventId: event.id,
+        endpointId: endpoint.id,
+        attempts: 0,
+        attemptsInSeries: 0,
+        lockedUntil: claim.lockedUntil,
+        eventType: event.type,
+        payload: event.payload,
+        sourceId: event.sourceId,
+        endpointDisabledReason: holds.disabled.get(endpoint.id) ?? null,
+      });
+    }
+  }
+  return { deliveries, claimed };
+}
+
+/**
+ * What a fan-out of `events` did, given which claimed deliveries were inserted (one that already existed for its
+ * event and endpoint was not, and must not be sent).
+ */
+export function fanOutResult(events: number, plan: FanOutPlan, inserted: (id: string) => boolean): FanOutResult {
+  const claimed = [...plan.claimed.values()].filter((delivery) => inserted(delivery.id));
+  return { events, claimed, unclaimed: plan.deliveries.length - plan.claimed.size };
+}
+
+/** A fan-out that found no event. */
+export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({ events: 0, claimed: [], unclaimed: 0 });

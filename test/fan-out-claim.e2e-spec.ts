@@ -1,0 +1,96 @@
+import { generateWebhookSecret, OUTBOX_STORE, type OutboxStore, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { describe, expect, it } from 'vitest';
+import { ShopOrder } from './support/shop-order.entity.js';
+import { DATABASE_KINDS } from './support/test-databases.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
+
+const secret = generateWebhookSecret();
+
+describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kind) => {
+  const context = useWebhookTestContext(kind);
+
+  /** Counts the deliveries the claim statement takes, passing each call through to the real store. */
+  function countClaimed(store: OutboxStore): { deliveries: number } {
+    const counter = { deliveries: 0 };
+    const claim = store.claimDeliveries.bind(store);
+    store.claimDeliveries = async (request) => {
+      const claimed = await claim(request);
+      counter.deliveries += claimed.length;
+      return claimed;
+    };
+    return counter;
+  }
+
+  it('sends the deliveries of new events in the round that fans them out, without claiming them again', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    const claimStatement = countClaimed(app.app.get<OutboxStore>(OUTBOX_STORE));
+    await app.dataSource.getRepository(ShopOrder).save([1, 2, 3].map((n) => ({ customer: `C${n}`, total: n })));
+
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 3, claimed: 3 });
+
+    expect(context.receiver.requests).toHaveLength(3);
+    expect(claimStatement.deliveries).toBe(0);
+    const deliveries = await app.dataSource.getRepository(WebhookDeliveryEntity).find();
+    expect(deliveries.map((d) => [d.status, d.attempts, d.lockToken])).toEqual([1, 2, 3].map(() => ['succeeded', 1, null]));
+  });
+
+  it('creates claimed only as many as there are free slots; the others are claimed, oldest first, before newer events are fanned out', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, concurrency: 2 } }));
+    const orders = app.dataSource.getRepository(ShopOrder);
+    for (const n of [1, 2, 3, 4]) await orders.save({ customer: `C${n}`, total: n });
+
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 4, claimed: 2 });
+    const waiting = await app.dataSource.getRepository(WebhookDeliveryEntity).findBy({ status: 'pending' });
+    expect(waiting.map((d) => d.lockToken)).toEqual([null, null]);
+
+    await orders.save({ customer: 'C5', total: 5 });
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 0, claimed: 2 });
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 1, claimed: 1 });
+    const customers = context.receiver.requests.map((request) => JSON.parse(request.body).data.customer);
+    expect(customers.slice(2, 4).sort()).toEqual(['C3', 'C4']);
+    expect(customers[4]).toBe('C5');
+  });
+
+  it('sends nothing for a delivery that already existed for the event and endpoint (a fan-out repeated)', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    const [event] = await app.dataSource.getRepository(WebhookEventEntity).find();
+    // As if an earlier fan-out had created and delivered it, and the event had come back unmarked.
+    const now = Date.now();
+    await app.dataSource.getRepository(WebhookDeliveryEntity).insert({
+      id: 'dlv_earlier',
+      eventId: event!.id,
+      endpointId: 'erp',
+      tenant: null,
+      orderingKey: null,
+      sequence: null,
+      status: 'succeeded',
+      attempts: 1,
+      nextAttemptAt: now,
+      lockedUntil: null,
+      lockToken: null,
+      lastStatusCode: 200,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: now,
+    });
+
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 1, claimed: 0 });
+
+    expect(context.receiver.requests).toHaveLength(0);
+    expect(await app.dataSource.getRepository(WebhookDeliveryEntity).count()).toBe(1);
+  });
+
+  it('leaves the deliveries of a paused endpoint unclaimed until the pause ends', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    const now = Date.now();
+    await app.app.get<OutboxStore>(OUTBOX_STORE).pauseEndpoint('erp', now + 60_000, now);
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 1, claimed: 0 });
+
+    expect(context.receiver.requests).toHaveLength(0);
+    expect(await app.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({ status: 'pending', lockToken: null });
+  });
+});
