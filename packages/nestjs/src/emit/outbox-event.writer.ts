@@ -54,7 +54,13 @@ export function eventBody(input: Pick<OutboxEventInput, 'type' | 'data' | 'chang
     data: input.data,
     ...(input.changes !== undefined && { changes: input.changes }),
   };
-  return JSON.stringify(body, jsonSafe);
+  try {
+    // Without a replacer first: a replacer is a function call for every value, and bigints are rare.
+    return JSON.stringify(body);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(body, jsonSafe);
+  }
 }
 
 /**
