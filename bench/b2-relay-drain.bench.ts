@@ -69,11 +69,11 @@ export async function relayDrain(context: BenchContext, count: number): Promise<
   app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery: { transport } });
   await prefillEvents(app.dataSource, count);
   await app.close();
-  const started = performance.now();
   app = await benchApp(context, { endpoints, relay: { ...relay, pollInterval: 50 }, delivery: { transport } }, { keepTables: true });
   await transport.until(count);
   await app.relay.settled();
-  const seconds = (performance.now() - started) / 1000;
+  // From the first request (the application's start-up is not the relay's cost) to the last outcome recorded.
+  const seconds = (performance.now() - transport.firstSentAt!) / 1000;
   await app.close();
   const perSecond = count / seconds;
   return {

@@ -1,14 +1,16 @@
 /**
  * B4 HTTP delivery: signed POSTs from the relay to a local keep-alive receiver, against a bare loop of the same
- * HTTP client at the same concurrency sending the same body (no database, no signing): what the relay adds.
+ * HTTP client at the same concurrency sending the same body (no database, no signing): what the relay adds. The
+ * receiver runs in a process of its own and both rates are as it sees them, first answer to last (the relay's
+ * application start-up is not counted).
  */
 import http from 'node:http';
 import axios from 'axios';
 import type { DataSource } from 'typeorm';
 import { benchApp, type BenchContext } from './support/bench-app.js';
-import { CountingReceiver } from './support/counting-receiver.js';
 import type { Figure } from './support/figures.js';
 import { prefillDeliveries } from './support/prefill.js';
+import { ReceiverProcess } from './support/receiver-process.js';
 
 const CONCURRENCY = 64;
 const BODY = JSON.stringify({ type: 'order.created', timestamp: '2026-11-23T12:00:00.000Z', data: { id: 1, customer: 'Ada Lovelace', total: '129.90' } });
@@ -16,7 +18,8 @@ const BODY = JSON.stringify({ type: 'order.created', timestamp: '2026-11-23T12:0
 type Client = 'axios' | 'node-http';
 
 /** `CONCURRENCY` workers each POSTing their share of `count` requests, back to back. */
-async function bareLoop(client: Client, url: string, count: number): Promise<number> {
+async function bareLoop(client: Client, receiver: ReceiverProcess, count: number): Promise<number> {
+  const url = `${receiver.url}/bare`;
   const agent = new http.Agent({ keepAlive: true });
   const instance = axios.create({ httpAgent: agent, maxRedirects: 0, validateStatus: () => true });
   const post =
@@ -31,41 +34,38 @@ async function bareLoop(client: Client, url: string, count: number): Promise<num
             request.on('error', reject);
             request.end(BODY);
           });
-  const started = performance.now();
+  const each = Math.round(count / CONCURRENCY);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      for (let n = 0; n < count / CONCURRENCY; n++) await post();
+      for (let n = 0; n < each; n++) await post();
     }),
   );
-  const perSecond = count / ((performance.now() - started) / 1000);
   agent.destroy();
-  return perSecond;
+  return receiver.rate(each * CONCURRENCY);
 }
 
 /** The relay delivering `count` due deliveries to the receiver, from the first claim to the last recorded outcome. */
-async function relayDelivery(context: BenchContext, client: Client, receiver: CountingReceiver, count: number): Promise<number> {
+async function relayDelivery(context: BenchContext, client: Client, receiver: ReceiverProcess, count: number): Promise<number> {
   const endpoints = [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: context.secret }];
   const delivery = { transport: client, allowHttp: true, allowPrivateNetworks: true };
   const relay = { batchSize: 100, concurrency: CONCURRENCY, endpointConcurrency: CONCURRENCY };
   let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery });
   await prefillDeliveries(app.dataSource as DataSource, count, 'receiver');
   await app.close();
-  const before = receiver.received;
-  const started = performance.now();
+  const before = await receiver.received();
   app = await benchApp(context, { endpoints, relay, delivery }, { keepTables: true });
   await receiver.until(before + count);
   await app.relay.settled();
-  const perSecond = count / ((performance.now() - started) / 1000);
   await app.close();
-  return perSecond;
+  return receiver.rate(count);
 }
 
 export async function httpDelivery(context: BenchContext, count: number): Promise<Figure[]> {
-  const receiver = await CountingReceiver.start();
+  const receiver = await ReceiverProcess.start();
   try {
     const figures: Figure[] = [];
     for (const client of ['axios', 'node-http'] as const) {
-      const bare = await bareLoop(client, `${receiver.url}/bare`, count);
+      const bare = await bareLoop(client, receiver, count);
       const value = await relayDelivery(context, client, receiver, count);
       const floor = client === 'axios' ? 2000 : 5000;
       figures.push({

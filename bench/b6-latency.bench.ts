@@ -1,38 +1,14 @@
 /**
  * B6 latency: from a save()'s commit to the receiver having the request, with the relay running as in production
- * (signed POSTs over HTTP on loopback), at 100 events/s and at half the maximum end-to-end rate, measured first.
+ * (signed POSTs over HTTP on loopback, to a receiver in a process of its own), at 100 events/s and at half the
+ * maximum end-to-end rate, measured first. Commit and arrival times are on the wall clock both processes share.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ShopOrder } from '../test/support/shop-order.entity.js';
 import { benchApp, type BenchContext } from './support/bench-app.js';
 import type { Figure } from './support/figures.js';
 import { percentile } from './support/percentile.js';
-
-/** A receiver that notes when each order's event arrived. */
-async function arrivalReceiver() {
-  const arrivals = new Map<number, number>();
-  const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const at = performance.now();
-      const id = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { id: number } }).data.id;
-      if (!arrivals.has(id)) arrivals.set(id, at);
-      response.writeHead(200, { 'content-length': '0' }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    arrivals,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+import { ReceiverProcess, wallClock } from './support/receiver-process.js';
 
 /**
  * Saves `count` orders at `rate` per second, each in its own transaction, up to 32 at once (one at a time on SQLite,
@@ -51,7 +27,7 @@ async function produce(app: Awaited<ReturnType<typeof benchApp>>, rate: number, 
 
     while (running.size >= parallel) await Promise.race(running);
     const saving: Promise<void> = orders.save({ customer: `latency ${n}`, total: n }).then((order) => {
-      commits.set(order.id, performance.now());
+      commits.set(order.id, wallClock());
       running.delete(saving);
     });
     running.add(saving);
@@ -71,13 +47,12 @@ const options = (url: string, secret: string) => ({
  * process and the database): `count` saves as fast as 32 at a time go, until the last is received.
  */
 export async function maximumRate(context: BenchContext, count: number): Promise<number> {
-  const receiver = await arrivalReceiver();
-  const app = await benchApp(context, options(receiver.url, context.secret));
+  const receiver = await ReceiverProcess.start({ arrivals: true });
+  const app = await benchApp(context, options(`${receiver.url}/hooks`, context.secret));
   try {
     const started = performance.now();
     await produce(app, Number.POSITIVE_INFINITY, count);
-    const deadline = Date.now() + 120_000;
-    while (receiver.arrivals.size < count && Date.now() < deadline) await delay(5);
+    await receiver.until(count);
     return count / ((performance.now() - started) / 1000);
   } finally {
     await app.close();
@@ -86,15 +61,15 @@ export async function maximumRate(context: BenchContext, count: number): Promise
 }
 
 async function latencies(context: BenchContext, rate: number, count: number): Promise<{ p50: number; p99: number; achieved: number }> {
-  const receiver = await arrivalReceiver();
-  const app = await benchApp(context, options(receiver.url, context.secret));
+  const receiver = await ReceiverProcess.start({ arrivals: true });
+  const app = await benchApp(context, options(`${receiver.url}/hooks`, context.secret));
   try {
     const started = performance.now();
     const commits = await produce(app, rate, count);
     const achieved = count / ((performance.now() - started) / 1000);
-    const deadline = Date.now() + 60_000;
-    while (receiver.arrivals.size < count && Date.now() < deadline) await delay(20);
-    const samples = [...commits].map(([id, committed]) => Math.max(0, (receiver.arrivals.get(id) ?? Infinity) - committed)).sort((a, b) => a - b);
+    await receiver.until(count);
+    const arrivals = await receiver.arrivals();
+    const samples = [...commits].map(([id, committed]) => Math.max(0, (arrivals.get(id) ?? Infinity) - committed)).sort((a, b) => a - b);
     return { p50: percentile(samples, 50), p99: percentile(samples, 99), achieved };
   } finally {
     await app.close();

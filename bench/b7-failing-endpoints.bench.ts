@@ -1,16 +1,17 @@
 /**
  * B7 failing endpoints: 10 endpoints receive every event; with one of them (10%) never answering (each attempt ends
- * at the timeout), how fast the nine healthy ones are served, against the same nine when all ten are healthy.
+ * at the timeout), how fast the nine healthy ones are served, against the same nine when all ten are healthy. The
+ * receiver runs in a process of its own; rates are as it sees them.
  */
 import { benchApp, type BenchContext } from './support/bench-app.js';
-import { CountingReceiver } from './support/counting-receiver.js';
 import type { Figure } from './support/figures.js';
 import { prefillEvents } from './support/prefill.js';
+import { ReceiverProcess } from './support/receiver-process.js';
 
 const ENDPOINTS = 10;
 
 async function healthyDeliveriesPerSecond(context: BenchContext, events: number, oneFailing: boolean): Promise<number> {
-  const receiver = await CountingReceiver.start((path) => (oneFailing && path === '/hooks/0' ? 'hang' : 200));
+  const receiver = await ReceiverProcess.start(oneFailing ? { hangPath: '/hooks/0' } : {});
   const endpoints = Array.from({ length: ENDPOINTS }, (_, n) => ({ id: `endpoint-${n}`, url: `${receiver.url}/hooks/${n}`, secret: context.secret }));
   const options = {
     endpoints,
@@ -22,13 +23,11 @@ async function healthyDeliveriesPerSecond(context: BenchContext, events: number,
   await app.close();
   try {
     const healthy = events * (ENDPOINTS - 1);
-    const started = performance.now();
     app = await benchApp(context, options, { keepTables: true });
     // The healthy nine's share: all ten are counted when none fails, so wait for the same number of answers.
     await receiver.until(healthy);
-    const perSecond = healthy / ((performance.now() - started) / 1000);
     await app.close();
-    return perSecond;
+    return await receiver.rate(healthy);
   } finally {
     await receiver.stop();
   }

@@ -6,14 +6,14 @@
 import 'reflect-metadata';
 import { createTestDatabase } from '../../test/support/test-databases.js';
 import { benchApp, benchContext } from '../support/bench-app.js';
-import { CountingReceiver } from '../support/counting-receiver.js';
+import { ReceiverProcess } from '../support/receiver-process.js';
 import { prefillDeliveries } from '../support/prefill.js';
 
 const kind = (process.env.KIND ?? 'postgres') as 'postgres';
 const count = Number(process.env.N ?? 10_000);
 const database = await createTestDatabase(kind);
 const context = benchContext(kind, database);
-const receiver = await CountingReceiver.start();
+const receiver = await ReceiverProcess.start();
 const endpoints = [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: context.secret }];
 const delivery = { transport: 'node-http' as const, allowHttp: true, allowPrivateNetworks: true };
 const relay = { batchSize: 100, concurrency: 64, endpointConcurrency: 64 };
