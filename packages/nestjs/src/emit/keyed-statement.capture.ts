@@ -42,6 +42,8 @@ type Where = ObjectLiteral;
  */
 @Injectable()
 export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdown {
+  private readonly wrappers = new WeakMap<Method, Map<KeyedMethod, Method>>();
+
   constructor(
     @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     private readonly capture: EntityChangeCapture,
@@ -76,16 +78,24 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
   private wrap(manager: EntityManager): EntityManager {
     for (const method of METHODS) {
       const original = (manager as unknown as Record<KeyedMethod, Method>)[method];
-      const capture = this;
-      Object.defineProperty(manager, method, {
-        configurable: true,
-        writable: true,
-        value: function (this: EntityManager, ...args: unknown[]) {
-          return capture.run(method, original, this, args);
-        },
-      });
+      Object.defineProperty(manager, method, { configurable: true, writable: true, value: this.wrapper(method, original) });
     }
     return manager;
+  }
+
+  /** One wrapper per method and original, made once: a manager is wrapped for every transaction. */
+  private wrapper(method: KeyedMethod, original: Method): Method {
+    let wrappers = this.wrappers.get(original);
+    if (!wrappers) this.wrappers.set(original, (wrappers = new Map()));
+    let wrapper = wrappers.get(method);
+    if (!wrapper) {
+      const capture = this;
+      wrapper = function (this: EntityManager, ...args: unknown[]) {
+        return capture.run(method, original, this, args);
+      };
+      wrappers.set(method, wrapper);
+    }
+    return wrapper;
   }
 
   private async run(method: KeyedMethod, original: Method, manager: EntityManager, args: unknown[]): Promise<unknown> {

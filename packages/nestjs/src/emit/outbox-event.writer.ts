@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { WebhookEventEntity } from '../outbox/entities/index.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { escapedTableName } from '../outbox/outbox-tables.js';
@@ -87,7 +87,19 @@ function postgresInsert(into: string, rows: unknown[][]): [string, unknown[]] {
  */
 @Injectable()
 export class OutboxEventWriter {
+  /** `table (columns)` per DataSource: written for every transaction that captures. */
+  private readonly into = new WeakMap<DataSource, string>();
+
   constructor(private readonly wake: OutboxWakeSignal) {}
+
+  private intoClause(dataSource: DataSource): string {
+    let into = this.into.get(dataSource);
+    if (into === undefined) {
+      into = `${escapedTableName(dataSource, WebhookEventEntity)} (${EVENT_COLUMNS.map(([name]) => name).join(', ')})`;
+      this.into.set(dataSource, into);
+    }
+    return into;
+  }
 
   /** Inserts the event and returns its id (the `webhook-id` of every request for it). */
   async write(manager: EntityManager, queryRunner: QueryRunner | undefined, input: OutboxEventInput): Promise<string> {
@@ -114,7 +126,7 @@ export class OutboxEventWriter {
       input.orderingKey ?? null,
     ]);
     const dataSource = manager.connection;
-    const into = `${escapedTableName(dataSource, WebhookEventEntity)} (${EVENT_COLUMNS.map(([name]) => name).join(', ')})`;
+    const into = this.intoClause(dataSource);
     // Plain statements with the caller's manager: in the caller's transaction, and no entity listeners.
     if (dataSource.options.type === 'postgres') {
       // The same statement tells every listening relay (other instances too) once this commits; a rollback
