@@ -1,6 +1,7 @@
 /**
  * Profiling aid, not a benchmark: times each store call of the relay over a 20k-event drain (null transport).
- * Run: KIND=postgres CONC=100 node --import @swc-node/register/esm-register bench/probes/relay-phases.probe.ts
+ * BACKLOG events are prefilled and DRAIN of them delivered (20k each by default); ORCH=1 drives the relay with its
+ * production loop instead of runOnce(). Run: KIND=postgres CONC=100 node --import @swc-node/register/esm-register bench/probes/relay-phases.probe.ts
  */
 import 'reflect-metadata';
 import { createTestDatabase } from '../../test/support/test-databases.js';
@@ -15,7 +16,8 @@ const transport = new NullTransport();
 const endpoints = [{ id: 'null', url: 'https://receiver.example/hooks', secret: context.secret }];
 const relay = { batchSize: 100, concurrency: Number(process.env.CONC ?? 100), endpointConcurrency: Number(process.env.CONC ?? 100), enabled: false };
 const app = await benchApp(context, { endpoints, relay, delivery: { transport } });
-await prefillEvents(app.dataSource, 20000);
+const backlog = Number(process.env.BACKLOG ?? 20000);
+await prefillEvents(app.dataSource, backlog);
 const r: any = app.relay;
 const times = new Map<string, number[]>();
 for (const [owner, name] of [[r.store, 'fanOut'], [r.store, 'claimDeliveries'], [r.store, 'recordAttempts'], [r.endpoints, 'refresh'], [r.forwarder, 'forward'], [r.store, 'noteEndpointSuccess']] as const) {
@@ -27,9 +29,19 @@ for (const [owner, name] of [[r.store, 'fanOut'], [r.store, 'claimDeliveries'], 
 }
 const started = performance.now();
 let rounds = 0;
-while (transport.sent < 20000) { await r.runOnce(); rounds++; }
+const drain = Number(process.env.DRAIN ?? 20000);
+if (process.env.ORCH) {
+  // The production loop (RelayOrchestrator) instead of runOnce() rounds; rounds are then counted by dispatch().
+  const dispatch = r.dispatch.bind(r);
+  r.dispatch = (...args: unknown[]) => { rounds++; return dispatch(...args); };
+  await (app.orchestrator as any).start();
+  await transport.until(drain);
+  await r.settled();
+} else {
+  while (transport.sent < drain) { await r.runOnce(); rounds++; }
+}
 const total = performance.now() - started;
-console.log(`rounds ${rounds}, ${(20000 / (total / 1000)).toFixed(0)} /s, per round ${(total / rounds).toFixed(2)} ms`);
+console.log(`rounds ${rounds}, ${(drain / (total / 1000)).toFixed(0)} /s, per round ${(total / rounds).toFixed(2)} ms`);
 for (const [name, list] of times) console.log(name.padEnd(20), 'n', list.length, 'avg', (list.reduce((a, b) => a + b, 0) / list.length).toFixed(2), 'ms');
 await app.close();
 await database.drop();
