@@ -1,9 +1,12 @@
 import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
 import type { OutboxTables } from '../outbox-tables.js';
 
-/** How many due rows a claim looks at to fill its batch while honouring the per-endpoint cap. */
+/**
+ * How many due rows a claim looks at (and locks) to fill its batch while honouring the per-endpoint cap. When the
+ * cap cannot bind, the batch itself: each row looked at is locked, and a lock is a write.
+ */
 export function claimScanLimit(request: ClaimRequest): number {
-  return request.limit * 4;
+  return request.perEndpoint >= request.limit ? request.limit : request.limit * 4;
 }
 
 /**
