@@ -26,9 +26,9 @@ const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'postgres,sqlite').split('
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
 
 const NOISE =
-  'One run. On this 2-core virtual machine a figure moves by up to ±25% between runs (the receiver shares the ' +
-  'benchmark process, and Node and the database share the cores): compare within a run, and read a target as met ' +
-  'or missed only with a clear margin.';
+  'One run. On this 2-core virtual machine a figure moves by up to ±25% between runs (the benchmark, its receiver ' +
+  'process and the database share the cores, with other tenants of the host): compare within a run, and read a ' +
+  'target as met or missed only with a clear margin.';
 
 const figures: Figure[] = [];
 function report(figure: Figure): void {
