@@ -55,9 +55,10 @@ async function relayDelivery(context: BenchContext, client: Client, receiver: Re
   const before = await receiver.received();
   app = await benchApp(context, { endpoints, relay, delivery }, { keepTables: true });
   await receiver.until(before + count);
+  const perSecond = await receiver.rate(count);
   await app.relay.settled();
   await app.close();
-  return receiver.rate(count);
+  return perSecond;
 }
 
 export async function httpDelivery(context: BenchContext, count: number): Promise<Figure[]> {

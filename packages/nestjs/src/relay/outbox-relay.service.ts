@@ -112,14 +112,14 @@ export class OutboxRelay {
     if (claimed.length === free) return { forwarded, fannedOut: 0, claimed: claimed.length, more: true };
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
-    const perEndpoint = countByEndpoint(claimed);
     const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
     const fannedOut = await this.store.fanOut(batchSize, now, route, {
       limit: free - claimed.length,
       perEndpoint: endpointConcurrency,
-      alreadyClaimed: perEndpoint,
+      alreadyClaimed: countByEndpoint(claimed),
       excludeEndpoints: this.saturatedEndpoints(),
-      ...lease,
+      lockToken: lease.lockToken,
+      lockedUntil: lease.lockedUntil,
     });
     this.startAll(fannedOut.claimed, lease);
     let total = claimed.length + fannedOut.claimed.length;
