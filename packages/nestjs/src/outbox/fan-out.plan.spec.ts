@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointHoldsFromRows, type FanOutClaim, planFanOut, type UnfannedEvent } from './fan-out.plan.js';
+import { endpointHoldsFromRows, type FanOutClaim, fanOutResult, planFanOut, type UnfannedEvent } from './fan-out.plan.js';
 
 const event = (id: string, orderingKey: string | null = null): UnfannedEvent => ({
   id,
@@ -64,6 +64,8 @@ describe('planFanOut', () => {
     const plan = planFanOut([event('e1', 'Shipment:1'), event('e2')], to('a', 'queued', 'paused'), 1_000, claim({ excludeEndpoints: ['queued'] }), holds);
     expect([...plan.claimed.values()].map((d) => [d.eventId, d.endpointId])).toEqual([['e2', 'a']]);
     expect(plan.deliveries).toHaveLength(6);
+    // Only the ordered event's deliveries are left for the claim statement this round.
+    expect(fanOutResult(2, plan, () => true).unclaimedOrdered).toBe(3);
   });
 
   it('claims the deliveries of a disabled endpoint with the reason, so they are failed without a request', () => {

@@ -24,8 +24,11 @@ export interface FanOutResult {
   events: number;
   /** Deliveries created already claimed for `FanOutClaim.lockToken`, ready to send. */
   claimed: ClaimedDelivery[];
-  /** Deliveries created unclaimed, for a claim to take. */
-  unclaimed: number;
+  /**
+   * Deliveries of ordered events created unclaimed: only the claim statement can tell whether the row's earlier
+   * events are done. (Other unclaimed ones are beyond what the worker can take this round.)
+   */
+  unclaimedOrdered: number;
 }
 
 /** An event as fan-out reads it: what routing needs, and what sending a delivery of it needs. */
@@ -127,8 +130,9 @@ export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter,
  */
 export function fanOutResult(events: number, plan: FanOutPlan, inserted: (id: string) => boolean): FanOutResult {
   const claimed = [...plan.claimed.values()].filter((delivery) => inserted(delivery.id));
-  return { events, claimed, unclaimed: plan.deliveries.length - plan.claimed.size };
+  const unclaimedOrdered = plan.deliveries.filter((delivery) => delivery.orderingKey !== null && delivery.lockToken === null).length;
+  return { events, claimed, unclaimedOrdered };
 }
 
 /** A fan-out that found no event. */
-export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({ events: 0, claimed: [], unclaimed: 0 });
+export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({ events: 0, claimed: [], unclaimedOrdered: 0 });

@@ -123,8 +123,8 @@ export class OutboxRelay {
     });
     this.startAll(fannedOut.claimed, lease);
     let total = claimed.length + fannedOut.claimed.length;
-    if (fannedOut.unclaimed > 0 && total < free) {
-      // What a fan-out cannot create claimed (deliveries of ordered events) still goes out this round.
+    if (fannedOut.unclaimedOrdered > 0 && total < free) {
+      // Deliveries of ordered events the fan-out could not create claimed still go out this round, if their turn.
       const served = countByEndpoint([...claimed, ...fannedOut.claimed]);
       const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
       total += (await this.claimAndStart(free - total, [...this.saturatedEndpoints(), ...full], lease)).length;
