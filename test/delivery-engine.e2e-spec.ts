@@ -12,18 +12,11 @@ import { Article, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { ManualClock, startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';
+import { until } from './support/until.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
 const DAY = 24 * 3_600_000;
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function saveOrders(app: WebhookTestApp, count: number): Promise<void> {
   for (let i = 0; i < count; i++) await app.dataSource.getRepository(ShopOrder).save({ customer: `C${i}`, total: i });
@@ -276,7 +269,7 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
     await saveOrders(app, 4);
     await app.relay.dispatch(); // two claimed and sent; the second answers at once
     await context.receiver.waitForRequests(2);
-    await waitFor(async () => (await app.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'succeeded' })) === 1);
+    await until(async () => (await app.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'succeeded' })) === 1);
     // One slot of the endpoint is free: two more are claimed, one is sent and one waits for a slot.
     expect((await app.relay.dispatch()).claimed).toBe(2);
     await context.receiver.waitForRequests(3);
@@ -296,11 +289,3 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

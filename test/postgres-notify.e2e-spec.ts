@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+import { until } from './support/until.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';
 
@@ -88,10 +89,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
     expect(cut).toHaveLength(1);
     // Nest's Logger is process-wide: with two applications in one process, the last one created receives the logs.
     const warnings = () => [...relaying.warnings, ...producing.warnings];
-    const deadline = Date.now() + 5_000;
-    while (!warnings().some((warning) => warning.includes('Lost the LISTEN connection')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => warnings().some((warning) => warning.includes('Lost the LISTEN connection')), 5_000);
     await producing.dataSource.getRepository(ShopOrder).save({ customer: 'while cut', total: 1 });
     // The listener reconnects (after half a second), then looks for what it missed.
     const [request] = await receiver.waitForRequests(1, 10_000);

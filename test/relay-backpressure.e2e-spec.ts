@@ -2,17 +2,10 @@ import { generateWebhookSecret, WebhookDeliveryEntity } from '@webhook-outbox/ne
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
+import { until } from './support/until.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 // Row locks hold the recording back while claims go on. SQLite has one writer (everything would wait); MariaDB
 // reads a table of six rows by scanning it, and its locking reads then wait on or skip every row, not just the two.

@@ -30,14 +30,14 @@ describe('planFanOut', () => {
       ['e2', 'a', null],
       ['e2', 'b', null],
     ]);
-    expect(plan.claimed.size).toBe(0);
+    expect(plan.claimed.length).toBe(0);
   });
 
   it('creates the first deliveries claimed, up to the limit, with what sending them needs', () => {
     const plan = planFanOut([event('e1'), event('e2'), event('e3')], to('a'), 1_000, claim({ limit: 2 }));
     expect(plan.deliveries.map((d) => d.lockToken)).toEqual(['lease_1', 'lease_1', null]);
     expect(plan.deliveries[0]).toMatchObject({ lockedUntil: 60_000, status: 'pending', attempts: 0 });
-    expect([...plan.claimed.values()][0]).toEqual({
+    expect(plan.claimed[0]).toEqual({
       id: plan.deliveries[0]!.id,
       eventId: 'e1',
       endpointId: 'a',
@@ -54,7 +54,7 @@ describe('planFanOut', () => {
   it("keeps each endpoint's share, counting what the round claimed before", () => {
     const events = ['e1', 'e2', 'e3', 'e4'].map((id) => event(id));
     const plan = planFanOut(events, to('a', 'b'), 1_000, claim({ perEndpoint: 2, alreadyClaimed: new Map([['a', 1]]) }));
-    const claimed = [...plan.claimed.values()].map((d) => d.endpointId);
+    const claimed = plan.claimed.map((d) => d.endpointId);
     expect(claimed.filter((id) => id === 'a')).toHaveLength(1);
     expect(claimed.filter((id) => id === 'b')).toHaveLength(2);
   });
@@ -62,7 +62,7 @@ describe('planFanOut', () => {
   it('leaves unclaimed the deliveries of ordered events, of excluded endpoints and of paused endpoints', () => {
     const holds = endpointHoldsFromRows([{ endpoint_id: 'paused', paused: 1, disabled_reason: null }]);
     const plan = planFanOut([event('e1', 'Shipment:1'), event('e2')], to('a', 'queued', 'paused'), 1_000, claim({ excludeEndpoints: ['queued'] }), holds);
-    expect([...plan.claimed.values()].map((d) => [d.eventId, d.endpointId])).toEqual([['e2', 'a']]);
+    expect(plan.claimed.map((d) => [d.eventId, d.endpointId])).toEqual([['e2', 'a']]);
     expect(plan.deliveries).toHaveLength(6);
     // Only the ordered event's deliveries are left for the claim statement this round.
     expect(fanOutResult(2, plan, () => true).unclaimedOrdered).toBe(3);
@@ -71,6 +71,6 @@ describe('planFanOut', () => {
   it('claims the deliveries of a disabled endpoint with the reason, so they are failed without a request', () => {
     const holds = endpointHoldsFromRows([{ endpoint_id: 'gone', paused: '0', disabled_reason: 'the endpoint answered 410 Gone' }]);
     const plan = planFanOut([event('e1')], to('gone'), 1_000, claim(), holds);
-    expect([...plan.claimed.values()][0]?.endpointDisabledReason).toBe('the endpoint answered 410 Gone');
+    expect(plan.claimed[0]?.endpointDisabledReason).toBe('the endpoint answered 410 Gone');
   });
 });

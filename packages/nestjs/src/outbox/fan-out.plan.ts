@@ -80,10 +80,10 @@ export function endpointHoldsFromRows(rows: ReadonlyArray<Record<string, unknown
 
 export type PlannedDelivery = ReturnType<typeof pendingDelivery>;
 
-/** The deliveries to insert, and those of them created claimed (by delivery id). */
+/** The deliveries to insert, and those of them created claimed. */
 export interface FanOutPlan {
   deliveries: PlannedDelivery[];
-  claimed: Map<string, ClaimedDelivery>;
+  claimed: ClaimedDelivery[];
 }
 
 /**
@@ -93,21 +93,21 @@ export interface FanOutPlan {
  */
 export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter, now: number, claim?: FanOutClaim, holds: EndpointHolds = NO_HOLDS): FanOutPlan {
   const deliveries: PlannedDelivery[] = [];
-  const claimed = new Map<string, ClaimedDelivery>();
+  const claimed: ClaimedDelivery[] = [];
   const excluded = new Set(claim?.excludeEndpoints);
   const perEndpoint = new Map(claim?.alreadyClaimed);
   for (const event of events) {
     for (const endpoint of route(event)) {
       const delivery = pendingDelivery(event, endpoint, now);
       deliveries.push(delivery);
-      if (!claim || claimed.size >= claim.limit || event.orderingKey !== null) continue;
+      if (!claim || claimed.length >= claim.limit || event.orderingKey !== null) continue;
       if (excluded.has(endpoint.id) || holds.paused.has(endpoint.id)) continue;
       const count = perEndpoint.get(endpoint.id) ?? 0;
       if (count >= claim.perEndpoint) continue;
       perEndpoint.set(endpoint.id, count + 1);
       delivery.lockedUntil = claim.lockedUntil;
       delivery.lockToken = claim.lockToken;
-      claimed.set(delivery.id, {
+      claimed.push({
         id: delivery.id,
         eventId: event.id,
         endpointId: endpoint.id,
@@ -129,7 +129,7 @@ export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter,
  * event and endpoint was not, and must not be sent).
  */
 export function fanOutResult(events: number, plan: FanOutPlan, inserted: (id: string) => boolean): FanOutResult {
-  const claimed = [...plan.claimed.values()].filter((delivery) => inserted(delivery.id));
+  const claimed = plan.claimed.filter((delivery) => inserted(delivery.id));
   const unclaimedOrdered = plan.deliveries.filter((delivery) => delivery.orderingKey !== null && delivery.lockToken === null).length;
   return { events, claimed, unclaimedOrdered };
 }
