@@ -4,7 +4,7 @@ import { once } from 'node:events';
 export type ReceiverRequest =
   | { type: 'until'; id: number; count: number }
   | { type: 'count'; id: number }
-  | { type: 'window'; id: number }
+  | { type: 'window'; id: number; count: number }
   | { type: 'arrivals'; id: number };
 export type ReceiverReply =
   | { type: 'ready'; port: number }
@@ -37,10 +37,13 @@ export class ReceiverProcess {
     });
   }
 
-  /** `hangPath`: requests to it are never answered. `arrivals`: note when each order's event arrives. */
-  static async start({ hangPath, arrivals = false }: { hangPath?: string; arrivals?: boolean } = {}): Promise<ReceiverProcess> {
+  /**
+   * `hangPath`: requests to it are never answered. `uncountedPath`: requests to it are answered but not counted.
+   * `arrivals`: note when each order's event arrives.
+   */
+  static async start({ hangPath, uncountedPath, arrivals = false }: { hangPath?: string; uncountedPath?: string; arrivals?: boolean } = {}): Promise<ReceiverProcess> {
     const child = fork(new URL('./receiver.process.ts', import.meta.url), {
-      env: { ...process.env, RECEIVER_HANG_PATH: hangPath ?? '', RECEIVER_ARRIVALS: arrivals ? '1' : '0' },
+      env: { ...process.env, RECEIVER_HANG_PATH: hangPath ?? '', RECEIVER_UNCOUNTED_PATH: uncountedPath ?? '', RECEIVER_ARRIVALS: arrivals ? '1' : '0' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const [ready] = (await once(child, 'message')) as [ReceiverReply];
@@ -68,11 +71,11 @@ export class ReceiverProcess {
   }
 
   /**
-   * Requests per second as the receiver saw them: `count` answers over the time from the first answer of the
-   * window to its latest. Starts a new window.
+   * Requests per second as the receiver saw them: the window's first `count` answers, over the time from the first
+   * of them to the last. Starts a new window.
    */
   async rate(count: number): Promise<number> {
-    const reply = await this.ask({ type: 'window', id: this.nextId++ });
+    const reply = await this.ask({ type: 'window', id: this.nextId++, count });
     if (reply.type !== 'window' || reply.last <= reply.first) throw new Error('receiver process: no requests in the window');
     // count answers span count - 1 intervals.
     return ((count - 1) * 1000) / (reply.last - reply.first);
