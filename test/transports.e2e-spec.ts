@@ -82,4 +82,23 @@ describe.each([
     expect(receiver.requests).toHaveLength(20);
     expect(receiver.connections).toBe(1);
   });
+
+  it('connects to the endpoint itself even when the environment names a proxy (the address checked is the one connected to)', async () => {
+    const proxy = await WebhookReceiver.start();
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    process.env.HTTP_PROXY = process.env.http_proxy = `http://127.0.0.1:${new URL(proxy.url).port}`;
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    try {
+      expect(await transport.send(request())).toMatchObject({ status: 200 });
+      expect(receiver.requests).toHaveLength(1);
+      expect(proxy.requests).toEqual([]);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await proxy.stop();
+    }
+  });
 });

@@ -12,7 +12,8 @@ const AXIOS_SOCKET_KEEP_ALIVE_DELAY = 60_000;
 /**
  * The default transport: one axios instance with keep-alive agents. Redirects are never followed (a 3xx is a
  * failed attempt: the signed request was meant for this URL), every status is a response rather than an error,
- * and one deadline covers connecting, sending and reading the response. With a destination policy, every new
+ * proxies named by the environment are not used, and one deadline covers connecting, sending and reading the
+ * response. With a destination policy, every new
  * socket resolves its host through the policy's `lookup`, so it connects only to an address that was checked.
  */
 export class AxiosWebhookTransport implements WebhookTransport {
@@ -30,6 +31,9 @@ export class AxiosWebhookTransport implements WebhookTransport {
     this.httpsAgent = new https.Agent(agentOptions);
     this.client = axios.create({
       maxRedirects: 0,
+      // No proxy from HTTP_PROXY and the like: through a proxy, the destination policy would check the proxy's
+      // address instead of the endpoint's (and node-http ignores them too). An egress proxy needs its own transport.
+      proxy: false,
       validateStatus: () => true,
       responseType: 'stream',
       httpAgent: this.httpAgent,
