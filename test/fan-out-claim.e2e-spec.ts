@@ -1,4 +1,5 @@
 import { generateWebhookSecret, OUTBOX_STORE, type OutboxStore, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -34,21 +35,85 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
     expect(deliveries.map((d) => [d.status, d.attempts, d.lockToken])).toEqual([1, 2, 3].map(() => ['succeeded', 1, null]));
   });
 
-  it('creates claimed only as many as there are free slots; the others are claimed, oldest first, before newer events are fanned out', async () => {
+  it('fans out no more events than there are free slots; the others wait in the outbox, not as unclaimed deliveries', async () => {
     const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, concurrency: 2 } }));
     const orders = app.dataSource.getRepository(ShopOrder);
     for (const n of [1, 2, 3, 4]) await orders.save({ customer: `C${n}`, total: n });
 
-    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 4, claimed: 2 });
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 2, claimed: 2, more: true });
+    expect(await app.dataSource.getRepository(WebhookEventEntity).countBy({ fannedOutAt: IsNull() })).toBe(2);
+    expect(await app.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'pending' })).toBe(0);
+
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 2, claimed: 2 });
+    const customers = context.receiver.requests.map((request) => JSON.parse(request.body).data.customer);
+    expect(customers.slice(0, 2).sort()).toEqual(['C1', 'C2']);
+    expect(customers.slice(2).sort()).toEqual(['C3', 'C4']);
+  });
+
+  it('claims the deliveries a fan-out left unclaimed, oldest first, before newer events are fanned out', async () => {
+    const app = await context.start((url) => ({
+      endpoints: [
+        { id: 'erp', url: `${url}/erp`, secret },
+        { id: 'crm', url: `${url}/crm`, secret },
+      ],
+      relay: { enabled: false, concurrency: 2 },
+    }));
+    const orders = app.dataSource.getRepository(ShopOrder);
+    for (const n of [1, 2]) await orders.save({ customer: `C${n}`, total: n });
+
+    // Two events for the two slots, but four deliveries: two are created unclaimed.
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 2, claimed: 2 });
     const waiting = await app.dataSource.getRepository(WebhookDeliveryEntity).findBy({ status: 'pending' });
     expect(waiting.map((d) => d.lockToken)).toEqual([null, null]);
 
-    await orders.save({ customer: 'C5', total: 5 });
+    await orders.save({ customer: 'C3', total: 3 });
     expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 0, claimed: 2 });
-    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 1, claimed: 1 });
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 1, claimed: 2 });
     const customers = context.receiver.requests.map((request) => JSON.parse(request.body).data.customer);
-    expect(customers.slice(2, 4).sort()).toEqual(['C3', 'C4']);
-    expect(customers[4]).toBe('C5');
+    expect(customers.slice(0, 4).sort()).toEqual(['C1', 'C1', 'C2', 'C2']);
+    expect(customers.slice(4)).toEqual(['C3', 'C3']);
+  });
+
+  it('skips the claim statement while the last one found every due delivery, and claims again once a fan-out leaves some unclaimed', async () => {
+    const app = await context.start((url) => ({
+      endpoints: [
+        { id: 'erp', url: `${url}/erp`, secret },
+        { id: 'crm', url: `${url}/crm`, secret },
+      ],
+      relay: { enabled: false, concurrency: 4 },
+    }));
+    const claimStatements = { calls: 0 };
+    const store = app.app.get<OutboxStore>(OUTBOX_STORE);
+    const claim = store.claimDeliveries.bind(store);
+    store.claimDeliveries = (request) => {
+      claimStatements.calls++;
+      return claim(request);
+    };
+    // A claim's finding stands for a minute here, so that the test does not depend on how fast the machine is.
+    const dispatch = async () => {
+      const round = await app.relay.dispatch({ dueClaimMaxAge: 60_000 });
+      await app.relay.settled();
+      return round;
+    };
+    const orders = app.dataSource.getRepository(ShopOrder);
+
+    await orders.save({ customer: 'C1', total: 1 });
+    expect(await dispatch()).toMatchObject({ fannedOut: 1, claimed: 2 });
+    expect(claimStatements.calls).toBe(1); // the first round looks
+
+    await orders.save({ customer: 'C2', total: 2 });
+    expect(await dispatch()).toMatchObject({ fannedOut: 1, claimed: 2 });
+    expect(claimStatements.calls).toBe(1); // nothing can have come due since
+
+    // Three events for four slots: six deliveries, two of them created unclaimed.
+    await orders.save([3, 4, 5].map((n) => ({ customer: `C${n}`, total: n })));
+    expect(await dispatch()).toMatchObject({ fannedOut: 3, claimed: 4 });
+    await orders.save({ customer: 'C6', total: 6 });
+    expect(await dispatch()).toMatchObject({ claimed: 4 });
+    // The round looked again, found the two, then fanned out the newer event into the two slots left.
+    expect(claimStatements.calls).toBe(2);
+    const customers = context.receiver.requests.map((request) => JSON.parse(request.body).data.customer);
+    expect(customers.slice(4).sort()).toEqual(['C3', 'C3', 'C4', 'C4', 'C5', 'C5', 'C6', 'C6']);
   });
 
   it('sends nothing for a delivery that already existed for the event and endpoint (a fan-out repeated)', async () => {

@@ -24,9 +24,11 @@ export interface FanOutResult {
   events: number;
   /** Deliveries created already claimed for `FanOutClaim.lockToken`, ready to send. */
   claimed: ClaimedDelivery[];
+  /** Deliveries created unclaimed: due now, for a claim to take. */
+  unclaimed: number;
   /**
-   * Deliveries of ordered events created unclaimed: only the claim statement can tell whether the row's earlier
-   * events are done. (Other unclaimed ones are beyond what the worker can take this round.)
+   * Of those, the deliveries of ordered events: only the claim statement can tell whether the row's earlier events
+   * are done. (Other unclaimed ones are beyond what the worker can take this round.)
    */
   unclaimedOrdered: number;
 }
@@ -130,9 +132,9 @@ export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter,
  */
 export function fanOutResult(events: number, plan: FanOutPlan, inserted: (id: string) => boolean): FanOutResult {
   const claimed = plan.claimed.filter((delivery) => inserted(delivery.id));
-  const unclaimedOrdered = plan.deliveries.filter((delivery) => delivery.orderingKey !== null && delivery.lockToken === null).length;
-  return { events, claimed, unclaimedOrdered };
+  const unclaimed = plan.deliveries.filter((delivery) => delivery.lockToken === null);
+  return { events, claimed, unclaimed: unclaimed.length, unclaimedOrdered: unclaimed.filter((delivery) => delivery.orderingKey !== null).length };
 }
 
 /** A fan-out that found no event. */
-export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({ events: 0, claimed: [], unclaimedOrdered: 0 });
+export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({ events: 0, claimed: [], unclaimed: 0, unclaimedOrdered: 0 });

@@ -10,6 +10,7 @@ import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js'
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
 import { DestinationPolicy } from './destination-policy.js';
+import { DueClaimSchedule } from './due-claim.schedule.js';
 import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
 import type { WebhookTransport } from './webhook-transport.js';
 
@@ -49,6 +50,12 @@ const STREAK_CLEAR_INTERVAL = 60_000;
 const ENDPOINTS_MAX_AGE = 250;
 
 /**
+ * How long a claim that found every due delivery stands for, in ms: rounds within it fan out without claiming first
+ * (`DueClaimSchedule`), so retries and other workers' leftovers may wait this long. `runOnce()` always claims.
+ */
+const DUE_CLAIM_MAX_AGE = 100;
+
+/**
  * The relay's work: fan new events out to their endpoints, claim due deliveries for the free request slots, send
  * them, record the outcomes and each endpoint's health. Requests run side by side, at most
  * `relay.concurrency` in all and `relay.endpointConcurrency` per endpoint, and each slot is refilled as soon as
@@ -74,6 +81,7 @@ export class OutboxRelay {
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
   private readonly disabledAt = new Map<string, number>();
   private readonly streakClearedAt = new Map<string, number>();
+  private readonly dueClaims = new DueClaimSchedule();
   /** Outcomes finishing together are stored in one write. */
   private readonly outcomes = new AttemptRecordBatcher((records) => this.store.recordAttempts(records));
 
@@ -89,7 +97,7 @@ export class OutboxRelay {
 
   /** Dispatches once and waits until every delivery it claimed has been attempted and recorded. */
   async runOnce(): Promise<RelayRoundResult> {
-    const round = await this.dispatch({ endpointsMaxAge: 0 });
+    const round = await this.dispatch({ endpointsMaxAge: 0, dueClaimMaxAge: 0 });
     await this.settled();
     return round;
   }
@@ -98,22 +106,30 @@ export class OutboxRelay {
    * Forwards the events of other captured DataSources, claims due deliveries for the free slots, then fans out new
    * events, creating claimed the deliveries that fill the slots still free; starts them all without waiting.
    */
-  async dispatch({ endpointsMaxAge = ENDPOINTS_MAX_AGE }: { endpointsMaxAge?: number } = {}): Promise<RelayRoundResult> {
+  async dispatch({
+    endpointsMaxAge = ENDPOINTS_MAX_AGE,
+    dueClaimMaxAge = DUE_CLAIM_MAX_AGE,
+  }: { endpointsMaxAge?: number; dueClaimMaxAge?: number } = {}): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
     await this.endpoints.refresh(endpointsMaxAge);
     const { forwarded, more: moreToForward } = await this.forwarder.forward(batchSize);
     const free = Math.min(this.freeSlots, batchSize);
     const now = this.clock.now();
     const lease = { lockToken: newOutboxId('lease'), lockedUntil: now + leaseDuration, now };
-    // Due deliveries first (retries, and those a fan-out created unclaimed), so that new events never overtake them.
-    const claimed = free > 0 ? await this.claimAndStart(free, this.saturatedEndpoints(), lease) : [];
+    // Due deliveries first (retries, and those a fan-out created unclaimed), so that new events never overtake them;
+    // unless a claim moments ago found them all.
+    const claimDue = free > 0 && this.dueClaims.mustClaim(performance.now(), dueClaimMaxAge);
+    const claimed = claimDue ? await this.claimAndStart(free, this.saturatedEndpoints(), lease) : [];
     // With every slot taken, new events wait in the outbox: fanning them out now would only create deliveries that
     // a later claim has to write again.
     if (claimed.length === free) return { forwarded, fannedOut: 0, claimed: claimed.length, more: true };
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
     const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
-    const fannedOut = await this.store.fanOut(batchSize, now, route, {
+    // No more events than there are slots left (each has a delivery at least): the deliveries it cannot claim would
+    // each cost a claim statement's write later, and make the next round claim before it may fan out again.
+    const eventLimit = Math.min(batchSize, free - claimed.length);
+    const fannedOut = await this.store.fanOut(eventLimit, now, route, {
       limit: free - claimed.length,
       perEndpoint: endpointConcurrency,
       alreadyClaimed: countByEndpoint(claimed),
@@ -122,6 +138,7 @@ export class OutboxRelay {
       lockedUntil: lease.lockedUntil,
     });
     this.startAll(fannedOut.claimed, lease);
+    if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();
     let total = claimed.length + fannedOut.claimed.length;
     if (fannedOut.unclaimedOrdered > 0 && total < free) {
       // Deliveries of ordered events the fan-out could not create claimed still go out this round, if their turn.
@@ -129,11 +146,15 @@ export class OutboxRelay {
       const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
       total += (await this.claimAndStart(free - total, [...this.saturatedEndpoints(), ...full], lease)).length;
     }
-    return { forwarded, fannedOut: fannedOut.events, claimed: total, more: moreToForward || fannedOut.events >= batchSize || total === free };
+    return { forwarded, fannedOut: fannedOut.events, claimed: total, more: moreToForward || fannedOut.events >= eventLimit || total === free };
   }
 
   private async claimAndStart(limit: number, excludeEndpoints: string[], lease: ClaimLease): Promise<ClaimedDelivery[]> {
-    const claimed = await this.store.claimDeliveries({ limit, perEndpoint: this.options.relay.endpointConcurrency, excludeEndpoints, ...lease });
+    const perEndpoint = this.options.relay.endpointConcurrency;
+    // Real time, not the webhook clock: how stale this worker's view of the table is (a test's clock may stand still).
+    const startedAt = performance.now();
+    const claimed = await this.store.claimDeliveries({ limit, perEndpoint, excludeEndpoints, ...lease });
+    this.dueClaims.claimed(startedAt, { limit, perEndpoint, excludedEndpoints: excludeEndpoints.length, claimed });
     this.startAll(claimed, lease);
     return claimed;
   }
@@ -412,6 +433,7 @@ export class OutboxRelay {
   }
 
   private release(lease: Lease): Promise<void> {
+    this.dueClaims.invalidate();
     return this.store.releaseClaim(lease.delivery.id, lease.lockToken);
   }
 }
