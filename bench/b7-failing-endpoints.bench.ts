@@ -10,7 +10,11 @@ import { ReceiverProcess } from './support/receiver-process.js';
 
 const ENDPOINTS = 10;
 
-async function healthyDeliveriesPerSecond(context: BenchContext, events: number, oneFailing: boolean): Promise<number> {
+/**
+ * B7's receiver (endpoint 0 never answering, or answered and not counted) and the module's options for its ten
+ * endpoints on it.
+ */
+export async function failingEndpointsSetup(context: BenchContext, oneFailing: boolean) {
   const receiver = await ReceiverProcess.start(oneFailing ? { hangPath: '/hooks/0' } : { uncountedPath: '/hooks/0' });
   const endpoints = Array.from({ length: ENDPOINTS }, (_, n) => ({ id: `endpoint-${n}`, url: `${receiver.url}/hooks/${n}`, secret: context.secret }));
   const options = {
@@ -18,6 +22,11 @@ async function healthyDeliveriesPerSecond(context: BenchContext, events: number,
     relay: { batchSize: 100, concurrency: 64, endpointConcurrency: 16, pollInterval: 50 },
     delivery: { transport: 'node-http' as const, timeout: 1000, allowHttp: true, allowPrivateNetworks: true },
   };
+  return { receiver, options };
+}
+
+async function healthyDeliveriesPerSecond(context: BenchContext, events: number, oneFailing: boolean): Promise<number> {
+  const { receiver, options } = await failingEndpointsSetup(context, oneFailing);
   let app = await benchApp(context, { ...options, relay: { ...options.relay, enabled: false } });
   await prefillEvents(app.dataSource, events);
   await app.close();

@@ -10,11 +10,21 @@ const secret = generateWebhookSecret();
 describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kind) => {
   const context = useWebhookTestContext(kind);
 
-  /** Counts the deliveries the claim statement takes, passing each call through to the real store. */
-  function countClaimed(store: OutboxStore): { deliveries: number } {
-    const counter = { deliveries: 0 };
+  /** Every event goes to two endpoints on the receiver; the relay is driven by hand with `concurrency` slots. */
+  const twoEndpoints = (url: string, concurrency: number) => ({
+    endpoints: [
+      { id: 'erp', url: `${url}/erp`, secret },
+      { id: 'crm', url: `${url}/crm`, secret },
+    ],
+    relay: { enabled: false, concurrency },
+  });
+
+  /** Counts the claim statements and the deliveries they take, passing each call through to the real store. */
+  function countClaimed(store: OutboxStore): { calls: number; deliveries: number } {
+    const counter = { calls: 0, deliveries: 0 };
     const claim = store.claimDeliveries.bind(store);
     store.claimDeliveries = async (request) => {
+      counter.calls++;
       const claimed = await claim(request);
       counter.deliveries += claimed.length;
       return claimed;
@@ -51,13 +61,7 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
   });
 
   it('claims the deliveries a fan-out left unclaimed, oldest first, before newer events are fanned out', async () => {
-    const app = await context.start((url) => ({
-      endpoints: [
-        { id: 'erp', url: `${url}/erp`, secret },
-        { id: 'crm', url: `${url}/crm`, secret },
-      ],
-      relay: { enabled: false, concurrency: 2 },
-    }));
+    const app = await context.start((url) => twoEndpoints(url, 2));
     const orders = app.dataSource.getRepository(ShopOrder);
     for (const n of [1, 2]) await orders.save({ customer: `C${n}`, total: n });
 
@@ -75,20 +79,8 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
   });
 
   it('skips the claim statement while the last one found every due delivery, and claims again once a fan-out leaves some unclaimed', async () => {
-    const app = await context.start((url) => ({
-      endpoints: [
-        { id: 'erp', url: `${url}/erp`, secret },
-        { id: 'crm', url: `${url}/crm`, secret },
-      ],
-      relay: { enabled: false, concurrency: 4 },
-    }));
-    const claimStatements = { calls: 0 };
-    const store = app.app.get<OutboxStore>(OUTBOX_STORE);
-    const claim = store.claimDeliveries.bind(store);
-    store.claimDeliveries = (request) => {
-      claimStatements.calls++;
-      return claim(request);
-    };
+    const app = await context.start((url) => twoEndpoints(url, 4));
+    const claimStatements = countClaimed(app.app.get<OutboxStore>(OUTBOX_STORE));
     // A claim's finding stands for a minute here, so that the test does not depend on how fast the machine is.
     const dispatch = async () => {
       const round = await app.relay.dispatch({ dueClaimMaxAge: 60_000 });

@@ -6,8 +6,8 @@
  */
 import 'reflect-metadata';
 import { createTestDatabase } from '../../test/support/test-databases.js';
+import { failingEndpointsSetup } from '../b7-failing-endpoints.bench.js';
 import { benchApp, benchContext } from '../support/bench-app.js';
-import { ReceiverProcess } from '../support/receiver-process.js';
 import { prefillEvents } from '../support/prefill.js';
 
 const kind = (process.env.KIND ?? 'postgres') as 'postgres';
@@ -17,13 +17,7 @@ const context = benchContext(kind, database);
 
 const best = { healthy: 0, failing: 0 };
 for (const failing of Array.from({ length: 2 * Number(process.env.ROUNDS ?? 2) }, (_, n) => n % 2 === 1)) {
-  const receiver = await ReceiverProcess.start(failing ? { hangPath: '/hooks/0' } : { uncountedPath: '/hooks/0' });
-  const endpoints = Array.from({ length: 10 }, (_, n) => ({ id: `endpoint-${n}`, url: `${receiver.url}/hooks/${n}`, secret: context.secret }));
-  const options = {
-    endpoints,
-    relay: { batchSize: 100, concurrency: 64, endpointConcurrency: 16, pollInterval: 50 },
-    delivery: { transport: 'node-http' as const, timeout: 1000, allowHttp: true, allowPrivateNetworks: true },
-  };
+  const { receiver, options } = await failingEndpointsSetup(context, failing);
   let app = await benchApp(context, { ...options, relay: { ...options.relay, enabled: false } });
   await prefillEvents(app.dataSource, events);
   await app.close();
