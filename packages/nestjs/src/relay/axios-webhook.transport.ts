@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 import { type DestinationPolicy, WebhookDestinationError } from './destination-policy.js';
+import { ExchangeDeadline } from './exchange-deadline.js';
 import { readExcerpt } from './response-excerpt.js';
 import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
 
@@ -44,21 +45,23 @@ export class AxiosWebhookTransport implements WebhookTransport {
   }
 
   async send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse> {
-    const deadline = AbortSignal.timeout(request.timeout);
+    const deadline = new ExchangeDeadline(request.timeout);
     try {
       const response = await this.client.request<Readable>({
         method: request.method,
         url: request.url,
         headers: request.headers,
         data: request.body,
-        signal: deadline,
+        signal: deadline.signal,
       });
       const bodyExcerpt = await readExcerpt(response.data, request.responseExcerptBytes);
       const retryAfter = response.headers['retry-after'];
       return { status: response.status, bodyExcerpt, ...(typeof retryAfter === 'string' && { retryAfter }) };
     } catch (error) {
-      if (deadline.aborted) throw new Error(`timed out after ${request.timeout} ms`);
+      if (deadline.expired) throw new Error(`timed out after ${request.timeout} ms`);
       throw new Error(describeNetworkError(error));
+    } finally {
+      deadline.clear();
     }
   }
 

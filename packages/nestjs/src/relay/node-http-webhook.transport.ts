@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { type DestinationPolicy, WebhookDestinationError } from './destination-policy.js';
+import { ExchangeDeadline } from './exchange-deadline.js';
 import { readExcerpt } from './response-excerpt.js';
 import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
 
@@ -21,26 +22,27 @@ export class NodeHttpWebhookTransport implements WebhookTransport {
   }
 
   send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse> {
-    const deadline = AbortSignal.timeout(request.timeout);
-    return new Promise<WebhookTransportResponse>((resolve, reject) => {
+    const deadline = new ExchangeDeadline(request.timeout);
+    const exchange = new Promise<WebhookTransportResponse>((resolve, reject) => {
       const url = new URL(request.url);
       const secure = url.protocol === 'https:';
       const headers: Record<string, string> = { ...request.headers };
       if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
       const outgoing = (secure ? https : http).request(
         url,
-        { method: request.method, headers, agent: secure ? this.httpsAgent : this.httpAgent, signal: deadline },
+        { method: request.method, headers, agent: secure ? this.httpsAgent : this.httpAgent, signal: deadline.signal },
         (response) => {
           const retryAfter = response.headers['retry-after'];
           readExcerpt(response, request.responseExcerptBytes).then(
             (bodyExcerpt) => resolve({ status: response.statusCode ?? 0, bodyExcerpt, ...(typeof retryAfter === 'string' && { retryAfter }) }),
-            (error: unknown) => reject(this.describe(error, deadline, request.timeout)),
+            (error: unknown) => reject(this.describe(error, deadline)),
           );
         },
       );
-      outgoing.on('error', (error) => reject(this.describe(error, deadline, request.timeout)));
+      outgoing.on('error', (error) => reject(this.describe(error, deadline)));
       outgoing.end(request.body);
     });
+    return exchange.finally(() => deadline.clear());
   }
 
   close(): void {
@@ -48,8 +50,8 @@ export class NodeHttpWebhookTransport implements WebhookTransport {
     this.httpsAgent.destroy();
   }
 
-  private describe(error: unknown, deadline: AbortSignal, timeout: number): Error {
-    if (deadline.aborted) return new Error(`timed out after ${timeout} ms`);
+  private describe(error: unknown, deadline: ExchangeDeadline): Error {
+    if (deadline.expired) return new Error(`timed out after ${deadline.timeout} ms`);
     if (error instanceof WebhookDestinationError) return new Error(error.message);
     const code = (error as NodeJS.ErrnoException)?.code;
     const message = error instanceof Error ? error.message : String(error);
