@@ -108,6 +108,23 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
     expect(customers.slice(4).sort()).toEqual(['C3', 'C3', 'C4', 'C4', 'C5', 'C5', 'C6', 'C6']);
   });
 
+  it('leaves its events to the next fan-out when it fails midway: the marks roll back with the deliveries', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    await app.dataSource.getRepository(ShopOrder).save([1, 2].map((n) => ({ customer: `C${n}`, total: n })));
+    const store = app.app.get<OutboxStore>(OUTBOX_STORE);
+    // Routing runs inside the fan-out's transaction, after the events are taken (and, on PostgreSQL, marked).
+    const route = (): never => {
+      throw new Error('routing failed');
+    };
+
+    await expect(store.fanOut(100, Date.now(), route)).rejects.toThrow('routing failed');
+    expect(await app.dataSource.getRepository(WebhookEventEntity).countBy({ fannedOutAt: IsNull() })).toBe(2);
+    expect(await app.dataSource.getRepository(WebhookDeliveryEntity).count()).toBe(0);
+
+    expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 2, claimed: 2 });
+    expect(context.receiver.requests).toHaveLength(2);
+  });
+
   it('sends nothing for a delivery that already existed for the event and endpoint (a fan-out repeated)', async () => {
     const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
     await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });

@@ -126,13 +126,28 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
    * The relay's own transactions do not wait for their commit to reach disk (SET LOCAL: this transaction only, never
    * the application's). A database crash can then forget the last moments of relay bookkeeping, which only means
    * doing it again: an event fanned out again (its deliveries were forgotten with it), or a delivery sent again
-   * after its lease lapses, which receivers already deduplicate by `webhook-id`. One round trip, with the isolation.
+   * after its lease lapses, which receivers already deduplicate by `webhook-id`.
+   *
+   * Begun with its settings in one round trip: TypeORM's `startTransaction` takes two or three, and this runs for
+   * every fan-out (and the relay's raw statements have no entity listeners to tell).
    */
-  protected override transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF');
-      return work(manager);
-    });
+  protected override async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query('START TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF');
+      let result: T;
+      try {
+        result = await work(runner.manager);
+      } catch (error) {
+        // The work's error is the one to report; a connection too broken to roll back is discarded by the pool.
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      await runner.query('COMMIT');
+      return result;
+    } finally {
+      await runner.release();
+    }
   }
 
   protected async insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean> {
