@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import axios from 'axios';
+import type { WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import type { DataSource } from 'typeorm';
 import { benchApp, type BenchContext } from './support/bench-app.js';
 import type { Figure } from './support/figures.js';
@@ -45,21 +46,38 @@ async function bareLoop(client: Client, receiver: ReceiverProcess, count: number
   return receiver.rate(each * CONCURRENCY);
 }
 
-/** The relay delivering `count` due deliveries to the receiver, from the first claim to the last recorded outcome. */
-async function relayDelivery(context: BenchContext, client: Client, receiver: ReceiverProcess, count: number): Promise<number> {
-  const endpoints = [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: context.secret }];
-  const delivery = { transport: client, allowHttp: true, allowPrivateNetworks: true };
+/**
+ * The relay sending `count` prefilled due deliveries to `url` through `delivery.transport`, at the bare loops'
+ * concurrency; `measure` waits for them and returns the rate, before the application closes.
+ */
+async function relayRate(
+  context: BenchContext,
+  url: string,
+  delivery: WebhookModuleOptions['delivery'],
+  count: number,
+  measure: () => Promise<number>,
+): Promise<number> {
+  const endpoints = [{ id: 'receiver', url, secret: context.secret }];
   const relay = { batchSize: 100, concurrency: CONCURRENCY, endpointConcurrency: CONCURRENCY };
   let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery });
   await prefillDeliveries(app.dataSource as DataSource, count, 'receiver');
   await app.close();
-  const before = await receiver.received();
   app = await benchApp(context, { endpoints, relay, delivery }, { keepTables: true });
-  await receiver.until(before + count);
-  const perSecond = await receiver.rate(count);
-  await app.relay.settled();
-  await app.close();
-  return perSecond;
+  try {
+    return await measure();
+  } finally {
+    await app.relay.settled();
+    await app.close();
+  }
+}
+
+/** The relay delivering `count` due deliveries to the receiver, as the receiver sees them, first answer to last. */
+async function relayDelivery(context: BenchContext, client: Client, receiver: ReceiverProcess, count: number): Promise<number> {
+  const before = await receiver.received();
+  return relayRate(context, `${receiver.url}/hooks`, { transport: client, allowHttp: true, allowPrivateNetworks: true }, count, async () => {
+    await receiver.until(before + count);
+    return receiver.rate(count);
+  });
 }
 
 /**
@@ -68,17 +86,10 @@ async function relayDelivery(context: BenchContext, client: Client, receiver: Re
  */
 async function relayWithoutHttp(context: BenchContext, count: number): Promise<number> {
   const transport = new NullTransport();
-  const endpoints = [{ id: 'receiver', url: 'https://receiver.example/hooks', secret: context.secret }];
-  const relay = { batchSize: 100, concurrency: CONCURRENCY, endpointConcurrency: CONCURRENCY };
-  let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery: { transport } });
-  await prefillDeliveries(app.dataSource as DataSource, count, 'receiver');
-  await app.close();
-  app = await benchApp(context, { endpoints, relay, delivery: { transport } }, { keepTables: true });
-  await transport.until(count);
-  const perSecond = (count - 1) / ((performance.now() - transport.firstSentAt!) / 1000);
-  await app.relay.settled();
-  await app.close();
-  return perSecond;
+  return relayRate(context, 'https://receiver.example/hooks', { transport }, count, async () => {
+    await transport.until(count);
+    return (count - 1) / ((performance.now() - transport.firstSentAt!) / 1000);
+  });
 }
 
 export async function httpDelivery(context: BenchContext, count: number): Promise<Figure[]> {

@@ -14,8 +14,8 @@ const AXIOS_SOCKET_KEEP_ALIVE_DELAY = 60_000;
  * The default transport: one axios instance with keep-alive agents. Redirects are never followed (a 3xx is a
  * failed attempt: the signed request was meant for this URL), every status is a response rather than an error,
  * proxies named by the environment are not used, and one deadline covers connecting, sending and reading the
- * response. With a destination policy, every new
- * socket resolves its host through the policy's `lookup`, so it connects only to an address that was checked.
+ * response. With a destination policy, every new socket resolves its host through the policy's `lookup`, so it
+ * connects only to an address that was checked.
  */
 export class AxiosWebhookTransport implements WebhookTransport {
   private readonly httpAgent: http.Agent;
@@ -58,7 +58,7 @@ export class AxiosWebhookTransport implements WebhookTransport {
       const retryAfter = response.headers['retry-after'];
       return { status: response.status, bodyExcerpt, ...(typeof retryAfter === 'string' && { retryAfter }) };
     } catch (error) {
-      if (deadline.expired) throw new Error(`timed out after ${request.timeout} ms`);
+      if (deadline.expired) throw new Error(`timed out after ${deadline.timeout} ms`);
       throw new Error(describeNetworkError(error));
     } finally {
       deadline.clear();

@@ -126,8 +126,8 @@ export class OutboxRelay {
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
     const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
-    // No more events than there are slots left (each has a delivery at least): the deliveries it cannot claim would
-    // each cost a claim statement's write later, and make the next round claim before it may fan out again.
+    // No more events than there are slots left (an event has one delivery or more): the deliveries it cannot claim
+    // would each cost a claim statement's write later, and make the next round claim before it may fan out again.
     const eventLimit = Math.min(batchSize, free - claimed.length);
     const fannedOut = await this.store.fanOut(eventLimit, now, route, {
       limit: free - claimed.length,
