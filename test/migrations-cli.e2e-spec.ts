@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../packages/nestjs/src/cli/webhook-outbox.cli.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+import { childProcessNodeArgs } from './stacks/test-stacks.js';
 
 const BIN = fileURLToPath(new URL('../packages/nestjs/src/cli/webhook-outbox.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./support/cli-data-source.fixture.ts', import.meta.url));
@@ -27,7 +28,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 /** The real command, as a process: its exit code and output. */
 function bin(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', BIN, ...args], {
+  const child = spawn(process.execPath, [...childProcessNodeArgs(), BIN, ...args], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...env },
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attempts, LedgerEntry, type PaymentWebhook, PaymentsController, plainRuns } from './support/payments-receiver.js';
 import { type ReceiverTestApp, startReceiverApp } from './support/receiver-test-app.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+import { childProcessNodeArgs } from './stacks/test-stacks.js';
 
 const secret = generateWebhookSecret();
 const receivers = { payments: { secret } };
@@ -16,7 +17,7 @@ const SECOND_INSTANCE = fileURLToPath(new URL('./support/payments-receiver.proce
 
 /** Another instance of the payments app, in a process of its own, on the same database. */
 async function startSecondInstance(database: TestDatabase): Promise<{ base: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', SECOND_INSTANCE], {
+  const child = spawn(process.execPath, [...childProcessNodeArgs(), SECOND_INSTANCE], {
     cwd: ROOT,
     env: { ...process.env, PAYMENTS_RECEIVER: JSON.stringify({ database: database.options, receivers }) },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,6 +7,7 @@ import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { ManualClock } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
+import { childProcessNodeArgs } from './stacks/test-stacks.js';
 
 const secret = generateWebhookSecret();
 const WORKER = fileURLToPath(new URL('./support/relay-worker.process.ts', import.meta.url));
@@ -21,7 +22,7 @@ describe.each(DATABASE_KINDS)('a relay process killed mid-delivery on %s', (kind
     const survivor = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), { clock });
     await survivor.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
-    const worker = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', WORKER], {
+    const worker = spawn(process.execPath, [...childProcessNodeArgs(), WORKER], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, EntityMetadata } from 'typeorm';
+import { escapeQueryWithParameters } from '../compat/typeorm-compat.js';
 import { WebhookEntitySequenceEntity } from '../outbox/entities/index.js';
 import { escapedTableName } from '../outbox/outbox-tables.js';
 import { dialectOf } from '../outbox/stores/sql-dialect.js';
@@ -33,7 +34,7 @@ export async function nextSequence(dataSource: DataSource, manager: EntityManage
   const table = escapedTableName(dataSource, WebhookEntitySequenceEntity);
   const parameters = { entity, entityId: fittedKey(entityId), first: after + 1, start: after };
   const run = (sql: string) => {
-    const [query, values] = dataSource.driver.escapeQueryWithParameters(sql, parameters);
+    const [query, values] = escapeQueryWithParameters(dataSource, sql, parameters);
     return manager.query(query, values) as Promise<Array<{ last: unknown }>>;
   };
   switch (dialectOf(dataSource)) {

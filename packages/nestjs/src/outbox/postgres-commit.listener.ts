@@ -1,20 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { newPostgresClient, type PostgresClient } from '../compat/typeorm-compat.js';
 import type { ResolvedWebhookOptions } from '../webhook-options.js';
 import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { OutboxWakeSignal } from './outbox-wake.signal.js';
 
 /** The channel capture notifies on PostgreSQL when its transaction commits. */
 export const OUTBOX_CHANNEL = 'webhook_outbox';
-
-/** The parts of a `pg` client the listener uses. */
-interface ListeningClient {
-  connect(): Promise<void>;
-  query(sql: string): Promise<unknown>;
-  end(): Promise<void>;
-  on(event: 'notification', listener: () => void): void;
-  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
-}
 
 const MAX_RECONNECT_DELAY = 30_000;
 
@@ -27,7 +19,7 @@ const MAX_RECONNECT_DELAY = 30_000;
 @Injectable()
 export class PostgresCommitListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PostgresCommitListener.name);
-  private client?: ListeningClient;
+  private client?: PostgresClient;
   private stopped = false;
   private reconnectDelay = 500;
   private reconnectTimer?: NodeJS.Timeout;
@@ -59,8 +51,7 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
 
   private async listen(): Promise<void> {
     // A connection of its own, with the pool's settings: a LISTEN must outlive any one query, so it cannot be pooled.
-    const driver = this.dataSource.driver as unknown as { postgres: { Client: new (options: object) => ListeningClient }; master: { options: object } };
-    const client = new driver.postgres.Client(driver.master.options);
+    const client = newPostgresClient(this.dataSource);
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
 
 /**
  * Runs one `:name`-parameterised statement through `manager` (so inside its transaction, if it has one) and returns
@@ -10,7 +11,7 @@ export async function runStatement(
   sql: string,
   parameters: Record<string, unknown>,
 ): Promise<number> {
-  const [query, values] = dataSource.driver.escapeQueryWithParameters(sql, parameters);
+  const [query, values] = escapeQueryWithParameters(dataSource, sql, parameters);
   const runner = manager.queryRunner ?? dataSource.createQueryRunner();
   try {
     const result = await runner.query(query, values, true);

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import { type SqliteHandle, type SqliteStatement, sqliteHandle } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { endpointHoldsFromRows, type FanOutClaim, type FanOutResult, fanOutResult, NOTHING_FANNED_OUT, planFanOut, UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from '../fan-out.plan.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
@@ -7,19 +8,6 @@ import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { endpointHoldsStatement, claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
 import { type PortableStatements, portableStatements } from './portable.statements.js';
-
-/** The parts of a better-sqlite3 prepared statement this store uses. */
-interface SqliteStatement {
-  all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { changes: number };
-}
-
-/** The parts of a better-sqlite3 `Database` this store uses. */
-interface SqliteHandle {
-  readonly inTransaction: boolean;
-  prepare(sql: string): SqliteStatement;
-  transaction<T>(fn: () => T): { immediate(): T };
-}
 
 /**
  * SQLite through better-sqlite3. TypeORM gives every caller of such a DataSource one shared connection and query
@@ -43,7 +31,7 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   private get handle(): SqliteHandle {
-    return (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+    return sqliteHandle(this.dataSource);
   }
 
   /**

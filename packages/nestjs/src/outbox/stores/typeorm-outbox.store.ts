@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookEventEntity } from '../entities/index.js';
 import { endpointHoldsFromRows, type FanOutClaim, type FanOutResult, fanOutResult, NOTHING_FANNED_OUT, type PlannedDelivery, planFanOut, UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from '../fan-out.plan.js';
@@ -71,7 +72,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   /** A `:name`-parameterised query through `manager`, rewritten for the dialect by TypeORM's driver. */
   protected query<T = unknown>(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T> {
-    const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
+    const [query, values] = escapeQueryWithParameters(this.dataSource, sql, parameters);
     return manager.query(query, values);
   }
 

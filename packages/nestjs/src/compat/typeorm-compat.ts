@@ -1,0 +1,60 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * The one place that knows how the TypeORM versions this package supports (0.3.20+ and 1.x) differ in the driver
+ * internals it uses, the way @nestjs/typeorm keeps its own compat file. Everything else calls these functions and
+ * never reaches into `dataSource.driver` for anything but TypeORM's documented, stable `Driver` members.
+ * The suite runs on both versions (test/stacks/), so a difference missed here fails there.
+ */
+
+/** The parts of `Driver.escapeQueryWithParameters` both versions share; 0.3 also takes `nativeParameters`. */
+interface ParameterEscapingDriver {
+  escapeQueryWithParameters(sql: string, parameters: object, nativeParameters: object): [string, unknown[]];
+}
+
+const NO_NATIVE_PARAMETERS: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * Rewrites a `:name`-parameterised statement for the dialect: placeholders in the dialect's form and the values in
+ * their order. TypeORM 0.3 requires a third argument (native parameters, prepended to the values) and throws
+ * `Cannot convert undefined or null to object` without it; 1.x takes two and ignores a third.
+ */
+export function escapeQueryWithParameters(dataSource: DataSource, sql: string, parameters: Record<string, unknown>): [string, unknown[]] {
+  return (dataSource.driver as unknown as ParameterEscapingDriver).escapeQueryWithParameters(sql, parameters, NO_NATIVE_PARAMETERS);
+}
+
+/** The parts of a node-postgres `Client` a listening connection uses. */
+export interface PostgresClient {
+  connect(): Promise<void>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'notification', listener: () => void): void;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+}
+
+/**
+ * A new, unpooled node-postgres client with the pool's connection settings: the `pg` module and primary pool the
+ * PostgreSQL driver loaded (`driver.postgres`, `driver.master`; the same in 0.3 and 1.x).
+ */
+export function newPostgresClient(dataSource: DataSource): PostgresClient {
+  const driver = dataSource.driver as unknown as { postgres: { Client: new (options: object) => PostgresClient }; master: { options: object } };
+  return new driver.postgres.Client(driver.master.options);
+}
+
+/** The parts of a better-sqlite3 prepared statement the SQLite store uses. */
+export interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+
+/** The parts of a better-sqlite3 `Database` the SQLite store uses. */
+export interface SqliteHandle {
+  readonly inTransaction: boolean;
+  prepare(sql: string): SqliteStatement;
+  transaction<T>(fn: () => T): { immediate(): T };
+}
+
+/** The better-sqlite3 `Database` behind a DataSource's single connection (`driver.databaseConnection` in 0.3 and 1.x). */
+export function sqliteHandle(dataSource: DataSource): SqliteHandle {
+  return (dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+}
