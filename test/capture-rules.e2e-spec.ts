@@ -1,6 +1,6 @@
 import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
-import { Customer, Parcel, Warehouse } from './support/shop-order.entity.js';
+import { CatalogItem, Customer, Parcel, Warehouse } from './support/shop-order.entity.js';
 import { emittedEvents as emitted } from './support/outbox-events.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import type { WebhookTestApp } from './support/webhook-test-app.js';
@@ -57,6 +57,30 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
       });
     }
     expect(updated!.changes).toEqual({ name: { old: 'Ada', new: 'Ada L.' } });
+  });
+
+  it('lists a decimal among the changes only when its value changed, not when the database spells it differently', async () => {
+    const app = await context.start(options);
+    const items = app.dataSource.getRepository(CatalogItem);
+    const item = await items.save({ price: '9.90' });
+    item.featured = true;
+    await items.save(item);
+    const [created, updated] = await emitted(app);
+    expect(created!.data).toMatchObject({ price: '9.90' });
+    expect(updated).toMatchObject({ type: 'item.updated', data: { price: '9.90', featured: true } });
+    expect(updated!.changes).toEqual({ featured: { old: false, new: true } });
+  });
+
+  it('fires a rule on a decimal column only for a new value, sent at the column\'s scale', async () => {
+    const app = await context.start(options);
+    const items = app.dataSource.getRepository(CatalogItem);
+    const item = await items.save({ price: '9.90' });
+    await items.save({ ...item, price: '9.9', featured: true });
+    expect(await types(app)).toEqual(['item.created', 'item.updated']);
+
+    await items.save({ id: item.id, price: '12.5' });
+    const repriced = (await emitted(app)).find((event) => event.type === 'item.repriced');
+    expect(repriced!.changes).toEqual({ price: { old: '9.90', new: '12.50' } });
   });
 
   it('never puts redacted or excluded columns in the outbox table, the log or the request body', async () => {

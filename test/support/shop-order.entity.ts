@@ -204,3 +204,18 @@ export class Currency {
   @Column({ type: 'varchar', length: 40 })
   name!: string;
 }
+
+/** A catalog item with a price: a decimal whose value, not its spelling, decides whether it changed. */
+@EmitsWebhook<CatalogItem>({ name: 'item', on: ['insert', 'update'] })
+@EmitsWebhook<CatalogItem>({ types: { update: 'item.repriced' }, columns: ['price'] })
+@Entity({ name: 'test_catalog_item' })
+export class CatalogItem {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'decimal', precision: 10, scale: 2 })
+  price!: string;
+
+  @Column({ type: 'boolean', default: false })
+  featured!: boolean;
+}

@@ -10,7 +10,7 @@ import {
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
-import { Article, AuditNote, Currency, Customer, Invoice, Parcel, Shipment, ShopOrder, ShopSale, Subscription, Warehouse } from './shop-order.entity.js';
+import { Article, AuditNote, CatalogItem, Currency, Customer, Invoice, Parcel, Shipment, ShopOrder, ShopSale, Subscription, Warehouse } from './shop-order.entity.js';
 import type { TestDatabase } from './test-databases.js';
 
 /** A Nest application with TypeORM on a test database and the webhook module, as a user would wire them. */
@@ -60,7 +60,7 @@ export async function startWebhookTestApp(
 ): Promise<WebhookTestApp> {
   const builder = Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice, ShopSale, Customer, Subscription, Shipment, Warehouse, Parcel, Currency], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
+      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice, ShopSale, Customer, Subscription, Shipment, Warehouse, Parcel, Currency, CatalogItem], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
       WebhookModule.forRoot({ ...options, delivery: { ...LOOPBACK_DELIVERY, ...options.delivery } }),
       ...imports,
     ],

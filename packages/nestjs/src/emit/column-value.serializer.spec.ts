@@ -1,6 +1,6 @@
 import type { EntityMetadata } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { serializeColumnValue } from './column-value.serializer.js';
+import { sameColumnValue, serializeColumnValue } from './column-value.serializer.js';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
 const column = (type: unknown, extra: Partial<ColumnMetadata> = {}) => ({ type, ...extra }) as ColumnMetadata;
@@ -10,6 +10,12 @@ describe('column values in webhooks', () => {
     expect(serializeColumnValue(column('bigint'), 42)).toBe('42');
     expect(serializeColumnValue(column('bigint'), 9007199254740993n)).toBe('9007199254740993');
     expect(serializeColumnValue(column('decimal'), '12.50')).toBe('12.50');
+  });
+
+  it('sends a decimal at its declared scale, so SQLite\'s 9.9 and the application\'s "9.90" are one value', () => {
+    expect(serializeColumnValue(column('decimal', { scale: 2 }), 9.9)).toBe('9.90');
+    expect(serializeColumnValue(column('numeric', { scale: 2 }), '9.90')).toBe('9.90');
+    expect(serializeColumnValue(column('decimal', { scale: 2 }), '9.9')).toBe('9.90');
   });
 
   it('sends numbers as numbers, booleans as booleans (also 0/1), null as null', () => {
@@ -33,5 +39,12 @@ describe('column values in webhooks', () => {
     expect(serializeColumnValue(column('simple-json'), { a: 1 })).toEqual({ a: 1 });
     expect(serializeColumnValue(column('timestamp'), 'not a date')).toBe('not a date');
     expect(serializeColumnValue(column('int'), 'abc')).toBe('abc');
+  });
+
+  it('compares decimals by value, also without a declared scale', () => {
+    expect(sameColumnValue(column('numeric'), '12.50', '12.5')).toBe(true);
+    expect(sameColumnValue(column('numeric'), '12.50', '12.51')).toBe(false);
+    expect(sameColumnValue(column('simple-json'), { a: 1 }, { a: 1 })).toBe(true);
+    expect(sameColumnValue(column('varchar'), '1.0', '1')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { EntityMetadata } from 'typeorm';
+import { decimalText } from './decimal-text.js';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
 
@@ -28,15 +29,19 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * A column value in the form its declared type gives it in a webhook, the same whether it came from the caller's
- * object or from the driver: bigint and decimal as strings, numbers as numbers, booleans as booleans (MySQL's 0/1
- * too), timestamps as ISO 8601 in UTC, dates as `YYYY-MM-DD`. Other values (text, JSON, enums) are kept as they
- * are; `null` stays `null`. A column with a transformer keeps the value its transformer gives: the application chose
+ * object or from the driver: bigint and decimal as strings (at their declared scale, if any: `decimalText`),
+ * numbers as numbers, booleans as booleans (MySQL's 0/1 too), timestamps as ISO 8601 in UTC, dates as
+ * `YYYY-MM-DD`. Other values (text, JSON, enums) are kept as they are; `null` stays `null`. A column with a transformer keeps the value its transformer gives: the application chose
  * that form.
  */
 export function serializeColumnValue(column: ColumnMetadata, value: unknown): unknown {
   if (value === null || value === undefined || column.transformer) return value;
   const type = typeName(column);
-  if (DECIMAL_STRING.has(type)) return typeof value === 'number' || typeof value === 'bigint' ? value.toString() : value;
+  if (DECIMAL_STRING.has(type)) {
+    if (typeof value === 'number' || typeof value === 'bigint') return decimalText(value, column.scale ?? undefined);
+    // Without a declared scale, text keeps the spelling the application or database gave (PostgreSQL keeps 12.50).
+    return typeof value === 'string' && column.scale != null ? decimalText(value, column.scale) : value;
+  }
   if (NUMBER.has(type)) return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   if (BOOLEAN.has(type)) return typeof value === 'number' || typeof value === 'string' ? Boolean(Number(value)) : value;
   if (DATE_ONLY.has(type) && value instanceof Date) {
@@ -48,4 +53,16 @@ export function serializeColumnValue(column: ColumnMetadata, value: unknown): un
     if (date && !Number.isNaN(date.getTime())) return date.toISOString();
   }
   return value;
+}
+
+/**
+ * Whether two values of a column, each already in its webhook form, are the same value: decimals by value
+ * (`'12.5'` and `'12.50'` in a column without a declared scale), JSON by content, anything else by equality.
+ */
+export function sameColumnValue(column: ColumnMetadata, a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!column.transformer && DECIMAL_STRING.has(typeName(column)) && typeof a === 'string' && typeof b === 'string') {
+    return decimalText(a) === decimalText(b);
+  }
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

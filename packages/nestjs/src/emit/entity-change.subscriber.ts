@@ -107,6 +107,8 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     const previous = snapshotColumns(event.metadata, loaded);
     const entity = snapshotAfterUpdate(event.metadata, event.entity, loaded, event.updatedColumns);
     const changes = changedFields(event.updatedColumns, event.databaseEntity, event.entity);
+    // Every column TypeORM reported holds the value it had (SQLite's decimals): nothing happened to tell.
+    if (Object.keys(changes).length === 0) return;
     await this.capture.capture('update', event, { entity, previous, changes, saved: event.entity });
   }
 

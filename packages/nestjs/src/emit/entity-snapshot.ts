@@ -1,5 +1,5 @@
 import type { EntityMetadata, ObjectLiteral } from 'typeorm';
-import { serializeColumnValue } from './column-value.serializer.js';
+import { sameColumnValue, serializeColumnValue } from './column-value.serializer.js';
 import type { FieldChange } from './entity-change.js';
 
 type ColumnMetadata = EntityMetadata['columns'][number];
@@ -58,7 +58,11 @@ export function snapshotAfterUpdate(
   return snapshot;
 }
 
-/** Old and new values of the columns TypeORM found changed during an update. */
+/**
+ * Old and new values of the given columns whose values differ once each is in its webhook form
+ * (`serializeColumnValue`). TypeORM compares what the driver returned with what the application set, so it reports
+ * columns whose value did not change: SQLite hands back `9.9` for a `decimal(10,2)` saved as `'9.90'`.
+ */
 export function changedFields(
   columns: readonly ColumnMetadata[],
   before: ObjectLiteral | undefined,
@@ -66,10 +70,10 @@ export function changedFields(
 ): Record<string, FieldChange> {
   const changes: Record<string, FieldChange> = {};
   for (const column of columns) {
-    changes[column.propertyPath] = {
-      old: before === undefined ? undefined : serializeColumnValue(column, column.getEntityValue(before)),
-      new: serializeColumnValue(column, column.getEntityValue(after)),
-    };
+    const old = before === undefined ? undefined : serializeColumnValue(column, column.getEntityValue(before));
+    const now = serializeColumnValue(column, column.getEntityValue(after));
+    if (before !== undefined && sameColumnValue(column, old, now)) continue;
+    changes[column.propertyPath] = { old, new: now };
   }
   return changes;
 }

@@ -5,7 +5,6 @@ import { WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import type { EntityChangeKind } from './entity-change.js';
 import { type ChangeContext, EntityChangeCapture } from './entity-change.capture.js';
 import { changedFields, snapshotColumns } from './entity-snapshot.js';
-import { serializeColumnValue } from './column-value.serializer.js';
 
 /**
  * The values objects (an update's `set`, an upsert's entities) of keyed statements running now: TypeORM hands them to
@@ -179,15 +178,9 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
   private async updated(context: ChangeContext, old: ObjectLiteral, now: ObjectLiteral): Promise<void> {
     const { metadata } = context;
     // As save() reports: the columns whose values differ, not those TypeORM maintains itself.
-    const columns = metadata.columns.filter(
-      (column) =>
-        !column.isUpdateDate &&
-        !column.isVersion &&
-        JSON.stringify(serializeColumnValue(column, column.getEntityValue(old)) ?? null) !==
-          JSON.stringify(serializeColumnValue(column, column.getEntityValue(now)) ?? null),
-    );
-    if (columns.length === 0) return;
-    await this.capture.capture('update', context, { ...states(metadata, old, now), changes: changedFields(columns, old, now) });
+    const changes = changedFields(metadata.columns.filter((column) => !column.isUpdateDate && !column.isVersion), old, now);
+    if (Object.keys(changes).length === 0) return;
+    await this.capture.capture('update', context, { ...states(metadata, old, now), changes });
   }
 }
 
