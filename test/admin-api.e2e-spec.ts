@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { WebhookAdminModule, WebhookConfigurationError, WebhookPublisher, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
+import { HTTP_PLATFORMS } from './support/receiver-test-app.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import type { WebhookTestApp } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
@@ -45,9 +46,11 @@ function client(app: WebhookTestApp, { token = TOKEN, tenant }: { token?: string
   };
 }
 
-describe.each(DATABASE_KINDS)('admin API on %s', (kind) => {
+const CASES = DATABASE_KINDS.flatMap((kind) => HTTP_PLATFORMS.map((platform) => [kind, platform] as const));
+
+describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
   const context = useWebhookTestContext(kind);
-  const start = () => context.start(() => options, { imports: [admin], listen: true });
+  const start = () => context.start(() => options, { imports: [admin], listen: true, platform });
 
   it('is behind the application\'s guard on every route', async () => {
     const app = await start();

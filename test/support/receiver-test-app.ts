@@ -1,5 +1,6 @@
 import type { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
@@ -38,6 +39,13 @@ export interface ReceiverTestAppSettings {
   entities?: Type[];
   /** Default `true`; `false` shows what happens when the app forgets it. */
   rawBody?: boolean;
+  /**
+   * The platform's own body limit in bytes, raised as the README says: `useBodyParser('json', { limit })` on
+   * Express (default 100 kB), `new FastifyAdapter({ bodyLimit })` on Fastify (default 1 MiB).
+   */
+  bodyLimit?: number;
+  /** Called before the app listens, e.g. to add global filters. */
+  configure?: (app: INestApplication) => void;
 }
 
 /**
@@ -60,8 +68,10 @@ export async function startReceiverApp(database: TestDatabase, settings: Receive
   const options = { rawBody: settings.rawBody ?? true, logger };
   const app =
     settings.platform === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter(), options)
-      : await NestFactory.create(module, options);
+      ? await NestFactory.create(module, new FastifyAdapter(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}), options)
+      : await NestFactory.create<NestExpressApplication>(module, options);
+  if (settings.platform !== 'fastify' && settings.bodyLimit) (app as NestExpressApplication).useBodyParser('json', { limit: settings.bodyLimit });
+  settings.configure?.(app);
   const refusals: WebhookRefusedEvent[] = [];
   const duplicates: WebhookDuplicateEvent[] = [];
   const events = app.get(WebhookReceiverEvents);

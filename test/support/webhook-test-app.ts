@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
@@ -11,6 +12,7 @@ import {
 } from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
 import { Article, AuditNote, CatalogItem, Currency, Customer, Invoice, Parcel, Shipment, ShopOrder, ShopSale, Subscription, Warehouse } from './shop-order.entity.js';
+import type { HttpPlatform } from './receiver-test-app.js';
 import type { TestDatabase } from './test-databases.js';
 
 /** A Nest application with TypeORM on a test database and the webhook module, as a user would wire them. */
@@ -40,6 +42,8 @@ export interface WebhookTestAppSettings {
   imports?: ModuleMetadata['imports'];
   /** Listen for HTTP on 127.0.0.1 (a random port): `url` is then its base URL. */
   listen?: boolean;
+  /** The HTTP platform: Express (default) or Fastify. */
+  platform?: HttpPlatform;
 }
 
 /** A clock that stands still until moved, for testing schedules without waiting. */
@@ -56,7 +60,7 @@ export class ManualClock implements WebhookClock {
 export async function startWebhookTestApp(
   database: TestDatabase,
   options: WebhookModuleOptions,
-  { keepTables = false, clock, imports = [], listen = false }: WebhookTestAppSettings = {},
+  { keepTables = false, clock, imports = [], listen = false, platform = 'express' }: WebhookTestAppSettings = {},
 ): Promise<WebhookTestApp> {
   const builder = Test.createTestingModule({
     imports: [
@@ -83,7 +87,7 @@ export async function startWebhookTestApp(
       warnings.push(String(message));
     },
   };
-  const app = moduleRef.createNestApplication({ logger });
+  const app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger }) : moduleRef.createNestApplication({ logger });
   const dataSource = moduleRef.get(DataSource);
   // Each test file shares one database; each app starts from empty tables unless it plays a restart.
   // Before init, which starts the relay: a relay running while the tables are emptied one by one could fan out a

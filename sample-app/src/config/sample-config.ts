@@ -18,6 +18,8 @@ export interface SampleConfig {
   externalTarget?: { url: string; secret: string };
   /** Bearer token of the webhook admin API at /admin/webhooks, from ADMIN_TOKEN; without it the API is not mounted. */
   adminToken?: string;
+  /** The HTTP platform, from HTTP_ADAPTER: `express` (default) or `fastify`. */
+  httpAdapter: 'express' | 'fastify';
 }
 
 function databaseFromUrl(url: string | undefined): { options: TypeOrmModuleOptions; label: string } {
@@ -47,8 +49,13 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new Error('ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24); leave it unset to keep the admin API off.');
   }
+  const httpAdapter = env.HTTP_ADAPTER || 'express';
+  if (httpAdapter !== 'express' && httpAdapter !== 'fastify') {
+    throw new Error(`HTTP_ADAPTER must be express or fastify; got "${httpAdapter}".`);
+  }
   return {
     port,
+    httpAdapter,
     database: options,
     databaseLabel: label,
     erpSecret: env.ERP_WEBHOOK_SECRET ?? DEV_ERP_SECRET,

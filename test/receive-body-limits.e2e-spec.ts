@@ -1,0 +1,67 @@
+import { Controller, HttpCode, type INestApplication, Post } from '@nestjs/common';
+import { generateWebhookSecret, IncomingWebhook, VerifyWebhook } from '@webhook-outbox/nestjs';
+import { signWebhook } from '@webhook-outbox/nestjs/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClientErrorsFilter } from './support/client-errors.filter.js';
+import { HTTP_PLATFORMS, type ReceiverTestApp, startReceiverApp } from './support/receiver-test-app.js';
+import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
+
+const secret = generateWebhookSecret();
+const MiB = 1024 * 1024;
+const handled: string[] = [];
+
+@Controller('hooks')
+class LargeHooksController {
+  @Post('large') @HttpCode(200) @VerifyWebhook('large')
+  large(@IncomingWebhook() webhook: IncomingWebhook) {
+    handled.push(webhook.id);
+    return { id: webhook.id, bytes: webhook.rawBody.length };
+  }
+}
+
+/** A signed JSON webhook of about `bytes` bytes. */
+const signedOfSize = (bytes: number) => signWebhook({ secret, payload: { type: 'export.ready', filler: 'x'.repeat(bytes) } });
+
+describe.each(HTTP_PLATFORMS)('body limits on %s', (platform) => {
+  let database: TestDatabase;
+  let app: ReceiverTestApp | undefined;
+  const start = (bodyLimit?: number, configure?: (app: INestApplication) => void) =>
+    startReceiverApp(database, { platform, bodyLimit, configure, controllers: [LargeHooksController], receivers: { large: { secret, maxBodySize: 4 * MiB } } });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('answers 413, never a 5xx or an error log, to a signed webhook above the platform\'s own limit (with the README\'s filter)', async () => {
+    app = await start(undefined, (nest) => nest.useGlobalFilters(new ClientErrorsFilter(nest.getHttpAdapter())));
+    const { body, headers } = signedOfSize(1.2 * MiB); // above Express's 100 kB and Fastify's 1 MiB defaults
+    const before = handled.length;
+    const response = await app.post('/hooks/large', body, headers);
+    expect(response.status).toBe(413);
+    expect(handled.length).toBe(before);
+    expect(app.logs.filter((line) => line.startsWith('error:'))).toEqual([]);
+  });
+
+  it('accepts a webhook up to the receiver\'s maxBodySize once the platform\'s limit is raised, with its exact bytes', async () => {
+    app = await start(4 * MiB);
+    const { body, headers } = signedOfSize(3 * MiB);
+    const response = await app.post('/hooks/large', body, headers);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ id: headers['webhook-id'], bytes: Buffer.byteLength(body) });
+  });
+
+  it('leaves a body within the raised limit but above maxBodySize to the guard: 413 and a refusal event', async () => {
+    app = await start(8 * MiB);
+    const { body, headers } = signedOfSize(5 * MiB);
+    const response = await app.post('/hooks/large', body, headers);
+    expect(response.status).toBe(413);
+    expect(app.refusals.at(-1)).toMatchObject({ reason: 'payload-too-large', receiver: 'large' });
+  });
+});
