@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/loopback.js';
+import { createTestDatabase, DATABASE_KINDS, type DatabaseKind, type TestDatabase } from '../support/test-databases.js';
+import { createConsumerApp, packPackages, run, runOrThrow } from './consumer-app.js';
+
+// Server databases only: a fresh app would compile better-sqlite3 from source (no prebuilt binaries here), a
+// minute per app; SQLite is covered on both stacks by the integration suite.
+const SERVER_DATABASES = DATABASE_KINDS.filter((kind): kind is Exclude<DatabaseKind, 'sqlite'> => kind !== 'sqlite');
+const WORKSPACE = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'webhook-outbox-consumers-'));
+let tarballs: Record<string, string>;
+const databases: TestDatabase[] = [];
+
+async function databaseOptions(kind: DatabaseKind): Promise<string> {
+  const database = await createTestDatabase(kind);
+  databases.push(database);
+  return JSON.stringify(database.options);
+}
+
+/** Starts the built app, which saves an order and waits for its webhook to come back through the guard. */
+async function deliverOnce(app: string, kind: DatabaseKind) {
+  return run('node', ['dist/main.js'], { cwd: app, env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(kind) } });
+}
+
+beforeAll(async () => {
+  tarballs = await packPackages(work);
+});
+
+afterAll(async () => {
+  for (const database of databases) await database.drop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed packages', () => {
+  it('ship what runs, with their licence and no build leftovers', async () => {
+    for (const tarball of Object.values(tarballs)) {
+      const listing = await runOrThrow('tar', ['-tzf', tarball], { cwd: work });
+      const files = listing.trim().split('\n');
+      expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/cjs/index.js', 'package/dist/cjs/package.json']));
+      expect(files.filter((file) => /tsbuildinfo|\.spec\.|\/src\//.test(file))).toEqual([]);
+    }
+  });
+
+  it.each(['@webhook-outbox/signature', '@webhook-outbox/nestjs'])('%s passes publint and Are the Types Wrong (ESM, CommonJS and node10 importers)', async (name) => {
+    const publint = await run('npx', ['publint', 'run', tarballs[name]!, '--strict'], { cwd: WORKSPACE });
+    expect(publint.output).toMatch(/All good/);
+    expect(publint.code).toBe(0);
+    const attw = await run('npx', ['attw', tarballs[name]!, '--format', 'ascii'], { cwd: WORKSPACE });
+    expect(attw.output).toMatch(/No problems found/);
+    expect(attw.code).toBe(0);
+  });
+});
+
+describe('an ESM application on NestJS 12 + TypeORM 1.x, outside the workspace', () => {
+  let app: string;
+
+  beforeAll(async () => {
+    app = createConsumerApp('esm-app', work, tarballs);
+    await runOrThrow('npm', ['install', '--no-audit', '--no-fund'], { cwd: app });
+    await runOrThrow('npm', ['run', 'build'], { cwd: app });
+  });
+
+  it.each(SERVER_DATABASES)('delivers an entity\'s webhook, signed and verified by the guard, on %s', async (kind) => {
+    const result = await deliverOnce(app, kind);
+    expect(result.output).toMatch(/delivered .*"type":"order\.created".*"total":"9\.90"/);
+    expect(result.code).toBe(0);
+  });
+
+  it('loads the ESM build of the package', async () => {
+    const script = "console.log(import.meta.resolve('@webhook-outbox/nestjs'), import.meta.resolve('@webhook-outbox/signature'))";
+    const output = await runOrThrow('node', ['--input-type=module', '-e', script], { cwd: app });
+    expect(output).toMatch(/nestjs\/dist\/index\.js .*signature\/dist\/index\.js/);
+  });
+});
+
+describe('a `nest new`-shaped CommonJS application on NestJS 11 + TypeORM 0.3 with Jest 29, outside the workspace', () => {
+  let app: string;
+
+  beforeAll(async () => {
+    app = createConsumerApp('cjs-jest-app', work, tarballs, { extensionless: true });
+    await runOrThrow('npm', ['install', '--no-audit', '--no-fund'], { cwd: app });
+    await runOrThrow('npm', ['run', 'build'], { cwd: app });
+  });
+
+  it('compiles to CommonJS that requires the package', () => {
+    expect(existsSync(join(app, 'dist', 'main.js'))).toBe(true);
+  });
+
+  it.each(SERVER_DATABASES)('delivers an entity\'s webhook, signed and verified by the guard, on %s', async (kind) => {
+    const result = await deliverOnce(app, kind);
+    expect(result.output).toMatch(/delivered .*"type":"order\.created".*"total":"9\.90"/);
+    expect(result.code).toBe(0);
+  });
+
+  it('passes a Jest test that imports the package, with the configuration `nest new` generates', async () => {
+    const kind = SERVER_DATABASES[0] ?? 'postgres';
+    const result = await run('npx', ['jest', '--ci'], { cwd: app, env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(kind) } });
+    expect(result.output).toMatch(/Tests:\s+3 passed, 3 total/);
+    expect(result.code).toBe(0);
+  });
+});
