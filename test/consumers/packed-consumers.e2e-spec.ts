@@ -26,6 +26,19 @@ async function deliverOnce(app: string, kind: DatabaseKind) {
   return run('node', ['dist/main.js'], { cwd: app, env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(kind) } });
 }
 
+/** The package's migrations command, from the app's node_modules, on the app's compiled DataSource file. */
+async function migrationsCli(app: string, kind: DatabaseKind): Promise<Array<number | null>> {
+  const env = { DATABASE_OPTIONS: await databaseOptions(kind) };
+  const cli = (command: string) => run('npx', ['webhook-outbox', command, '--data-source', 'dist/data-source.js'], { cwd: app, env });
+  const codes: Array<number | null> = [];
+  for (const command of ['status', 'migrate', 'status']) {
+    const result = await cli(command);
+    codes.push(result.code);
+    if (result.code !== 0 && codes.length !== 1) throw new Error(`webhook-outbox ${command} exited ${result.code}:\n${result.output}`);
+  }
+  return codes;
+}
+
 beforeAll(async () => {
   tarballs = await packPackages(work);
 });
@@ -70,6 +83,10 @@ describe('an ESM application on NestJS 12 + TypeORM 1.x, outside the workspace',
     expect(result.code).toBe(0);
   });
 
+  it('migrates a fresh database with `npx webhook-outbox migrate --data-source`: status behind, then up to date', async () => {
+    expect(await migrationsCli(app, SERVER_DATABASES[0] ?? 'postgres')).toEqual([1, 0, 0]);
+  });
+
   it('loads the ESM build of the package', async () => {
     const script = "console.log(import.meta.resolve('@webhook-outbox/nestjs'), import.meta.resolve('@webhook-outbox/signature'))";
     const output = await runOrThrow('node', ['--input-type=module', '-e', script], { cwd: app });
@@ -94,6 +111,10 @@ describe('a `nest new`-shaped CommonJS application on NestJS 11 + TypeORM 0.3 wi
     const result = await deliverOnce(app, kind);
     expect(result.output).toMatch(/delivered .*"type":"order\.created".*"total":"9\.90"/);
     expect(result.code).toBe(0);
+  });
+
+  it('migrates a fresh database with `npx webhook-outbox migrate --data-source` on its CommonJS DataSource file', async () => {
+    expect(await migrationsCli(app, SERVER_DATABASES[0] ?? 'postgres')).toEqual([1, 0, 0]);
   });
 
   it('passes a Jest test that imports the package, with the configuration `nest new` generates', async () => {

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, InstanceChecker } from 'typeorm';
 import { webhookOutboxEntities } from '../outbox/entities/index.js';
 import { webhookOutboxMigrations } from '../outbox/migrations/index.js';
 
@@ -35,7 +35,10 @@ export function optionsFromUrl(url: string): DataSourceOptions {
 
 async function optionsFromFile(file: string): Promise<DataSourceOptions> {
   const loaded = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
-  const candidate = [loaded.default, loaded.dataSource, ...Object.values(loaded)].find((value) => value instanceof DataSource);
+  // A CommonJS file compiled from `export default` puts the DataSource on `exports.default`, which import() hands
+  // back as `default.default`. InstanceChecker, not instanceof: the file may load another copy of TypeORM.
+  const commonJsDefault = (loaded.default as Record<string, unknown> | undefined)?.default;
+  const candidate = [loaded.default, commonJsDefault, loaded.dataSource, ...Object.values(loaded)].find((value) => InstanceChecker.isDataSource(value));
   if (!candidate) throw new CliUsageError(`${file} exports no TypeORM DataSource (export it as default or as "dataSource").`);
   return (candidate as DataSource).options;
 }
