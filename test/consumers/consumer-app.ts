@@ -48,7 +48,7 @@ export async function packPackages(into: string): Promise<Record<string, string>
  * files of its own) plus the shared application sources, with the tarballs added as dependencies. `extensionless`
  * drops the `.js` of relative imports, as a CommonJS project (and Jest's resolver) writes them.
  */
-export function createConsumerApp(template: string, into: string, tarballs: Record<string, string>, { extensionless = false } = {}): string {
+function createConsumerApp(template: string, into: string, tarballs: Record<string, string>, { extensionless = false } = {}): string {
   const dir = join(into, template);
   cpSync(join(HERE, template), dir, { recursive: true });
   mkdirSync(join(dir, 'src'), { recursive: true });
@@ -59,5 +59,13 @@ export function createConsumerApp(template: string, into: string, tarballs: Reco
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   for (const [name, tarball] of Object.entries(tarballs)) manifest.dependencies[name] = `file:${tarball}`;
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return dir;
+}
+
+/** `createConsumerApp`, then `npm install` (from the registry, as a user would) and the app's own build. */
+export async function installConsumerApp(template: string, into: string, tarballs: Record<string, string>, options: { extensionless?: boolean } = {}): Promise<string> {
+  const dir = createConsumerApp(template, into, tarballs, options);
+  await runOrThrow('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
+  await runOrThrow('npm', ['run', 'build'], { cwd: dir });
   return dir;
 }

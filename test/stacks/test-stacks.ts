@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
@@ -6,7 +6,7 @@ import type { Plugin } from 'vite';
  * The stacks the suite runs on besides the workspace's own (NestJS 12 + TypeORM 1.x). Each is a folder under
  * test/stacks/ with its own package.json and lockfile, installed by the root `postinstall`; the packages it lists
  * replace the workspace's copies for every import made by the tests, the sources they load and the processes they
- * spawn, so one source tree is exercised against both generations of NestJS and TypeORM.
+ * spawn, so one source tree is exercised against every combination of NestJS and TypeORM the peer ranges allow.
  */
 export interface TestStack {
   /** Folder name under test/stacks/, also the Vitest project's suffix. */
@@ -17,6 +17,14 @@ export interface TestStack {
   versions: Record<string, string>;
   /** The package names this stack supplies. */
   packages: string[];
+}
+
+/** Every stack: each folder of test/stacks/ with a package.json. */
+export function testStacks(): TestStack[] {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return readdirSync(here, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${here}${entry.name}/package.json`))
+    .map((entry) => testStack(entry.name));
 }
 
 export function testStack(name: string): TestStack {
