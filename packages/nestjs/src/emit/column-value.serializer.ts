@@ -31,8 +31,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * A column value in the form its declared type gives it in a webhook, the same whether it came from the caller's
  * object or from the driver: bigint and decimal as strings (at their declared scale, if any: `decimalText`),
  * numbers as numbers, booleans as booleans (MySQL's 0/1 too), timestamps as ISO 8601 in UTC, dates as
- * `YYYY-MM-DD`. Other values (text, JSON, enums) are kept as they are; `null` stays `null`. A column with a transformer keeps the value its transformer gives: the application chose
- * that form.
+ * `YYYY-MM-DD`. Other values (text, JSON, enums) are kept as they are; `null` stays `null`. A column with a
+ * transformer keeps the value its transformer gives: the application chose that form.
  */
 export function serializeColumnValue(column: ColumnMetadata, value: unknown): unknown {
   if (value === null || value === undefined || column.transformer) return value;
