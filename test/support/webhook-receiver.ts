@@ -1,6 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** One request as the receiver saw it, body byte for byte. */
@@ -22,6 +23,8 @@ export type Responder = (
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** When each request arrived (performance.now(), ms), in order. */
+  readonly arrivedAt: number[] = [];
   /** TCP connections accepted, requests or not. */
   connections = 0;
   private responder: Responder = () => ({ status: 200 });
@@ -35,6 +38,7 @@ export class WebhookReceiver {
       req.on('end', async () => {
         const request = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.requests.push(request);
+        this.arrivedAt.push(performance.now());
         this.arrivals.emit('request', request);
         const answer = this.responder(request, this.requests.length);
         if (answer.delayMs) await delay(answer.delayMs);

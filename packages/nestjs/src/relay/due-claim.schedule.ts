@@ -36,6 +36,14 @@ export class DueClaimSchedule {
     this.sawAllAt = claimed.length < limit && excludedEndpoints === 0 && !reachesShare(claimed, perEndpoint) ? now : undefined;
   }
 
+  /**
+   * Whether due deliveries may be waiting that the last claim left behind (it was held back by the relay's own
+   * limits: endpoints at their share or left out, a full batch) or never saw (`invalidate()`).
+   */
+  get mayHaveLeftDue(): boolean {
+    return this.sawAllAt === undefined;
+  }
+
   /** Deliveries became due that the last claim did not see: the next round claims. */
   invalidate(): void {
     this.sawAllAt = undefined;

@@ -38,6 +38,11 @@ export interface RelayRoundResult {
   claimed: number;
   /** A full batch was forwarded or fanned out, or the claim filled every slot it asked for: more may be due right now. */
   more: boolean;
+  /**
+   * The round's claim may have left due deliveries behind for this worker's own reasons (endpoints at their share
+   * or with deliveries queued here), or a fan-out left some unclaimed: once slots free, claim again at once.
+   */
+  heldBack: boolean;
 }
 
 /** A success clears the endpoint's failing streak in the database at most this often per worker. */
@@ -76,6 +81,8 @@ export class OutboxRelay {
   private readonly queuedByEndpoint = new Map<string, Lease[]>();
   /** Settles when a quarter of the slots are free; one promise shared by every waiter. */
   private slotsFreed?: { promise: Promise<void>; resolve: () => void };
+  /** A quarter of the slots came free since the last dispatch began, with nobody waiting for it yet. */
+  private freedUnwatched = false;
   /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
   private readonly pausedUntil = new Map<string, number>();
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
@@ -111,6 +118,8 @@ export class OutboxRelay {
     dueClaimMaxAge = DUE_CLAIM_MAX_AGE,
   }: { endpointsMaxAge?: number; dueClaimMaxAge?: number } = {}): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
+    // Slots freed from here on are news to this round's claim: whenSlotsFree() must not wait for another.
+    this.freedUnwatched = false;
     await this.endpoints.refresh(endpointsMaxAge);
     const { forwarded, more: moreToForward } = await this.forwarder.forward(batchSize);
     const free = Math.min(this.freeSlots, batchSize);
@@ -122,7 +131,7 @@ export class OutboxRelay {
     const claimed = claimDue ? await this.claimAndStart(free, this.saturatedEndpoints(), lease) : [];
     // With every slot taken, new events wait in the outbox: fanning them out now would only create deliveries that
     // a later claim has to write again.
-    if (claimed.length === free) return { forwarded, fannedOut: 0, claimed: claimed.length, more: true };
+    if (claimed.length === free) return { forwarded, fannedOut: 0, claimed: claimed.length, more: true, heldBack: true };
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
     const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
@@ -146,7 +155,13 @@ export class OutboxRelay {
       const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
       total += (await this.claimAndStart(free - total, [...this.saturatedEndpoints(), ...full], lease)).length;
     }
-    return { forwarded, fannedOut: fannedOut.events, claimed: total, more: moreToForward || fannedOut.events >= eventLimit || total === free };
+    return {
+      forwarded,
+      fannedOut: fannedOut.events,
+      claimed: total,
+      more: moreToForward || fannedOut.events >= eventLimit || total === free,
+      heldBack: this.dueClaims.mayHaveLeftDue,
+    };
   }
 
   private async claimAndStart(limit: number, excludeEndpoints: string[], lease: ClaimLease): Promise<ClaimedDelivery[]> {
@@ -183,11 +198,15 @@ export class OutboxRelay {
   /**
    * Resolves at the next request or attempt that finishes after which a quarter of the request slots are free (or
    * nothing is under way). Claiming for each slot as it frees would cost a claim (and a fan-out) per delivery;
-   * waiting for a few lets one claim fill them together. Always waits for a change: slots already free were free at
-   * the last dispatch too, and dispatching again at once would only spin.
+   * waiting for a few lets one claim fill them together. Waits for a change since the last dispatch began: slots
+   * already free then were free to its claim too, and dispatching again at once would only spin.
    */
   whenSlotsFree(): Promise<void> {
-    if (this.inFlight.size === 0) return Promise.resolve();
+    // Slots that freed while the last dispatch ran are a change its claim may not have seen: no need to wait.
+    if (this.inFlight.size === 0 || this.freedUnwatched) {
+      this.freedUnwatched = false;
+      return Promise.resolve();
+    }
     if (!this.slotsFreed) {
       let resolve!: () => void;
       const promise = new Promise<void>((settle) => (resolve = settle));
@@ -275,10 +294,14 @@ export class OutboxRelay {
   }
 
   private notifySlotsFreed(): void {
-    if (this.slotsFreed && (this.freeSlots >= Math.ceil(this.options.relay.concurrency / 4) || this.inFlight.size === 0)) {
-      this.slotsFreed.resolve();
-      this.slotsFreed = undefined;
+    if (this.freeSlots < Math.ceil(this.options.relay.concurrency / 4) && this.inFlight.size > 0) return;
+    if (!this.slotsFreed) {
+      // Nobody waits yet (a dispatch is running): remembered, or the loop would wait for a later one, or sleep.
+      this.freedUnwatched = true;
+      return;
     }
+    this.slotsFreed.resolve();
+    this.slotsFreed = undefined;
   }
 
   /** One delivery's failure (e.g. the database went away while recording) must not abandon the others mid-flight. */

@@ -103,7 +103,10 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         await this.sleep(pollInterval, this.relay.whenSlotsFree());
         continue;
       }
-      if (this.wakeRequested) continue;
+      // Nothing in flight: the poll interval is for when the database has nothing due. A round whose claim was held
+      // back by this worker's own limits (endpoints at their share, all of whose requests then finished while the
+      // round ran) proves nothing of the kind, so claim again now instead of idling with deliveries due.
+      if (this.wakeRequested || round?.heldBack) continue;
       await this.sleep(pollInterval);
     }
   }
