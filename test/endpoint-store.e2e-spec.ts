@@ -109,6 +109,16 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     expect(await app.dataSource.getRepository(WebhookEndpointEntity).count()).toBe(0);
   });
 
+  it('refuses a URL whose IPv6 address embeds a forbidden IPv4 one, naming it, and stores nothing', async () => {
+    const app = await context.start(() => manual());
+    const endpoints = app.app.get(WebhookEndpoints);
+    for (const host of ['[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '[::ffff:0:a9fe:a9fe]']) {
+      const error = await refusal(endpoints.create({ url: `https://${host}/hooks` }));
+      expect(error.errors).toEqual([{ field: 'url', message: expect.stringMatching(/it embeds 169\.254\.169\.254 \(.+\), a cloud metadata address/) }]);
+    }
+    expect(await app.dataSource.getRepository(WebhookEndpointEntity).count()).toBe(0);
+  });
+
   it('knows the event types of @EmitsWebhook entities and of the eventTypes option, and accepts wildcards over them', async () => {
     const app = await context.start(() => manual());
     const types = app.app.get(WebhookEventTypes).list();

@@ -85,6 +85,14 @@ describe('module options', () => {
     // Spellings that WHATWG URL normalises to a blocked address are caught too.
     expect(url('https://2130706433/hooks')).toMatch(/127\.0\.0\.1 is refused: a loopback address/);
     expect(url('https://[::ffff:169.254.169.254]/')).toMatch(/a cloud metadata address/);
+    // IPv6 spellings that carry a forbidden IPv4 address are judged by it.
+    expect(url('https://[::127.0.0.1]/')).toMatch(/is refused: it embeds 127\.0\.0\.1 \(IPv4-compatible\), a loopback address/);
+    expect(url('https://[::ffff:0:7f00:1]/')).toMatch(/is refused: it embeds 127\.0\.0\.1 \(IPv4-translated\), a loopback address/);
+    expect(url('https://[2002:7f00:1::1]/')).toMatch(/is refused: it embeds 127\.0\.0\.1 \(6to4\), a loopback address/);
+    expect(url('https://[64:ff9b:1::7f00:1]/')).toMatch(/is refused: it embeds 127\.0\.0\.1 \(local-use NAT64\), a loopback address/);
+    expect(url('https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/')).toMatch(/it embeds 127\.0\.0\.1 \(Teredo\)/);
+    expect(url('https://[64:ff9b::a9fe:a9fe]/', { allowPrivateNetworks: true })).toMatch(/it embeds 169\.254\.169\.254 \(NAT64\), a cloud metadata address/);
+    expect(url('https://[2002:a9fe:a9fe::1]/', { allowPrivateNetworks: true })).toMatch(/it embeds 169\.254\.169\.254 \(6to4\), a cloud metadata address/);
     // The development switches open http and private networks, never the metadata service.
     expect(url('http://169.254.169.254/latest', { allowHttp: true, allowPrivateNetworks: true })).toMatch(/a cloud metadata address/);
     expect(resolveWebhookOptions({ endpoints: [{ url: 'http://10.1.2.3/h', secret }], delivery: { allowHttp: true, allowPrivateNetworks: true } }).endpoints).toHaveLength(1);

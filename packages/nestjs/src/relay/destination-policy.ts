@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.js';
 
 /** A delivery target refused by the destination policy (SSRF protection). */
 export class WebhookDestinationError extends Error {
@@ -32,7 +33,10 @@ const METADATA = blockList([
   ['fd00:ec2::23', 128],
 ]);
 
-/** Non-public ranges, each with the word the refusal uses. IPv4-mapped IPv6 addresses match their IPv4 range. */
+/**
+ * Non-public ranges, each with the word the refusal uses. An IPv6 address that embeds an IPv4 one (mapped,
+ * compatible, 6to4, NAT64, Teredo, ...) is also judged by the IPv4 address inside (`embeddedIpv4`).
+ */
 const NON_PUBLIC: ReadonlyArray<readonly [label: string, list: BlockList]> = [
   ['loopback', blockList([['127.0.0.0', 8], ['::1', 128]])],
   ['unspecified', blockList([['0.0.0.0', 8], ['::', 128]])],
@@ -51,6 +55,7 @@ const NON_PUBLIC: ReadonlyArray<readonly [label: string, list: BlockList]> = [
       ['203.0.113.0', 24],
       ['240.0.0.0', 4],
       ['64:ff9b::', 96],
+      ['64:ff9b:1::', 48], // local-use NAT64: never a public address
       ['100::', 64],
       ['2001:db8::', 32],
     ]),
@@ -121,6 +126,11 @@ export class DestinationPolicy {
   }
 
   private judge(address: string): string | undefined {
+    const embedded = embeddedIpv4(address);
+    for (const inner of embedded?.addresses ?? []) {
+      const refused = this.judge(inner);
+      if (refused) return `it embeds ${inner} (${embedded!.form}), ${refused}`;
+    }
     const kind = family(address);
     if (METADATA.check(address, kind)) return 'a cloud metadata address is never a webhook target';
     if (this.rules.allowPrivateNetworks) return undefined;
