@@ -8,7 +8,12 @@ import { OutboxWakeSignal } from './outbox-wake.signal.js';
 /** The channel capture notifies on PostgreSQL when its transaction commits. */
 export const OUTBOX_CHANNEL = 'webhook_outbox';
 
-const MAX_RECONNECT_DELAY = 30_000;
+/**
+ * The longest wait between reconnection attempts, in ms. Short, so that delivery resumes within about a second of
+ * the database's return even with no local commit to wake the relay; an attempt a second against a database that
+ * is down costs it nothing.
+ */
+const MAX_RECONNECT_DELAY = 1_000;
 
 /**
  * On PostgreSQL, wakes this instance's relay when any instance commits outbox events: capture sends

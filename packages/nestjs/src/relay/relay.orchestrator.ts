@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Subscription } from 'rxjs';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
@@ -7,7 +8,14 @@ import { WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { OutboxRelay, type RelayRoundResult } from './outbox-relay.service.js';
 import type { WebhookTransport } from './webhook-transport.js';
 
-const MAX_ERROR_BACKOFF = 30_000;
+/**
+ * The longest wait after failed rounds, in ms: the relay retries at least this often while the database is away,
+ * so delivery resumes within about a second of its return (a failed round against a database that is down is one
+ * refused connection).
+ */
+const MAX_ERROR_BACKOFF = 1_000;
+/** While rounds keep failing, the failure is logged again at most this often, in ms. */
+const ERROR_LOG_INTERVAL = 30_000;
 /** How long a wake-up waits for further commits while requests are in flight, in ms. */
 const WAKE_COALESCING = 5;
 
@@ -80,16 +88,21 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private async run(): Promise<void> {
     const { pollInterval } = this.options.relay;
     let consecutiveErrors = 0;
+    let loggedAt = -Infinity;
     while (this.running) {
       this.wakeRequested = false;
       let round: RelayRoundResult | undefined;
       try {
         round = await this.relay.dispatch();
+        if (consecutiveErrors > 0) this.logger.log(`Relay rounds succeed again after ${consecutiveErrors} failed.`);
         consecutiveErrors = 0;
       } catch (error) {
-        // E.g. the database restarted: nothing is lost (the rows are where they were), so log and try again later.
+        // E.g. the database restarted: nothing is lost (the rows are where they were), so log and try again soon.
         consecutiveErrors++;
-        this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`);
+        if (consecutiveErrors === 1 || performance.now() - loggedAt >= ERROR_LOG_INTERVAL) {
+          loggedAt = performance.now();
+          this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`);
+        }
       }
       if (!this.running) break;
       if (round?.more && this.relay.freeSlots > 0) continue;
