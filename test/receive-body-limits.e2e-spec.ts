@@ -1,8 +1,7 @@
 import { Controller, HttpCode, type INestApplication, Post } from '@nestjs/common';
-import { generateWebhookSecret, IncomingWebhook, VerifyWebhook } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, IncomingWebhook, PlatformClientErrorsFilter, VerifyWebhook } from '@webhook-outbox/nestjs';
 import { signWebhook } from '@webhook-outbox/nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClientErrorsFilter } from './support/client-errors.filter.js';
 import { HTTP_PLATFORMS, type ReceiverTestApp, startReceiverApp } from './support/receiver-test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
 
@@ -39,8 +38,8 @@ describe.each(HTTP_PLATFORMS)('body limits on %s', (platform) => {
     await database.drop();
   });
 
-  it('answers 413, never a 5xx or an error log, to a signed webhook above the platform\'s own limit (with the README\'s filter)', async () => {
-    app = await start(undefined, (nest) => nest.useGlobalFilters(new ClientErrorsFilter(nest.getHttpAdapter())));
+  it('answers 413, never a 5xx or an error log, to a signed webhook above the platform\'s own limit (with PlatformClientErrorsFilter)', async () => {
+    app = await start(undefined, (nest) => nest.useGlobalFilters(new PlatformClientErrorsFilter(nest.getHttpAdapter())));
     const { body, headers } = signedOfSize(1.2 * MiB); // above Express's 100 kB and Fastify's 1 MiB defaults
     const before = handled.length;
     const response = await app.post('/hooks/large', body, headers);

@@ -114,6 +114,15 @@ describe.each(DATABASE_KINDS)('processing received webhooks exactly once on %s',
     expect(await ledgerRows(signed.headers['webhook-id']!)).toBe(1);
   });
 
+  it('answers every request that lost a race with the documented 200 {"duplicate": true}, not the handler\'s answer', async () => {
+    const signed = signWebhook({ secret, payload: { amount: 400, holdMs: 200 } });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => send(first, signed)));
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+    const answers = await Promise.all(responses.map((response) => response.json()));
+    expect(answers.filter((answer) => JSON.stringify(answer) === '{"duplicate":true}')).toHaveLength(9);
+    expect(answers).toContainEqual({ outcome: 'recorded', duplicate: false });
+  });
+
   it('does not lose a webhook whose first processing rolls back while an identical request races it', async () => {
     // The first attempt writes, holds its transaction open, then fails; the racing one must not take the
     // uncommitted inbox row for a finished job, but wait, and then do the work itself.

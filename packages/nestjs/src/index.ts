@@ -109,12 +109,14 @@ export type {
 } from './receive/webhook-receiver.js';
 export { IncomingWebhook, WebhookPayload } from './receive/webhook-param.decorators.js';
 export { WebhookGuard } from './receive/webhook.guard.js';
+export { PlatformClientErrorsFilter } from './receive/platform-client-errors.filter.js';
 export { DUPLICATE_WEBHOOK_RESPONSE, WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js';
 export { WebhookVerifier } from './receive/webhook-verifier.service.js';
 export type { WebhookToVerify } from './receive/webhook-verifier.service.js';
 export { WebhookReceiverEvents } from './receive/webhook-receiver.events.js';
 export type { WebhookDuplicateEvent, WebhookRefusalReason, WebhookRefusedEvent } from './receive/webhook-receiver.events.js';
 export { WebhookBodyTooLargeError } from './errors/webhook-body-too-large.error.js';
+export { WebhookBodyIncompleteError } from './errors/webhook-body-incomplete.error.js';
 
 export {
   generateWebhookSecret,

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { WebhookBodyIncompleteError } from '../errors/webhook-body-incomplete.error.js';
 import { WebhookBodyTooLargeError } from '../errors/webhook-body-too-large.error.js';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 
@@ -24,10 +25,16 @@ const RAW_BODY_MISSING =
 async function readStream(stream: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of stream) {
-    length += (chunk as Buffer).length;
-    if (length > maxBytes) throw new WebhookBodyTooLargeError(maxBytes);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of stream) {
+      length += (chunk as Buffer).length;
+      if (length > maxBytes) throw new WebhookBodyTooLargeError(maxBytes);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    // The stream itself failed ("aborted": the sender hung up mid-body or broke its chunked encoding).
+    if (error instanceof WebhookBodyTooLargeError) throw error;
+    throw new WebhookBodyIncompleteError(error as Error);
   }
   return Buffer.concat(chunks);
 }

@@ -10,7 +10,8 @@ export const DUPLICATE_WEBHOOK_RESPONSE = { duplicate: true } as const;
 /**
  * Replay protection around a verified webhook's handler. Before it: if the inbox already holds the webhook's id,
  * answer 200 without running the handler. After it succeeds: record the id, unless the handler did so itself
- * through `processInTransaction` (which is what makes two racing identical requests run the work once). A handler
+ * through `processInTransaction` (which is what makes two racing identical requests run the work once); the
+ * request that lost such a race is answered as a redelivery is, `200 {"duplicate": true}`. A handler
  * that throws leaves no record, so the sender's retry runs it again.
  */
 @Injectable()
@@ -27,14 +28,20 @@ export class WebhookInboxInterceptor implements NestInterceptor {
     if (!(webhook instanceof ReceivedWebhook) || !webhook.deduplicates) return next.handle();
     return from(webhook.alreadyProcessed()).pipe(
       switchMap((duplicate) => {
-        if (duplicate) {
-          this.verifier?.duplicate(webhook);
-          this.adapterHost.httpAdapter.status(context.switchToHttp().getResponse(), HttpStatus.OK);
-          return of(DUPLICATE_WEBHOOK_RESPONSE);
-        }
-        return next.handle().pipe(concatMap((result) => this.record(webhook, result)));
+        if (duplicate) return of(this.acknowledgeDuplicate(webhook, context));
+        // A handler that lost a race (an identical request recorded the id first, inside processInTransaction) gets
+        // the same documented answer as a redelivery, whatever it returned itself.
+        return next
+          .handle()
+          .pipe(concatMap((result) => (webhook.duplicate ? of(this.acknowledgeDuplicate(webhook, context)) : this.record(webhook, result))));
       }),
     );
+  }
+
+  private acknowledgeDuplicate(webhook: ReceivedWebhook, context: ExecutionContext): typeof DUPLICATE_WEBHOOK_RESPONSE {
+    this.verifier?.duplicate(webhook);
+    this.adapterHost.httpAdapter.status(context.switchToHttp().getResponse(), HttpStatus.OK);
+    return DUPLICATE_WEBHOOK_RESPONSE;
   }
 
   private async record(webhook: ReceivedWebhook, result: unknown): Promise<unknown> {

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { WebhookVerificationFailureReason } from '@webhook-outbox/signature';
 import { type Observable, Subject } from 'rxjs';
 
-/** Why a webhook was refused: a verification failure, or a body above the receiver's `maxBodySize`. */
-export type WebhookRefusalReason = WebhookVerificationFailureReason | 'payload-too-large';
+/**
+ * Why a webhook was refused: a verification failure, a body above the receiver's `maxBodySize`, or a body that
+ * could not be read to its end (the sender hung up mid-body, or broke its chunked encoding).
+ */
+export type WebhookRefusalReason = WebhookVerificationFailureReason | 'payload-too-large' | 'incomplete-body';
 
 /** A refused inbound webhook. The sender only sees a generic answer; this says exactly what was wrong. */
 export interface WebhookRefusedEvent {

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { WebhookVerificationError } from '@webhook-outbox/signature';
+import { WebhookBodyIncompleteError } from '../errors/webhook-body-incomplete.error.js';
 import { WebhookBodyTooLargeError } from '../errors/webhook-body-too-large.error.js';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import type { IncomingWebhook } from './incoming-webhook.js';
@@ -58,6 +59,10 @@ export class WebhookGuard implements CanActivate {
       if (error instanceof WebhookBodyTooLargeError) {
         this.verifier.refused(receiver, 'payload-too-large', error.message);
         throw new PayloadTooLargeException(TOO_LARGE);
+      }
+      if (error instanceof WebhookBodyIncompleteError) {
+        this.verifier.refused(receiver, 'incomplete-body', error.message);
+        throw new BadRequestException(BAD_BODY);
       }
       throw error;
     }

@@ -1,0 +1,11 @@
+/**
+ * Thrown when an inbound webhook's body could not be read to its end: the sender closed the connection mid-body, or
+ * sent a broken chunked encoding. A sender's fault: an HTTP receiver answers 400 and logs a warning, never an error.
+ */
+export class WebhookBodyIncompleteError extends Error {
+  override readonly name = 'WebhookBodyIncompleteError';
+
+  constructor(cause: Error) {
+    super(`The body could not be read to its end (${cause.message}).`, { cause });
+  }
+}
