@@ -25,7 +25,7 @@ describe('module options', () => {
       batchSize: 50,
       concurrency: 20,
       endpointConcurrency: 5,
-      leaseDuration: 60_000,
+      leaseDuration: 6_000,
       shutdownTimeout: 10_000,
     });
     expect(resolved.retry).toEqual({ attempts: 12, initialDelay: 5000, factor: 4, maxDelay: 36_000_000, jitter: 0.2 });
@@ -116,8 +116,9 @@ describe('module options', () => {
     expect(refusal({ endpoints: [{ url: 'https://a.example', secret, method: 'PUT' as 'POST' }] })).toMatch(/endpoints\[0\]\.method: must be "POST" or "GET"/);
   });
 
-  it('refuses a lease no longer than the request timeout, since no attempt could finish inside it', () => {
-    expect(refusal({ relay: { leaseDuration: 10_000 }, delivery: { timeout: 15_000 } })).toMatch(/leaseDuration .* must exceed delivery.timeout/);
+  it('accepts a lease shorter than the request timeout (claims are renewed), but not one too short to renew', () => {
+    expect(() => resolveWebhookOptions({ relay: { leaseDuration: 6_000 }, delivery: { timeout: 15_000 } })).not.toThrow();
+    expect(refusal({ relay: { leaseDuration: 200 } })).toMatch(/relay\.leaseDuration must be at least 300 ms/);
   });
 
   it('refuses nonsensical numbers', () => {

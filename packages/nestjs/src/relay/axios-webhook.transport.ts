@@ -45,7 +45,7 @@ export class AxiosWebhookTransport implements WebhookTransport {
   }
 
   async send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse> {
-    const deadline = new ExchangeDeadline(request.timeout);
+    const deadline = new ExchangeDeadline(request.timeout, request.signal);
     try {
       const response = await this.client.request<Readable>({
         method: request.method,
@@ -58,8 +58,7 @@ export class AxiosWebhookTransport implements WebhookTransport {
       const retryAfter = response.headers['retry-after'];
       return { status: response.status, bodyExcerpt, ...(typeof retryAfter === 'string' && { retryAfter }) };
     } catch (error) {
-      if (deadline.expired) throw new Error(`timed out after ${deadline.timeout} ms`);
-      throw new Error(describeNetworkError(error));
+      throw new Error(deadline.describe() ?? describeNetworkError(error));
     } finally {
       deadline.clear();
     }

@@ -17,4 +17,14 @@ describe('ExchangeDeadline', () => {
     await delay(40);
     expect(deadline.signal.aborted).toBe(false);
   });
+
+  it('aborts at once when the relay abandons the exchange, saying so rather than "timed out"', () => {
+    const abandon = new AbortController();
+    const deadline = new ExchangeDeadline(10_000, abandon.signal);
+    abandon.abort(new Error('the claim could not be renewed'));
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.expired).toBe(false);
+    expect(deadline.describe()).toBe('abandoned: the claim could not be renewed');
+    deadline.clear();
+  });
 });

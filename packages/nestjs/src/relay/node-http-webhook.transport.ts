@@ -22,7 +22,7 @@ export class NodeHttpWebhookTransport implements WebhookTransport {
   }
 
   send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse> {
-    const deadline = new ExchangeDeadline(request.timeout);
+    const deadline = new ExchangeDeadline(request.timeout, request.signal);
     const exchange = new Promise<WebhookTransportResponse>((resolve, reject) => {
       const url = new URL(request.url);
       const secure = url.protocol === 'https:';
@@ -51,7 +51,8 @@ export class NodeHttpWebhookTransport implements WebhookTransport {
   }
 
   private describe(error: unknown, deadline: ExchangeDeadline): Error {
-    if (deadline.expired) return new Error(`timed out after ${deadline.timeout} ms`);
+    const ended = deadline.describe();
+    if (ended) return new Error(ended);
     if (error instanceof WebhookDestinationError) return new Error(error.message);
     const code = (error as NodeJS.ErrnoException)?.code;
     const message = error instanceof Error ? error.message : String(error);

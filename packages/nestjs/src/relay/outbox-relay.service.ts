@@ -11,6 +11,7 @@ import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from 
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
 import { DestinationPolicy } from './destination-policy.js';
 import { DueClaimSchedule } from './due-claim.schedule.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
 import type { WebhookTransport } from './webhook-transport.js';
 
@@ -23,6 +24,8 @@ interface Lease {
   claimedAt: number;
   /** Gives the request slot back (once the response is in; the outcome is then recorded in the background). */
   releaseSlot?: () => void;
+  /** Aborts when this worker cannot keep the claim (`LeaseKeeper`): the request must stop. */
+  abandon: AbortSignal;
 }
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
@@ -91,6 +94,8 @@ export class OutboxRelay {
   private readonly dueClaims = new DueClaimSchedule();
   /** Outcomes finishing together are stored in one write. */
   private readonly outcomes = new AttemptRecordBatcher((records) => this.store.recordAttempts(records));
+  /** Renews the claims this worker holds, so they last while it does (and lapse soon after it dies). */
+  private readonly leases: LeaseKeeper;
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -100,7 +105,14 @@ export class OutboxRelay {
     private readonly endpoints: EndpointRegistry,
     private readonly destinations: DestinationPolicy,
     private readonly forwarder: CapturedOutboxForwarder,
-  ) {}
+  ) {
+    this.leases = new LeaseKeeper(
+      (lockTokens, lockedUntil) => this.store.renewClaims(lockTokens, lockedUntil),
+      clock,
+      options.relay.leaseDuration,
+      (error) => this.logger.warn(`Could not renew this worker's claims (${error.message}); requests whose claim is about to lapse will be abandoned.`),
+    );
+  }
 
   /** Dispatches once and waits until every delivery it claimed has been attempted and recorded. */
   async runOnce(): Promise<RelayRoundResult> {
@@ -175,7 +187,9 @@ export class OutboxRelay {
   }
 
   private startAll(deliveries: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): void {
-    for (const delivery of deliveries) this.enqueue({ delivery, lockToken, claimedAt: now });
+    for (const delivery of deliveries) {
+      this.enqueue({ delivery, lockToken, claimedAt: now, abandon: this.leases.hold(lockToken, delivery.lockedUntil) });
+    }
   }
 
   /**
@@ -227,7 +241,10 @@ export class OutboxRelay {
   async drain(timeout: number): Promise<boolean> {
     const queued = [...this.queuedByEndpoint.values()].flat();
     this.queuedByEndpoint.clear();
-    await Promise.all(queued.map((lease) => this.release(lease)));
+    await Promise.all(queued.map(async (lease) => {
+      await this.release(lease);
+      this.leases.release(lease.lockToken);
+    }));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
     try {
@@ -286,6 +303,7 @@ export class OutboxRelay {
       this.notifySlotsFreed();
     };
     const running: Promise<void> = this.attemptSafely(lease).finally(() => {
+      this.leases.release(lease.lockToken);
       lease.releaseSlot!();
       this.inFlight.delete(running);
       this.notifySlotsFreed();
@@ -320,11 +338,11 @@ export class OutboxRelay {
     const { delivery, lockToken } = lease;
     const now = this.clock.now();
     if (
-      now + this.options.delivery.timeout > delivery.lockedUntil ||
+      !this.leases.holds(lockToken, now) ||
       (this.pausedUntil.get(delivery.endpointId) ?? 0) > now ||
       lease.claimedAt <= (this.disabledAt.get(delivery.endpointId) ?? -Infinity)
     ) {
-      // Too late to finish before the lease ends (another worker may then take it), or the endpoint was paused or
+      // The claim is about to lapse unrenewed (another worker may then take it), or the endpoint was paused or
       // disabled after the claim: give it back untried; the next claim sees the endpoint as it is now.
       await this.release(lease);
       return;
@@ -350,7 +368,7 @@ export class OutboxRelay {
 
     const started = performance.now();
     const body = endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
-    const result = await this.send(endpoint, delivery.eventId, body, now);
+    const result = await this.send(endpoint, delivery.eventId, body, now, lease.abandon);
     if (result.outcome === 'succeeded') this.failingEndpoints.delete(endpoint.id);
     else this.failingEndpoints.add(endpoint.id);
     lease.releaseSlot?.();
@@ -428,14 +446,14 @@ export class OutboxRelay {
   }
 
   /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
-  private async send(endpoint: ResolvedWebhookEndpoint, eventId: string, payload: string, now: number): Promise<AttemptResult> {
+  private async send(endpoint: ResolvedWebhookEndpoint, eventId: string, payload: string, now: number, abandon: AbortSignal): Promise<AttemptResult> {
     const { timeout, responseExcerptBytes } = this.options.delivery;
     try {
       // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
       this.destinations.checkUrl(endpoint.url);
       if (endpoint.secretError !== undefined) throw new Error(endpoint.secretError);
       const request = buildWebhookRequest(endpoint, eventId, payload, now, { timeout, responseExcerptBytes });
-      const response = await this.transport.send(request);
+      const response = await this.transport.send({ ...request, signal: abandon });
       const ok = response.status >= 200 && response.status < 300;
       return {
         outcome: ok ? 'succeeded' : 'failed',

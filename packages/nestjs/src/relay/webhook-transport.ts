@@ -9,6 +9,11 @@ export interface OutgoingWebhookRequest {
   timeout: number;
   /** Read at most this many bytes of the response body. */
   responseExcerptBytes: number;
+  /**
+   * Aborts the exchange when the relay cannot keep its claim on the delivery (its lease could not be renewed), so
+   * that no other worker sends it while this one still does. A transport of your own should honour it.
+   */
+  signal?: AbortSignal;
 }
 
 /** What came back. Any status is a response; only a failure to get one throws. */

@@ -28,6 +28,9 @@ export function portableStatements({ delivery, endpointState }: OutboxTables, di
                              lock_token = NULL, updated_at = :now, completed_at = :now
                          WHERE id = :deliveryId AND lock_token = :lockToken`,
     release: `UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = :deliveryId AND lock_token = :lockToken`,
+    // Leases held by a live worker are renewed while it holds them; a dead worker's lapse within one leaseDuration.
+    renew: `UPDATE ${delivery} SET locked_until = :lockedUntil WHERE lock_token IN (:...lockTokens) AND status = 'pending'`,
+    renewOne: `UPDATE ${delivery} SET locked_until = :lockedUntil WHERE lock_token = :lockToken AND status = 'pending'`,
   };
 }
 

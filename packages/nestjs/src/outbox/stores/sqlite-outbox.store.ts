@@ -167,6 +167,13 @@ export class SqliteOutboxStore implements OutboxStore {
     await this.exclusive((sql) => sql(this.stateSql.release).run({ deliveryId, lockToken }));
   }
 
+  async renewClaims(lockTokens: readonly string[], lockedUntil: number): Promise<void> {
+    if (lockTokens.length === 0) return;
+    await this.exclusive((sql) => {
+      for (const lockToken of lockTokens) sql(this.stateSql.renewOne).run({ lockToken, lockedUntil });
+    });
+  }
+
   async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
     await this.exclusive((sql) => {
       sql(this.stateSql.ensure).run({ endpointId, now });

@@ -120,6 +120,10 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     await this.run(this.dataSource.manager, this.statements.release, { deliveryId, lockToken });
   }
 
+  async renewClaims(lockTokens: readonly string[], lockedUntil: number): Promise<void> {
+    if (lockTokens.length > 0) await this.run(this.dataSource.manager, this.statements.renew, { lockTokens: [...lockTokens], lockedUntil });
+  }
+
   async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
     await this.transaction(async (manager) => {
       await this.run(manager, this.statements.ensure, { endpointId, now });

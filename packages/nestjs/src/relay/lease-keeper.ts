@@ -1,0 +1,102 @@
+import type { WebhookClock } from '../webhook-clock.js';
+
+/** This worker's claims made in one round (one lock token): how many deliveries, held until when. */
+interface HeldClaim {
+  count: number;
+  until: number;
+  /** Aborted when the claim is about to lapse unrenewed: requests under it stop before another worker may start. */
+  abandon: AbortController;
+}
+
+/**
+ * Keeps this worker's claims alive while it holds them. A claim is a short lease (`relay.leaseDuration`), renewed
+ * for every delivery still queued, sending or waiting for its outcome to be written, every third of the lease, in
+ * one statement. So a claim lasts as long as its worker does, however long the request takes, and a worker that
+ * dies (SIGKILL, a lost machine) lets its claims lapse within one lease, when another worker takes them over.
+ *
+ * If renewals fail (the database is out of this worker's reach, maybe not of others'), the requests under a claim
+ * that would lapse before the next renewal could save it are abandoned a third of a lease before it lapses: no
+ * other worker ever sends a delivery while this one still is, with that much clock difference between hosts
+ * tolerated.
+ */
+export class LeaseKeeper {
+  private readonly held = new Map<string, HeldClaim>();
+  private timer?: NodeJS.Timeout;
+  private renewal?: Promise<void>;
+  private failing = false;
+
+  constructor(
+    private readonly renew: (lockTokens: string[], lockedUntil: number) => Promise<void>,
+    private readonly clock: WebhookClock,
+    private readonly leaseDuration: number,
+    private readonly onRenewalFailed: (error: Error) => void,
+  ) {}
+
+  /** Time between renewals, in ms: a third of the lease. */
+  get interval(): number {
+    return Math.max(1, Math.floor(this.leaseDuration / 3));
+  }
+
+  /** Notes one delivery held under `lockToken` until `until`; its signal aborts if the claim cannot be kept. */
+  hold(lockToken: string, until: number): AbortSignal {
+    let claim = this.held.get(lockToken);
+    if (!claim) {
+      claim = { count: 0, until, abandon: new AbortController() };
+      this.held.set(lockToken, claim);
+    }
+    claim.count++;
+    this.timer ??= setInterval(() => void this.renewNow(), this.interval).unref();
+    return claim.abandon.signal;
+  }
+
+  /** One delivery under `lockToken` is done with (recorded, released or failed). */
+  release(lockToken: string): void {
+    const claim = this.held.get(lockToken);
+    if (!claim) return;
+    if (--claim.count === 0) this.held.delete(lockToken);
+    if (this.held.size === 0) this.stop();
+  }
+
+  /** Whether the claim under `lockToken` still holds a third of a lease from `now`, as far as this worker knows. */
+  holds(lockToken: string, now: number): boolean {
+    const claim = this.held.get(lockToken);
+    return claim !== undefined && !claim.abandon.signal.aborted && claim.until - now >= this.interval;
+  }
+
+  /** Renews every claim held now (one at a time: a slow renewal is not stacked on). */
+  async renewNow(): Promise<void> {
+    this.renewal ??= this.renewHeld().finally(() => (this.renewal = undefined));
+    return this.renewal;
+  }
+
+  /** Stops renewing (shutdown, or nothing held). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async renewHeld(): Promise<void> {
+    const lockTokens = [...this.held.keys()];
+    if (lockTokens.length === 0) return;
+    const until = this.clock.now() + this.leaseDuration;
+    try {
+      await this.renew(lockTokens, until);
+      for (const lockToken of lockTokens) {
+        const claim = this.held.get(lockToken);
+        if (claim) claim.until = Math.max(claim.until, until);
+      }
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.onRenewalFailed(error as Error);
+      this.failing = true;
+    }
+    // A claim lapsing within two intervals cannot wait for the next renewal: if that one failed too, it would be
+    // abandoned with less than an interval to spare.
+    const now = this.clock.now();
+    for (const { until, abandon } of this.held.values()) {
+      if (until - now < 2 * this.interval && !abandon.signal.aborted) {
+        abandon.abort(new Error(`the claim could not be renewed and lapses in ${Math.max(0, until - now)} ms`));
+      }
+    }
+  }
+}
