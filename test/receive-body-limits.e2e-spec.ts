@@ -1,5 +1,5 @@
 import { Controller, HttpCode, type INestApplication, Post } from '@nestjs/common';
-import { generateWebhookSecret, IncomingWebhook, PlatformClientErrorsFilter, VerifyWebhook } from '@webhook-outbox/nestjs';
+import { applyWebhookBodyLimits, generateWebhookSecret, IncomingWebhook, PlatformClientErrorsFilter, VerifyWebhook } from '@webhook-outbox/nestjs';
 import { signWebhook } from '@webhook-outbox/nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS, type ReceiverTestApp, startReceiverApp } from './support/receiver-test-app.js';
@@ -61,6 +61,21 @@ describe.each(HTTP_PLATFORMS)('body limits on %s', (platform) => {
     const { body, headers } = signedOfSize(5 * MiB);
     const response = await app.post('/hooks/large', body, headers);
     expect(response.status).toBe(413);
+    expect(app.refusals.at(-1)).toMatchObject({ reason: 'payload-too-large', receiver: 'large' });
+  });
+
+  it('fits the platform to the receivers with applyWebhookBodyLimits(), or refuses to start naming the fix', async () => {
+    const fit = (nest: INestApplication) => void applyWebhookBodyLimits(nest);
+    if (platform === 'fastify') {
+      // Fastify's limit (1 MiB by default) is fixed with its adapter; a 4 MiB receiver cannot work with it.
+      await expect(start(undefined, fit)).rejects.toThrow(/new FastifyAdapter\(\{ bodyLimit: 8388608 \}\)/);
+      return;
+    }
+    app = await start(undefined, fit);
+    const fits = signedOfSize(3 * MiB);
+    expect((await app.post('/hooks/large', fits.body, fits.headers)).status).toBe(200);
+    const tooLarge = signedOfSize(5 * MiB);
+    expect((await app.post('/hooks/large', tooLarge.body, tooLarge.headers)).status).toBe(413);
     expect(app.refusals.at(-1)).toMatchObject({ reason: 'payload-too-large', receiver: 'large' });
   });
 });

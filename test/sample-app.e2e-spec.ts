@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
+import { WebhookReceiverEvents, type WebhookRefusedEvent } from '@webhook-outbox/nestjs';
+import { signWebhook } from '@webhook-outbox/nestjs/testing';
 import { verifyStandardWebhook } from '@webhook-outbox/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSampleConfig } from '../sample-app/src/config/sample-config.js';
@@ -8,6 +10,9 @@ import { freePort } from './support/loopback.js';
 import { HTTP_PLATFORMS } from './support/receiver-test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
+
+/** The ERP receiver's secret when ERP_WEBHOOK_SECRET is not set, as in these tests. */
+const ERP_SECRET = loadSampleConfig({}).erpSecret;
 
 interface Received {
   webhookId: string;
@@ -103,6 +108,25 @@ describe.each(HTTP_PLATFORMS)('sample shop app on %s', (platform) => {
 
   it('does not mount the admin API without ADMIN_TOKEN', async () => {
     expect((await fetch(`${base}/admin/webhooks/endpoints`)).status).toBe(404);
+  });
+
+  it.each([150_000, 500_000, 1_000_000])('accepts a signed webhook of %d bytes at the ERP, up to its maxBodySize', async (bytes) => {
+    const { body, headers } = signWebhook({ secret: ERP_SECRET, payload: { type: 'bulk.exported', data: { id: -bytes }, filler: 'x'.repeat(bytes) } });
+    const response = await fetch(`${base}/erp/webhooks`, { method: 'POST', headers, body });
+    expect(response.status).toBe(204);
+  });
+
+  it('refuses a signed webhook above the ERP receiver\'s maxBodySize with 413 and a refusal event', async () => {
+    const refusals: WebhookRefusedEvent[] = [];
+    const subscription = app.get(WebhookReceiverEvents).refused.subscribe((event) => refusals.push(event));
+    try {
+      const { body, headers } = signWebhook({ secret: ERP_SECRET, payload: { type: 'bulk.exported', data: { id: -1 }, filler: 'x'.repeat(1_500_000) } });
+      const response = await fetch(`${base}/erp/webhooks`, { method: 'POST', headers, body });
+      expect(response.status).toBe(413);
+      expect(refusals).toMatchObject([{ receiver: 'erp', reason: 'payload-too-large' }]);
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 
   it('refuses an unsigned request to the ERP with 401 and records nothing', async () => {

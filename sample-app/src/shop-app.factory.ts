@@ -1,6 +1,7 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { applyWebhookBodyLimits, PlatformClientErrorsFilter } from '@webhook-outbox/nestjs';
 import { AppModule } from './app.module.js';
 import type { SampleConfig } from './config/sample-config.js';
 
@@ -8,8 +9,18 @@ import type { SampleConfig } from './config/sample-config.js';
  * The shop on the HTTP platform its configuration names (HTTP_ADAPTER): Express, Nest's default, or Fastify. The
  * webhook parts are the same on both; `rawBody` keeps the exact bytes the ERP's guard verifies.
  */
-export function createShopApp(config: SampleConfig, options: NestApplicationOptions = {}): Promise<INestApplication> {
+export async function createShopApp(config: SampleConfig, options: NestApplicationOptions = {}): Promise<INestApplication> {
   const settings = { ...options, rawBody: true };
   const module = AppModule.forConfig(config);
-  return config.httpAdapter === 'fastify' ? NestFactory.create(module, new FastifyAdapter(), settings) : NestFactory.create(module, settings);
+  // Fastify's body limit is fixed with its adapter: twice the ERP receiver's maxBodySize (1 MiB), so a webhook
+  // somewhat too large is still read and refused by the guard, with a refusal event.
+  const app =
+    config.httpAdapter === 'fastify'
+      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024 }), settings)
+      : await NestFactory.create(module, settings);
+  // Express parses JSON up to 100 kB by default, before any guard: fit it to the receivers' maxBodySize.
+  applyWebhookBodyLimits(app);
+  // The platform's own refusals (too large even so, a body cut short) are answered without an ERROR log.
+  app.useGlobalFilters(new PlatformClientErrorsFilter(app.getHttpAdapter()));
+  return app;
 }
