@@ -1,0 +1,176 @@
+import type { Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
+import type { ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
+import type { WebhookClock } from '../webhook-clock.js';
+import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
+import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
+import { AttemptRecordBatcher } from './attempt-record.batcher.js';
+import type { DestinationPolicy } from './destination-policy.js';
+import type { AttemptResult, EndpointHealth } from './endpoint-health.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
+import type { WebhookTransport } from './webhook-transport.js';
+
+/** A delivery this worker has claimed, with the claim's token. */
+export interface Lease {
+  delivery: ClaimedDelivery;
+  lockToken: string;
+  claimedAt: number;
+  /** Gives the request slot back (once the response is in; the outcome is then recorded in the background). */
+  releaseSlot?: () => void;
+  /** Aborts when this worker cannot keep the claim (`LeaseKeeper`): the request must stop. */
+  abandon: AbortSignal;
+}
+
+/** What one attempt needs from the relay around it. */
+export interface DeliveryAttemptContext {
+  options: ResolvedWebhookOptions;
+  store: OutboxStore;
+  transport: WebhookTransport;
+  clock: WebhookClock;
+  endpoints: EndpointRegistry;
+  destinations: DestinationPolicy;
+  health: EndpointHealth;
+  leases: LeaseKeeper;
+  logger: Logger;
+  /** A claim was given back: the delivery is due again at once, which the next round's claim must see. */
+  onReleased(): void;
+}
+
+/**
+ * One delivery attempt of a claimed delivery: check it may still go (its claim holds, its endpoint is neither paused
+ * nor disabled since, its event and endpoint exist), send it signed, and record the outcome fenced by the claim's
+ * token, with what it means for the endpoint's health. A delivery that may not go is given back or failed untried.
+ */
+export class DeliveryAttempts {
+  /** Outcomes finishing together are stored in one write. */
+  private readonly outcomes: AttemptRecordBatcher;
+
+  constructor(private readonly context: DeliveryAttemptContext) {
+    this.outcomes = new AttemptRecordBatcher((records) => context.store.recordAttempts(records));
+  }
+
+  /** One delivery's failure (e.g. the database went away while recording) must not abandon the others mid-flight. */
+  async run(lease: Lease): Promise<void> {
+    try {
+      await this.attempt(lease);
+    } catch (error) {
+      this.context.logger.error(
+        `Delivery ${lease.delivery.id}: the outcome could not be recorded (${(error as Error).message}); ` +
+          'it will be attempted again once its lease lapses.',
+      );
+    }
+  }
+
+  /** Gives a claim back untried: the delivery is due again at once, for any worker. */
+  release(lease: Lease): Promise<void> {
+    this.context.onReleased();
+    return this.context.store.releaseClaim(lease.delivery.id, lease.lockToken);
+  }
+
+  private async attempt(lease: Lease): Promise<void> {
+    const { options, clock, endpoints, health, leases, logger } = this.context;
+    const { delivery, lockToken } = lease;
+    const now = clock.now();
+    if (!leases.holds(lockToken, now) || health.holdsBack(delivery.endpointId, lease.claimedAt, now)) {
+      // The claim is about to lapse unrenewed (another worker may then take it), or the endpoint was paused or
+      // disabled after the claim: give it back untried; the next claim sees the endpoint as it is now.
+      await this.release(lease);
+      return;
+    }
+    if (delivery.payload === null || delivery.eventType === null) {
+      await this.failUntried(lease, 'event-missing', `event "${delivery.eventId}" no longer exists`);
+      return;
+    }
+    if (delivery.endpointDisabledReason !== null) {
+      await this.failUntried(lease, 'endpoint-disabled', `endpoint "${delivery.endpointId}" is disabled: ${delivery.endpointDisabledReason}`);
+      return;
+    }
+    let endpoint = endpoints.get(delivery.endpointId);
+    if (!endpoint) {
+      // Created by another instance since this one last looked: look again before calling it deleted.
+      await endpoints.refresh();
+      endpoint = endpoints.get(delivery.endpointId);
+    }
+    if (!endpoint) {
+      await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" no longer exists`);
+      return;
+    }
+
+    const started = performance.now();
+    const body = endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
+    const result = await this.send(endpoint, delivery.eventId, body, now, lease.abandon);
+    health.noteAnswer(endpoint.id, result.outcome === 'succeeded');
+    lease.releaseSlot?.();
+    const durationMs = Math.round(performance.now() - started);
+    const finishedAt = clock.now();
+    const decision: AttemptDecision =
+      result.outcome === 'succeeded'
+        ? { next: { status: 'succeeded' } }
+        : decideAfterFailure(
+            {
+              endpointId: endpoint.id,
+              eventType: delivery.eventType,
+              attemptInSeries: delivery.attemptsInSeries + 1,
+              statusCode: result.statusCode,
+              error: result.error ?? 'failed',
+              ...(result.retryAfter !== undefined && { retryAfter: result.retryAfter }),
+            },
+            finishedAt,
+            options,
+          );
+    const { retryAfter: _retryAfter, ...logged } = result;
+    const recorded = await this.outcomes.record({
+      deliveryId: delivery.id,
+      lockToken,
+      attemptNumber: delivery.attempts + 1,
+      startedAt: now,
+      durationMs,
+      ...logged,
+      next: decision.next,
+      now: finishedAt,
+    });
+    if (!recorded) {
+      // Another worker took the delivery over after our lease lapsed; its record wins and it will resend.
+      logger.warn(`Delivery ${delivery.id}: lease lost before the outcome was recorded; the outcome is discarded.`);
+      return;
+    }
+    if (decision.next.status === 'failed') {
+      logger.warn(
+        `Delivery ${delivery.id} of ${delivery.eventType} to ${endpoint.id} failed (${decision.next.reason}) ` +
+          `after attempt ${delivery.attempts + 1}: ${result.error}`,
+      );
+    }
+    await health.update(endpoint.id, result, decision, finishedAt);
+  }
+
+  /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
+  private async send(endpoint: ResolvedWebhookEndpoint, eventId: string, payload: string, now: number, abandon: AbortSignal): Promise<AttemptResult> {
+    const { timeout, responseExcerptBytes } = this.context.options.delivery;
+    try {
+      // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
+      this.context.destinations.checkUrl(endpoint.url);
+      if (endpoint.secretError !== undefined) throw new Error(endpoint.secretError);
+      const request = buildWebhookRequest(endpoint, eventId, payload, now, { timeout, responseExcerptBytes });
+      const response = await this.context.transport.send({ ...request, signal: abandon });
+      const ok = response.status >= 200 && response.status < 300;
+      return {
+        outcome: ok ? 'succeeded' : 'failed',
+        statusCode: response.status,
+        responseExcerpt: response.bodyExcerpt,
+        error: ok ? null : `HTTP ${response.status}`,
+        ...(response.retryAfter !== undefined && { retryAfter: response.retryAfter }),
+      };
+    } catch (error) {
+      return { outcome: 'failed', statusCode: null, responseExcerpt: null, error: (error as Error).message };
+    }
+  }
+
+  private async failUntried(lease: Lease, reason: 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing', error: string): Promise<void> {
+    const { store, clock, logger } = this.context;
+    if (await store.failWithoutAttempt(lease.delivery.id, lease.lockToken, reason, error, clock.now())) {
+      logger.warn(`Delivery ${lease.delivery.id} of ${lease.delivery.eventType} failed without an attempt: ${error}.`);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { Logger } from '@nestjs/common';
+import type { AttemptRecord, OutboxStore } from '../outbox/outbox-store.js';
+import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { AttemptDecision } from './attempt-outcome.js';
+
+/** What an attempt came to, as endpoint health needs it. */
+export type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & { retryAfter?: string };
+
+/** A success clears the endpoint's failing streak in the database at most this often per worker. */
+const STREAK_CLEAR_INTERVAL = 60_000;
+
+/**
+ * Each endpoint's health as this worker sees and records it: failing endpoints get one request at a time, pauses
+ * and disables are written for every worker (and remembered here, so deliveries already held are not sent meanwhile),
+ * failing streaks are started and ended.
+ */
+export class EndpointHealth {
+  /** Endpoints whose last answer here was a failure: sent one request at a time until one succeeds. */
+  private readonly failing = new Set<string>();
+  /** Pauses this worker has recorded, so deliveries it already holds for that endpoint are not sent meanwhile. */
+  private readonly pausedUntil = new Map<string, number>();
+  /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
+  private readonly disabledAt = new Map<string, number>();
+  private readonly streakClearedAt = new Map<string, number>();
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly options: ResolvedWebhookOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Requests this worker may have in flight to an endpoint: `endpointConcurrency`, or one while its last answer was a
+   * failure. An endpoint that times out would otherwise hold its whole share of the slots for the timeout, again
+   * and again, and starve the healthy ones; one request at a time still notices when it recovers.
+   */
+  limitFor(endpointId: string): number {
+    return this.failing.has(endpointId) ? 1 : this.options.relay.endpointConcurrency;
+  }
+
+  /** Whether a delivery claimed at `claimedAt` must not be sent now: its endpoint was paused or disabled here since. */
+  holdsBack(endpointId: string, claimedAt: number, now: number): boolean {
+    return (this.pausedUntil.get(endpointId) ?? 0) > now || claimedAt <= (this.disabledAt.get(endpointId) ?? -Infinity);
+  }
+
+  /** Notes the answer at once (it decides the next request's slot), before its outcome is recorded. */
+  noteAnswer(endpointId: string, succeeded: boolean): void {
+    if (succeeded) this.failing.delete(endpointId);
+    else this.failing.add(endpointId);
+  }
+
+  /** Writes what a recorded attempt means for its endpoint: streak, pause, disable. */
+  async update(endpointId: string, result: AttemptResult, decision: AttemptDecision, now: number): Promise<void> {
+    if (result.outcome === 'succeeded') {
+      if (now - (this.streakClearedAt.get(endpointId) ?? -Infinity) >= STREAK_CLEAR_INTERVAL) {
+        // Noted before the write: the successes finishing together with this one must not each write it too.
+        this.streakClearedAt.set(endpointId, now);
+        await this.store.noteEndpointSuccess(endpointId, now);
+      }
+      return;
+    }
+    this.streakClearedAt.delete(endpointId);
+    if (decision.pauseEndpointUntil !== undefined) {
+      this.pausedUntil.set(endpointId, Math.max(decision.pauseEndpointUntil, this.pausedUntil.get(endpointId) ?? 0));
+      await this.store.pauseEndpoint(endpointId, decision.pauseEndpointUntil, now);
+    }
+    if (decision.disableEndpoint !== undefined) {
+      this.disabledAt.set(endpointId, now);
+      if (await this.store.disableEndpoint(endpointId, decision.disableEndpoint, now)) {
+        this.logger.warn(`Endpoint ${endpointId} disabled: ${decision.disableEndpoint}.`);
+      }
+      return;
+    }
+    const { disableEndpointAfter } = this.options.delivery;
+    if (disableEndpointAfter > 0) {
+      const reason = `no successful delivery for ${formatDuration(disableEndpointAfter)} (last error: ${result.error})`;
+      if (await this.store.noteEndpointFailure(endpointId, now, now - disableEndpointAfter, reason)) {
+        this.disabledAt.set(endpointId, now);
+        this.logger.warn(`Endpoint ${endpointId} disabled: ${reason}.`);
+      }
+    }
+  }
+}
+
+function formatDuration(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours >= 48) return `${Math.round(hours / 24)} days`;
+  if (hours >= 1) return `${Math.round(hours)} h`;
+  return `${Math.round(ms / 60_000)} min`;
+}
