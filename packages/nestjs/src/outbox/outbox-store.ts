@@ -114,10 +114,11 @@ export interface OutboxStore {
   releaseClaim(deliveryId: string, lockToken: string): Promise<void>;
 
   /**
-   * Extends to `lockedUntil` the claims of every pending delivery held under one of `lockTokens` (this worker's),
-   * so they outlive the lease they were claimed with while the worker is alive.
+   * Extends to `lockedUntil` the claims this worker holds (each delivery still pending under its claim's token), so
+   * they outlive the lease they were claimed with while the worker is alive. Never waits on a row another
+   * transaction holds: that row is skipped this time.
    */
-  renewClaims(lockTokens: readonly string[], lockedUntil: number): Promise<void>;
+  renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void>;
 
   /** Holds every worker off `endpointId` until `until` (never shortens a longer pause). */
   pauseEndpoint(endpointId: string, until: number, now: number): Promise<void>;

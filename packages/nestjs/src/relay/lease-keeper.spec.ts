@@ -9,9 +9,9 @@ const keepers: LeaseKeeper[] = [];
 function keeper(leaseDuration: number, down = { value: false }) {
   const renewals: Array<{ lockTokens: string[]; lockedUntil: number }> = [];
   const failures: string[] = [];
-  const renew = async (lockTokens: string[], lockedUntil: number) => {
+  const renew = async (claims: Array<{ deliveryId: string; lockToken: string }>, lockedUntil: number) => {
     if (down.value) throw new Error('database unreachable');
-    renewals.push({ lockTokens, lockedUntil });
+    renewals.push({ lockTokens: [...new Set(claims.map((claim) => claim.lockToken))], lockedUntil });
   };
   const kept = new LeaseKeeper(renew, clock, leaseDuration, (error) => failures.push(error.message));
   keepers.push(kept);
@@ -25,8 +25,8 @@ afterEach(() => {
 describe('LeaseKeeper', () => {
   it('renews every claim it holds, each third of the lease, to a full lease from then', async () => {
     const { kept, renewals } = keeper(300);
-    kept.hold('lease_a', Date.now() + 300);
-    kept.hold('lease_b', Date.now() + 300);
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    kept.hold('lease_b', 'dlv_2', Date.now() + 300);
     await delay(350);
     expect(renewals.length).toBeGreaterThanOrEqual(2);
     expect(renewals[0]!.lockTokens.sort()).toEqual(['lease_a', 'lease_b']);
@@ -36,8 +36,8 @@ describe('LeaseKeeper', () => {
 
   it('stops renewing a claim once all its deliveries are done, and altogether once nothing is held', async () => {
     const { kept, renewals } = keeper(300);
-    kept.hold('lease_a', Date.now() + 300);
-    kept.release('lease_a');
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    kept.release('lease_a', 'dlv_1');
     await delay(250);
     expect(renewals).toEqual([]);
     expect(kept.holds('lease_a', Date.now())).toBe(false);
@@ -47,7 +47,7 @@ describe('LeaseKeeper', () => {
     const down = { value: true };
     const { kept, failures } = keeper(300, down);
     const claimedAt = Date.now();
-    const signal = kept.hold('lease_a', claimedAt + 300);
+    const signal = kept.hold('lease_a', 'dlv_1', claimedAt + 300);
     await delay(250);
     expect(signal.aborted).toBe(true);
     expect(Date.now() - claimedAt).toBeLessThan(300); // before the claim lapsed
@@ -58,7 +58,7 @@ describe('LeaseKeeper', () => {
 
   it('keeps a claim whose renewals succeed, however long its request runs', async () => {
     const { kept } = keeper(300);
-    const signal = kept.hold('lease_a', Date.now() + 300);
+    const signal = kept.hold('lease_a', 'dlv_1', Date.now() + 300);
     await delay(700);
     expect(signal.aborted).toBe(false);
   });

@@ -2,7 +2,8 @@ import type { WebhookClock } from '../webhook-clock.js';
 
 /** This worker's claims made in one round (one lock token): how many deliveries, held until when. */
 interface HeldClaim {
-  count: number;
+  /** The deliveries held under it. */
+  deliveryIds: Set<string>;
   until: number;
   /** Aborted when the claim is about to lapse unrenewed: requests under it stop before another worker may start. */
   abandon: AbortController;
@@ -11,7 +12,7 @@ interface HeldClaim {
 /**
  * Keeps this worker's claims alive while it holds them. A claim is a short lease (`relay.leaseDuration`), renewed
  * for every delivery still queued, sending or waiting for its outcome to be written, every third of the lease, in
- * one statement. So a claim lasts as long as its worker does, however long the request takes, and a worker that
+ * one short transaction that never waits on a row another holds. So a claim lasts as long as its worker does, however long the request takes, and a worker that
  * dies (SIGKILL, a lost machine) lets its claims lapse within one lease, when another worker takes them over.
  *
  * If renewals fail (the database is out of this worker's reach, maybe not of others'), the requests under a claim
@@ -26,7 +27,7 @@ export class LeaseKeeper {
   private failing = false;
 
   constructor(
-    private readonly renew: (lockTokens: string[], lockedUntil: number) => Promise<void>,
+    private readonly renew: (claims: Array<{ deliveryId: string; lockToken: string }>, lockedUntil: number) => Promise<void>,
     private readonly clock: WebhookClock,
     private readonly leaseDuration: number,
     private readonly onRenewalFailed: (error: Error) => void,
@@ -37,23 +38,24 @@ export class LeaseKeeper {
     return Math.max(1, Math.floor(this.leaseDuration / 3));
   }
 
-  /** Notes one delivery held under `lockToken` until `until`; its signal aborts if the claim cannot be kept. */
-  hold(lockToken: string, until: number): AbortSignal {
+  /** Notes a delivery held under `lockToken` until `until`; its signal aborts if the claim cannot be kept. */
+  hold(lockToken: string, deliveryId: string, until: number): AbortSignal {
     let claim = this.held.get(lockToken);
     if (!claim) {
-      claim = { count: 0, until, abandon: new AbortController() };
+      claim = { deliveryIds: new Set(), until, abandon: new AbortController() };
       this.held.set(lockToken, claim);
     }
-    claim.count++;
+    claim.deliveryIds.add(deliveryId);
     this.timer ??= setInterval(() => void this.renewNow(), this.interval).unref();
     return claim.abandon.signal;
   }
 
-  /** One delivery under `lockToken` is done with (recorded, released or failed). */
-  release(lockToken: string): void {
+  /** The delivery is done with (recorded, released or failed). */
+  release(lockToken: string, deliveryId: string): void {
     const claim = this.held.get(lockToken);
     if (!claim) return;
-    if (--claim.count === 0) this.held.delete(lockToken);
+    claim.deliveryIds.delete(deliveryId);
+    if (claim.deliveryIds.size === 0) this.held.delete(lockToken);
     if (this.held.size === 0) this.stop();
   }
 
@@ -78,9 +80,10 @@ export class LeaseKeeper {
   private async renewHeld(): Promise<void> {
     const lockTokens = [...this.held.keys()];
     if (lockTokens.length === 0) return;
+    const claims = [...this.held].flatMap(([lockToken, { deliveryIds }]) => [...deliveryIds].map((deliveryId) => ({ deliveryId, lockToken })));
     const until = this.clock.now() + this.leaseDuration;
     try {
-      await this.renew(lockTokens, until);
+      await this.renew(claims, until);
       for (const lockToken of lockTokens) {
         const claim = this.held.get(lockToken);
         if (claim) claim.until = Math.max(claim.until, until);

@@ -74,7 +74,7 @@ export class OutboxRelay {
     private readonly forwarder: CapturedOutboxForwarder,
   ) {
     this.leases = new LeaseKeeper(
-      (lockTokens, lockedUntil) => this.store.renewClaims(lockTokens, lockedUntil),
+      (claims, lockedUntil) => this.store.renewClaims(claims, lockedUntil),
       clock,
       options.relay.leaseDuration,
       (error) => this.logger.warn(`Could not renew this worker's claims (${error.message}); requests whose claim is about to lapse will be abandoned.`),
@@ -100,7 +100,7 @@ export class OutboxRelay {
         try {
           await this.attempts.run(lease);
         } finally {
-          this.leases.release(lease.lockToken);
+          this.leases.release(lease.lockToken, lease.delivery.id);
         }
       },
     );
@@ -180,7 +180,7 @@ export class OutboxRelay {
 
   private startAll(deliveries: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): void {
     for (const delivery of deliveries) {
-      this.slots.enqueue({ delivery, lockToken, claimedAt: now, abandon: this.leases.hold(lockToken, delivery.lockedUntil) });
+      this.slots.enqueue({ delivery, lockToken, claimedAt: now, abandon: this.leases.hold(lockToken, delivery.id, delivery.lockedUntil) });
     }
   }
 
@@ -212,7 +212,7 @@ export class OutboxRelay {
     await Promise.all(
       this.slots.takeQueued().map(async (lease) => {
         await this.attempts.release(lease);
-        this.leases.release(lease.lockToken);
+        this.leases.release(lease.lockToken, lease.delivery.id);
       }),
     );
     let timer: NodeJS.Timeout | undefined;

@@ -29,8 +29,11 @@ export function portableStatements({ delivery, endpointState }: OutboxTables, di
                          WHERE id = :deliveryId AND lock_token = :lockToken`,
     release: `UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = :deliveryId AND lock_token = :lockToken`,
     // Leases held by a live worker are renewed while it holds them; a dead worker's lapse within one leaseDuration.
-    renew: `UPDATE ${delivery} SET locked_until = :lockedUntil WHERE lock_token IN (:...lockTokens) AND status = 'pending'`,
-    renewOne: `UPDATE ${delivery} SET locked_until = :lockedUntil WHERE lock_token = :lockToken AND status = 'pending'`,
+    // By key, skipping rows another transaction holds (one being recorded, or claimed away): a renewal never waits,
+    // so it can never be one side of a deadlock. SKIP LOCKED: PostgreSQL and MySQL/MariaDB (SQLite renews one by one).
+    renewable: `SELECT id, lock_token FROM ${delivery} WHERE id IN (:...deliveryIds) AND status = 'pending' FOR UPDATE SKIP LOCKED`,
+    renew: `UPDATE ${delivery} SET locked_until = :lockedUntil WHERE id IN (:...deliveryIds)`,
+    renewOne: `UPDATE ${delivery} SET locked_until = :lockedUntil WHERE id = :deliveryId AND lock_token = :lockToken AND status = 'pending'`,
   };
 }
 

@@ -131,7 +131,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
    * Begun with its settings in one round trip: TypeORM's `startTransaction` takes two or three, and this runs for
    * every fan-out (and the relay's raw statements have no entity listeners to tell).
    */
-  protected override async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  protected override async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.query('START TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF');

@@ -167,10 +167,10 @@ export class SqliteOutboxStore implements OutboxStore {
     await this.exclusive((sql) => sql(this.stateSql.release).run({ deliveryId, lockToken }));
   }
 
-  async renewClaims(lockTokens: readonly string[], lockedUntil: number): Promise<void> {
-    if (lockTokens.length === 0) return;
+  async renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void> {
+    if (claims.length === 0) return;
     await this.exclusive((sql) => {
-      for (const lockToken of lockTokens) sql(this.stateSql.renewOne).run({ lockToken, lockedUntil });
+      for (const { deliveryId, lockToken } of claims) sql(this.stateSql.renewOne).run({ deliveryId, lockToken, lockedUntil });
     });
   }
 

@@ -120,8 +120,14 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     await this.run(this.dataSource.manager, this.statements.release, { deliveryId, lockToken });
   }
 
-  async renewClaims(lockTokens: readonly string[], lockedUntil: number): Promise<void> {
-    if (lockTokens.length > 0) await this.run(this.dataSource.manager, this.statements.renew, { lockTokens: [...lockTokens], lockedUntil });
+  async renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void> {
+    if (claims.length === 0) return;
+    const tokens = new Map(claims.map(({ deliveryId, lockToken }) => [deliveryId, lockToken]));
+    await this.transaction(async (manager) => {
+      const rows = await this.query<Array<{ id: string; lock_token: string | null }>>(manager, this.statements.renewable, { deliveryIds: [...tokens.keys()] });
+      const deliveryIds = rows.filter((row) => tokens.get(String(row.id)) === row.lock_token).map((row) => String(row.id));
+      if (deliveryIds.length > 0) await this.run(manager, this.statements.renew, { deliveryIds, lockedUntil });
+    });
   }
 
   async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
@@ -169,12 +175,36 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
    * then deadlocks with it (the application's transaction is the one rolled back). PostgreSQL's default already is
    * READ COMMITTED.
    */
-  protected transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  protected runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('READ COMMITTED', work);
+  }
+
+  /**
+   * A relay transaction, run again when the database chose it as a deadlock's victim (it was rolled back whole, so
+   * running it again is what it would have done). MariaDB picks victims among a worker recording outcomes and
+   * another claiming beside it; without this the outcome was lost and the delivery sent again a lease later.
+   */
+  protected async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runTransaction(work);
+      } catch (error) {
+        if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
+      }
+    }
   }
 
   /** Runs one `:name`-parameterised statement; returns the rows it changed. */
   private run(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<number> {
     return runStatement(this.dataSource, manager, sql, parameters);
   }
+}
+
+/** How often a relay transaction is tried when it keeps losing deadlocks. */
+const DEADLOCK_ATTEMPTS = 3;
+
+/** Whether `error` is the database rolling back a deadlock's victim: MySQL/MariaDB 1213, PostgreSQL 40P01. */
+function isDeadlock(error: unknown): boolean {
+  const { code, errno, driverError } = (error ?? {}) as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
+  return errno === 1213 || driverError?.errno === 1213 || code === 'ER_LOCK_DEADLOCK' || code === '40P01' || driverError?.code === '40P01';
 }
