@@ -1,17 +1,13 @@
 import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
+import { spawnRelayWorker } from './support/relay-worker.js';
 import { ManualClock } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
-import { childProcessNodeArgs } from './stacks/test-stacks.js';
 
 const secret = generateWebhookSecret();
-const WORKER = fileURLToPath(new URL('./support/relay-worker.process.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LEASE = 5_000;
 
 describe.each(DATABASE_KINDS)('a relay process killed mid-delivery on %s', (kind) => {
@@ -22,21 +18,11 @@ describe.each(DATABASE_KINDS)('a relay process killed mid-delivery on %s', (kind
     const survivor = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), { clock });
     await survivor.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
-    const worker = spawn(process.execPath, [...childProcessNodeArgs(), WORKER], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        RELAY_WORKER: JSON.stringify({
-          database: context.database.options,
-          options: {
-            endpoints: [{ id: 'erp', url: context.receiver.url, secret }],
-            relay: { pollInterval: 20, leaseDuration: LEASE },
-            delivery: { timeout: 2_000, allowHttp: true, allowPrivateNetworks: true },
-          },
-        }),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const worker = spawnRelayWorker(context.database, {
+      endpoints: [{ id: 'erp', url: context.receiver.url, secret }],
+      relay: { pollInterval: 20, leaseDuration: LEASE },
+      delivery: { timeout: 2_000, allowHttp: true, allowPrivateNetworks: true },
+    }).process;
     const exited = once(worker, 'exit');
     // The receiver gets the request, then the worker dies before it can record anything: SIGKILL, no shutdown hooks.
     context.receiver.respondWith((_request, n) => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ShopOrder } from '../support/shop-order.entity.js';
 import { DATABASE_KINDS } from '../support/test-databases.js';
 import { useWebhookTestContext } from '../support/webhook-test-context.js';
-import { startRelayWorker } from './relay-workers.js';
+import { spawnRelayWorker } from '../support/relay-worker.js';
 
 const secret = generateWebhookSecret();
 
@@ -16,16 +16,17 @@ describe.each(DATABASE_KINDS)('a relay process SIGKILLed mid-delivery on %s (def
     const survivor = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
     await survivor.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     let killedAt = 0;
-    const worker = await startRelayWorker(context.database, { endpoints: [{ id: 'erp', url: context.receiver.url, secret }] });
-    const exited = once(worker, 'exit');
-    // The receiver has the request when the worker dies: no outcome recorded, no shutdown hook run.
+    // The receiver is set up before the worker starts (it may send at once): it has the request when the worker dies,
+    // so no outcome is recorded and no shutdown hook runs.
     context.receiver.respondWith((_request, n) => {
       if (n === 1) {
         killedAt = performance.now();
-        worker.kill('SIGKILL');
+        worker.process.kill('SIGKILL');
       }
       return { status: 200, delayMs: n === 1 ? 200 : 0 };
     });
+    const worker = spawnRelayWorker(context.database, { endpoints: [{ id: 'erp', url: context.receiver.url, secret }] });
+    const exited = once(worker.process, 'exit');
     await exited;
     survivor.orchestrator.start();
     await context.receiver.waitForRequests(2, 20_000);

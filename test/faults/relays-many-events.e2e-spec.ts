@@ -1,12 +1,11 @@
 import { generateWebhookSecret } from '@webhook-outbox/nestjs';
-import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShopOrder } from '../support/shop-order.entity.js';
 import { DATABASE_KINDS } from '../support/test-databases.js';
 import { useWebhookTestContext } from '../support/webhook-test-context.js';
-import { startRelayWorker } from './relay-workers.js';
+import { type RelayWorker, spawnRelayWorker } from '../support/relay-worker.js';
 
 const secret = generateWebhookSecret();
 const RELAYS = 3;
@@ -15,10 +14,10 @@ const ENDPOINTS = ['a', 'b'];
 
 describe.each(DATABASE_KINDS)(`${RELAYS} relay processes sharing one outbox on %s, no faults`, (kind) => {
   const context = useWebhookTestContext(kind);
-  const workers: ChildProcess[] = [];
+  const workers: RelayWorker[] = [];
 
   afterEach(async () => {
-    for (const worker of workers.splice(0)) worker.kill('SIGTERM');
+    for (const worker of workers.splice(0)) worker.process.kill('SIGTERM');
   });
 
   it(`deliver ${EVENTS} events to ${ENDPOINTS.length} endpoints: none lost, none twice`, async () => {
@@ -28,7 +27,8 @@ describe.each(DATABASE_KINDS)(`${RELAYS} relay processes sharing one outbox on %
     for (let n = 0; n < EVENTS; n += 500) await orders.save(Array.from({ length: 500 }, (_, i) => ({ customer: `C${n + i}`, total: n + i })));
 
     const started = performance.now();
-    for (let n = 0; n < RELAYS; n++) workers.push(await startRelayWorker(context.database, { endpoints: endpoints(context.receiver.url) }));
+    for (let n = 0; n < RELAYS; n++) workers.push(spawnRelayWorker(context.database, { endpoints: endpoints(context.receiver.url) }));
+    await Promise.all(workers.map((worker) => worker.ready));
     const expected = EVENTS * ENDPOINTS.length;
     await context.receiver.waitForRequests(expected, 90_000);
     const seconds = (performance.now() - started) / 1000;
