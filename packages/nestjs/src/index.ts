@@ -4,26 +4,10 @@ export {
   WEBHOOK_MODULE_OPTIONS,
   WEBHOOK_MODULE_OPTIONS_TYPE,
 } from './webhook.module-definition.js';
-export { resolveWebhookOptions } from './webhook-options.js';
-export type {
-  EndpointSigningSecret,
-  ResolvedWebhookEndpoint,
-  WebhookBodyFormat,
-  WebhookCaptureOptions,
-  WebhookPayloadFormat,
-  WebhookEncryptionOptions,
-  WebhookRetentionOptions,
-  ResolvedWebhookOptions,
-  WebhookDeliveryOptions,
-  WebhookEndpointOptions,
-  WebhookMethod,
-  WebhookModuleExtras,
-  WebhookModuleOptions,
-  WebhookReceiverOptions,
-  WebhookRelayOptions,
-  WebhookAttemptFailure,
-  WebhookRetryOptions,
-} from './webhook-options.js';
+export { resolveWebhookOptions } from './webhook-options.resolver.js';
+export type { EndpointSigningSecret, ResolvedWebhookEndpoint, WebhookBodyFormat, WebhookPayloadFormat, WebhookEndpointOptions, WebhookMethod } from './options/webhook-endpoint.options.js';
+export type { WebhookCaptureOptions, WebhookEncryptionOptions, WebhookRetentionOptions, ResolvedWebhookOptions, WebhookDeliveryOptions, WebhookModuleExtras, WebhookModuleOptions, WebhookRelayOptions, WebhookAttemptFailure, WebhookRetryOptions } from './options/webhook-module.options.js';
+export type { WebhookReceiverOptions } from './options/webhook-receiver.options.js';
 export { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 export type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from './outbox/outbox-store.js';
 export type { FanOutClaim, FanOutResult } from './outbox/fan-out.plan.js';
@@ -65,22 +49,9 @@ export {
 } from './outbox/migrations/index.js';
 
 export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
-export type {
-  WebhookBulkRetryFilter,
-  WebhookDeliveryDetails,
-  WebhookDeliveryFilter,
-  WebhookDeliveryStats,
-  WebhookDeliverySummary,
-} from './deliveries/webhook-deliveries.service.js';
+export type { WebhookBulkRetryFilter, WebhookDeliveryDetails, WebhookDeliveryFilter, WebhookDeliveryStats, WebhookDeliverySummary } from './deliveries/webhook-deliveries.service.js';
 export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
-export type {
-  CreatedWebhookEndpoint,
-  CreateWebhookEndpointInput,
-  RotateWebhookSecretInput,
-  UpdateWebhookEndpointInput,
-  WebhookEndpointStatus,
-  WebhookTenantScope,
-} from './endpoints/webhook-endpoints.service.js';
+export type { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookEndpointStatus, WebhookTenantScope } from './endpoints/webhook-endpoints.service.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
 export { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './endpoints/webhook-event-types.service.js';
@@ -92,9 +63,9 @@ export type { RelayRoundResult } from './relay/outbox-relay.service.js';
 export { RelayOrchestrator } from './relay/relay.orchestrator.js';
 export { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 export { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
-export { DestinationPolicy, WebhookDestinationError } from './relay/destination-policy.js';
-export type { DestinationRules } from './relay/destination-policy.js';
-export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './relay/webhook-transport.js';
+export { DestinationPolicy, WebhookDestinationError } from './endpoints/destination-policy.js';
+export type { DestinationRules } from './endpoints/destination-policy.js';
+export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './options/webhook-transport.js';
 export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
 export { WebhookAdminModule } from './admin/webhook-admin.module.js';
@@ -102,11 +73,7 @@ export { WEBHOOK_ADMIN_OPTIONS } from './admin/webhook-admin.options.js';
 export type { WebhookAdminModuleOptions } from './admin/webhook-admin.options.js';
 
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
-export type {
-  InlineWebhookReceiver,
-  ResolvedWebhookReceiver,
-  VerifyWebhookReceiver,
-} from './receive/webhook-receiver.js';
+export type { InlineWebhookReceiver, ResolvedWebhookReceiver, VerifyWebhookReceiver } from './options/webhook-receiver.options.js';
 export { IncomingWebhook, WebhookPayload } from './receive/webhook-param.decorators.js';
 export { WebhookGuard } from './receive/webhook.guard.js';
 export { PlatformClientErrorsFilter } from './receive/platform-client-errors.filter.js';

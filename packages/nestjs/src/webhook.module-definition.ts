@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { webhookOutboxEntities } from './outbox/entities/index.js';
 import { type CapturedDataSources, captureDataSourceNames, capturedDataSources } from './outbox/outbox-data-sources.js';
-import type { WebhookModuleExtras, WebhookModuleOptions } from './webhook-options.js';
+import type { WebhookModuleExtras, WebhookModuleOptions } from './options/webhook-module.options.js';
 import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_DATA_SOURCE } from './webhook.tokens.js';
 
 /**

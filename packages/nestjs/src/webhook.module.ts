@@ -18,7 +18,7 @@ import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
 import { PostgresCommitListener } from './outbox/postgres-commit.listener.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 import { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
-import { DestinationPolicy } from './relay/destination-policy.js';
+import { DestinationPolicy } from './endpoints/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
@@ -28,7 +28,8 @@ import { WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js'
 import { WebhookReceiverEvents } from './receive/webhook-receiver.events.js';
 import { WebhookVerifier } from './receive/webhook-verifier.service.js';
 import { ConfigurableWebhookModule, WEBHOOK_MODULE_OPTIONS } from './webhook.module-definition.js';
-import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
+import { destinationPolicyFor, resolveWebhookOptions } from './webhook-options.resolver.js';
+import { type ResolvedWebhookOptions, type WebhookModuleOptions } from './options/webhook-module.options.js';
 import { systemClock } from './webhook-clock.js';
 import { OUTBOX_STORE, WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 
@@ -52,15 +53,15 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
  */
 @Module({
   providers: [
-    { provide: WEBHOOK_OPTIONS, useFactory: (options: WebhookModuleOptions) => resolveWebhookOptions(options), inject: [WEBHOOK_MODULE_OPTIONS] },
+    // One DestinationPolicy judges endpoint URLs at start-up and at runtime, and pins every request's DNS lookup.
+    { provide: DestinationPolicy, useFactory: (options: WebhookModuleOptions) => destinationPolicyFor(options), inject: [WEBHOOK_MODULE_OPTIONS] },
+    {
+      provide: WEBHOOK_OPTIONS,
+      useFactory: (options: WebhookModuleOptions, destinations: DestinationPolicy) => resolveWebhookOptions(options, destinations),
+      inject: [WEBHOOK_MODULE_OPTIONS, DestinationPolicy],
+    },
     { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_CAPTURED_DATA_SOURCES] },
     { provide: WEBHOOK_CLOCK, useValue: systemClock },
-    {
-      provide: DestinationPolicy,
-      useFactory: ({ delivery }: ResolvedWebhookOptions) =>
-        new DestinationPolicy({ allowHttp: delivery.allowHttp, allowPrivateNetworks: delivery.allowPrivateNetworks }),
-      inject: [WEBHOOK_OPTIONS],
-    },
     {
       provide: WEBHOOK_TRANSPORT,
       useFactory: (options: ResolvedWebhookOptions, destinations: DestinationPolicy) =>

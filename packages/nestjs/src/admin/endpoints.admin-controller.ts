@@ -1,10 +1,5 @@
 import { Injectable, Body, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
-import {
-  type CreateWebhookEndpointInput,
-  type RotateWebhookSecretInput,
-  type UpdateWebhookEndpointInput,
-  WebhookEndpoints,
-} from '../endpoints/webhook-endpoints.service.js';
+import { type CreateWebhookEndpointInput, type RotateWebhookSecretInput, type UpdateWebhookEndpointInput, WebhookEndpoints } from '../endpoints/webhook-endpoints.service.js';
 import { WebhookEventTypes } from '../endpoints/webhook-event-types.service.js';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';

@@ -14,7 +14,7 @@ import type {
 } from 'typeorm';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { WebhookCaptureError } from '../errors/webhook-capture.error.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
 import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import type { EntityChangeKind } from './entity-change.js';

@@ -14,7 +14,7 @@ import { dialectOf } from '../outbox/stores/sql-dialect.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookEndpoint } from '../webhook-options.js';
+import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import { type CapturedDataSources, orderingKeyOf } from '../outbox/outbox-data-sources.js';
 import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 

@@ -1,5 +1,5 @@
 import type { WebhookFieldError } from '../errors/webhook-validation.error.js';
-import type { DestinationPolicy } from '../relay/destination-policy.js';
+import type { DestinationPolicy } from './destination-policy.js';
 import { parseEventTypePattern } from './event-type-pattern.js';
 
 /** The parts of an endpoint a user chooses, as they arrive (from options, code or an HTTP body): unchecked. */

@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeWebhookSecret, generateWebhookSecret } from '@webhook-outbox/signature';
+import { generateWebhookSecret } from '@webhook-outbox/signature';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity } from '../outbox/entities/index.js';
-import type { StoredEndpointSecret, WebhookBodyFormat, WebhookPayloadFormat } from '../outbox/entities/webhook-endpoint.entity.js';
+import type { StoredEndpointSecret } from '../outbox/entities/webhook-endpoint.entity.js';
+import type { WebhookBodyFormat, WebhookPayloadFormat } from '../options/webhook-endpoint.options.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import { dialectOf } from '../outbox/stores/sql-dialect.js';
 import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
-import { DestinationPolicy } from '../relay/destination-policy.js';
+import { DestinationPolicy } from './destination-policy.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookEndpoint, WebhookMethod } from '../webhook-options.js';
+import type { ResolvedWebhookEndpoint, WebhookMethod } from '../options/webhook-endpoint.options.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoint-definition.validator.js';
 import { EndpointBackfill, type WebhookBackfillOptions, type WebhookBackfillResult } from './endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
+import { signingSecretError } from './signing-secret.check.js';
 import { WebhookEventTypes } from './webhook-event-types.service.js';
 
 /**
@@ -331,13 +333,8 @@ function unknownFields(input: object, allowed: ReadonlySet<string>): WebhookFiel
 }
 
 function secretErrors(secret: unknown, field: string): WebhookFieldError[] {
-  if (typeof secret !== 'string') return [{ field, message: 'must be a whsec_ secret.' }];
-  try {
-    decodeWebhookSecret(secret);
-    return [];
-  } catch (error) {
-    return [{ field, message: (error as Error).message }];
-  }
+  const message = signingSecretError(secret);
+  return message === null ? [] : [{ field, message }];
 }
 
 function status(endpoint: ResolvedWebhookEndpoint, state: WebhookEndpointStateEntity | undefined, now: number): WebhookEndpointStatus {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { newPostgresClient, type PostgresClient } from '../compat/typeorm-compat.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { OutboxWakeSignal } from './outbox-wake.signal.js';
 

@@ -1,7 +1,8 @@
 import { applyDecorators, SetMetadata, UseGuards, UseInterceptors } from '@nestjs/common';
 import { VERIFY_WEBHOOK_METADATA } from './verify-webhook.metadata.js';
 import { WebhookInboxInterceptor } from './webhook-inbox.interceptor.js';
-import { resolveWebhookReceiver, type VerifyWebhookReceiver } from './webhook-receiver.js';
+import { resolveWebhookReceiver } from './webhook-receiver.js';
+import { type VerifyWebhookReceiver } from '../options/webhook-receiver.options.js';
 import { WebhookGuard } from './webhook.guard.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { DEFAULT_MAX_WEBHOOK_BODY_BYTES } from './webhook-receiver.js';
 

@@ -1,7 +1,7 @@
 import { WebhookVerificationError } from '@webhook-outbox/signature';
 
 /** What the parser needs to know about how the body arrived. */
-export interface WebhookBodyFormat {
+export interface ArrivedBodyForm {
   /** The `content-type` header, if any. */
   contentType?: string;
   /** `GET`/`HEAD` webhooks carry their data in the query string. */
@@ -16,7 +16,7 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
  * content type), a form or a GET query as a flat object, text for anything else. A body that claims to be JSON and
  * is not is the sender's mistake: `malformed-body`, which an HTTP receiver answers with 400.
  */
-export function parseWebhookPayload(raw: Buffer | string, format: WebhookBodyFormat): unknown {
+export function parseWebhookPayload(raw: Buffer | string, format: ArrivedBodyForm): unknown {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   const method = format.method?.toUpperCase();
   if (method === 'GET' || method === 'HEAD') return Object.fromEntries(new URLSearchParams(text));

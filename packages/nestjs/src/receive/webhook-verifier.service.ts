@@ -5,13 +5,14 @@ import type { DataSource } from 'typeorm';
 import { WebhookBodyTooLargeError } from '../errors/webhook-body-too-large.error.js';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import { systemClock, type WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { type IncomingWebhook, ReceivedWebhook } from './incoming-webhook.js';
 import { WebhookInbox } from './webhook-inbox.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
 import { parseWebhookPayload } from './webhook-payload.parser.js';
-import { resolveWebhookReceiver, type ResolvedWebhookReceiver, type VerifyWebhookReceiver } from './webhook-receiver.js';
+import { resolveWebhookReceiver } from './webhook-receiver.js';
+import { type ResolvedWebhookReceiver, type VerifyWebhookReceiver } from '../options/webhook-receiver.options.js';
 import { WebhookReceiverEvents, type WebhookRefusalReason } from './webhook-receiver.events.js';
 import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
 

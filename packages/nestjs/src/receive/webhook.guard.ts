@@ -15,7 +15,7 @@ import { WebhookConfigurationError } from '../errors/webhook-configuration.error
 import type { IncomingWebhook } from './incoming-webhook.js';
 import { readSignedPayload, type WebhookHttpRequest } from './signed-payload.reader.js';
 import { VERIFY_WEBHOOK_METADATA } from './verify-webhook.metadata.js';
-import type { VerifyWebhookReceiver } from './webhook-receiver.js';
+import type { VerifyWebhookReceiver } from '../options/webhook-receiver.options.js';
 import { WebhookVerifier } from './webhook-verifier.service.js';
 
 /** The answers a sender gets: deliberately generic, so a refusal teaches an attacker nothing. */

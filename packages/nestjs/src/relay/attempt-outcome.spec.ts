@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveWebhookOptions } from '../webhook-options.js';
+import { resolveWebhookOptions } from '../webhook-options.resolver.js';
 import { decideAfterFailure, type FailedAttempt } from './attempt-outcome.js';
 
 const now = 1_000_000_000;

@@ -1,5 +1,5 @@
 import type { DeliveryNextState } from '../outbox/outbox-store.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { parseRetryAfter } from './retry-after.js';
 import { nextStateAfterFailure } from './retry-policy.js';
 

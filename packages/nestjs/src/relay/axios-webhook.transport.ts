@@ -2,10 +2,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
-import { type DestinationPolicy, WebhookDestinationError } from './destination-policy.js';
+import { type DestinationPolicy, WebhookDestinationError } from '../endpoints/destination-policy.js';
 import { ExchangeDeadline } from './exchange-deadline.js';
 import { readExcerpt } from './response-excerpt.js';
-import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
+import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from '../options/webhook-transport.js';
 
 /** The keep-alive probe delay axios's http adapter sets on every request's socket, in ms. */
 const AXIOS_SOCKET_KEEP_ALIVE_DELAY = 60_000;

@@ -3,14 +3,15 @@ import { performance } from 'node:perf_hooks';
 import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import type { ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookEndpoint, ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
 import { AttemptRecordBatcher } from './attempt-record.batcher.js';
-import type { DestinationPolicy } from './destination-policy.js';
+import type { DestinationPolicy } from '../endpoints/destination-policy.js';
 import type { AttemptResult, EndpointHealth } from './endpoint-health.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
-import type { WebhookTransport } from './webhook-transport.js';
+import type { WebhookTransport } from '../options/webhook-transport.js';
 
 /** A delivery this worker has claimed, with the claim's token. */
 export interface Lease {

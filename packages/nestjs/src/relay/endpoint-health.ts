@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { AttemptRecord, OutboxStore } from '../outbox/outbox-store.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import type { AttemptDecision } from './attempt-outcome.js';
 
 /** What an attempt came to, as endpoint health needs it. */

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import { type DestinationPolicy, WebhookDestinationError } from './destination-policy.js';
+import { type DestinationPolicy, WebhookDestinationError } from '../endpoints/destination-policy.js';
 import { ExchangeDeadline } from './exchange-deadline.js';
 import { readExcerpt } from './response-excerpt.js';
-import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './webhook-transport.js';
+import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from '../options/webhook-transport.js';
 
 /**
  * A transport on Node's own `http`/`https` with keep-alive agents (`delivery.transport: 'node-http'`): the same

@@ -5,15 +5,15 @@ import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js'
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { DeliveryAttempts, type Lease } from './delivery-attempt.js';
-import { DestinationPolicy } from './destination-policy.js';
+import { DestinationPolicy } from '../endpoints/destination-policy.js';
 import { DueClaimSchedule } from './due-claim.schedule.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { RequestSlots } from './request-slots.js';
-import type { WebhookTransport } from './webhook-transport.js';
+import type { WebhookTransport } from '../options/webhook-transport.js';
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
 type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;

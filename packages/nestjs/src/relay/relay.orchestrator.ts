@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Subscription } from 'rxjs';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
 import { OutboxRelay, type RelayRoundResult } from './outbox-relay.service.js';
-import type { WebhookTransport } from './webhook-transport.js';
+import type { WebhookTransport } from '../options/webhook-transport.js';
 
 /**
  * The longest wait after failed rounds, in ms: the relay retries at least this often while the database is away,

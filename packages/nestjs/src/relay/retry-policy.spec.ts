@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveWebhookOptions } from '../webhook-options.js';
+import { resolveWebhookOptions } from '../webhook-options.resolver.js';
 import { nextStateAfterFailure, retryDelay } from './retry-policy.js';
 
 const defaults = resolveWebhookOptions().retry;

@@ -1,7 +1,7 @@
 import { signStandardWebhook } from '@webhook-outbox/signature';
-import type { ResolvedWebhookEndpoint } from '../webhook-options.js';
+import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import { encodeWebhookQuery } from './query-string.encoder.js';
-import type { OutgoingWebhookRequest } from './webhook-transport.js';
+import type { OutgoingWebhookRequest } from '../options/webhook-transport.js';
 
 const USER_AGENT = 'webhook-outbox/0.1';
 

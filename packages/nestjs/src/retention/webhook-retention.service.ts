@@ -4,7 +4,7 @@ import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity, Webhoo
 import { escapedTableName } from '../outbox/outbox-tables.js';
 import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookOptions } from '../webhook-options.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 
 /** What one `prune()` deleted. */

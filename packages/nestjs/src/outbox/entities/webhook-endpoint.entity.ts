@@ -1,11 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { WebhookBodyFormat, WebhookPayloadFormat } from '../../options/webhook-endpoint.options.js';
 import { epochMillis } from '../epoch-millis.transformer.js';
-
-/** How a stored endpoint's event body is encoded: JSON (default) or `application/x-www-form-urlencoded`. */
-export type WebhookBodyFormat = 'json' | 'form';
-
-/** What a stored endpoint receives: the whole event (default), or only its type and the entity's id. */
-export type WebhookPayloadFormat = 'full' | 'thin';
 
 /** One signing secret of a stored endpoint as kept in the table: sealed when encryption keys are configured. */
 export interface StoredEndpointSecret {

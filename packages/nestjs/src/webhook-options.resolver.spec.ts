@@ -1,7 +1,8 @@
 import { generateWebhookSecret } from '@webhook-outbox/signature';
 import { describe, expect, it } from 'vitest';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
-import { resolveWebhookOptions, type WebhookModuleOptions } from './webhook-options.js';
+import { resolveWebhookOptions } from './webhook-options.resolver.js';
+import { type WebhookModuleOptions } from './options/webhook-module.options.js';
 
 const secret = generateWebhookSecret();
 

@@ -1,0 +1,72 @@
+/** How an endpoint's event body is encoded: JSON (default) or `application/x-www-form-urlencoded`. */
+export type WebhookBodyFormat = 'json' | 'form';
+
+/** What an endpoint receives: the whole event (default), or only its type and the entity's id. */
+export type WebhookPayloadFormat = 'full' | 'thin';
+
+/** HTTP method used to deliver to an endpoint. */
+export type WebhookMethod = 'POST' | 'GET';
+
+/** An endpoint declared in module options. */
+export interface WebhookEndpointOptions {
+  /**
+   * Stable identifier, recorded on every delivery. Defaults to the URL; set it if the URL may change while
+   * deliveries are pending, or if two endpoints share a URL.
+   */
+  id?: string;
+  /**
+   * Where to deliver: an `https:` URL to a public address, without credentials (`http:` and private addresses
+   * only with `delivery.allowHttp` / `delivery.allowPrivateNetworks`).
+   */
+  url: string;
+  /** Standard Webhooks signing secret (`whsec_...`); several during a rotation, each adds a signature. */
+  secret: string | string[];
+  /**
+   * Event types this endpoint receives: exact (`order.created`), a prefix (`order.*`) or everything (`*`).
+   * Default `['*']`.
+   */
+  eventTypes?: string[];
+  /** `POST` (default) sends the body; `GET` sends the same fields as query parameters. */
+  method?: WebhookMethod;
+  /**
+   * How a POST body is encoded: `json` (default) or `form` (`application/x-www-form-urlencoded`, the fields
+   * flattened as for GET). The signature covers the body exactly as sent.
+   */
+  bodyFormat?: WebhookBodyFormat;
+  /**
+   * `full` (default) sends the whole event; `thin` sends only `{ type, timestamp, data: { id } }` (the entity's
+   * primary key), for receivers that fetch the current state themselves or must not receive the data.
+   */
+  payloadFormat?: WebhookPayloadFormat;
+  /** Extra headers sent with every request to this endpoint (not `content-type`, `user-agent` or `webhook-*`). */
+  headers?: Record<string, string>;
+  /** What the endpoint is for, shown by `WebhookEndpoints.list()`. */
+  description?: string;
+}
+
+/** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
+export interface EndpointSigningSecret {
+  secret: string;
+  /** Epoch ms; `null` for a secret that does not expire. */
+  expiresAt: number | null;
+}
+
+/** An endpoint with its defaults applied, from options or from the database. */
+export interface ResolvedWebhookEndpoint {
+  id: string;
+  /** Where it is defined: module options (read-only at runtime) or the `webhook_endpoint` table. */
+  source: 'options' | 'database';
+  /** Its tenant; `null` for the application's own endpoints (every endpoint from options). */
+  tenant: string | null;
+  url: string;
+  /** Current secret first. */
+  secrets: EndpointSigningSecret[];
+  eventTypes: string[];
+  method: WebhookMethod;
+  bodyFormat: WebhookBodyFormat;
+  payloadFormat: WebhookPayloadFormat;
+  headers: Record<string, string>;
+  description: string | null;
+  /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
+  secretError?: string;
+}

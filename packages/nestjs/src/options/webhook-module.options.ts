@@ -1,0 +1,183 @@
+import type { WebhookTransport } from './webhook-transport.js';
+import type { ResolvedWebhookEndpoint, WebhookEndpointOptions } from './webhook-endpoint.options.js';
+import type { ResolvedWebhookReceiver, WebhookReceiverOptions } from './webhook-receiver.options.js';
+
+/** Encryption of stored endpoints' secrets at rest. */
+export interface WebhookEncryptionOptions {
+  /**
+   * AES-256 keys (32 bytes: 64 hex digits or base64, e.g. `openssl rand -base64 32`). The first seals new and
+   * rotated secrets; every key opens. To rotate keys, put the new key first, run
+   * `WebhookEndpoints.resealSecrets()`, then drop the old key. Default none: secrets are stored as they are.
+   */
+  keys?: string[];
+}
+
+/** How entity changes are captured. */
+export interface WebhookCaptureOptions {
+  /**
+   * Refuse, with `WebhookCaptureError` and before it runs, a change to an `@EmitsWebhook` entity whose rows cannot be
+   * known (`update()`/`delete()` by a where clause, `updateAll()`, QueryBuilder statements). Default `false`: such a
+   * change runs and a warning naming the entity and the call is logged.
+   */
+  strict?: boolean;
+}
+
+/** Scheduled deletion of what no one needs any more. */
+export interface WebhookRetentionOptions {
+  /** Default `true`. Off: nothing is ever deleted (prune yourself with `WebhookRetention.prune()`). */
+  enabled?: boolean;
+  /**
+   * Age after which finished deliveries (succeeded or failed) and their attempts, events with no delivery left, and
+   * received webhook ids in the inbox are deleted, in ms. Default 30 days. Keep it longer than any sender's
+   * redelivery window: a redelivery older than this is processed again.
+   */
+  maxAge?: number;
+  /** How often to prune, in ms. Default one hour. */
+  interval?: number;
+  /** Rows deleted per statement, so pruning never holds long locks. Default `1000`. */
+  batchSize?: number;
+}
+
+/** How the relay polls and claims work. */
+export interface WebhookRelayOptions {
+  /** Start the relay with the application. Default `true`; turn off on instances that must only capture. */
+  enabled?: boolean;
+  /**
+   * Milliseconds between polls when idle. Default `1000`. Commits made through this process wake the relay at
+   * once; polling finds the events committed by other processes.
+   */
+  pollInterval?: number;
+  /** Events fanned out per dispatch, and the most deliveries one claim takes (it never takes more than free slots). Default `50`. */
+  batchSize?: number;
+  /** Requests in flight at once in this process. Default `20`. */
+  concurrency?: number;
+  /**
+   * Requests in flight at once to one endpoint in this process. Default `5`. Keeps a slow endpoint from taking
+   * every slot, so other endpoints keep flowing.
+   */
+  endpointConcurrency?: number;
+  /**
+   * How long a claim on a delivery holds unless renewed, in milliseconds. Default `6000`. The worker renews the
+   * claims it holds every third of this while it lives, however long a request takes; a worker that dies lets them
+   * lapse within this long, and another worker then sends them (measured: about 7 s after a SIGKILL). If renewals
+   * fail, requests whose claim would lapse are abandoned a third of this before it does, so hosts' clocks must
+   * agree to within that.
+   */
+  leaseDuration?: number;
+  /** How long `app.close()` waits for in-flight requests, in milliseconds. Default `10000`. */
+  shutdownTimeout?: number;
+}
+
+/** When to try again after a failed attempt. */
+export interface WebhookRetryOptions {
+  /**
+   * Attempts in total, the first included. Default `12`: with the default delays, about two days of retrying
+   * before the delivery is marked `dead`.
+   */
+  attempts?: number;
+  /** Delay before the second attempt, in milliseconds. Default `5000`. */
+  initialDelay?: number;
+  /** Each further delay is the previous one times this. Default `4`. */
+  factor?: number;
+  /** Upper bound of one delay, in milliseconds. Default `36000000` (10 hours). */
+  maxDelay?: number;
+  /** Each delay is randomised by up to this fraction either way, so retries do not arrive in bursts. Default `0.2`. */
+  jitter?: number;
+  /**
+   * Decides whether a failed attempt is retried; `false` fails the delivery at once with the reason `rejected`.
+   * Default: every failure is retried (a 410 Gone never is: it disables the endpoint).
+   */
+  retryIf?: (failure: WebhookAttemptFailure) => boolean;
+}
+
+/** A failed attempt, as `retry.retryIf` sees it. */
+export interface WebhookAttemptFailure {
+  endpointId: string;
+  eventType: string;
+  /** 1 for the first attempt of the current series. */
+  attemptNumber: number;
+  /** The response status, or `null` when no response came (refused, reset, timeout, destination refused). */
+  statusCode: number | null;
+  error: string;
+}
+
+/** How each request is made. */
+export interface WebhookDeliveryOptions {
+  /** Milliseconds for a whole attempt: connect, request and response. Default `15000`. */
+  timeout?: number;
+  /** Bytes of the response body kept in the delivery log; the rest is not read. Default `4096`. */
+  responseExcerptBytes?: number;
+  /**
+   * What sends the requests: `'axios'` (default), `'node-http'` (Node's own http/https, same behaviour, less work
+   * per request: faster when requests are many), or any `WebhookTransport`. A transport of your own must do its own
+   * DNS pinning: `DestinationPolicy.lookup` is the `lookup` to give its sockets.
+   */
+  transport?: WebhookTransport | 'axios' | 'node-http';
+  /** Allow `http:` endpoints. Default `false`: only `https:`. For development and tests. */
+  allowHttp?: boolean;
+  /**
+   * Allow endpoints on loopback, private, link-local, unique-local and other non-public addresses, checked when
+   * configured and again after DNS resolution at send time. Default `false`. Cloud metadata addresses stay refused.
+   */
+  allowPrivateNetworks?: boolean;
+  /**
+   * How long a 429, 502, 503 or 504 without `Retry-After` pauses the endpoint for every worker, in milliseconds.
+   * Default `60000`. A `Retry-After` (seconds or HTTP date) is honoured instead, up to `retry.maxDelay`.
+   */
+  throttlePause?: number;
+  /**
+   * Disable an endpoint after this long with failed attempts and no success, in milliseconds; `0` never does.
+   * Default five days.
+   */
+  disableEndpointAfter?: number;
+}
+
+/** Options of `WebhookModule.forRoot()` / `forRootAsync()`. Every field has a default. */
+export interface WebhookModuleOptions {
+  /** Endpoints that receive events. Default none (events are still recorded in the outbox). */
+  endpoints?: WebhookEndpointOptions[];
+  relay?: WebhookRelayOptions;
+  retry?: WebhookRetryOptions;
+  delivery?: WebhookDeliveryOptions;
+  /**
+   * Event types published with `WebhookPublisher` (those of `@EmitsWebhook` entities are found by themselves).
+   * Stored endpoints may subscribe only to known types, and publishing an undeclared type is refused.
+   */
+  eventTypes?: string[];
+  encryption?: WebhookEncryptionOptions;
+  retention?: WebhookRetentionOptions;
+  capture?: WebhookCaptureOptions;
+  /**
+   * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default
+   * Standard Webhooks), its secret(s), and how strict to be. Default none.
+   */
+  receivers?: Record<string, WebhookReceiverOptions>;
+}
+
+/** Options known when the module is defined, for both `forRoot` and `forRootAsync`. */
+export interface WebhookModuleExtras {
+  /** Register the module globally, so the guard and services are injectable everywhere. Default `true`. */
+  isGlobal?: boolean;
+  /** Name of the TypeORM DataSource to capture and store on, as given to `TypeOrmModule`. Default: the default one. */
+  dataSource?: string;
+  /**
+   * Names of further DataSources whose `@EmitsWebhook` entities are captured too, e.g. `['billing']`. Each needs the
+   * outbox tables (its own migrations, or `autoLoadEntities`): a change there writes its event to that database's
+   * outbox, in the change's transaction, and the relay forwards it to the module's DataSource, which holds the
+   * endpoints, deliveries and log for all. Default none.
+   */
+  captureDataSources?: string[];
+}
+
+/** Options with every default applied; what the module's services inject. */
+export interface ResolvedWebhookOptions {
+  endpoints: ResolvedWebhookEndpoint[];
+  relay: Required<WebhookRelayOptions>;
+  retry: Required<Omit<WebhookRetryOptions, 'retryIf'>> & Pick<WebhookRetryOptions, 'retryIf'>;
+  delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport: WebhookTransport | 'axios' | 'node-http' };
+  receivers: Record<string, ResolvedWebhookReceiver>;
+  eventTypes: string[];
+  encryption: { keys: string[] };
+  retention: Required<WebhookRetentionOptions>;
+  capture: Required<WebhookCaptureOptions>;
+}
