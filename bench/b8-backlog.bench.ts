@@ -2,7 +2,8 @@
  * B8 backlog: the latency of one claim (100 deliveries) with 1M due deliveries waiting, against 1k; and the relay
  * process's memory while it works through the large backlog.
  */
-import { generateWebhookSecret, OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/testing';
 import { benchApp, type BenchContext } from './support/bench-app.js';
 import type { Figure } from './support/figures.js';
 import { NullTransport } from './support/null-transport.js';

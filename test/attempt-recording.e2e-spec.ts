@@ -1,4 +1,5 @@
-import { generateWebhookSecret, OUTBOX_STORE, type AttemptRecord, type OutboxStore, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { type AttemptRecord, OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

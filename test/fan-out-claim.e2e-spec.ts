@@ -1,4 +1,5 @@
-import { generateWebhookSecret, OUTBOX_STORE, type OutboxStore, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/testing';
 import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';

@@ -111,7 +111,7 @@ const senders: Record<string, () => { body: string; headers: Record<string, stri
   },
   shopify: () => {
     const id = randomUUID();
-    const body = JSON.stringify({ id: 820982911946154508, email: 'jon@example.com' });
+    const body = JSON.stringify({ id: 820982911946154500, email: 'jon@example.com' });
     const hmac = createHmac('sha256', secrets.shopify).update(body, 'utf8').digest('base64');
     return { body, id, headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': hmac, 'x-shopify-webhook-id': id } };
   },

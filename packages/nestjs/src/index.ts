@@ -8,9 +8,7 @@ export { resolveWebhookOptions } from './webhook-options.resolver.js';
 export type { EndpointSigningSecret, ResolvedWebhookEndpoint, WebhookBodyFormat, WebhookPayloadFormat, WebhookEndpointOptions, WebhookMethod } from './options/webhook-endpoint.options.js';
 export type { WebhookCaptureOptions, WebhookEncryptionOptions, WebhookRetentionOptions, ResolvedWebhookOptions, WebhookDeliveryOptions, WebhookModuleExtras, WebhookModuleOptions, WebhookRelayOptions, WebhookAttemptFailure, WebhookRetryOptions } from './options/webhook-module.options.js';
 export type { WebhookReceiverOptions } from './options/webhook-receiver.options.js';
-export { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
-export type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from './outbox/outbox-store.js';
-export type { FanOutClaim, FanOutResult } from './outbox/fan-out.plan.js';
+export { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 export { systemClock } from './webhook-clock.js';
 export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
@@ -51,10 +49,10 @@ export {
 export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 export type { WebhookBulkRetryFilter, WebhookDeliveryDetails, WebhookDeliveryFilter, WebhookDeliveryStats, WebhookDeliverySummary } from './deliveries/webhook-deliveries.service.js';
 export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
-export type { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookEndpointStatus, WebhookTenantScope } from './endpoints/webhook-endpoints.service.js';
+export type { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookEndpointStatus, WebhookTenantScope } from './endpoints/webhook-endpoint.types.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
-export { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
-export type { WebhookEventTypeInfo } from './endpoints/webhook-event-types.service.js';
+export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
+export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';
 export type { WebhookPruneResult } from './retention/webhook-retention.service.js';
 

@@ -1,9 +1,10 @@
 import { checkEndpointDefinition } from './endpoints/endpoint-definition.validator.js';
 import { DestinationPolicy } from './endpoints/destination-policy.js';
 import { parseEncryptionKey } from './endpoints/endpoint-secret.cipher.js';
-import { parseEventTypePattern } from './endpoints/event-type-pattern.js';
+import { type EventTypePattern, parseEventTypePattern } from './emit/event-type-pattern.js';
 import { signingSecretError } from './endpoints/signing-secret.check.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+import { KEY_COLUMN_LENGTH } from './outbox/key-columns.js';
 import type { ResolvedWebhookEndpoint, WebhookEndpointOptions } from './options/webhook-endpoint.options.js';
 import type { ResolvedWebhookOptions, WebhookModuleOptions, WebhookRelayOptions, WebhookRetentionOptions } from './options/webhook-module.options.js';
 import type { WebhookTransport } from './options/webhook-transport.js';
@@ -102,7 +103,9 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}, destin
   const endpoints = (options.endpoints ?? []).map((endpoint, index) => resolveEndpoint(endpoint, index, destinations));
   const seen = new Set<string>();
   for (const endpoint of endpoints) {
-    if (endpoint.id.length > 191) fail(`endpoint id "${endpoint.id.slice(0, 40)}..." is longer than 191 characters: set a shorter id.`);
+    if (endpoint.id.length > KEY_COLUMN_LENGTH) {
+      fail(`endpoint id "${endpoint.id.slice(0, 40)}..." is longer than ${KEY_COLUMN_LENGTH} characters: set a shorter id.`);
+    }
     if (seen.has(endpoint.id)) fail(`two endpoints have the id "${endpoint.id}": give each one a distinct id.`);
     seen.add(endpoint.id);
   }
@@ -138,7 +141,7 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}, destin
 
   const eventTypes = options.eventTypes ?? [];
   for (const type of eventTypes) {
-    let pattern;
+    let pattern: EventTypePattern | undefined;
     try {
       pattern = parseEventTypePattern(type);
     } catch {

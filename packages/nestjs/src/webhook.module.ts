@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
+import { EndpointRowStore } from './outbox/stores/endpoint-rows.store.js';
 import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
-import { WebhookEventTypes } from './endpoints/webhook-event-types.service.js';
+import { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 import { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
 import { EntityChangeCapture } from './emit/entity-change.capture.js';
+import { EntityEventShaper } from './emit/entity-event.shaper.js';
 import { EntityChangeSubscriber } from './emit/entity-change.subscriber.js';
 import { KeyedStatementCapture } from './emit/keyed-statement.capture.js';
 import { OutboxEventWriter } from './emit/outbox-event.writer.js';
@@ -13,7 +15,7 @@ import { WebhookPublisher } from './emit/webhook-publisher.service.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
 import { type CapturedDataSources, requireOutboxEntities } from './outbox/outbox-data-sources.js';
 import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
-import { createOutboxStore } from './outbox/outbox-store.factory.js';
+import { createOutboxStore } from './outbox/stores/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
 import { PostgresCommitListener } from './outbox/postgres-commit.listener.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
@@ -74,6 +76,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     },
     { provide: EndpointSecretCipher, useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys), inject: [WEBHOOK_OPTIONS] },
     WebhookMetadataAccessor,
+    EntityEventShaper,
     OutboxWakeSignal,
     PostgresCommitListener,
     CapturedOutboxForwarder,
@@ -83,6 +86,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     KeyedStatementCapture,
     WebhookPublisher,
     WebhookEventTypes,
+    EndpointRowStore,
     EndpointRegistry,
     EndpointBackfill,
     OutboxRelay,

@@ -34,10 +34,10 @@ function refusal(fn: () => unknown): { reason: string; message: string } | undef
 const schemes: Array<{ scheme: WebhookScheme; secret: () => string; payload: string; signsTime: boolean; id: 'header' | 'body' | 'none' }> = [
   { scheme: standardWebhooksScheme, secret: () => generateWebhookSecret(), payload: '{"type":"order.created"}', signsTime: true, id: 'header' },
   { scheme: stripeScheme, secret: () => `whsec_${generateWebhookSecret().slice(6, 30)}`, payload: '{"id":"evt_1","object":"event"}', signsTime: true, id: 'body' },
-  { scheme: githubScheme, secret: () => 'gh-secret-' + Math.random(), payload: '{"zen":"Keep it logically awesome."}', signsTime: false, id: 'header' },
-  { scheme: shopifyScheme, secret: () => 'shpss_' + Math.random(), payload: '{"id":820982911946154508}', signsTime: false, id: 'header' },
-  { scheme: seatableScheme, secret: () => 'seatable-' + Math.random(), payload: '{"event":"update","data":{"op_time":1649922777.279}}', signsTime: false, id: 'none' },
-  { scheme: slackScheme, secret: () => 'slack-' + Math.random(), payload: '{"type":"event_callback","event_id":"Ev08MFMKH6"}', signsTime: true, id: 'body' },
+  { scheme: githubScheme, secret: () => `gh-secret-${Math.random()}`, payload: '{"zen":"Keep it logically awesome."}', signsTime: false, id: 'header' },
+  { scheme: shopifyScheme, secret: () => `shpss_${Math.random()}`, payload: '{"id":820982911946154508}', signsTime: false, id: 'header' },
+  { scheme: seatableScheme, secret: () => `seatable-${Math.random()}`, payload: '{"event":"update","data":{"op_time":1649922777.279}}', signsTime: false, id: 'none' },
+  { scheme: slackScheme, secret: () => `slack-${Math.random()}`, payload: '{"type":"event_callback","event_id":"Ev08MFMKH6"}', signsTime: true, id: 'body' },
 ];
 
 describe.each(schemes)('the $scheme.name scheme', ({ scheme, secret, payload, signsTime, id }) =>  {

@@ -1,4 +1,4 @@
-import type { WebhookTenantScope } from '../endpoints/webhook-endpoints.service.js';
+import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
 import type { WebhookAdminModuleOptions } from './webhook-admin.options.js';
 
 /** The scope a request acts in, from the `tenant` option. */

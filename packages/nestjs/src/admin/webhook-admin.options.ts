@@ -17,6 +17,7 @@ export interface WebhookAdminModuleOptions {
    * only that tenant's endpoints and deliveries (others answer 404). Default: no tenant, the whole of both (an
    * operator's API). Return `undefined` to act unscoped for a request, e.g. for staff.
    */
+  // biome-ignore lint/suspicious/noExplicitAny: the request of Express, Fastify or any adapter, whichever the app runs.
   tenant?: (request: any) => string | undefined | Promise<string | undefined>;
 }
 

@@ -47,12 +47,12 @@ export async function pendingSql(dataSource: DataSource): Promise<string[]> {
   const queryRunner = dataSource.createQueryRunner();
   try {
     const bookkeepingTable = await new MigrationsTablePreview(dataSource, queryRunner).statements(queryRunner);
-    const { escape } = dataSource.driver;
+    const quoted = (name: string) => dataSource.driver.escape(name);
     const table = dataSource.driver.buildTableName(dataSource.options.migrationsTableName ?? 'migrations', undefined, undefined);
     const records = pending.map((migration) => {
       // Our own class names: letters and digits only, so inlining them is safe.
       if (!/^[A-Za-z0-9_]+$/.test(migration.name)) throw new Error(`Unexpected migration name ${JSON.stringify(migration.name)}.`);
-      return `INSERT INTO ${escape.call(dataSource.driver, table)} (${escape.call(dataSource.driver, 'timestamp')}, ${escape.call(dataSource.driver, 'name')}) VALUES (${migration.timestamp}, '${migration.name}')`;
+      return `INSERT INTO ${quoted(table)} (${quoted('timestamp')}, ${quoted('name')}) VALUES (${migration.timestamp}, '${migration.name}')`;
     });
     return [...schema.upQueries.map((query) => query.query), ...bookkeepingTable, ...records].map((statement) => `${statement.trim()};`);
   } finally {

@@ -6,6 +6,7 @@
  *   webhook-outbox migrate --data-source dist/data-source.js
  */
 import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
 import { cliDataSource, CliUsageError } from './cli-data-source.js';
 import { migrate, migrationStatus, pendingSql } from './migration-commands.js';
 
@@ -18,20 +19,24 @@ const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>]
 The database: --url (postgres://, mysql://, mariadb://, sqlite:<file>), else WEBHOOK_OUTBOX_DATABASE_URL, else
 DATABASE_URL; or --data-source, a module exporting your TypeORM DataSource (only its connection is used).`;
 
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      'data-source': { type: 'string' },
+      'migrations-table': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 /** Runs the CLI; returns the exit code (0 done, 1 pending or failed, 2 usage). */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        url: { type: 'string' },
-        'data-source': { type: 'string' },
-        'migrations-table': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     err(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -45,7 +50,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: s
     err(USAGE);
     return 2;
   }
-  let dataSource;
+  let dataSource: DataSource;
   try {
     dataSource = await cliDataSource({
       url: parsed.values.url ?? env.WEBHOOK_OUTBOX_DATABASE_URL ?? env.DATABASE_URL,

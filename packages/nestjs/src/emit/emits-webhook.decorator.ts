@@ -4,6 +4,7 @@ import type { EntityChange, EntityChangeKind } from './entity-change.js';
 export const EMITS_WEBHOOK_METADATA = 'webhook-outbox:emits-webhook';
 
 /** Options of `@EmitsWebhook()`: one rule. An entity may carry several. */
+// biome-ignore lint/suspicious/noExplicitAny: an entity of any shape when the rule is not typed with its class.
 export interface EmitsWebhookOptions<T = any> {
   /**
    * Prefix of the event types. Default: the class name in snake_case without an `Entity` suffix
@@ -73,6 +74,7 @@ export interface EmitsWebhookOptions<T = any> {
  * \@Entity()
  * export class Order { ... }
  */
+// biome-ignore lint/suspicious/noExplicitAny: as for EmitsWebhookOptions.
 export function EmitsWebhook<T = any>(options: EmitsWebhookOptions<T> = {}): ClassDecorator {
   return (target) => {
     const rules = (Reflect.getOwnMetadata(EMITS_WEBHOOK_METADATA, target) as EmitsWebhookOptions[] | undefined) ?? [];

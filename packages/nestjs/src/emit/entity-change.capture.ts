@@ -1,10 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager, EntityMetadata, ObjectLiteral, QueryRunner } from 'typeorm';
-import { WebhookPayloadError } from '../errors/webhook-payload.error.js';
-import { type CapturedDataSources, orderingKeyOf } from '../outbox/outbox-data-sources.js';
-import { WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import type { EntityChange, EntityChangeKind, FieldChange } from './entity-change.js';
-import { nextSequence, startsFresh } from './entity-sequence.counter.js';
+import { callRuleFunction, EntityEventShaper } from './entity-event.shaper.js';
 import { changedUnder, describeId, redactChanges, redactSnapshot, snapshotColumns } from './entity-snapshot.js';
 import { type OutboxEventInput, OutboxEventWriter } from './outbox-event.writer.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
@@ -106,8 +103,8 @@ export class EntityChangeCapture {
   private readonly warned = new Set<string>();
 
   constructor(
-    @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     private readonly rules: WebhookMetadataAccessor,
+    private readonly shaper: EntityEventShaper,
     private readonly writer: OutboxEventWriter,
   ) {}
 
@@ -137,7 +134,8 @@ export class EntityChangeCapture {
       await this.writer.writeAll(context.manager, queryRunner, events);
       return;
     }
-    const pending = ((queryRunner.data[PENDING_CHANGES] as PendingChange[] | undefined) ??= []);
+    queryRunner.data[PENDING_CHANGES] ??= [];
+    const pending = queryRunner.data[PENDING_CHANGES] as PendingChange[];
     pending.push({ kind, metadata, states, depth: transactionDepth(queryRunner), row: rowKey(metadata, states) });
   }
 
@@ -196,10 +194,6 @@ export class EntityChangeCapture {
     };
     if (rule.when && !callRuleFunction(metadata, 'when', () => rule.when!(change))) return null;
 
-    const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
-    // The tenant column is often one that is not sent, so the tenant function sees the whole row.
-    const tenant = rule.tenant ? callRuleFunction(metadata, 'tenant', () => rule.tenant!(states.entity)) : null;
-
     if (!queryRunner.isTransactionActive) {
       this.warnOnce(
         `${metadata.name}:no-transaction`,
@@ -207,27 +201,8 @@ export class EntityChangeCapture {
           'its webhook are not atomic. Use save()/remove() or run the call inside dataSource.transaction().',
       );
     }
-    const sourceId = describeId(metadata, states.entity);
-    return {
-      type,
-      data,
-      changes: change.changes,
-      tenant: tenant == null ? null : String(tenant),
-      sourceEntity: metadata.name,
-      sourceId,
-      sequence: sourceId === null ? null : await this.sequence(kind, metadata, manager, sourceId),
-      orderingKey: rule.ordered && sourceId !== null ? orderingKeyOf(this.sources, manager.connection, metadata.name, sourceId) : null,
-    };
-  }
-
-  /**
-   * The row's next number. The insert of a row with a generated key is number 1 without a statement (most events
-   * are inserts, and the counter is one more statement per event); its later events continue from 1.
-   */
-  private sequence(kind: EntityChangeKind, metadata: EntityMetadata, manager: EntityManager, sourceId: string): Promise<number> | number {
-    const fresh = startsFresh(metadata);
-    if (kind === 'insert' && fresh) return 1;
-    return nextSequence(manager.connection, manager, metadata.name, sourceId, fresh ? 1 : 0);
+    const event = this.shaper.shape(rule, metadata, manager.connection, change, states.entity);
+    return { ...event, sequence: event.sourceId === null ? null : await this.shaper.sequence(kind, metadata, manager, event.sourceId) };
   }
 
   /** The rule's `relations` as objects where the saved entity has them loaded (otherwise their ids stay). */
@@ -253,16 +228,5 @@ export class EntityChangeCapture {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.logger.warn(message);
-  }
-}
-
-/** Runs a rule's `payload`, `when` or `tenant`; what it throws is reported as the rule's, naming the entity. */
-export function callRuleFunction<T>(metadata: EntityMetadata, name: 'payload' | 'when' | 'tenant', fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw new WebhookPayloadError(`@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-    });
   }
 }

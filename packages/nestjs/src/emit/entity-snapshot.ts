@@ -8,12 +8,13 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   const parts = path.split('.');
   let node = target;
   for (const part of parts.slice(0, -1)) {
-    node = (node[part] ??= {}) as Record<string, unknown>;
+    node[part] ??= {};
+    node = node[part] as Record<string, unknown>;
   }
   node[parts[parts.length - 1]!] = value;
 }
 
-function valueOf(column: ColumnMetadata, sources: ReadonlyArray<ObjectLiteral | undefined>): unknown {
+function columnValueIn(column: ColumnMetadata, sources: ReadonlyArray<ObjectLiteral | undefined>): unknown {
   for (const source of sources) {
     if (source === undefined || source === null) continue;
     const value = column.getEntityValue(source);
@@ -30,7 +31,7 @@ function valueOf(column: ColumnMetadata, sources: ReadonlyArray<ObjectLiteral | 
 export function snapshotColumns(metadata: EntityMetadata, ...sources: Array<ObjectLiteral | undefined>): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {};
   for (const column of metadata.columns) {
-    const value = valueOf(column, sources);
+    const value = columnValueIn(column, sources);
     if (value !== undefined) setPath(snapshot, column.propertyPath, serializeColumnValue(column, value));
   }
   return snapshot;
@@ -52,7 +53,7 @@ export function snapshotAfterUpdate(
   const snapshot: Record<string, unknown> = {};
   for (const column of metadata.columns) {
     const fromSaved = updated.has(column) || column.isUpdateDate || column.isVersion;
-    const value = fromSaved ? valueOf(column, [saved, loaded]) : valueOf(column, [loaded, saved]);
+    const value = fromSaved ? columnValueIn(column, [saved, loaded]) : columnValueIn(column, [loaded, saved]);
     if (value !== undefined) setPath(snapshot, column.propertyPath, serializeColumnValue(column, value));
   }
   return snapshot;

@@ -28,6 +28,7 @@ const KIND: Record<Exclude<KeyedMethod, 'upsert'>, EntityChangeKind> = {
 const METHODS: readonly KeyedMethod[] = ['update', 'delete', 'softDelete', 'restore', 'upsert'];
 const ORIGINALS = Symbol('webhookOutboxOriginalMethods');
 
+// biome-ignore lint/suspicious/noExplicitAny: EntityManager's methods, wrapped whatever their signature.
 type Method = (this: EntityManager, ...args: any[]) => Promise<unknown>;
 type Where = ObjectLiteral;
 
@@ -85,7 +86,10 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
   /** One wrapper per method and original, made once: a manager is wrapped for every transaction. */
   private wrapper(method: KeyedMethod, original: Method): Method {
     let wrappers = this.wrappers.get(original);
-    if (!wrappers) this.wrappers.set(original, (wrappers = new Map()));
+    if (!wrappers) {
+      wrappers = new Map();
+      this.wrappers.set(original, wrappers);
+    }
     let wrapper = wrappers.get(method);
     if (!wrapper) {
       const capture = this;

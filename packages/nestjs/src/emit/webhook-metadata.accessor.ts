@@ -32,8 +32,12 @@ export interface EmissionRule {
   coalesce: boolean;
   /** Deliver one row's events to each endpoint one after the other, in sequence order. */
   ordered: boolean;
+  // The rule's functions as the user typed them for their entity; rules of every entity are kept together here.
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
   payload?: (entity: any, change: EntityChange<any>) => unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
   when?: (change: EntityChange<any>) => boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
   tenant?: (entity: any) => string | number | null | undefined;
 }
 
@@ -82,9 +86,15 @@ export class WebhookMetadataAccessor {
     const rules = this.rules.get(metadata.target) ?? NONE;
     if (kind === undefined || rules.length === 0) return rules;
     let byKind = this.rulesByKind.get(rules);
-    if (!byKind) this.rulesByKind.set(rules, (byKind = new Map()));
+    if (!byKind) {
+      byKind = new Map();
+      this.rulesByKind.set(rules, byKind);
+    }
     let emitting = byKind.get(kind);
-    if (!emitting) byKind.set(kind, (emitting = rules.filter((rule) => rule.types[kind] !== undefined)));
+    if (!emitting) {
+      emitting = rules.filter((rule) => rule.types[kind] !== undefined);
+      byKind.set(kind, emitting);
+    }
     return emitting;
   }
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
-import { WebhookEventTypes } from '../endpoints/webhook-event-types.service.js';
+import { WebhookEventTypes } from './webhook-event-types.service.js';
 import { WebhookTransactionRequiredError } from '../errors/webhook-transaction-required.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';
+import { tenantError } from '../outbox/key-columns.js';
 import { WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import { OutboxEventWriter } from './outbox-event.writer.js';
 
@@ -60,9 +61,8 @@ export class WebhookPublisher {
         },
       ]);
     }
-    if (tenant !== undefined && (typeof tenant !== 'string' || tenant === '' || tenant.length > 191)) {
-      throw new WebhookValidationError([{ field: 'tenant', message: 'must be a non-empty string of at most 191 characters.' }]);
-    }
+    const badTenant = tenant === undefined ? null : tenantError(tenant);
+    if (badTenant !== null) throw new WebhookValidationError([{ field: 'tenant', message: badTenant }]);
     return this.writer.write(manager, queryRunner, { type, data, tenant: tenant ?? null });
   }
 }

@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { callRuleFunction } from '../emit/entity-change.capture.js';
-import { nextSequence, startsFresh } from '../emit/entity-sequence.counter.js';
-import { describeId, redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
+import { EntityEventShaper } from '../emit/entity-event.shaper.js';
+import { redactSnapshot, snapshotColumns } from '../emit/entity-snapshot.js';
 import { eventBody } from '../emit/outbox-event.writer.js';
 import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
-import { WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
-import { newOutboxId } from '../outbox/outbox-ids.js';
-import { pendingDelivery } from '../outbox/pending-delivery.js';
-import { dialectOf } from '../outbox/stores/sql-dialect.js';
-import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
-import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
-import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
-import { type CapturedDataSources, orderingKeyOf } from '../outbox/outbox-data-sources.js';
+import { WebhookBackfillEntity } from '../outbox/entities/index.js';
+import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
+import { newOutboxId } from '../outbox/outbox-ids.js';
+import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
+import { pendingDelivery } from '../outbox/pending-delivery.js';
+import { backfillProgressRow, changedSinceCondition, insertBackfillBatch } from '../outbox/stores/backfill.statements.js';
+import { runInOwnTransaction } from '../outbox/stores/own-transaction.runner.js';
+import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 
 /** What `WebhookEndpoints.backfill()` sends. */
@@ -53,6 +52,7 @@ export class EndpointBackfill {
     @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
     private readonly rules: WebhookMetadataAccessor,
+    private readonly shaper: EntityEventShaper,
     private readonly wake: OutboxWakeSignal,
   ) {}
 
@@ -61,56 +61,44 @@ export class EndpointBackfill {
     const rule = this.rules.rulesFor(metadata)[0]!;
     const primary = metadata.primaryColumns[0]!;
     const progress = await this.progress(endpoint.id, metadata, since);
+    const type = `${rule.name}.snapshot`;
     while (progress.completedAt === null) {
       const query = source.getRepository(metadata.target).createQueryBuilder('row').orderBy(`row.${primary.propertyPath}`, 'ASC').limit(batchSize);
       if (progress.lastKey !== null) query.andWhere(`row.${primary.propertyPath} > :after`, { after: JSON.parse(progress.lastKey) });
-      if (since !== null) {
-        // SQLite keeps dates as text, in two forms (with milliseconds from save(), without from a statement update's
-        // CURRENT_TIMESTAMP) that do not compare as text: compare them as times.
-        const column = `row.${dateColumn!.propertyPath}`;
-        query.andWhere(dialectOf(source) === 'sqlite' ? `julianday(${column}) >= julianday(:since)` : `${column} >= :since`, { since: new Date(since) });
-      }
+      if (since !== null) query.andWhere(changedSinceCondition(source, `row.${dateColumn!.propertyPath}`), { since: new Date(since) });
       const rows = (await query.getMany()).map((row) => {
         const snapshot = snapshotColumns(metadata, row);
-        const tenant = rule.tenant ? callRuleFunction(metadata, 'tenant', () => rule.tenant!(snapshot)) : null;
-        return { row, snapshot, tenant: tenant == null ? null : String(tenant), sourceId: describeId(metadata, snapshot) };
+        return { row, snapshot, tenant: this.shaper.tenantOf(rule, metadata, snapshot) };
       });
       // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
       const sent = rows.filter((row) => endpoint.tenant === null || row.tenant === endpoint.tenant);
       const now = this.clock.now();
-      const type = `${rule.name}.snapshot`;
-      const events = sent.map(({ snapshot, tenant, sourceId }) => {
+      const events = sent.map(({ snapshot, tenant }) => {
         const redacted = redactSnapshot(snapshot, rule.redact);
-        const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(redacted, { kind: 'snapshot', type, entity: redacted })) : redacted;
-        return {
-          id: newOutboxId('msg'),
-          type,
-          data,
-          occurredAt: now,
-          fannedOutAt: now,
-          sourceEntity: metadata.name,
-          sourceId,
-          tenant,
-          sequence: null as number | null,
-          orderingKey: rule.ordered && sourceId !== null ? orderingKeyOf(this.sources, source, metadata.name, sourceId) : null,
-        };
+        const event = this.shaper.shape(rule, metadata, source, { kind: 'snapshot', type, entity: redacted }, snapshot, tenant);
+        return { ...event, id: newOutboxId('msg'), sequence: null as number | null };
       });
       // Numbered like the row's live events (by the counter of the database the row lives in), so a receiver never
       // takes a snapshot for newer news. Another database's numbers are taken in a transaction of their own first.
       const assignSequences = async (manager: EntityManager) => {
         for (const event of events) {
-          if (event.sourceId !== null) event.sequence = await nextSequence(source, manager, metadata.name, event.sourceId, startsFresh(metadata) ? 1 : 0);
+          if (event.sourceId !== null) event.sequence = await this.shaper.sequence('snapshot', metadata, manager, event.sourceId);
         }
       };
       if (source !== this.dataSource && events.length > 0) await runInOwnTransaction(source, assignSequences);
       await runInOwnTransaction(this.dataSource, async (manager) => {
         if (source === this.dataSource) await assignSequences(manager);
-        if (events.length > 0) {
-          const eventRows = events.map(({ data, ...event }) => ({ ...event, payload: eventBody({ type, sequence: event.sequence, data }, now) }));
-          await manager.createQueryBuilder().insert().into(WebhookEventEntity).values(eventRows).updateEntity(false).callListeners(false).execute();
-          const deliveries = eventRows.map((event) => pendingDelivery(event, endpoint, now));
-          await manager.createQueryBuilder().insert().into(WebhookDeliveryEntity).values(deliveries).updateEntity(false).callListeners(false).execute();
-        }
+        // Written already fanned out: the one delivery, to this endpoint, is created with it.
+        const eventRows = events.map(({ data, changes: _none, ...event }) => ({
+          ...event,
+          payload: eventBody({ type, sequence: event.sequence, data }, now),
+          occurredAt: now,
+          fannedOutAt: now,
+          tenant: event.tenant ?? null,
+          sourceEntity: event.sourceEntity ?? null,
+          orderingKey: event.orderingKey ?? null,
+        }));
+        await insertBackfillBatch(manager, eventRows, eventRows.map((event) => pendingDelivery(event, endpoint, now)));
         const last = rows.at(-1);
         progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.row)) : progress.lastKey;
         progress.events += events.length;
@@ -141,19 +129,10 @@ export class EndpointBackfill {
     return { source: source!, metadata: metadata!, since, batchSize, dateColumn };
   }
 
-  /** This backfill's progress row, created on the first call; two concurrent first calls end up with the same row. */
-  private async progress(endpointId: string, metadata: EntityMetadata, since: number | null): Promise<WebhookBackfillEntity> {
+  /** This backfill's progress row, created on the first call. */
+  private progress(endpointId: string, metadata: EntityMetadata, since: number | null): Promise<WebhookBackfillEntity> {
     const id = `bf_${createHash('sha256').update(`${endpointId}\n${metadata.name}\n${since ?? ''}`).digest('hex').slice(0, 40)}`;
-    const repository = this.dataSource.getRepository(WebhookBackfillEntity);
-    const existing = await repository.findOneBy({ id });
-    if (existing) return existing;
     const now = this.clock.now();
-    await repository
-      .createQueryBuilder()
-      .insert()
-      .values({ id, endpointId, entity: metadata.name, since, lastKey: null, events: 0, createdAt: now, updatedAt: now, completedAt: null })
-      .orIgnore()
-      .execute();
-    return repository.findOneByOrFail({ id });
+    return backfillProgressRow(this.dataSource, { id, endpointId, entity: metadata.name, since, lastKey: null, events: 0, createdAt: now, updatedAt: now, completedAt: null });
   }
 }

@@ -1,6 +1,6 @@
 import type { WebhookFieldError } from '../errors/webhook-validation.error.js';
 import type { DestinationPolicy } from './destination-policy.js';
-import { parseEventTypePattern } from './event-type-pattern.js';
+import { parseEventTypePattern } from '../emit/event-type-pattern.js';
 
 /** The parts of an endpoint a user chooses, as they arrive (from options, code or an HTTP body): unchecked. */
 export interface EndpointDefinitionInput {
@@ -55,17 +55,21 @@ export function checkEndpointDefinition(
     if (!Array.isArray(input.eventTypes) || input.eventTypes.length === 0) {
       wrong('eventTypes', "must be a non-empty list of event types, e.g. ['order.created'], ['order.*'] or ['*'].");
     } else {
-      input.eventTypes.forEach((pattern: unknown, index) => {
+      for (const [index, pattern] of (input.eventTypes as unknown[]).entries()) {
         const field = `eventTypes[${index}]`;
-        if (typeof pattern !== 'string') return wrong(field, 'must be a string.');
+        if (typeof pattern !== 'string') {
+          wrong(field, 'must be a string.');
+          continue;
+        }
         try {
           parseEventTypePattern(pattern);
         } catch (error) {
-          return wrong(field, (error as Error).message);
+          wrong(field, (error as Error).message);
+          continue;
         }
         const unknown = knownTypes?.(pattern);
         if (unknown) wrong(field, unknown);
-      });
+      }
     }
   }
   if (input.method !== undefined && input.method !== 'POST' && input.method !== 'GET') {

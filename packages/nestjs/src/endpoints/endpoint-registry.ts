@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { WebhookEndpointEntity } from '../outbox/entities/index.js';
-import { escapedTableName } from '../outbox/outbox-tables.js';
+import type { WebhookEndpointEntity } from '../outbox/entities/index.js';
+import { EndpointRowStore } from '../outbox/stores/endpoint-rows.store.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
-import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
+import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
-import { type EventTypePattern, matchesEventType, parseEventTypePattern } from './event-type-pattern.js';
+import { type EventTypePattern, matchesEventType, parseEventTypePattern } from '../emit/event-type-pattern.js';
 
 interface Entry {
   endpoint: ResolvedWebhookEndpoint;
@@ -33,7 +32,7 @@ export class EndpointRegistry {
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) options: ResolvedWebhookOptions,
-    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly rows: EndpointRowStore,
     private readonly cipher: EndpointSecretCipher,
   ) {
     this.fromOptions = options.endpoints.map(entry);
@@ -81,15 +80,9 @@ export class EndpointRegistry {
   }
 
   private async reloadIfChanged(): Promise<void> {
-    const table = escapedTableName(this.dataSource, WebhookEndpointEntity);
-    // Every write sets updated_at strictly above the row's previous value, so any create, update or delete changes
-    // this triple.
-    const [row] = (await this.dataSource.query(
-      `SELECT COUNT(*) AS n, SUM(updated_at) AS total, MAX(updated_at) AS latest FROM ${table}`,
-    )) as Array<{ n: unknown; total: unknown; latest: unknown }>;
-    const fingerprint = `${String(row?.n)}:${String(row?.total)}:${String(row?.latest)}`;
+    const fingerprint = await this.rows.fingerprint();
     if (fingerprint === this.fingerprint) return;
-    const rows = await this.dataSource.getRepository(WebhookEndpointEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.rows.all();
     this.stored = rows.map((stored) => entry(this.resolveStored(stored)));
     this.index();
     this.fingerprint = fingerprint;

@@ -1,90 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { generateWebhookSecret } from '@webhook-outbox/signature';
-import { type DataSource, type EntityManager, In } from 'typeorm';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
-import { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity } from '../outbox/entities/index.js';
+import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
+import type { WebhookEndpointEntity } from '../outbox/entities/index.js';
 import type { StoredEndpointSecret } from '../outbox/entities/webhook-endpoint.entity.js';
-import type { WebhookBodyFormat, WebhookPayloadFormat } from '../options/webhook-endpoint.options.js';
+import { tenantError } from '../outbox/key-columns.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
-import { dialectOf } from '../outbox/stores/sql-dialect.js';
-import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
-import { DestinationPolicy } from './destination-policy.js';
+import { EndpointRowStore } from '../outbox/stores/endpoint-rows.store.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookEndpoint, WebhookMethod } from '../options/webhook-endpoint.options.js';
-import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
-import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoint-definition.validator.js';
+import { OUTBOX_STORE, WEBHOOK_CLOCK } from '../webhook.tokens.js';
+import { DestinationPolicy } from './destination-policy.js';
 import { EndpointBackfill, type WebhookBackfillOptions, type WebhookBackfillResult } from './endpoint-backfill.service.js';
+import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoint-definition.validator.js';
+import { definedFields, secretErrors, unknownFields } from './endpoint-input.checks.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
-import { signingSecretError } from './signing-secret.check.js';
-import { WebhookEventTypes } from './webhook-event-types.service.js';
-
-/**
- * Whose endpoints a call sees. With `tenant`, only that tenant's endpoints exist for the call: any other id is
- * "not found", exactly as if it did not exist. Without it, the call sees every endpoint (operator code only).
- */
-export interface WebhookTenantScope {
-  tenant?: string;
-}
-
-/** What `create()` takes. Only `url` is required. */
-export interface CreateWebhookEndpointInput {
-  url: string;
-  /** Default `['*']`. Each must match a known event type (`WebhookEventTypes`), or be `*`. */
-  eventTypes?: string[];
-  /** Default `POST`. */
-  method?: WebhookMethod;
-  /** Default `json`. */
-  bodyFormat?: WebhookBodyFormat;
-  /** Default `full`; `thin` sends only the type and the entity's id. */
-  payloadFormat?: WebhookPayloadFormat;
-  headers?: Record<string, string>;
-  description?: string | null;
-  /** An existing `whsec_` secret to keep (e.g. moving from another system). Default: a new one is generated. */
-  secret?: string;
-}
-
-/** What `update()` takes: the fields to change. `description: null` clears it. */
-export type UpdateWebhookEndpointInput = Partial<Omit<CreateWebhookEndpointInput, 'secret'>>;
-
-/** What `rotateSecret()` takes. */
-export interface RotateWebhookSecretInput {
-  /** The new secret. Default: a new one is generated. */
-  secret?: string;
-  /**
-   * How long the previous secret keeps signing beside the new one, in ms: every request carries both signatures
-   * meanwhile, so the receiver can switch at any moment. Default 24 hours; `0` retires it at once.
-   */
-  overlap?: number;
-}
-
-/** An endpoint with the health every relay worker shares. Never includes its secrets. */
-export interface WebhookEndpointStatus {
-  id: string;
-  /** `options` (read-only at runtime) or `database` (created with `create()`). */
-  source: ResolvedWebhookEndpoint['source'];
-  tenant: string | null;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  method: WebhookMethod;
-  bodyFormat: WebhookBodyFormat;
-  payloadFormat: WebhookPayloadFormat;
-  headers: Record<string, string>;
-  /** `null` while enabled. */
-  disabled: { at: number; reason: string } | null;
-  /** Deliveries to it wait until then (after a 429/502/503/504); `null` if not paused. */
-  pausedUntil: number | null;
-  /** Start of the current run of failures with no success; `null` if the last attempt succeeded. */
-  failingSince: number | null;
-  /** When a previous secret still signing stops doing so; `null` when only one secret signs. */
-  previousSecretExpiresAt: number | null;
-}
-
-/** A created endpoint: its status and its secret, which is returned this once and never again. */
-export type CreatedWebhookEndpoint = WebhookEndpointStatus & { secret: string };
+import { endpointStatus, visible } from './endpoint-status.js';
+import type { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
+import { WebhookEventTypes } from '../emit/webhook-event-types.service.js';
 
 const DEFAULT_OVERLAP = 24 * 60 * 60 * 1000;
 const CREATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'payloadFormat', 'headers', 'description', 'secret']);
@@ -103,8 +38,8 @@ export class WebhookEndpoints {
     private readonly destinations: DestinationPolicy,
     private readonly cipher: EndpointSecretCipher,
     private readonly backfills: EndpointBackfill,
+    private readonly rows: EndpointRowStore,
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
-    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
   ) {}
 
@@ -127,9 +62,8 @@ export class WebhookEndpoints {
    */
   async create(input: CreateWebhookEndpointInput, scope: WebhookTenantScope = {}): Promise<CreatedWebhookEndpoint> {
     const errors = [...unknownFields(input, CREATE_FIELDS), ...this.check(input)];
-    if (scope.tenant !== undefined && (typeof scope.tenant !== 'string' || scope.tenant === '' || scope.tenant.length > 191)) {
-      errors.push({ field: 'tenant', message: 'must be a non-empty string of at most 191 characters.' });
-    }
+    const badTenant = scope.tenant === undefined ? null : tenantError(scope.tenant);
+    if (badTenant !== null) errors.push({ field: 'tenant', message: badTenant });
     if (input.secret !== undefined) errors.push(...secretErrors(input.secret, 'secret'));
     if (errors.length > 0) throw new WebhookValidationError(errors);
     const secret = input.secret ?? generateWebhookSecret();
@@ -149,10 +83,10 @@ export class WebhookEndpoints {
       createdAt: now,
       updatedAt: now,
     };
-    await this.dataSource.getRepository(WebhookEndpointEntity).insert(row);
+    await this.rows.insert(row);
     this.registry.invalidate();
     // A new endpoint has no health record yet.
-    return { ...status(this.registry.resolveStored(row), undefined, now), secret };
+    return { ...endpointStatus(this.registry.resolveStored(row), undefined, now), secret };
   }
 
   /** Changes the given fields of a stored endpoint. Endpoints from options are changed in the options. */
@@ -176,17 +110,7 @@ export class WebhookEndpoints {
   async delete(id: string, scope: WebhookTenantScope = {}): Promise<void> {
     await this.requireStored(id, scope);
     const now = this.clock.now();
-    await runInOwnTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository(WebhookEndpointEntity).delete({ id });
-      await manager.getRepository(WebhookEndpointStateEntity).delete({ endpointId: id });
-      await manager
-        .createQueryBuilder()
-        .update(WebhookDeliveryEntity)
-        .set({ status: 'failed', failureReason: 'endpoint-deleted', lastError: `endpoint "${id}" was deleted`, updatedAt: now, completedAt: now })
-        .where("endpoint_id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until <= :now)", { id, now })
-        .callListeners(false)
-        .execute();
-    });
+    await this.rows.delete(id, now);
     this.registry.invalidate();
   }
 
@@ -220,9 +144,8 @@ export class WebhookEndpoints {
    * key. Run it after putting a new key first; then the old key can be removed. Returns how many endpoints changed.
    */
   async resealSecrets(): Promise<number> {
-    const rows = await this.dataSource.getRepository(WebhookEndpointEntity).find({ select: { id: true, secrets: true } });
     let changed = 0;
-    for (const { id, secrets } of rows) {
+    for (const { id, secrets } of await this.rows.secrets()) {
       if (secrets.every((stored) => this.cipher.isCurrent(stored.secret))) continue;
       await this.writeStored(id, (row) => {
         row.secrets = row.secrets.map((stored) => ({ ...stored, secret: this.cipher.seal(this.cipher.open(stored.secret, id), id) }));
@@ -286,73 +209,17 @@ export class WebhookEndpoints {
     return this.writeStored(id, change);
   }
 
-  /** Reads a stored endpoint under a row lock, lets `change` modify it, and writes it back. */
+  /** Lets `change` modify a stored endpoint under a row lock, and tells the registry. */
   private async writeStored(id: string, change: (row: WebhookEndpointEntity) => void): Promise<WebhookEndpointEntity> {
-    const row = await runInOwnTransaction(this.dataSource, async (manager: EntityManager) => {
-      const repository = manager.getRepository(WebhookEndpointEntity);
-      // SQLite has one writer and our queue; the servers need the lock so two rotations cannot both keep "their" old secret.
-      const current = await repository.findOne({
-        where: { id },
-        ...(dialectOf(this.dataSource) === 'sqlite' ? {} : { lock: { mode: 'pessimistic_write' as const } }),
-      });
-      if (!current) throw new WebhookEndpointNotFoundError(id);
-      change(current);
-      // Strictly increasing, so the registry's fingerprint of the table changes with every write.
-      current.updatedAt = Math.max(this.clock.now(), current.updatedAt + 1);
-      await repository.save(current);
-      return current;
-    });
+    const row = await this.rows.modify(id, this.clock.now(), change);
     this.registry.invalidate();
     return row;
   }
 
   private async withHealth(endpoints: ResolvedWebhookEndpoint[]): Promise<WebhookEndpointStatus[]> {
-    if (endpoints.length === 0) return [];
-    const states = await this.dataSource
-      .getRepository(WebhookEndpointStateEntity)
-      .findBy({ endpointId: In(endpoints.map((endpoint) => endpoint.id)) });
+    const states = await this.rows.states(endpoints.map((endpoint) => endpoint.id));
     const byId = new Map(states.map((state) => [state.endpointId, state]));
     const now = this.clock.now();
-    return endpoints.map((endpoint) => status(endpoint, byId.get(endpoint.id), now));
+    return endpoints.map((endpoint) => endpointStatus(endpoint, byId.get(endpoint.id), now));
   }
-}
-
-function visible(endpoint: ResolvedWebhookEndpoint, scope: WebhookTenantScope): boolean {
-  return scope.tenant === undefined || endpoint.tenant === scope.tenant;
-}
-
-function definedFields<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function unknownFields(input: object, allowed: ReadonlySet<string>): WebhookFieldError[] {
-  if (typeof input !== 'object' || input === null) return [{ field: '(body)', message: 'must be an object.' }];
-  return Object.keys(input)
-    .filter((key) => !allowed.has(key))
-    .map((field) => ({ field, message: `is not a field; use ${[...allowed].join(', ')}.` }));
-}
-
-function secretErrors(secret: unknown, field: string): WebhookFieldError[] {
-  const message = signingSecretError(secret);
-  return message === null ? [] : [{ field, message }];
-}
-
-function status(endpoint: ResolvedWebhookEndpoint, state: WebhookEndpointStateEntity | undefined, now: number): WebhookEndpointStatus {
-  const previous = endpoint.secrets.find(({ expiresAt }) => expiresAt !== null && expiresAt > now);
-  return {
-    id: endpoint.id,
-    source: endpoint.source,
-    tenant: endpoint.tenant,
-    url: endpoint.url,
-    description: endpoint.description,
-    eventTypes: [...endpoint.eventTypes],
-    method: endpoint.method,
-    bodyFormat: endpoint.bodyFormat,
-    payloadFormat: endpoint.payloadFormat,
-    headers: { ...endpoint.headers },
-    disabled: state?.disabledAt != null ? { at: state.disabledAt, reason: state.disabledReason ?? '' } : null,
-    pausedUntil: state?.pausedUntil != null && state.pausedUntil > now ? state.pausedUntil : null,
-    failingSince: state?.failingSince ?? null,
-    previousSecretExpiresAt: previous?.expiresAt ?? null,
-  };
 }

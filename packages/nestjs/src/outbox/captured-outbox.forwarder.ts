@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OUTBOX_STORE, WEBHOOK_CAPTURED_DATA_SOURCES } from '../webhook.tokens.js';
 import type { CapturedDataSources } from './outbox-data-sources.js';
 import type { OutboxStore } from './outbox-store.js';
-import { createOutboxStore } from './outbox-store.factory.js';
+import { createOutboxStore } from './stores/outbox-store.factory.js';
 
 /** What one forwarding pass did. */
 export interface ForwardResult {

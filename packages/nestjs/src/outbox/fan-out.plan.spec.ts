@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { endpointHoldsFromRows, type FanOutClaim, fanOutResult, planFanOut, type UnfannedEvent } from './fan-out.plan.js';
+import { endpointHoldsFromRows, fanOutResult, planFanOut, type UnfannedEvent } from './fan-out.plan.js';
+import { type FanOutClaim } from './outbox-store.js';
 
 const event = (id: string, orderingKey: string | null = null): UnfannedEvent => ({
   id,

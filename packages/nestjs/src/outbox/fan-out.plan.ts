@@ -1,37 +1,5 @@
-import type { ClaimedDelivery, EventRouter } from './outbox-store.js';
+import type { ClaimedDelivery, EventRouter, FanOutClaim, FanOutResult } from './outbox-store.js';
 import { pendingDelivery } from './pending-delivery.js';
-
-/**
- * What a fan-out may claim of the deliveries it creates, for the worker's free request slots: those are sent
- * straight away, without a claim statement that would write each new row a second time.
- */
-export interface FanOutClaim {
-  /** At most this many deliveries in all. */
-  limit: number;
-  /** At most this many deliveries of one endpoint, counting `alreadyClaimed`. */
-  perEndpoint: number;
-  /** Deliveries per endpoint the worker claimed this round before the fan-out. */
-  alreadyClaimed: ReadonlyMap<string, number>;
-  /** Endpoints to leave unclaimed (the worker is at its limit for them). */
-  excludeEndpoints: readonly string[];
-  lockedUntil: number;
-  lockToken: string;
-}
-
-/** What one fan-out did. */
-export interface FanOutResult {
-  /** Events turned into deliveries. */
-  events: number;
-  /** Deliveries created already claimed for `FanOutClaim.lockToken`, ready to send. */
-  claimed: ClaimedDelivery[];
-  /** Deliveries created unclaimed: due now, for a claim to take. */
-  unclaimed: number;
-  /**
-   * Of those, the deliveries of ordered events: only the claim statement can tell whether the row's earlier events
-   * are done. (Other unclaimed ones are beyond what the worker can take this round.)
-   */
-  unclaimedOrdered: number;
-}
 
 /** An event as fan-out reads it: what routing needs, and what sending a delivery of it needs. */
 export interface UnfannedEvent {
@@ -44,21 +12,6 @@ export interface UnfannedEvent {
   sourceId: string | null;
 }
 
-/** The columns fan-out reads of an event, for `unfannedEventFromRow`. */
-export const UNFANNED_EVENT_COLUMNS = 'id, type, tenant, ordering_key, sequence, payload, source_id';
-
-/** Maps an event row of any dialect (drivers return BIGINT columns as strings). */
-export function unfannedEventFromRow(row: Record<string, unknown>): UnfannedEvent {
-  return {
-    id: String(row.id),
-    type: String(row.type),
-    tenant: row.tenant == null ? null : String(row.tenant),
-    orderingKey: row.ordering_key == null ? null : String(row.ordering_key),
-    sequence: row.sequence == null ? null : Number(row.sequence),
-    payload: String(row.payload),
-    sourceId: row.source_id == null ? null : String(row.source_id),
-  };
-}
 
 /** Endpoints whose state changes what a fan-out claims: paused ones are not claimed, disabled ones are claimed to be failed untried. */
 export interface EndpointHolds {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
-import { fittedKey } from '../emit/entity-sequence.counter.js';
+import { fittedKey } from './key-columns.js';
 import { WebhookEventEntity } from './entities/index.js';
 
 /**
@@ -21,7 +21,7 @@ export interface CapturedDataSources {
 /** Builds the set from the DataSources Nest injected, in the order of their names. */
 export function capturedDataSources(names: readonly string[], dataSources: readonly DataSource[]): CapturedDataSources {
   const [main, ...forwarded] = dataSources;
-  forwarded.forEach((dataSource, index) => requireOutboxEntities(dataSource, names[index + 1]!));
+  for (const [index, dataSource] of forwarded.entries()) requireOutboxEntities(dataSource, names[index + 1]!);
   return { main: main!, all: dataSources, forwarded, names: new Map(dataSources.map((dataSource, index) => [dataSource, names[index]!])) };
 }
 

@@ -1,5 +1,4 @@
 import type { WebhookFailureReason } from './entities/webhook-delivery.entity.js';
-import type { FanOutClaim, FanOutResult } from './fan-out.plan.js';
 
 /** A delivery reserved for one worker until `lockedUntil`, with what it needs to be sent. */
 export interface ClaimedDelivery {
@@ -32,6 +31,38 @@ export interface ClaimRequest {
   now: number;
   lockedUntil: number;
   lockToken: string;
+}
+
+/**
+ * What a fan-out may claim of the deliveries it creates, for the worker's free request slots: those are sent
+ * straight away, without a claim statement that would write each new row a second time.
+ */
+export interface FanOutClaim {
+  /** At most this many deliveries in all. */
+  limit: number;
+  /** At most this many deliveries of one endpoint, counting `alreadyClaimed`. */
+  perEndpoint: number;
+  /** Deliveries per endpoint the worker claimed this round before the fan-out. */
+  alreadyClaimed: ReadonlyMap<string, number>;
+  /** Endpoints to leave unclaimed (the worker is at its limit for them). */
+  excludeEndpoints: readonly string[];
+  lockedUntil: number;
+  lockToken: string;
+}
+
+/** What one fan-out did. */
+export interface FanOutResult {
+  /** Events turned into deliveries. */
+  events: number;
+  /** Deliveries created already claimed for `FanOutClaim.lockToken`, ready to send. */
+  claimed: ClaimedDelivery[];
+  /** Deliveries created unclaimed: due now, for a claim to take. */
+  unclaimed: number;
+  /**
+   * Of those, the deliveries of ordered events: only the claim statement can tell whether the row's earlier events
+   * are done. (Other unclaimed ones are beyond what the worker can take this round.)
+   */
+  unclaimedOrdered: number;
 }
 
 /** What happens to a delivery after an attempt. */
@@ -74,7 +105,8 @@ export type EventRouter = (event: { type: string; tenant: string | null }) => Re
 
 /**
  * The relay's reads and writes, one implementation per database family. Capture does not go through it: capture
- * writes with the caller's own transactional EntityManager.
+ * writes with the caller's own transactional EntityManager (`insertEvents`, the one insert of events, which the
+ * stores use too).
  */
 export interface OutboxStore {
   /**
@@ -96,7 +128,7 @@ export interface OutboxStore {
 
   /**
    * Reserves due deliveries for `lockToken` until `lockedUntil`, oldest due first, skipping paused endpoints and
-   * rows another worker holds. The only dialect-specific query.
+   * rows another worker holds (`FOR UPDATE SKIP LOCKED` on the servers, the single writer on SQLite).
    */
   claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 

@@ -2,7 +2,7 @@ import type { IncomingHeaders } from '@webhook-outbox/signature';
 import type { EntityManager } from 'typeorm';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { WebhookInbox } from './webhook-inbox.js';
+import type { WebhookInbox } from '../outbox/stores/webhook-inbox.store.js';
 
 /**
  * A verified inbound webhook, as `@IncomingWebhook()` gives it to a handler and `WebhookVerifier.verify()`
@@ -53,10 +53,12 @@ export interface ReceivedWebhookInit<TPayload> extends VerifiedFields<TPayload> 
   clock: WebhookClock;
 }
 
-// The class carries the verified fields of its interface; merging declares them once, here.
+// The class carries the verified fields of its interface; merging declares them once, here (the constructor sets
+// every one of them, which is what the rule cannot see).
 export interface ReceivedWebhook<TPayload = unknown> extends VerifiedFields<TPayload> {}
 
 /** The implementation behind {@link IncomingWebhook}, with the bookkeeping the inbox interceptor needs. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class ReceivedWebhook<TPayload = unknown> implements IncomingWebhook<TPayload> {
   duplicate = false;
   /** Set once the id is in the inbox, by `processInTransaction` or by `recordProcessed`. */

@@ -18,8 +18,9 @@ export class PlatformClientErrorsFilter extends BaseExceptionFilter {
     const { statusCode, expose, message } = (error ?? {}) as { statusCode?: unknown; expose?: boolean; message?: unknown };
     if (!(error instanceof HttpException) && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       const text = expose !== false && typeof message === 'string' && message !== '' ? message : 'Bad request';
-      return super.catch(new HttpException(text, statusCode, { cause: error }), host);
+      super.catch(new HttpException(text, statusCode, { cause: error }), host);
+      return;
     }
-    return super.catch(error, host);
+    super.catch(error, host);
   }
 }

@@ -8,13 +8,13 @@ import { systemClock, type WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { type IncomingWebhook, ReceivedWebhook } from './incoming-webhook.js';
-import { WebhookInbox } from './webhook-inbox.js';
-import { WebhookInboxEntity } from './webhook-inbox.entity.js';
+import { WebhookInbox } from '../outbox/stores/webhook-inbox.store.js';
+import { WebhookInboxEntity } from '../outbox/entities/webhook-inbox.entity.js';
 import { parseWebhookPayload } from './webhook-payload.parser.js';
 import { resolveWebhookReceiver } from './webhook-receiver.js';
 import { type ResolvedWebhookReceiver, type VerifyWebhookReceiver } from '../options/webhook-receiver.options.js';
 import { WebhookReceiverEvents, type WebhookRefusalReason } from './webhook-receiver.events.js';
-import { runInOwnTransaction } from '../outbox/webhook-transaction.runner.js';
+import { runInOwnTransaction } from '../outbox/stores/own-transaction.runner.js';
 
 /** A webhook to verify, however it arrived (an HTTP request, a queue message, a stored request). */
 export interface WebhookToVerify {

@@ -44,7 +44,7 @@ export class AttemptRecordBatcher {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         const stored = await this.write(batch.map((waiting) => waiting.record));
-        batch.forEach((waiting, index) => waiting.resolve(stored[index] === true));
+        for (const [index, waiting] of batch.entries()) waiting.resolve(stored[index] === true);
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
       }

@@ -2,7 +2,7 @@ function flatten(value: unknown, key: string, into: URLSearchParams): void {
   if (value === null || value === undefined) {
     into.append(key, '');
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => flatten(item, `${key}.${index}`, into));
+    for (const [index, item] of value.entries()) flatten(item, `${key}.${index}`, into);
   } else if (typeof value === 'object') {
     for (const [name, item] of Object.entries(value)) flatten(item, key ? `${key}.${name}` : name, into);
   } else {

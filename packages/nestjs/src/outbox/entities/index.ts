@@ -5,7 +5,7 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 import { WebhookEntitySequenceEntity } from './webhook-entity-sequence.entity.js';
 import { WebhookEndpointStateEntity } from './webhook-endpoint-state.entity.js';
 import { WebhookEventEntity } from './webhook-event.entity.js';
-import { WebhookInboxEntity } from '../../receive/webhook-inbox.entity.js';
+import { WebhookInboxEntity } from './webhook-inbox.entity.js';
 
 export { WebhookAttemptEntity, WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity, WebhookEntitySequenceEntity, WebhookEventEntity, WebhookInboxEntity };
 

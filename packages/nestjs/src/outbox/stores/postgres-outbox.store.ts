@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
-import { type PlannedDelivery, UNFANNED_EVENT_COLUMNS } from '../fan-out.plan.js';
+import { type PlannedDelivery } from '../fan-out.plan.js';
+import { UNFANNED_EVENT_COLUMNS } from './unfanned-event.columns.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, waitsForNoEarlier } from './claim.statements.js';
 import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';

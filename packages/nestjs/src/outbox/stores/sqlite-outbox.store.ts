@@ -2,12 +2,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { type SqliteHandle, type SqliteStatement, sqliteHandle } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
-import { endpointHoldsFromRows, type FanOutClaim, type FanOutResult, fanOutResult, NOTHING_FANNED_OUT, planFanOut, UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from '../fan-out.plan.js';
+import { endpointHoldsFromRows, fanOutResult, NOTHING_FANNED_OUT, planFanOut } from '../fan-out.plan.js';
+import { type FanOutClaim, type FanOutResult } from '../outbox-store.js';
+import { UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from './unfanned-event.columns.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
+import { eventInsertSql, eventInsertTarget, eventValues } from './event-insert.statements.js';
 import { endpointHoldsStatement, claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
-import { type PortableStatements, portableStatements } from './portable.statements.js';
+import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
+import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
 
 /**
  * SQLite through better-sqlite3. TypeORM gives every caller of such a DataSource one shared connection and query
@@ -18,14 +22,16 @@ import { type PortableStatements, portableStatements } from './portable.statemen
  */
 export class SqliteOutboxStore implements OutboxStore {
   private readonly tables: OutboxTables;
-  private readonly stateSql: PortableStatements;
+  private readonly endpointState: EndpointStateStatements;
+  private readonly lease: ClaimLeaseStatements;
   private readonly claim: ReturnType<typeof claimStatements>;
   /** Prepared once per connection: the relay runs the same few statements for every round and every delivery. */
   private readonly statements = new WeakMap<SqliteHandle, Map<string, SqliteStatement>>();
 
   constructor(private readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
-    this.stateSql = portableStatements(this.tables, 'sqlite');
+    this.endpointState = endpointStateStatements(this.tables, 'sqlite');
+    this.lease = claimLeaseStatements(this.tables);
     // One writer at a time: the immediate transaction is the lock, so candidates need no locking clause.
     this.claim = claimStatements(this.tables, '');
   }
@@ -42,10 +48,17 @@ export class SqliteOutboxStore implements OutboxStore {
     const db = this.handle;
     while (db.inTransaction) await delay(2);
     let cache = this.statements.get(db);
-    if (!cache) this.statements.set(db, (cache = new Map()));
+    if (!cache) {
+      cache = new Map();
+      this.statements.set(db, cache);
+    }
+    const prepared = cache;
     const sql = (text: string) => {
-      let statement = cache.get(text);
-      if (!statement) cache.set(text, (statement = db.prepare(text)));
+      let statement = prepared.get(text);
+      if (!statement) {
+        statement = db.prepare(text);
+        prepared.set(text, statement);
+      }
       return statement;
     };
     // No await between the check above and the synchronous transaction below: nothing can slip in between.
@@ -90,12 +103,8 @@ export class SqliteOutboxStore implements OutboxStore {
   async importEvents(events: readonly OutboxEventRow[]): Promise<void> {
     if (events.length === 0) return;
     await this.exclusive((sql) => {
-      const insert = sql(
-        `INSERT OR IGNORE INTO ${this.tables.event}
-           (id, type, payload, occurred_at, fanned_out_at, source_entity, source_id, sequence, ordering_key, tenant)
-         VALUES (@id, @type, @payload, @occurredAt, NULL, @sourceEntity, @sourceId, @sequence, @orderingKey, @tenant)`,
-      );
-      for (const event of events) insert.run(event);
+      const insert = sql(eventInsertSql('sqlite', eventInsertTarget(this.dataSource), 1, true));
+      for (const event of events) insert.run(...eventValues(event));
     });
   }
 
@@ -159,37 +168,37 @@ export class SqliteOutboxStore implements OutboxStore {
   failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {
     return this.exclusive(
       (sql) =>
-        sql(this.stateSql.failWithoutAttempt).run({ deliveryId, lockToken, reason, error: truncatedError(error), now }).changes === 1,
+        sql(this.lease.failWithoutAttempt).run({ deliveryId, lockToken, reason, error: truncatedError(error), now }).changes === 1,
     );
   }
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
-    await this.exclusive((sql) => sql(this.stateSql.release).run({ deliveryId, lockToken }));
+    await this.exclusive((sql) => sql(this.lease.release).run({ deliveryId, lockToken }));
   }
 
   async renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void> {
     if (claims.length === 0) return;
     await this.exclusive((sql) => {
-      for (const { deliveryId, lockToken } of claims) sql(this.stateSql.renewOne).run({ deliveryId, lockToken, lockedUntil });
+      for (const { deliveryId, lockToken } of claims) sql(this.lease.renewOne).run({ deliveryId, lockToken, lockedUntil });
     });
   }
 
   async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
     await this.exclusive((sql) => {
-      sql(this.stateSql.ensure).run({ endpointId, now });
-      sql(this.stateSql.pause).run({ endpointId, until, now });
+      sql(this.endpointState.ensure).run({ endpointId, now });
+      sql(this.endpointState.pause).run({ endpointId, until, now });
     });
   }
 
   async noteEndpointSuccess(endpointId: string, now: number): Promise<void> {
-    await this.exclusive((sql) => sql(this.stateSql.endStreak).run({ endpointId, now }));
+    await this.exclusive((sql) => sql(this.endpointState.endStreak).run({ endpointId, now }));
   }
 
   noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
     return this.exclusive((sql) => {
-      sql(this.stateSql.ensure).run({ endpointId, now });
-      sql(this.stateSql.startStreak).run({ endpointId, now });
-      const { changes } = sql(this.stateSql.disableIfFailingSince).run({
+      sql(this.endpointState.ensure).run({ endpointId, now });
+      sql(this.endpointState.startStreak).run({ endpointId, now });
+      const { changes } = sql(this.endpointState.disableIfFailingSince).run({
         endpointId,
         now,
         cutoff: disableIfFailingSince,
@@ -201,15 +210,15 @@ export class SqliteOutboxStore implements OutboxStore {
 
   disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean> {
     return this.exclusive((sql) => {
-      sql(this.stateSql.ensure).run({ endpointId, now });
-      return sql(this.stateSql.disable).run({ endpointId, now, reason: truncatedError(reason) }).changes === 1;
+      sql(this.endpointState.ensure).run({ endpointId, now });
+      return sql(this.endpointState.disable).run({ endpointId, now, reason: truncatedError(reason) }).changes === 1;
     });
   }
 
   async enableEndpoint(endpointId: string, now: number): Promise<void> {
     await this.exclusive((sql) => {
-      sql(this.stateSql.ensure).run({ endpointId, now });
-      sql(this.stateSql.enable).run({ endpointId, now });
+      sql(this.endpointState.ensure).run({ endpointId, now });
+      sql(this.endpointState.enable).run({ endpointId, now });
     });
   }
 }

@@ -2,12 +2,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookEventEntity } from '../entities/index.js';
-import { endpointHoldsFromRows, type FanOutClaim, type FanOutResult, fanOutResult, NOTHING_FANNED_OUT, type PlannedDelivery, planFanOut, UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from '../fan-out.plan.js';
+import { endpointHoldsFromRows, fanOutResult, NOTHING_FANNED_OUT, type PlannedDelivery, planFanOut } from '../fan-out.plan.js';
+import { type FanOutClaim, type FanOutResult } from '../outbox-store.js';
+import { UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from './unfanned-event.columns.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { truncatedError } from './attempt-record.columns.js';
+import { insertEvents } from './event-insert.statements.js';
 import { endpointHoldsStatement } from './claim.statements.js';
-import { type PortableStatements, portableStatements } from './portable.statements.js';
+import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
+import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
 import { runStatement } from './run-statement.js';
 
 /**
@@ -17,11 +21,13 @@ import { runStatement } from './run-statement.js';
  */
 export abstract class TypeOrmOutboxStore implements OutboxStore {
   protected readonly tables: OutboxTables;
-  private readonly statements: PortableStatements;
+  private readonly endpointState: EndpointStateStatements;
+  private readonly lease: ClaimLeaseStatements;
 
   constructor(protected readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
-    this.statements = portableStatements(this.tables, dataSource.options.type === 'postgres' ? 'postgres' : 'mysql');
+    this.endpointState = endpointStateStatements(this.tables, dataSource.options.type === 'postgres' ? 'postgres' : 'mysql');
+    this.lease = claimLeaseStatements(this.tables);
   }
 
   abstract claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
@@ -89,15 +95,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   async importEvents(events: readonly OutboxEventRow[]): Promise<void> {
     if (events.length === 0) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(WebhookEventEntity)
-      .values(events.map((event) => ({ ...event, fannedOutAt: null })))
-      .orIgnore()
-      .updateEntity(false)
-      .callListeners(false)
-      .execute();
+    await insertEvents(this.dataSource.manager, events, { ifAbsent: true });
   }
 
   async deleteEvents(ids: readonly string[]): Promise<void> {
@@ -106,7 +104,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {
-    const affected = await this.run(this.dataSource.manager, this.statements.failWithoutAttempt, {
+    const affected = await this.run(this.dataSource.manager, this.lease.failWithoutAttempt, {
       deliveryId,
       lockToken,
       reason,
@@ -117,35 +115,35 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   }
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
-    await this.run(this.dataSource.manager, this.statements.release, { deliveryId, lockToken });
+    await this.run(this.dataSource.manager, this.lease.release, { deliveryId, lockToken });
   }
 
   async renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void> {
     if (claims.length === 0) return;
     const tokens = new Map(claims.map(({ deliveryId, lockToken }) => [deliveryId, lockToken]));
     await this.transaction(async (manager) => {
-      const rows = await this.query<Array<{ id: string; lock_token: string | null }>>(manager, this.statements.renewable, { deliveryIds: [...tokens.keys()] });
+      const rows = await this.query<Array<{ id: string; lock_token: string | null }>>(manager, this.lease.renewable, { deliveryIds: [...tokens.keys()] });
       const deliveryIds = rows.filter((row) => tokens.get(String(row.id)) === row.lock_token).map((row) => String(row.id));
-      if (deliveryIds.length > 0) await this.run(manager, this.statements.renew, { deliveryIds, lockedUntil });
+      if (deliveryIds.length > 0) await this.run(manager, this.lease.renew, { deliveryIds, lockedUntil });
     });
   }
 
   async pauseEndpoint(endpointId: string, until: number, now: number): Promise<void> {
     await this.transaction(async (manager) => {
-      await this.run(manager, this.statements.ensure, { endpointId, now });
-      await this.run(manager, this.statements.pause, { endpointId, until, now });
+      await this.run(manager, this.endpointState.ensure, { endpointId, now });
+      await this.run(manager, this.endpointState.pause, { endpointId, until, now });
     });
   }
 
   async noteEndpointSuccess(endpointId: string, now: number): Promise<void> {
-    await this.run(this.dataSource.manager, this.statements.endStreak, { endpointId, now });
+    await this.run(this.dataSource.manager, this.endpointState.endStreak, { endpointId, now });
   }
 
   async noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
     return this.transaction(async (manager) => {
-      await this.run(manager, this.statements.ensure, { endpointId, now });
-      await this.run(manager, this.statements.startStreak, { endpointId, now });
-      const disabled = await this.run(manager, this.statements.disableIfFailingSince, {
+      await this.run(manager, this.endpointState.ensure, { endpointId, now });
+      await this.run(manager, this.endpointState.startStreak, { endpointId, now });
+      const disabled = await this.run(manager, this.endpointState.disableIfFailingSince, {
         endpointId,
         now,
         cutoff: disableIfFailingSince,
@@ -157,15 +155,15 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   async disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean> {
     return this.transaction(async (manager) => {
-      await this.run(manager, this.statements.ensure, { endpointId, now });
-      return (await this.run(manager, this.statements.disable, { endpointId, now, reason: truncatedError(reason) })) === 1;
+      await this.run(manager, this.endpointState.ensure, { endpointId, now });
+      return (await this.run(manager, this.endpointState.disable, { endpointId, now, reason: truncatedError(reason) })) === 1;
     });
   }
 
   async enableEndpoint(endpointId: string, now: number): Promise<void> {
     await this.transaction(async (manager) => {
-      await this.run(manager, this.statements.ensure, { endpointId, now });
-      await this.run(manager, this.statements.enable, { endpointId, now });
+      await this.run(manager, this.endpointState.ensure, { endpointId, now });
+      await this.run(manager, this.endpointState.enable, { endpointId, now });
     });
   }
 

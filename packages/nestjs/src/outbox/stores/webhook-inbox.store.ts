@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { escapedTableName } from '../outbox/outbox-tables.js';
-import { dialectOf, insertIfAbsent } from '../outbox/stores/sql-dialect.js';
-import { runStatement } from '../outbox/stores/run-statement.js';
-import { WebhookInboxEntity } from './webhook-inbox.entity.js';
-import { runSerialized } from '../outbox/webhook-transaction.runner.js';
+import { WebhookInboxEntity } from '../entities/index.js';
+import { fittedKey } from '../key-columns.js';
+import { escapedTableName } from '../outbox-tables.js';
+import { runSerialized } from './own-transaction.runner.js';
+import { runStatement } from './run-statement.js';
+import { dialectOf, insertIfAbsent } from './sql-dialect.js';
 
-const MAX_ID_LENGTH = 255;
+/** The inbox's `webhook_id` column is longer than the other key columns: senders' ids are often long. */
+const WEBHOOK_ID_LENGTH = 255;
 
 /** Fits a sender's id into the inbox key column: ids longer than the column are stored as their SHA-256. */
-export function inboxKey(id: string): string {
-  return id.length <= MAX_ID_LENGTH ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
+function inboxKey(id: string): string {
+  return fittedKey(id, WEBHOOK_ID_LENGTH);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { dialectOf } from './stores/sql-dialect.js';
+import { dialectOf } from './sql-dialect.js';
 
 /** The running chain of own transactions (inbox, endpoint writes) per SQLite DataSource. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();

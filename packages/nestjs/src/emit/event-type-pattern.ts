@@ -26,6 +26,8 @@ export function matchesEventType(patterns: readonly EventTypePattern[], type: st
         return type.startsWith(pattern.prefix);
       case 'exact':
         return type === pattern.type;
+      default:
+        return false;
     }
   });
 }

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
-import type { OutboxStore } from './outbox-store.js';
-import { dialectOf } from './stores/sql-dialect.js';
-import { MysqlOutboxStore } from './stores/mysql-outbox.store.js';
-import { PostgresOutboxStore } from './stores/postgres-outbox.store.js';
-import { SqliteOutboxStore } from './stores/sqlite-outbox.store.js';
+import { WebhookConfigurationError } from '../../errors/webhook-configuration.error.js';
+import type { OutboxStore } from '../outbox-store.js';
+import { dialectOf } from './sql-dialect.js';
+import { MysqlOutboxStore } from './mysql-outbox.store.js';
+import { PostgresOutboxStore } from './postgres-outbox.store.js';
+import { SqliteOutboxStore } from './sqlite-outbox.store.js';
 
 /** Picks the store for the DataSource's database. */
 export function createOutboxStore(dataSource: DataSource): OutboxStore {

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMillis } from '../outbox/epoch-millis.transformer.js';
+import { epochMillis } from '../epoch-millis.transformer.js';
 
 /**
  * One processed inbound webhook: the receiver's name and the sender's id for it. A row exists only once the

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
+import { WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { matchesEventType, parseEventTypePattern } from './event-type-pattern.js';

@@ -1,0 +1,29 @@
+import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
+import type { WebhookEndpointStateEntity } from '../outbox/entities/index.js';
+import type { WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
+
+/** Whether `scope` sees `endpoint`: with a tenant, only that tenant's endpoints exist. */
+export function visible(endpoint: ResolvedWebhookEndpoint, scope: WebhookTenantScope): boolean {
+  return scope.tenant === undefined || endpoint.tenant === scope.tenant;
+}
+
+/** An endpoint with the health every worker shares, as `WebhookEndpoints` shows it: never its secrets. */
+export function endpointStatus(endpoint: ResolvedWebhookEndpoint, state: WebhookEndpointStateEntity | undefined, now: number): WebhookEndpointStatus {
+  const previous = endpoint.secrets.find(({ expiresAt }) => expiresAt !== null && expiresAt > now);
+  return {
+    id: endpoint.id,
+    source: endpoint.source,
+    tenant: endpoint.tenant,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: [...endpoint.eventTypes],
+    method: endpoint.method,
+    bodyFormat: endpoint.bodyFormat,
+    payloadFormat: endpoint.payloadFormat,
+    headers: { ...endpoint.headers },
+    disabled: state?.disabledAt != null ? { at: state.disabledAt, reason: state.disabledReason ?? '' } : null,
+    pausedUntil: state?.pausedUntil != null && state.pausedUntil > now ? state.pausedUntil : null,
+    failingSince: state?.failingSince ?? null,
+    previousSecretExpiresAt: previous?.expiresAt ?? null,
+  };
+}

@@ -1,0 +1,66 @@
+import type { ResolvedWebhookEndpoint, WebhookBodyFormat, WebhookMethod, WebhookPayloadFormat } from '../options/webhook-endpoint.options.js';
+
+/**
+ * Whose endpoints a call sees. With `tenant`, only that tenant's endpoints exist for the call: any other id is
+ * "not found", exactly as if it did not exist. Without it, the call sees every endpoint (operator code only).
+ */
+export interface WebhookTenantScope {
+  tenant?: string;
+}
+
+/** What `create()` takes. Only `url` is required. */
+export interface CreateWebhookEndpointInput {
+  url: string;
+  /** Default `['*']`. Each must match a known event type (`WebhookEventTypes`), or be `*`. */
+  eventTypes?: string[];
+  /** Default `POST`. */
+  method?: WebhookMethod;
+  /** Default `json`. */
+  bodyFormat?: WebhookBodyFormat;
+  /** Default `full`; `thin` sends only the type and the entity's id. */
+  payloadFormat?: WebhookPayloadFormat;
+  headers?: Record<string, string>;
+  description?: string | null;
+  /** An existing `whsec_` secret to keep (e.g. moving from another system). Default: a new one is generated. */
+  secret?: string;
+}
+
+/** What `update()` takes: the fields to change. `description: null` clears it. */
+export type UpdateWebhookEndpointInput = Partial<Omit<CreateWebhookEndpointInput, 'secret'>>;
+
+/** What `rotateSecret()` takes. */
+export interface RotateWebhookSecretInput {
+  /** The new secret. Default: a new one is generated. */
+  secret?: string;
+  /**
+   * How long the previous secret keeps signing beside the new one, in ms: every request carries both signatures
+   * meanwhile, so the receiver can switch at any moment. Default 24 hours; `0` retires it at once.
+   */
+  overlap?: number;
+}
+
+/** An endpoint with the health every relay worker shares. Never includes its secrets. */
+export interface WebhookEndpointStatus {
+  id: string;
+  /** `options` (read-only at runtime) or `database` (created with `create()`). */
+  source: ResolvedWebhookEndpoint['source'];
+  tenant: string | null;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  method: WebhookMethod;
+  bodyFormat: WebhookBodyFormat;
+  payloadFormat: WebhookPayloadFormat;
+  headers: Record<string, string>;
+  /** `null` while enabled. */
+  disabled: { at: number; reason: string } | null;
+  /** Deliveries to it wait until then (after a 429/502/503/504); `null` if not paused. */
+  pausedUntil: number | null;
+  /** Start of the current run of failures with no success; `null` if the last attempt succeeded. */
+  failingSince: number | null;
+  /** When a previous secret still signing stops doing so; `null` when only one secret signs. */
+  previousSecretExpiresAt: number | null;
+}
+
+/** A created endpoint: its status and its secret, which is returned this once and never again. */
+export type CreatedWebhookEndpoint = WebhookEndpointStatus & { secret: string };
