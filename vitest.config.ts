@@ -6,6 +6,12 @@ import { testStacks } from './test/stacks/test-stacks.js';
 // integration suite on the workspace's stack and again on each test stack (test/stacks/), and the packed consumers.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts', ...testStacks().map(integrationProject), 'test/consumers/vitest.config.ts', 'test/faults/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'test/vitest.config.ts',
+      ...testStacks().map(integrationProject),
+      'test/consumers/vitest.config.ts',
+      'test/faults/vitest.config.ts',
+    ],
   },
 });

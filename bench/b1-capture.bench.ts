@@ -21,12 +21,20 @@ interface Shape {
 type OutboxWrite = (manager: EntityManager, orders: ReadonlyArray<ShopOrder>) => Promise<void>;
 
 /** `clients` loops, each committing its share of `transactions`, each saving `perTransaction` new orders. */
-async function transactionsPerSecond(dataSource: DataSource, { clients, perTransaction, transactions }: Shape, outbox?: OutboxWrite): Promise<number> {
-  const orders = (n: number) => Array.from({ length: perTransaction }, (_, i) => ({ customer: `customer ${n}-${i}`, total: i }));
+async function transactionsPerSecond(
+  dataSource: DataSource,
+  { clients, perTransaction, transactions }: Shape,
+  outbox?: OutboxWrite,
+): Promise<number> {
+  const orders = (n: number) =>
+    Array.from({ length: perTransaction }, (_, i) => ({ customer: `customer ${n}-${i}`, total: i }));
   const run = async (count: number) => {
     for (let n = 0; n < count; n++) {
       await dataSource.transaction(async (manager) => {
-        const saved = perTransaction === 1 ? [await manager.save(ShopOrder, orders(n)[0]!)] : await manager.save(ShopOrder, orders(n));
+        const saved =
+          perTransaction === 1
+            ? [await manager.save(ShopOrder, orders(n)[0]!)]
+            : await manager.save(ShopOrder, orders(n));
         await outbox?.(manager, saved);
       });
     }
@@ -47,7 +55,9 @@ async function createFloorTable(dataSource: DataSource): Promise<void> {
        fanned_out_at bigint, source_entity varchar(191), source_id varchar(191), sequence bigint, ordering_key varchar(191), tenant varchar(191))`,
   );
   await dataSource.query(`CREATE INDEX ${FLOOR_TABLE}_pending ON ${FLOOR_TABLE} (fanned_out_at, occurred_at)`);
-  await dataSource.query(`CREATE INDEX ${FLOOR_TABLE}_unfanned ON ${FLOOR_TABLE} (occurred_at, id) WHERE fanned_out_at IS NULL`);
+  await dataSource.query(
+    `CREATE INDEX ${FLOOR_TABLE}_unfanned ON ${FLOOR_TABLE} (occurred_at, id) WHERE fanned_out_at IS NULL`,
+  );
 }
 
 /** One multi-row INSERT of the orders' outbox rows, as an application writing its own outbox would. */
@@ -65,15 +75,29 @@ function handWrittenOutbox(dataSource: DataSource): OutboxWrite {
       String(order.id),
       1,
     ]);
-    const rows = orders.map((_, row) => `(${Array.from({ length: 7 }, (_, column) => (postgres ? `$${row * 7 + column + 1}` : '?')).join(', ')})`);
-    await manager.query(`INSERT INTO ${FLOOR_TABLE} (id, type, payload, occurred_at, source_entity, source_id, sequence) VALUES ${rows.join(', ')}`, values);
+    const rows = orders.map(
+      (_, row) =>
+        `(${Array.from({ length: 7 }, (_, column) => (postgres ? `$${row * 7 + column + 1}` : '?')).join(', ')})`,
+    );
+    await manager.query(
+      `INSERT INTO ${FLOOR_TABLE} (id, type, payload, occurred_at, source_entity, source_id, sequence) VALUES ${rows.join(', ')}`,
+      values,
+    );
   };
 }
 
 /** The same transactions in an application without the module; with `floor`, writing the outbox rows by hand. */
 async function withoutModule(context: BenchContext, shape: Shape, floor = false): Promise<number> {
   const moduleRef = await Test.createTestingModule({
-    imports: [TypeOrmModule.forRoot({ ...context.database.options, entities: [ShopOrder], synchronize: true, retryAttempts: 0, ...(shape.clients > 1 && { poolSize: shape.clients }) } as never)],
+    imports: [
+      TypeOrmModule.forRoot({
+        ...context.database.options,
+        entities: [ShopOrder],
+        synchronize: true,
+        retryAttempts: 0,
+        ...(shape.clients > 1 && { poolSize: shape.clients }),
+      } as never),
+    ],
   }).compile();
   const app = await moduleRef.createNestApplication({ logger: false }).init();
   try {
@@ -92,7 +116,11 @@ export async function captureOverhead(context: BenchContext, scale: number): Pro
   const clientCounts = context.kind === 'sqlite' ? [1] : [1, 8];
   for (const clients of clientCounts) {
     for (const perTransaction of [1, 100]) {
-      const shape = { clients, perTransaction, transactions: Math.max(clients * 5, Math.round((perTransaction === 1 ? 2000 : 100) * scale)) };
+      const shape = {
+        clients,
+        perTransaction,
+        transactions: Math.max(clients * 5, Math.round((perTransaction === 1 ? 2000 : 100) * scale)),
+      };
       // Interleaved, three rounds: the best of each (the machine's interference only ever slows a run down).
       const baselines: number[] = [];
       const floors: number[] = [];

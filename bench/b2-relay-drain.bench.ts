@@ -69,7 +69,11 @@ export async function relayDrain(context: BenchContext, count: number): Promise<
   app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery: { transport } });
   await prefillEvents(app.dataSource, count);
   await app.close();
-  app = await benchApp(context, { endpoints, relay: { ...relay, pollInterval: 50 }, delivery: { transport } }, { keepTables: true });
+  app = await benchApp(
+    context,
+    { endpoints, relay: { ...relay, pollInterval: 50 }, delivery: { transport } },
+    { keepTables: true },
+  );
   await transport.until(count);
   await app.relay.settled();
   // From the first request (the application's start-up is not the relay's cost) to the last outcome recorded.
@@ -83,6 +87,9 @@ export async function relayDrain(context: BenchContext, count: number): Promise<
     value: perSecond,
     unit: 'events/s',
     baseline: { what: `raw SQL claim/complete loop, batch ${BATCH}`, value: raw },
-    target: context.kind === 'postgres' ? { text: '≥0.6× and ≥12k/s', met: perSecond / raw >= 0.6 && perSecond >= 12_000 } : undefined,
+    target:
+      context.kind === 'postgres'
+        ? { text: '≥0.6× and ≥12k/s', met: perSecond / raw >= 0.6 && perSecond >= 12_000 }
+        : undefined,
   };
 }

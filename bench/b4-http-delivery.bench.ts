@@ -15,7 +15,11 @@ import { prefillDeliveries } from './support/prefill.js';
 import { ReceiverProcess } from './support/receiver-process.js';
 
 const CONCURRENCY = 64;
-const BODY = JSON.stringify({ type: 'order.created', timestamp: '2026-11-23T12:00:00.000Z', data: { id: 1, customer: 'Ada Lovelace', total: '129.90' } });
+const BODY = JSON.stringify({
+  type: 'order.created',
+  timestamp: '2026-11-23T12:00:00.000Z',
+  data: { id: 1, customer: 'Ada Lovelace', total: '129.90' },
+});
 
 type Client = 'axios' | 'node-http';
 
@@ -29,10 +33,18 @@ async function bareLoop(client: Client, receiver: ReceiverProcess, count: number
       ? async () => void (await instance.post(url, BODY, { headers: { 'content-type': 'application/json' } }))
       : () =>
           new Promise<void>((resolve, reject) => {
-            const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) } }, (response) => {
-              response.resume();
-              response.on('end', resolve);
-            });
+            const request = http.request(
+              url,
+              {
+                method: 'POST',
+                agent,
+                headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+              },
+              (response) => {
+                response.resume();
+                response.on('end', resolve);
+              },
+            );
             request.on('error', reject);
             request.end(BODY);
           });
@@ -72,12 +84,23 @@ async function relayRate(
 }
 
 /** The relay delivering `count` due deliveries to the receiver, as the receiver sees them, first answer to last. */
-async function relayDelivery(context: BenchContext, client: Client, receiver: ReceiverProcess, count: number): Promise<number> {
+async function relayDelivery(
+  context: BenchContext,
+  client: Client,
+  receiver: ReceiverProcess,
+  count: number,
+): Promise<number> {
   const before = await receiver.received();
-  return relayRate(context, `${receiver.url}/hooks`, { transport: client, allowHttp: true, allowPrivateNetworks: true }, count, async () => {
-    await receiver.until(before + count);
-    return receiver.rate(count);
-  });
+  return relayRate(
+    context,
+    `${receiver.url}/hooks`,
+    { transport: client, allowHttp: true, allowPrivateNetworks: true },
+    count,
+    async () => {
+      await receiver.until(before + count);
+      return receiver.rate(count);
+    },
+  );
 }
 
 /**
@@ -109,7 +132,10 @@ export async function httpDelivery(context: BenchContext, count: number): Promis
         value,
         unit: 'req/s',
         baseline: { what: `bare ${client} loop, same concurrency`, value: bare },
-        target: context.kind === 'postgres' ? { text: `≥0.8× and ≥${floor / 1000}k/s`, met: value / bare >= 0.8 && value >= floor } : undefined,
+        target:
+          context.kind === 'postgres'
+            ? { text: `≥0.8× and ≥${floor / 1000}k/s`, met: value / bare >= 0.8 && value >= floor }
+            : undefined,
       });
     }
     figures.push({

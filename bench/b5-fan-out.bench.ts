@@ -10,7 +10,11 @@ import { prefillEvents } from './support/prefill.js';
 /** Deliveries per second for `deliveries` deliveries spread over `endpointCount` endpoints. */
 async function deliveriesPerSecond(context: BenchContext, endpointCount: number, deliveries: number): Promise<number> {
   const transport = new NullTransport();
-  const endpoints = Array.from({ length: endpointCount }, (_, n) => ({ id: `endpoint-${n}`, url: `https://receiver.example/hooks/${n}`, secret: context.secret }));
+  const endpoints = Array.from({ length: endpointCount }, (_, n) => ({
+    id: `endpoint-${n}`,
+    url: `https://receiver.example/hooks/${n}`,
+    secret: context.secret,
+  }));
   const relay = { batchSize: 100, concurrency: 200, endpointConcurrency: 200, pollInterval: 50 };
   const events = Math.ceil(deliveries / endpointCount);
   let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery: { transport } });

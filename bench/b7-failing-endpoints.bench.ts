@@ -16,7 +16,11 @@ const ENDPOINTS = 10;
  */
 export async function failingEndpointsSetup(context: BenchContext, oneFailing: boolean) {
   const receiver = await ReceiverProcess.start(oneFailing ? { hangPath: '/hooks/0' } : { uncountedPath: '/hooks/0' });
-  const endpoints = Array.from({ length: ENDPOINTS }, (_, n) => ({ id: `endpoint-${n}`, url: `${receiver.url}/hooks/${n}`, secret: context.secret }));
+  const endpoints = Array.from({ length: ENDPOINTS }, (_, n) => ({
+    id: `endpoint-${n}`,
+    url: `${receiver.url}/hooks/${n}`,
+    secret: context.secret,
+  }));
   const options = {
     endpoints,
     relay: { batchSize: 100, concurrency: 64, endpointConcurrency: 16, pollInterval: 50 },

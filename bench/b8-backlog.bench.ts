@@ -17,21 +17,37 @@ async function claimLatency(context: BenchContext, backlog: number): Promise<{ m
   const endpoints = [{ id: 'null', url: 'https://receiver.example/hooks', secret: context.secret }];
   const app = await benchApp(context, { endpoints, relay: { enabled: false } });
   try {
-    for (let from = 0; from < backlog; from += 250_000) await prefillDeliveries(app.dataSource, Math.min(250_000, backlog - from), 'null', 'pending', from);
+    for (let from = 0; from < backlog; from += 250_000)
+      await prefillDeliveries(app.dataSource, Math.min(250_000, backlog - from), 'null', 'pending', from);
     const store = app.app.get<OutboxStore>(OUTBOX_STORE);
     const samples: number[] = [];
     for (let n = 0; n < CLAIMS + 5; n++) {
       const now = Date.now();
       const started = performance.now();
-      const claimed = await store.claimDeliveries({ limit: 100, perEndpoint: 100, excludeEndpoints: [], now, lockedUntil: now + 600_000, lockToken: `bench-${n}` });
+      const claimed = await store.claimDeliveries({
+        limit: 100,
+        perEndpoint: 100,
+        excludeEndpoints: [],
+        now,
+        lockedUntil: now + 600_000,
+        lockToken: `bench-${n}`,
+      });
       if (n >= 5) samples.push(performance.now() - started); // the first few warm the cache
       if (claimed.length !== 100) throw new Error(`claim ${n} returned ${claimed.length}`);
       // Given back, so the backlog stays the same size for every claim.
       const ids = claimed.map((delivery) => delivery.id);
       const list = ids.map((_, i) => (context.kind === 'postgres' ? `$${i + 1}` : '?')).join(', ');
-      await app.dataSource.query(`UPDATE webhook_delivery SET locked_until = NULL, lock_token = NULL WHERE id IN (${list})`, ids);
+      await app.dataSource.query(
+        `UPDATE webhook_delivery SET locked_until = NULL, lock_token = NULL WHERE id IN (${list})`,
+        ids,
+      );
     }
-    return { median: percentile(samples.sort((a, b) => a - b), 50) };
+    return {
+      median: percentile(
+        samples.sort((a, b) => a - b),
+        50,
+      ),
+    };
   } finally {
     await app.close();
   }
@@ -49,7 +65,11 @@ async function relayMemory(context: BenchContext, deliveries: number): Promise<{
   const before = process.memoryUsage().heapUsed;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20);
-  const app = await benchApp(context, { endpoints, relay: { batchSize: 100, concurrency: 200, endpointConcurrency: 200 }, delivery: { transport } }, { keepTables: true });
+  const app = await benchApp(
+    context,
+    { endpoints, relay: { batchSize: 100, concurrency: 200, endpointConcurrency: 200 }, delivery: { transport } },
+    { keepTables: true },
+  );
   try {
     await transport.until(deliveries);
   } finally {

@@ -70,7 +70,9 @@ async function acceptedPerSecond(kind: DatabaseKind, platform: HttpPlatform, ded
   }
 }
 
-console.log(`Node ${process.version}, ${cpus().length} cores; ${VERIFICATIONS} verifications per scheme, ${REQUESTS} requests at concurrency ${CONCURRENCY}`);
+console.log(
+  `Node ${process.version}, ${cpus().length} cores; ${VERIFICATIONS} verifications per scheme, ${REQUESTS} requests at concurrency ${CONCURRENCY}`,
+);
 console.log('\nverify() per second (1 KB body, one secret):');
 for (const name of ['standard-webhooks', 'stripe', 'github', 'shopify', 'slack'] as WebhookSchemeName[]) {
   console.log(`  ${name.padEnd(18)} ${Math.round(verificationsPerSecond(name)).toLocaleString('en')}`);

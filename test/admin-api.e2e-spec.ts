@@ -1,5 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { WebhookAdminModule, WebhookConfigurationError, WebhookPublisher, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import {
+  WebhookAdminModule,
+  WebhookConfigurationError,
+  WebhookPublisher,
+  type WebhookModuleOptions,
+} from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS } from './support/receiver-test-app.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -52,7 +57,7 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
   const context = useWebhookTestContext(kind);
   const start = () => context.start(() => options, { imports: [admin], listen: true, platform });
 
-  it('is behind the application\'s guard on every route', async () => {
+  it("is behind the application's guard on every route", async () => {
     const app = await start();
     for (const token of [null, 'wrong']) {
       const call = client(app, { token });
@@ -72,7 +77,11 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
         ['POST', '/deliveries/recover'],
         ['GET', '/stats'],
       ] as const) {
-        expect({ method, path, status: (await call(method, path, method === 'POST' ? { url: context.receiver.url } : undefined)).status }).toEqual({ method, path, status: 403 });
+        expect({
+          method,
+          path,
+          status: (await call(method, path, method === 'POST' ? { url: context.receiver.url } : undefined)).status,
+        }).toEqual({ method, path, status: 403 });
       }
     }
     expect((await client(app)('GET', '/endpoints')).body).toEqual([]);
@@ -81,9 +90,18 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
   it('creates, reads, updates, rotates, disables, enables and deletes endpoints', async () => {
     const app = await start();
     const call = client(app);
-    const created = await call('POST', '/endpoints', { url: context.receiver.url, eventTypes: ['invoice.paid'], description: 'billing' });
+    const created = await call('POST', '/endpoints', {
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+      description: 'billing',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ url: context.receiver.url, eventTypes: ['invoice.paid'], description: 'billing', source: 'database' });
+    expect(created.body).toMatchObject({
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+      description: 'billing',
+      source: 'database',
+    });
     expect(created.body.secret).toMatch(/^whsec_/);
     const id: string = created.body.id;
 
@@ -92,11 +110,16 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
     expect(read.status).toBe(200);
     expect(read.body).not.toHaveProperty('secret');
 
-    expect((await call('PATCH', `/endpoints/${id}`, { description: 'invoices' })).body).toMatchObject({ description: 'invoices', eventTypes: ['invoice.paid'] });
+    expect((await call('PATCH', `/endpoints/${id}`, { description: 'invoices' })).body).toMatchObject({
+      description: 'invoices',
+      eventTypes: ['invoice.paid'],
+    });
     const rotated = await call('POST', `/endpoints/${id}/rotate-secret`, { overlap: 0 });
     expect(rotated).toMatchObject({ status: 200, body: { previousSecretExpiresAt: null } });
     expect(rotated.body.secret).not.toBe(created.body.secret);
-    expect((await call('POST', `/endpoints/${id}/disable`, { reason: 'customer asked' })).body.disabled).toMatchObject({ reason: 'customer asked' });
+    expect((await call('POST', `/endpoints/${id}/disable`, { reason: 'customer asked' })).body.disabled).toMatchObject({
+      reason: 'customer asked',
+    });
     expect((await call('POST', `/endpoints/${id}/enable`)).body.disabled).toBeNull();
     expect(await call('DELETE', `/endpoints/${id}`)).toEqual({ status: 204, body: undefined });
     expect((await call('GET', `/endpoints/${id}`)).status).toBe(404);
@@ -107,28 +130,41 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
   it('answers bad input with 400 and a message per field', async () => {
     const app = await start();
     const call = client(app);
-    const answer = await call('POST', '/endpoints', { url: 'not a url', eventTypes: ['invoice.payed'], headers: { host: 'evil' } });
+    const answer = await call('POST', '/endpoints', {
+      url: 'not a url',
+      eventTypes: ['invoice.payed'],
+      headers: { host: 'evil' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ statusCode: 400, message: 'Invalid input.' });
     expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['url', 'eventTypes[0]', 'headers.host']);
     expect(answer.body.errors[1].message).toMatch(/Known types: .*invoice\.paid/);
-    expect((await call('POST', '/endpoints', ['not', 'an', 'object'])).body.errors).toEqual([{ field: '(body)', message: 'must be a JSON object.' }]);
+    expect((await call('POST', '/endpoints', ['not', 'an', 'object'])).body.errors).toEqual([
+      { field: '(body)', message: 'must be a JSON object.' },
+    ]);
     expect((await call('GET', '/deliveries?limit=ten&status=lost&colour=red')).body.errors).toEqual([
       { field: 'limit', message: 'must be a whole number.' },
       { field: 'status', message: 'must be one of pending, succeeded, failed.' },
       { field: 'colour', message: 'is not a filter; use endpointId, status, eventType, eventId, since, until, limit.' },
     ]);
-    expect((await call('POST', '/deliveries/recover', { since: 'yesterday' })).body.errors).toEqual([{ field: 'since', message: 'must be a time in epoch milliseconds.' }]);
+    expect((await call('POST', '/deliveries/recover', { since: 'yesterday' })).body.errors).toEqual([
+      { field: 'since', message: 'must be a time in epoch milliseconds.' },
+    ]);
     expect((await call('GET', '/endpoints')).body).toEqual([]);
   });
 
-  it('scopes every call to the request\'s tenant: another tenant\'s endpoint and deliveries answer 404', async () => {
+  it("scopes every call to the request's tenant: another tenant's endpoint and deliveries answer 404", async () => {
     const app = await start();
     const north = client(app, { tenant: 'north' });
     const south = client(app, { tenant: 'south' });
-    const { body: endpoint } = await north('POST', '/endpoints', { url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { body: endpoint } = await north('POST', '/endpoints', {
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+    });
     expect(endpoint.tenant).toBe('north');
-    await app.dataSource.transaction((manager) => app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: { n: 1 }, tenant: 'north' }));
+    await app.dataSource.transaction((manager) =>
+      app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: { n: 1 }, tenant: 'north' }),
+    );
     await app.relay.runOnce();
     const [delivery] = (await north('GET', '/deliveries')).body;
     expect(delivery).toMatchObject({ endpointId: endpoint.id, status: 'succeeded' });
@@ -143,7 +179,11 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
       ['GET', `/deliveries/${delivery.id}`],
       ['POST', `/deliveries/${delivery.id}/retry`],
     ] as const) {
-      expect({ method, path, status: (await south(method, path, method === 'GET' || method === 'DELETE' ? undefined : {})).status }).toEqual({ method, path, status: 404 });
+      expect({
+        method,
+        path,
+        status: (await south(method, path, method === 'GET' || method === 'DELETE' ? undefined : {})).status,
+      }).toEqual({ method, path, status: 404 });
     }
     expect((await south('GET', '/deliveries')).body).toEqual([]);
     expect((await south('GET', '/stats')).body).toMatchObject({ succeeded: 0 });
@@ -154,16 +194,24 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
   it('lists deliveries with their attempts, retries one, and recovers every failed one', async () => {
     const app = await start();
     const call = client(app);
-    const { body: endpoint } = await call('POST', '/endpoints', { url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { body: endpoint } = await call('POST', '/endpoints', {
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+    });
     context.receiver.respondWith(() => ({ status: 410 }));
-    for (const n of [1, 2]) await app.dataSource.transaction((manager) => app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: { n } }));
+    for (const n of [1, 2])
+      await app.dataSource.transaction((manager) =>
+        app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: { n } }),
+      );
     await app.relay.runOnce();
 
     const failed = (await call('GET', `/deliveries?status=failed&endpointId=${endpoint.id}`)).body;
     expect(failed).toHaveLength(2);
     const details = (await call('GET', `/deliveries/${failed[0].id}`)).body;
     expect(details).toMatchObject({ status: 'failed', failureReason: 'rejected', eventType: 'invoice.paid' });
-    expect(details.attemptLog).toEqual([expect.objectContaining({ attemptNumber: 1, statusCode: 410, outcome: 'failed' })]);
+    expect(details.attemptLog).toEqual([
+      expect.objectContaining({ attemptNumber: 1, statusCode: 410, outcome: 'failed' }),
+    ]);
     expect(JSON.parse(details.payload)).toMatchObject({ type: 'invoice.paid' });
 
     context.receiver.respondWith(() => ({ status: 200 }));
@@ -173,7 +221,10 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
     await app.relay.runOnce();
     expect((await call('GET', '/stats')).body).toMatchObject({ succeeded: 1, failed: 1, pending: 0 });
 
-    expect(await call('POST', '/deliveries/recover', { endpointId: endpoint.id })).toEqual({ status: 202, body: { retried: 1 } });
+    expect(await call('POST', '/deliveries/recover', { endpointId: endpoint.id })).toEqual({
+      status: 202,
+      body: { retried: 1 },
+    });
     await app.relay.runOnce();
     expect((await call('GET', '/stats')).body).toMatchObject({ succeeded: 2, failed: 0, pending: 0 });
     expect(context.receiver.requests).toHaveLength(4);
@@ -184,7 +235,9 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
     const call = client(app);
     await call('POST', '/endpoints', { url: context.receiver.url, eventTypes: ['invoice.paid'] });
     context.receiver.respondWith(() => ({ status: 200, delayMs: 500 }));
-    await app.dataSource.transaction((manager) => app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: {} }));
+    await app.dataSource.transaction((manager) =>
+      app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: {} }),
+    );
     await app.relay.dispatch(); // claimed and sent; the receiver takes its time
     await context.receiver.waitForRequests(1);
     const [delivery] = (await call('GET', '/deliveries')).body;

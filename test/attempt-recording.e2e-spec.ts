@@ -9,12 +9,22 @@ describe.each(DATABASE_KINDS)('recording a batch of attempt outcomes on %s', (ki
   const context = useWebhookTestContext(kind);
 
   it('stores every outcome whose claim still holds, in one call, and nothing of one whose claim passed to another worker', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret: generateWebhookSecret() }], relay: { enabled: false } }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret: generateWebhookSecret() }],
+      relay: { enabled: false },
+    }));
     const store = app.app.get<OutboxStore>(OUTBOX_STORE);
     await app.dataSource.getRepository(ShopOrder).save([1, 2, 3].map((n) => ({ customer: `C${n}`, total: n })));
     const now = Date.now();
     await store.fanOut(10, now, () => [{ id: 'erp', tenant: null }]);
-    const [won, lost, retried] = await store.claimDeliveries({ limit: 10, perEndpoint: 10, excludeEndpoints: [], now, lockedUntil: now + 60_000, lockToken: 'lease-a' });
+    const [won, lost, retried] = await store.claimDeliveries({
+      limit: 10,
+      perEndpoint: 10,
+      excludeEndpoints: [],
+      now,
+      lockedUntil: now + 60_000,
+      lockToken: 'lease-a',
+    });
     // Another worker took the second one over after our lease lapsed.
     await app.dataSource.getRepository(WebhookDeliveryEntity).update(lost!.id, { lockToken: 'lease-b' });
 
@@ -31,11 +41,24 @@ describe.each(DATABASE_KINDS)('recording a batch of attempt outcomes on %s', (ki
       next: ok ? { status: 'succeeded' } : { status: 'pending', nextAttemptAt: now + 5_000 },
       now: now + 12,
     });
-    expect(await store.recordAttempts([outcome(won!.id, true), outcome(lost!.id, true), outcome(retried!.id, false)])).toEqual([true, false, true]);
+    expect(
+      await store.recordAttempts([outcome(won!.id, true), outcome(lost!.id, true), outcome(retried!.id, false)]),
+    ).toEqual([true, false, true]);
 
     const deliveries = app.dataSource.getRepository(WebhookDeliveryEntity);
-    expect(await deliveries.findOneByOrFail({ id: won!.id })).toMatchObject({ status: 'succeeded', attempts: 1, lockToken: null, lastStatusCode: 200, completedAt: now + 12 });
-    expect(await deliveries.findOneByOrFail({ id: lost!.id })).toMatchObject({ status: 'pending', attempts: 0, lockToken: 'lease-b', completedAt: null });
+    expect(await deliveries.findOneByOrFail({ id: won!.id })).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      lockToken: null,
+      lastStatusCode: 200,
+      completedAt: now + 12,
+    });
+    expect(await deliveries.findOneByOrFail({ id: lost!.id })).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lockToken: 'lease-b',
+      completedAt: null,
+    });
     expect(await deliveries.findOneByOrFail({ id: retried!.id })).toMatchObject({
       status: 'pending',
       attempts: 1,
@@ -45,7 +68,11 @@ describe.each(DATABASE_KINDS)('recording a batch of attempt outcomes on %s', (ki
       lastError: 'HTTP 503',
     });
     const attempts = await app.dataSource.getRepository(WebhookAttemptEntity).find();
-    expect(attempts.map((a) => [a.deliveryId, a.attemptNumber, a.outcome, a.statusCode, a.responseExcerpt, a.durationMs]).sort()).toEqual(
+    expect(
+      attempts
+        .map((a) => [a.deliveryId, a.attemptNumber, a.outcome, a.statusCode, a.responseExcerpt, a.durationMs])
+        .sort(),
+    ).toEqual(
       [
         [won!.id, 1, 'succeeded', 200, 'ok', 12],
         [retried!.id, 1, 'failed', 503, 'busy', 12],

@@ -11,9 +11,10 @@ const PASSWORD_HASH = '$argon2id$never-in-a-webhook';
 const PHONE = '+41 79 555 01 02';
 const STREET = 'Secret Lane 7';
 
-
-const options = (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret, eventTypes: ['customer.*'] }], relay: { enabled: false } });
-
+const options = (url: string): WebhookModuleOptions => ({
+  endpoints: [{ url, secret, eventTypes: ['customer.*'] }],
+  relay: { enabled: false },
+});
 
 const types = async (app: WebhookTestApp) => (await emitted(app)).map((event) => event.type).sort();
 
@@ -34,7 +35,12 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     expect(await types(app)).toEqual(['customer.created', 'customer.updated']);
 
     await customers.save({ id: customer.id, tier: 'gold' });
-    expect(await types(app)).toEqual(['customer.created', 'customer.tier_changed', 'customer.updated', 'customer.updated']);
+    expect(await types(app)).toEqual([
+      'customer.created',
+      'customer.tier_changed',
+      'customer.updated',
+      'customer.updated',
+    ]);
     const tierChange = (await emitted(app)).find((event) => event.type === 'customer.tier_changed')!;
     expect(tierChange.changes).toEqual({ tier: { old: 'basic', new: 'gold' } });
     expect(tierChange.data).toMatchObject({ id: customer.id, name: 'Ada L.', tier: 'gold' });
@@ -44,7 +50,13 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     const app = await context.start(options);
     const customers = app.dataSource.getRepository(Customer);
     const seen = new Date('2026-11-23T10:15:30.000Z');
-    const customer = await customers.save({ name: 'Ada', lifetimeCents: 12_345_678_901_234, vip: true, lastSeenAt: seen, birthday: '1990-04-01' });
+    const customer = await customers.save({
+      name: 'Ada',
+      lifetimeCents: 12_345_678_901_234,
+      vip: true,
+      lastSeenAt: seen,
+      birthday: '1990-04-01',
+    });
     await customers.save({ id: customer.id, name: 'Ada L.' });
     const [created, updated] = (await emitted(app)).filter((event) => event.type !== 'customer.tier_changed');
     for (const event of [created!, updated!]) {
@@ -71,7 +83,7 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     expect(updated!.changes).toEqual({ featured: { old: false, new: true } });
   });
 
-  it('fires a rule on a decimal column only for a new value, sent at the column\'s scale', async () => {
+  it("fires a rule on a decimal column only for a new value, sent at the column's scale", async () => {
     const app = await context.start(options);
     const items = app.dataSource.getRepository(CatalogItem);
     const item = await items.save({ price: '9.90' });
@@ -86,8 +98,18 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
   it('never puts redacted or excluded columns in the outbox table, the log or the request body', async () => {
     const app = await context.start(options);
     const customers = app.dataSource.getRepository(Customer);
-    const customer = await customers.save({ name: 'Ada', phone: PHONE, passwordHash: PASSWORD_HASH, address: { street: STREET, city: 'Zug' } });
-    await customers.save({ id: customer.id, passwordHash: `${PASSWORD_HASH}-2`, phone: `${PHONE}-2`, address: { street: `${STREET}-2`, city: 'Bern' } });
+    const customer = await customers.save({
+      name: 'Ada',
+      phone: PHONE,
+      passwordHash: PASSWORD_HASH,
+      address: { street: STREET, city: 'Zug' },
+    });
+    await customers.save({
+      id: customer.id,
+      passwordHash: `${PASSWORD_HASH}-2`,
+      phone: `${PHONE}-2`,
+      address: { street: `${STREET}-2`, city: 'Bern' },
+    });
     await customers.save({ id: customer.id, tier: 'gold' });
     await app.relay.runOnce();
     const requests = await context.receiver.waitForRequests(5); // created, updated, password_changed, updated, tier_changed
@@ -96,7 +118,11 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     const stored = rows.map((row) => row.payload).join('\n');
     const sent = requests.map((request) => request.body).join('\n');
     const logged = app.logs.join('\n');
-    for (const [where, text] of [['outbox', stored], ['requests', sent], ['log', logged]] as const) {
+    for (const [where, text] of [
+      ['outbox', stored],
+      ['requests', sent],
+      ['log', logged],
+    ] as const) {
       expect({ where, hash: text.includes('argon2id') }).toEqual({ where, hash: false });
     }
     // The rule that redacts phone and street keeps them out; the tier rule does not redact them, so they are sent there.
@@ -107,11 +133,19 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     expect(created).toMatchObject({ type: 'customer.created', data: { address: { city: 'Zug' } } });
     expect(created!.data).not.toHaveProperty('phone');
     expect(created!.data.address).not.toHaveProperty('street');
-    expect(updated).toMatchObject({ type: 'customer.updated', changes: { 'address.city': { old: 'Zug', new: 'Bern' } } });
+    expect(updated).toMatchObject({
+      type: 'customer.updated',
+      changes: { 'address.city': { old: 'Zug', new: 'Bern' } },
+    });
     expect(Object.keys(updated!.changes!)).toEqual(['address.city']);
-    expect(tierChanged).toMatchObject({ type: 'customer.tier_changed', data: { phone: `${PHONE}-2`, address: { street: `${STREET}-2` } } });
+    expect(tierChanged).toMatchObject({
+      type: 'customer.tier_changed',
+      data: { phone: `${PHONE}-2`, address: { street: `${STREET}-2` } },
+    });
     // Only the rules without `redact` send the street: never customer.created or customer.updated.
-    const withStreet = requests.filter((request) => request.body.includes('Secret Lane')).map((request) => JSON.parse(request.body).type);
+    const withStreet = requests
+      .filter((request) => request.body.includes('Secret Lane'))
+      .map((request) => JSON.parse(request.body).type);
     expect(withStreet.sort()).toEqual(['customer.password_changed', 'customer.tier_changed']);
   });
 
@@ -131,9 +165,21 @@ describe.each(DATABASE_KINDS)('capture rules on %s', (kind) => {
     const parcel = await app.dataSource.getRepository(Parcel).save({ label: 'P1', warehouse });
     await app.dataSource.getRepository(Parcel).save({ id: parcel.id, label: 'P1b' }); // warehouse not loaded on this object
     const events = await emitted(app);
-    expect(events.find((event) => event.type === 'parcel.created')!.data).toEqual({ id: parcel.id, label: 'P1', warehouse: { id: warehouse.id, name: 'North' } });
-    expect(events.find((event) => event.type === 'parcel_ref.created')!.data).toEqual({ id: parcel.id, label: 'P1', warehouse: { id: warehouse.id } });
-    expect(events.find((event) => event.type === 'parcel.updated')!.data).toEqual({ id: parcel.id, label: 'P1b', warehouse: { id: warehouse.id } });
+    expect(events.find((event) => event.type === 'parcel.created')!.data).toEqual({
+      id: parcel.id,
+      label: 'P1',
+      warehouse: { id: warehouse.id, name: 'North' },
+    });
+    expect(events.find((event) => event.type === 'parcel_ref.created')!.data).toEqual({
+      id: parcel.id,
+      label: 'P1',
+      warehouse: { id: warehouse.id },
+    });
+    expect(events.find((event) => event.type === 'parcel.updated')!.data).toEqual({
+      id: parcel.id,
+      label: 'P1b',
+      warehouse: { id: warehouse.id },
+    });
     expect(JSON.stringify(events)).not.toContain('4711');
   });
 });

@@ -8,8 +8,6 @@ import { useWebhookTestContext } from './support/webhook-test-context.js';
 const secret = generateWebhookSecret();
 const options = (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret }], relay: { enabled: false } });
 
-
-
 describe.each(DATABASE_KINDS)('coalescing on %s', (kind) => {
   const context = useWebhookTestContext(kind);
 
@@ -90,12 +88,20 @@ describe.each(DATABASE_KINDS)('coalescing on %s', (kind) => {
     await customers.save({ id: customer.id, name: 'Ada L.' });
     const events = await emitted(app);
     // Events written in the same millisecond have no order in the table: compare as sets.
-    const changesOf = (type: string) => events.filter((event) => event.type === type).map((event) => JSON.stringify(event.changes)).sort();
+    const changesOf = (type: string) =>
+      events
+        .filter((event) => event.type === type)
+        .map((event) => JSON.stringify(event.changes))
+        .sort();
     expect(changesOf('customer.updated')).toEqual(
-      [{ tier: { old: 'basic', new: 'gold' } }, { name: { old: 'Ada', new: 'Ada L.' } }].map((changes) => JSON.stringify(changes)).sort(),
+      [{ tier: { old: 'basic', new: 'gold' } }, { name: { old: 'Ada', new: 'Ada L.' } }]
+        .map((changes) => JSON.stringify(changes))
+        .sort(),
     );
     expect(changesOf('customer.tier_changed')).toEqual(
-      [{ tier: { old: 'basic', new: 'silver' } }, { tier: { old: 'silver', new: 'gold' } }].map((changes) => JSON.stringify(changes)).sort(),
+      [{ tier: { old: 'basic', new: 'silver' } }, { tier: { old: 'silver', new: 'gold' } }]
+        .map((changes) => JSON.stringify(changes))
+        .sort(),
     );
   });
 
@@ -115,7 +121,9 @@ describe.each(DATABASE_KINDS)('coalescing on %s', (kind) => {
         .catch(() => undefined);
     });
     const events = await emitted(app);
-    expect(events.map((event) => [event.type, event.data.customer, event.data.status])).toEqual([['order.created', 'Kept', 'paid']]);
+    expect(events.map((event) => [event.type, event.data.customer, event.data.status])).toEqual([
+      ['order.created', 'Kept', 'paid'],
+    ]);
     expect(await app.dataSource.getRepository(ShopOrder).countBy({ customer: 'Rolled back' })).toBe(0);
   });
 });

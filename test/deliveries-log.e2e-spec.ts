@@ -46,8 +46,14 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
   });
 
   it('gives one delivery with the exact body and every attempt, and null for an unknown id', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { initialDelay: 0, jitter: 0 } }));
-    context.receiver.respondWith((_request, n) => (n === 1 ? { status: 500, body: 'oops' } : { status: 202, body: 'thanks' }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false },
+      retry: { initialDelay: 0, jitter: 0 },
+    }));
+    context.receiver.respondWith((_request, n) =>
+      n === 1 ? { status: 500, body: 'oops' } : { status: 202, body: 'thanks' },
+    );
     await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await app.relay.runOnce();
     await app.relay.runOnce();
@@ -57,7 +63,9 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
     const details = await deliveries.get(summary!.id);
     expect(details).toMatchObject({ status: 'succeeded', attempts: 2, eventType: 'order.created' });
     expect(details!.payload).toBe(context.receiver.requests[1]!.body);
-    expect(details!.attemptLog.map((a) => [a.attemptNumber, a.outcome, a.statusCode, a.responseExcerpt, a.error])).toEqual([
+    expect(
+      details!.attemptLog.map((a) => [a.attemptNumber, a.outcome, a.statusCode, a.responseExcerpt, a.error]),
+    ).toEqual([
       [1, 'failed', 500, 'oops', 'HTTP 500'],
       [2, 'succeeded', 202, 'thanks', null],
     ]);
@@ -82,7 +90,11 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
   });
 
   it('retries a failed delivery with a full new series of attempts', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { attempts: 1 } }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false },
+      retry: { attempts: 1 },
+    }));
     context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 500 : 200 }));
     await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await app.relay.runOnce();
@@ -93,7 +105,12 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
     await deliveries.retry(failed!.id);
     await app.relay.runOnce();
 
-    expect(await deliveries.get(failed!.id)).toMatchObject({ status: 'succeeded', failureReason: null, attempts: 2, seriesStart: 1 });
+    expect(await deliveries.get(failed!.id)).toMatchObject({
+      status: 'succeeded',
+      failureReason: null,
+      attempts: 2,
+      seriesStart: 1,
+    });
   });
 
   it('retries in bulk by endpoint and status, and leaves the rest alone', async () => {
@@ -119,12 +136,23 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
   it('counts pending, due, leased, succeeded and failed deliveries and the lag of the oldest due one', async () => {
     const clock = new ManualClock();
     const app = await context.start(
-      (url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { attempts: 2, initialDelay: 5_000, jitter: 0 } }),
+      (url) => ({
+        endpoints: [{ id: 'erp', url, secret }],
+        relay: { enabled: false },
+        retry: { attempts: 2, initialDelay: 5_000, jitter: 0 },
+      }),
       { clock },
     );
     const deliveries = app.app.get(WebhookDeliveries);
     const orders = app.dataSource.getRepository(ShopOrder);
-    expect(await deliveries.stats()).toEqual({ pending: 0, due: 0, leased: 0, succeeded: 0, failed: 0, oldestDueLag: 0 });
+    expect(await deliveries.stats()).toEqual({
+      pending: 0,
+      due: 0,
+      leased: 0,
+      succeeded: 0,
+      failed: 0,
+      oldestDueLag: 0,
+    });
 
     context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 200 : 500 }));
     await orders.save({ customer: 'Ada', total: 1 });
@@ -133,12 +161,24 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
     await app.relay.runOnce();
     clock.advance(5_000);
     await app.relay.runOnce(); // Bob failed twice: failed for good
-    await orders.save([{ customer: 'Cy', total: 1 }, { customer: 'Di', total: 1 }]);
+    await orders.save([
+      { customer: 'Cy', total: 1 },
+      { customer: 'Di', total: 1 },
+    ]);
     await app.relay.runOnce(); // both failed once; retries due in 5 s
     clock.advance(8_000);
     const [held] = await deliveries.list({ status: 'pending', limit: 1 });
-    await app.dataSource.getRepository(WebhookDeliveryEntity).update(held!.id, { lockedUntil: clock.now() + 60_000, lockToken: 'lease_other' });
+    await app.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .update(held!.id, { lockedUntil: clock.now() + 60_000, lockToken: 'lease_other' });
 
-    expect(await deliveries.stats()).toEqual({ pending: 2, due: 1, leased: 1, succeeded: 1, failed: 1, oldestDueLag: 3_000 });
+    expect(await deliveries.stats()).toEqual({
+      pending: 2,
+      due: 1,
+      leased: 1,
+      succeeded: 1,
+      failed: 1,
+      oldestDueLag: 3_000,
+    });
   });
 });

@@ -38,7 +38,9 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
         relay: { enabled: false, endpointConcurrency: 1 },
       });
       const first = await context.start(options, { clock });
-      context.receiver.respondWith((_request, n) => (n === 1 ? { status: 503, body: 'busy', headers: { 'retry-after': '120' } } : { status: 200 }));
+      context.receiver.respondWith((_request, n) =>
+        n === 1 ? { status: 503, body: 'busy', headers: { 'retry-after': '120' } } : { status: 200 },
+      );
       await saveOrders(first, 3);
       await first.dataSource.getRepository(Article).save([{ title: 'a' }, { title: 'b' }]);
 
@@ -82,7 +84,9 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
     await app.relay.runOnce();
 
     expect(context.receiver.requests).toHaveLength(1);
-    const deliveries = await app.dataSource.getRepository(WebhookDeliveryEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    const deliveries = await app.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .find({ order: { createdAt: 'ASC', id: 'ASC' } });
     expect(deliveries.map((d) => [d.status, d.failureReason, d.attempts]).sort()).toEqual([
       ['failed', 'endpoint-disabled', 0],
       ['failed', 'rejected', 1],
@@ -116,7 +120,12 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
 
     expect(context.receiver.requests.map((r) => r.url)).toEqual(['/hooks']);
     const crm = await app.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({ endpointId: 'crm' });
-    expect(crm).toMatchObject({ status: 'failed', failureReason: 'endpoint-disabled', attempts: 0, lastError: 'endpoint "crm" is disabled: migrating the CRM' });
+    expect(crm).toMatchObject({
+      status: 'failed',
+      failureReason: 'endpoint-disabled',
+      attempts: 0,
+      lastError: 'endpoint "crm" is disabled: migrating the CRM',
+    });
     expect((await endpoints.list()).map((e) => [e.id, e.disabled?.reason ?? null])).toEqual([
       ['erp', null],
       ['crm', 'migrating the CRM'],
@@ -125,7 +134,10 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
 
   it('disables an endpoint after disableEndpointAfter with failures and no success, and records why', async () => {
     const clock = new ManualClock();
-    const app = await context.start((url) => ({ endpoints: [{ id: 'flaky', url, secret }], relay: { enabled: false } }), { clock });
+    const app = await context.start(
+      (url) => ({ endpoints: [{ id: 'flaky', url, secret }], relay: { enabled: false } }),
+      { clock },
+    );
     context.receiver.respondWith(() => ({ status: 500 }));
     const endpoints = app.app.get(WebhookEndpoints);
     await saveOrders(app, 1);
@@ -154,7 +166,11 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
   });
 
   it('ends a failing streak with a success', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false }, retry: { initialDelay: 0, jitter: 0 } }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false },
+      retry: { initialDelay: 0, jitter: 0 },
+    }));
     context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 500 : 200 }));
     const endpoints = app.app.get(WebhookEndpoints);
     await saveOrders(app, 1);
@@ -167,9 +183,15 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
 
   it("refuses a worker's late outcome once its lease has passed to another worker, which resent under the same webhook-id", async () => {
     const clock = new ManualClock();
-    const options = (url: string) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, leaseDuration: 30_000 } });
+    const options = (url: string) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false, leaseDuration: 30_000 },
+    });
     const stale = await context.start(options, { clock });
-    const other = await startWebhookTestApp(context.database, options(context.receiver.url), { keepTables: true, clock });
+    const other = await startWebhookTestApp(context.database, options(context.receiver.url), {
+      keepTables: true,
+      clock,
+    });
     try {
       // The first request hangs long enough for its lease to lapse and another worker to take over.
       context.receiver.respondWith((_request, n) => (n === 1 ? { status: 200, delayMs: 1_500 } : { status: 200 }));
@@ -187,7 +209,10 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
       expect(other.warnings.some((w) => /lease lost before the outcome was recorded/.test(w))).toBe(true);
       const attempts = await stale.dataSource.getRepository(WebhookAttemptEntity).find();
       expect(attempts).toHaveLength(1); // the taker's; the stale write was refused
-      expect(await stale.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(await stale.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+      });
     } finally {
       await other.close();
     }
@@ -264,12 +289,17 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
   });
 
   it('on shutdown finishes the requests in flight and gives back the claim it had not started', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, endpointConcurrency: 2 } }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false, endpointConcurrency: 2 },
+    }));
     context.receiver.respondWith((_request, n) => ({ status: 200, delayMs: n === 2 ? 0 : 400 }));
     await saveOrders(app, 4);
     await app.relay.dispatch(); // two claimed and sent; the second answers at once
     await context.receiver.waitForRequests(2);
-    await until(async () => (await app.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'succeeded' })) === 1);
+    await until(
+      async () => (await app.dataSource.getRepository(WebhookDeliveryEntity).countBy({ status: 'succeeded' })) === 1,
+    );
     // One slot of the endpoint is free: two more are claimed, one is sent and one waits for a slot.
     expect((await app.relay.dispatch()).claimed).toBe(2);
     await context.receiver.waitForRequests(3);

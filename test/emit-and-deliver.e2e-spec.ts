@@ -38,8 +38,14 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     const [request] = await context.receiver.waitForRequests(1);
     expect(request!.method).toBe('POST');
     expect(request!.headers['content-type']).toBe('application/json');
-    const verified = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>) as Record<string, unknown>;
-    expect(verified).toMatchObject({ type: 'order.created', data: { id: order.id, customer: 'Ada', status: 'new', total: 42 } });
+    const verified = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>) as Record<
+      string,
+      unknown
+    >;
+    expect(verified).toMatchObject({
+      type: 'order.created',
+      data: { id: order.id, customer: 'Ada', status: 'new', total: 42 },
+    });
     expect(new Date(verified.timestamp as string).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const [event] = await outboxRows(dataSource);
     expect(request!.headers['webhook-id']).toBe(event!.id);
@@ -110,7 +116,12 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     await relay.runOnce();
 
     const bodies = (await context.receiver.waitForRequests(2)).map((r) => JSON.parse(r.body));
-    expect(bodies.find((b) => b.type === 'order.deleted').data).toEqual({ id, customer: 'Ada', status: 'new', total: 5 });
+    expect(bodies.find((b) => b.type === 'order.deleted').data).toEqual({
+      id,
+      customer: 'Ada',
+      status: 'new',
+      total: 5,
+    });
   });
 
   it('emits deleted on softRemove() and restored on recover()', async () => {
@@ -154,8 +165,12 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     expect((await outboxRows(dataSource)).map((e) => e.type)).toEqual(['order.created']);
     const relevant = warnings.filter((w) => w.startsWith('ShopOrder:'));
     expect(relevant).toHaveLength(3);
-    expect(relevant[0]).toMatch(/ShopOrder: an update made with update\(\) by a where clause, .* emits no webhook.*Use save\(\), or update\(\) by primary key,/);
-    expect(relevant[2]).toMatch(/ShopOrder: a removal made with delete\(\) by a where clause, .* Use remove\(\), or delete\(\) by primary key,/);
+    expect(relevant[0]).toMatch(
+      /ShopOrder: an update made with update\(\) by a where clause, .* emits no webhook.*Use save\(\), or update\(\) by primary key,/,
+    );
+    expect(relevant[2]).toMatch(
+      /ShopOrder: a removal made with delete\(\) by a where clause, .* Use remove\(\), or delete\(\) by primary key,/,
+    );
   });
 
   it('records nothing for entities without @EmitsWebhook', async () => {
@@ -182,8 +197,13 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
       await relay.runOnce();
 
-      expect((await context.receiver.waitForRequests(2)).map((r) => JSON.parse(r.body).type).sort()).toEqual(['order.created', 'order.updated']);
-      expect((await other.waitForRequests(1)).map((r) => [r.url, JSON.parse(r.body).type])).toEqual([['/hooks', 'order.created']]);
+      expect((await context.receiver.waitForRequests(2)).map((r) => JSON.parse(r.body).type).sort()).toEqual([
+        'order.created',
+        'order.updated',
+      ]);
+      expect((await other.waitForRequests(1)).map((r) => [r.url, JSON.parse(r.body).type])).toEqual([
+        ['/hooks', 'order.created'],
+      ]);
       const deliveries = await dataSource.getRepository(WebhookDeliveryEntity).find();
       expect(deliveries.map((d) => d.endpointId).sort()).toEqual(['created-only', 'orders', 'orders']);
     } finally {
@@ -192,7 +212,11 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
   });
 
   it('retries a failing receiver with the same webhook-id: 500, 500, then 200 is three attempts and one success', async () => {
-    const { dataSource } = await start((url) => ({ endpoints: [{ url, secret }], retry: fastRetries, relay: { pollInterval: 10 } }));
+    const { dataSource } = await start((url) => ({
+      endpoints: [{ url, secret }],
+      retry: fastRetries,
+      relay: { pollInterval: 10 },
+    }));
     context.receiver.respondWith((_, n) => (n <= 2 ? { status: 500, body: 'database down' } : { status: 200 }));
 
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
@@ -202,7 +226,9 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
     for (const request of requests) {
       expect(() => verifyStandardWebhook({ payload: request.body, headers: request.headers, secret })).not.toThrow();
     }
-    await expect.poll(async () => (await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).status).toBe('succeeded');
+    await expect
+      .poll(async () => (await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).status)
+      .toBe('succeeded');
     const delivery = await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 200, lockToken: null });
     const attempts = await dataSource.getRepository(WebhookAttemptEntity).find({ order: { attemptNumber: 'ASC' } });
@@ -228,12 +254,20 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
 
     expect(context.receiver.requests).toHaveLength(2);
     const delivery = await dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
-    expect(delivery).toMatchObject({ status: 'failed', failureReason: 'exhausted', attempts: 2, lastStatusCode: 500, lastError: 'HTTP 500' });
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      failureReason: 'exhausted',
+      attempts: 2,
+      lastStatusCode: 500,
+      lastError: 'HTTP 500',
+    });
     expect(delivery.completedAt).not.toBeNull();
   });
 
   it('counts a receiver that does not answer within the timeout as a failed attempt', async () => {
-    const { dataSource, relay } = await start((url) => manual(url, { delivery: { timeout: 200 }, relay: { enabled: false, leaseDuration: 5_000 } }));
+    const { dataSource, relay } = await start((url) =>
+      manual(url, { delivery: { timeout: 200 }, relay: { enabled: false, leaseDuration: 5_000 } }),
+    );
     context.receiver.respondWith(() => ({ status: 200, delayMs: 2_000 }));
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
@@ -268,7 +302,10 @@ describe.each(DATABASE_KINDS)('emitting and delivering on %s', (kind) => {
   });
 
   it('starts the relay with the application, delivers without manual help, and stops it on close', async () => {
-    const { dataSource, orchestrator } = await start((url) => ({ endpoints: [{ url, secret }], relay: { pollInterval: 5_000 } }));
+    const { dataSource, orchestrator } = await start((url) => ({
+      endpoints: [{ url, secret }],
+      relay: { pollInterval: 5_000 },
+    }));
     expect(orchestrator.isRunning).toBe(true);
 
     const startedAt = Date.now();

@@ -20,7 +20,10 @@ describe.each(DATABASE_KINDS)('@EmitsWebhook options on %s', (kind) => {
     await dataSource.getRepository(Invoice).save({ number: 'INV-1', amountCents: 1200 });
 
     expect(await emitted(dataSource)).toEqual([
-      expect.objectContaining({ type: 'billing.invoice.created', data: { number: 'INV-1', amountCents: '1200', kind: 'insert' } }),
+      expect.objectContaining({
+        type: 'billing.invoice.created',
+        data: { number: 'INV-1', amountCents: '1200', kind: 'insert' },
+      }),
     ]);
   });
 
@@ -31,7 +34,10 @@ describe.each(DATABASE_KINDS)('@EmitsWebhook options on %s', (kind) => {
     await invoices.save({ ...invoice, status: 'sent' });
     await invoices.save({ ...invoice, status: 'paid' });
 
-    expect((await emitted(dataSource)).map((e) => e.type)).toEqual(['billing.invoice.created', 'billing.invoice.updated']);
+    expect((await emitted(dataSource)).map((e) => e.type)).toEqual([
+      'billing.invoice.created',
+      'billing.invoice.updated',
+    ]);
   });
 
   it('emits nothing for operations left out of `on`', async () => {

@@ -49,7 +49,9 @@ async function refusal(promise: Promise<unknown>): Promise<WebhookValidationErro
 
 /** Publishes one event in a transaction of its own. */
 function publish(app: WebhookTestApp, type: string, data: unknown, tenant?: string): Promise<string> {
-  return app.dataSource.transaction((manager) => app.app.get(WebhookPublisher).publish(manager, { type, data, ...(tenant && { tenant }) }));
+  return app.dataSource.transaction((manager) =>
+    app.app.get(WebhookPublisher).publish(manager, { type, data, ...(tenant && { tenant }) }),
+  );
 }
 
 describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) => {
@@ -60,7 +62,16 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     const endpoints = app.app.get(WebhookEndpoints);
     const created = await endpoints.create({ url: context.receiver.url, eventTypes: ['order.*'], description: 'ERP' });
 
-    expect(created).toMatchObject({ source: 'database', tenant: null, url: context.receiver.url, eventTypes: ['order.*'], method: 'POST', bodyFormat: 'json', description: 'ERP', disabled: null });
+    expect(created).toMatchObject({
+      source: 'database',
+      tenant: null,
+      url: context.receiver.url,
+      eventTypes: ['order.*'],
+      method: 'POST',
+      bodyFormat: 'json',
+      description: 'ERP',
+      disabled: null,
+    });
     expect(created.secret).toMatch(/^whsec_/);
     expect(JSON.stringify(await endpoints.list())).not.toContain(created.secret.slice(6));
     expect(await endpoints.get(created.id)).not.toHaveProperty('secret');
@@ -96,9 +107,18 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
       } as never),
     );
     expect(error.errors).toEqual([
-      { field: 'colour', message: 'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, secret.' },
+      {
+        field: 'colour',
+        message:
+          'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, secret.',
+      },
       { field: 'url', message: expect.stringMatching(/ftp: URLs are not deliverable/) },
-      { field: 'eventTypes[1]', message: expect.stringMatching(/"ordr.created" matches no known event type\. Known types: .*invoice\.paid.*order\.created/) },
+      {
+        field: 'eventTypes[1]',
+        message: expect.stringMatching(
+          /"ordr.created" matches no known event type\. Known types: .*invoice\.paid.*order\.created/,
+        ),
+      },
       { field: 'eventTypes[2]', message: expect.stringMatching(/"order\*" is not an event type pattern/) },
       { field: 'method', message: 'must be "POST" or "GET"; got "PUT".' },
       { field: 'headers.webhook-signature', message: 'is set by the sender itself and cannot be replaced.' },
@@ -114,7 +134,12 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     const endpoints = app.app.get(WebhookEndpoints);
     for (const host of ['[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '[::ffff:0:a9fe:a9fe]']) {
       const error = await refusal(endpoints.create({ url: `https://${host}/hooks` }));
-      expect(error.errors).toEqual([{ field: 'url', message: expect.stringMatching(/it embeds 169\.254\.169\.254 \(.+\), a cloud metadata address/) }]);
+      expect(error.errors).toEqual([
+        {
+          field: 'url',
+          message: expect.stringMatching(/it embeds 169\.254\.169\.254 \(.+\), a cloud metadata address/),
+        },
+      ]);
     }
     expect(await app.dataSource.getRepository(WebhookEndpointEntity).count()).toBe(0);
   });
@@ -126,9 +151,15 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     expect(types).toContainEqual({ type: 'invoice.paid', source: 'options' });
     expect(types).toContainEqual({ type: 'sale.created', source: 'ShopSale' });
     const endpoints = app.app.get(WebhookEndpoints);
-    await expect(endpoints.create({ url: context.receiver.url, eventTypes: ['*'] })).resolves.toMatchObject({ eventTypes: ['*'] });
-    await expect(endpoints.create({ url: context.receiver.url, eventTypes: ['billing.*', 'report.ready'] })).resolves.toBeDefined();
-    expect((await refusal(endpoints.create({ url: context.receiver.url, eventTypes: ['shipping.*'] }))).errors[0]?.field).toBe('eventTypes[0]');
+    await expect(endpoints.create({ url: context.receiver.url, eventTypes: ['*'] })).resolves.toMatchObject({
+      eventTypes: ['*'],
+    });
+    await expect(
+      endpoints.create({ url: context.receiver.url, eventTypes: ['billing.*', 'report.ready'] }),
+    ).resolves.toBeDefined();
+    expect(
+      (await refusal(endpoints.create({ url: context.receiver.url, eventTypes: ['shipping.*'] }))).errors[0]?.field,
+    ).toBe('eventTypes[0]');
   });
 
   it('updates only the given fields, and routes events by the new subscription from then on', async () => {
@@ -136,7 +167,12 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     const endpoints = app.app.get(WebhookEndpoints);
     const { id } = await endpoints.create({ url: context.receiver.url, eventTypes: ['order.*'], description: 'first' });
     const updated = await endpoints.update(id, { eventTypes: ['invoice.paid'], headers: { 'x-api-key': 'k1' } });
-    expect(updated).toMatchObject({ eventTypes: ['invoice.paid'], description: 'first', headers: { 'x-api-key': 'k1' }, url: context.receiver.url });
+    expect(updated).toMatchObject({
+      eventTypes: ['invoice.paid'],
+      description: 'first',
+      headers: { 'x-api-key': 'k1' },
+      url: context.receiver.url,
+    });
 
     await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada' });
     await publish(app, 'invoice.paid', { invoice: 7 });
@@ -155,8 +191,17 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
   it('sends GET as signed query parameters, a form body signed as sent, and extra headers', async () => {
     const app = await context.start(() => manual());
     const endpoints = app.app.get(WebhookEndpoints);
-    const get = await endpoints.create({ url: `${context.receiver.url}/get`, eventTypes: ['invoice.paid'], method: 'GET' });
-    const form = await endpoints.create({ url: `${context.receiver.url}/form`, eventTypes: ['invoice.paid'], bodyFormat: 'form', headers: { 'x-shop': 'north' } });
+    const get = await endpoints.create({
+      url: `${context.receiver.url}/get`,
+      eventTypes: ['invoice.paid'],
+      method: 'GET',
+    });
+    const form = await endpoints.create({
+      url: `${context.receiver.url}/form`,
+      eventTypes: ['invoice.paid'],
+      bodyFormat: 'form',
+      headers: { 'x-shop': 'north' },
+    });
     await publish(app, 'invoice.paid', { invoice: 7, lines: [{ sku: 'A1' }] });
     await app.relay.runOnce();
     const requests = await context.receiver.waitForRequests(2);
@@ -166,7 +211,9 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     expect(getRequest.method).toBe('GET');
     const query = getRequest.url.slice(getRequest.url.indexOf('?') + 1);
     expect(new URLSearchParams(query).get('data.lines.0.sku')).toBe('A1');
-    expect(verifyStandardWebhook({ payload: query, headers: getRequest.headers, secret: get.secret }).id).toMatch(/^msg_/);
+    expect(verifyStandardWebhook({ payload: query, headers: getRequest.headers, secret: get.secret }).id).toMatch(
+      /^msg_/,
+    );
 
     const formRequest = byPath.get('/hooks/form')!;
     expect(formRequest.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -176,15 +223,32 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
   });
 
   it('sends a thin endpoint only the event type and the entity id, signed, while a full one gets everything', async () => {
-    const app = await context.start((url) => manual({ endpoints: [{ id: 'static-thin', url: `${url}/static`, secret: appSecret, eventTypes: ['order.*'], payloadFormat: 'thin' }] }));
-    const thin = await app.app.get(WebhookEndpoints).create({ url: `${context.receiver.url}/thin`, eventTypes: ['order.*', 'invoice.paid'], payloadFormat: 'thin' });
+    const app = await context.start((url) =>
+      manual({
+        endpoints: [
+          {
+            id: 'static-thin',
+            url: `${url}/static`,
+            secret: appSecret,
+            eventTypes: ['order.*'],
+            payloadFormat: 'thin',
+          },
+        ],
+      }),
+    );
+    const thin = await app.app
+      .get(WebhookEndpoints)
+      .create({ url: `${context.receiver.url}/thin`, eventTypes: ['order.*', 'invoice.paid'], payloadFormat: 'thin' });
     await app.app.get(WebhookEndpoints).create({ url: `${context.receiver.url}/full`, eventTypes: ['order.*'] });
     const order = await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 3 });
     await publish(app, 'invoice.paid', { invoice: 1 });
     await app.relay.runOnce();
     const requests = await context.receiver.waitForRequests(4);
-    const at = (path: string) => requests.filter((request) => request.url === `/hooks/${path}`).map((request) => JSON.parse(request.body));
-    expect(at('static')).toEqual([{ type: 'order.created', timestamp: expect.any(String), data: { id: String(order.id) } }]);
+    const at = (path: string) =>
+      requests.filter((request) => request.url === `/hooks/${path}`).map((request) => JSON.parse(request.body));
+    expect(at('static')).toEqual([
+      { type: 'order.created', timestamp: expect.any(String), data: { id: String(order.id) } },
+    ]);
     expect(at('thin')).toEqual(
       expect.arrayContaining([
         { type: 'order.created', timestamp: expect.any(String), data: { id: String(order.id) } },
@@ -194,9 +258,13 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     expect(at('full')).toEqual([expect.objectContaining({ data: expect.objectContaining({ customer: 'Ada' }) })]);
     const thinRequest = requests.find((request) => request.url === '/hooks/thin')!;
     expect(signedBy(thinRequest, thin.secret)).toBe(true);
-    expect((await refusal(app.app.get(WebhookEndpoints).create({ url: context.receiver.url, payloadFormat: 'id-only' as 'thin' }))).errors).toEqual([
-      { field: 'payloadFormat', message: 'must be "full" or "thin"; got "id-only".' },
-    ]);
+    expect(
+      (
+        await refusal(
+          app.app.get(WebhookEndpoints).create({ url: context.receiver.url, payloadFormat: 'id-only' as 'thin' }),
+        )
+      ).errors,
+    ).toEqual([{ field: 'payloadFormat', message: 'must be "full" or "thin"; got "id-only".' }]);
   });
 
   it('deletes an endpoint but keeps its delivery log, and sends it nothing more', async () => {
@@ -225,25 +293,37 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     context.receiver.respondWith(() => ({ status: 500 }));
     await publish(app, 'invoice.paid', { invoice: 1 });
     await app.relay.runOnce(); // fails; a retry is scheduled
-    expect((await app.app.get(WebhookDeliveries).list({ endpointId: id }))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await app.app.get(WebhookDeliveries).list({ endpointId: id }))[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
 
     await endpoints.delete(id);
     const [delivery] = await app.app.get(WebhookDeliveries).list({ endpointId: id });
-    expect(delivery).toMatchObject({ status: 'failed', failureReason: 'endpoint-deleted', attempts: 1, lastError: `endpoint "${id}" was deleted` });
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      failureReason: 'endpoint-deleted',
+      attempts: 1,
+      lastError: `endpoint "${id}" was deleted`,
+    });
     expect(delivery!.completedAt).not.toBeNull();
     await app.relay.runOnce();
     expect(context.receiver.requests).toHaveLength(1);
   });
 
   it('lists endpoints from options beside stored ones, and refuses to change them at runtime', async () => {
-    const app = await context.start((url) => manual({ endpoints: [{ id: 'erp', url, secret: appSecret, eventTypes: ['order.*'] }] }));
+    const app = await context.start((url) =>
+      manual({ endpoints: [{ id: 'erp', url, secret: appSecret, eventTypes: ['order.*'] }] }),
+    );
     const endpoints = app.app.get(WebhookEndpoints);
     const stored = await endpoints.create({ url: context.receiver.url });
     expect((await endpoints.list()).map((e) => [e.id, e.source])).toEqual([
       ['erp', 'options'],
       [stored.id, 'database'],
     ]);
-    expect((await refusal(endpoints.update('erp', { description: 'x' }))).errors[0]?.message).toMatch(/defined in WebhookModule options: change it there/);
+    expect((await refusal(endpoints.update('erp', { description: 'x' }))).errors[0]?.message).toMatch(
+      /defined in WebhookModule options: change it there/,
+    );
     await refusal(endpoints.delete('erp'));
     await refusal(endpoints.rotateSecret('erp'));
     await endpoints.disable('erp', 'maintenance');
@@ -255,7 +335,9 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
     const second = await startWebhookTestApp(context.database, manual(), { keepTables: true });
     try {
       await second.relay.runOnce(); // loads the (empty) stored endpoints
-      const created = await first.app.get(WebhookEndpoints).create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
+      const created = await first.app
+        .get(WebhookEndpoints)
+        .create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
       await publish(first, 'invoice.paid', { invoice: 1 });
       await second.relay.runOnce();
       const [request] = await context.receiver.waitForRequests(1);
@@ -269,7 +351,7 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
 describe.each(DATABASE_KINDS)('tenants on %s', (kind) => {
   const context = useWebhookTestContext(kind);
 
-  it('hides a tenant\'s endpoints from every other tenant, exactly as if they did not exist', async () => {
+  it("hides a tenant's endpoints from every other tenant, exactly as if they did not exist", async () => {
     const app = await context.start(() => manual());
     const endpoints = app.app.get(WebhookEndpoints);
     const north = await endpoints.create({ url: `${context.receiver.url}/north` }, { tenant: 'north' });
@@ -292,8 +374,10 @@ describe.each(DATABASE_KINDS)('tenants on %s', (kind) => {
     expect(await endpoints.get(north.id, { tenant: 'north' })).toMatchObject({ description: null, disabled: null });
   });
 
-  it('delivers a tenant\'s events to its own endpoints and the application\'s, never to another tenant\'s', async () => {
-    const app = await context.start((url) => manual({ endpoints: [{ id: 'ops', url: `${url}/ops`, secret: appSecret, eventTypes: ['*'] }] }));
+  it("delivers a tenant's events to its own endpoints and the application's, never to another tenant's", async () => {
+    const app = await context.start((url) =>
+      manual({ endpoints: [{ id: 'ops', url: `${url}/ops`, secret: appSecret, eventTypes: ['*'] }] }),
+    );
     const endpoints = app.app.get(WebhookEndpoints);
     await endpoints.create({ url: `${context.receiver.url}/north` }, { tenant: 'north' });
     await endpoints.create({ url: `${context.receiver.url}/south` }, { tenant: 'south' });
@@ -303,8 +387,16 @@ describe.each(DATABASE_KINDS)('tenants on %s', (kind) => {
     await publish(app, 'report.ready', { report: 1 }); // no tenant: the application's endpoints only
     for (let round = 0; round < 3; round++) await app.relay.runOnce();
 
-    const received = context.receiver.requests.map((r) => `${new URL(r.url, 'http://x').pathname} ${JSON.parse(r.body).type}`).sort();
-    expect(received).toEqual(['/hooks/north sale.created', '/hooks/ops invoice.paid', '/hooks/ops report.ready', '/hooks/ops sale.created', '/hooks/south invoice.paid']);
+    const received = context.receiver.requests
+      .map((r) => `${new URL(r.url, 'http://x').pathname} ${JSON.parse(r.body).type}`)
+      .sort();
+    expect(received).toEqual([
+      '/hooks/north sale.created',
+      '/hooks/ops invoice.paid',
+      '/hooks/ops report.ready',
+      '/hooks/ops sale.created',
+      '/hooks/south invoice.paid',
+    ]);
     const log = await app.app.get(WebhookDeliveries).list({ tenant: 'south' });
     expect(log.map((d) => d.eventType)).toEqual(['invoice.paid']);
   });
@@ -317,7 +409,10 @@ describe.each(DATABASE_KINDS)('secret rotation on %s', (kind) => {
     const clock = new ManualClock();
     const app = await context.start(() => manual(), { clock });
     const endpoints = app.app.get(WebhookEndpoints);
-    const { id, secret: oldSecret } = await endpoints.create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { id, secret: oldSecret } = await endpoints.create({
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+    });
     const { secret: newSecret, previousSecretExpiresAt } = await endpoints.rotateSecret(id, { overlap: HOUR });
     expect(previousSecretExpiresAt).toBe(clock.now() + HOUR);
     expect(await endpoints.get(id)).toMatchObject({ previousSecretExpiresAt: clock.now() + HOUR });
@@ -342,15 +437,23 @@ describe.each(DATABASE_KINDS)('secret rotation on %s', (kind) => {
   it('retires the old secret at once with overlap 0, and keeps an imported new secret', async () => {
     const app = await context.start(() => manual());
     const endpoints = app.app.get(WebhookEndpoints);
-    const { id, secret: oldSecret } = await endpoints.create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { id, secret: oldSecret } = await endpoints.create({
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+    });
     const imported = generateWebhookSecret();
-    expect(await endpoints.rotateSecret(id, { secret: imported, overlap: 0 })).toEqual({ secret: imported, previousSecretExpiresAt: null });
+    expect(await endpoints.rotateSecret(id, { secret: imported, overlap: 0 })).toEqual({
+      secret: imported,
+      previousSecretExpiresAt: null,
+    });
     await publish(app, 'invoice.paid', { invoice: 1 });
     await app.relay.runOnce();
     const [request] = await context.receiver.waitForRequests(1);
     expect(signedBy(request!, imported)).toBe(true);
     expect(signedBy(request!, oldSecret)).toBe(false);
-    expect((await refusal(endpoints.rotateSecret(id, { overlap: -1 }))).errors).toEqual([{ field: 'overlap', message: 'must be a whole number of milliseconds ≥ 0.' }]);
+    expect((await refusal(endpoints.rotateSecret(id, { overlap: -1 }))).errors).toEqual([
+      { field: 'overlap', message: 'must be a whole number of milliseconds ≥ 0.' },
+    ]);
   });
 });
 
@@ -376,7 +479,9 @@ describe.each(DATABASE_KINDS)('secrets encrypted at rest on %s', (kind) => {
 
   it('stores only sealed secrets, opens them with any configured key, and reseals with the first', async () => {
     let app = await context.start(() => manual({ encryption: { keys: [key1] } }));
-    const { id, secret } = await app.app.get(WebhookEndpoints).create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { id, secret } = await app.app
+      .get(WebhookEndpoints)
+      .create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
     const [sealed] = await storedSecrets(app, id);
     expect(sealed).toMatch(/^enc:v1:[0-9a-f]{8}:/);
     expect(sealed).not.toContain(secret.slice(6));
@@ -400,7 +505,9 @@ describe.each(DATABASE_KINDS)('secrets encrypted at rest on %s', (kind) => {
 
   it('records a clear, retried failure when no configured key opens the secret, and sends nothing', async () => {
     let app = await context.start(() => manual({ encryption: { keys: [key1] } }));
-    const { id } = await app.app.get(WebhookEndpoints).create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { id } = await app.app
+      .get(WebhookEndpoints)
+      .create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
     app = await restart(app, [key3]);
     try {
       await publish(app, 'invoice.paid', { n: 1 });
@@ -416,7 +523,9 @@ describe.each(DATABASE_KINDS)('secrets encrypted at rest on %s', (kind) => {
 
   it('reads plaintext secrets stored before encryption was on, and seals them at the next rotation', async () => {
     let app = await context.start(() => manual());
-    const { id, secret } = await app.app.get(WebhookEndpoints).create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
+    const { id, secret } = await app.app
+      .get(WebhookEndpoints)
+      .create({ url: context.receiver.url, eventTypes: ['invoice.paid'] });
     expect(await storedSecrets(app, id)).toEqual([secret]);
     app = await restart(app, [key1]);
     try {
@@ -437,7 +546,9 @@ describe.each(DATABASE_KINDS)('explicit publishing on %s', (kind) => {
   const context = useWebhookTestContext(kind);
 
   it('delivers a published event once its transaction commits, and nothing when it rolls back', async () => {
-    const app = await context.start((url) => manual({ endpoints: [{ url, secret: appSecret, eventTypes: ['invoice.paid'] }] }));
+    const app = await context.start((url) =>
+      manual({ endpoints: [{ url, secret: appSecret, eventTypes: ['invoice.paid'] }] }),
+    );
     const publisher = app.app.get(WebhookPublisher);
     await expect(
       app.dataSource.transaction(async (manager) => {
@@ -451,15 +562,24 @@ describe.each(DATABASE_KINDS)('explicit publishing on %s', (kind) => {
     const requests = await context.receiver.waitForRequests(1);
     expect(requests).toHaveLength(1);
     expect(requests[0]!.headers['webhook-id']).toBe(id);
-    expect(JSON.parse(requests[0]!.body)).toMatchObject({ type: 'invoice.paid', data: { invoice: 'INV-1', amount: '10' } });
+    expect(JSON.parse(requests[0]!.body)).toMatchObject({
+      type: 'invoice.paid',
+      data: { invoice: 'INV-1', amount: '10' },
+    });
   });
 
   it('refuses a manager outside a transaction, and an undeclared type with the list of known ones', async () => {
     const app = await context.start(() => manual());
     const publisher = app.app.get(WebhookPublisher);
-    await expect(publisher.publish(app.dataSource.manager, { type: 'invoice.paid', data: {} })).rejects.toThrow(WebhookTransactionRequiredError);
-    await expect(publisher.publish(app.dataSource.manager, { type: 'invoice.paid', data: {} })).rejects.toThrow(/inside dataSource\.transaction/);
-    await expect(app.dataSource.transaction((manager) => publisher.publish(manager, { type: 'invoice.payed', data: {} }))).rejects.toThrow(
+    await expect(publisher.publish(app.dataSource.manager, { type: 'invoice.paid', data: {} })).rejects.toThrow(
+      WebhookTransactionRequiredError,
+    );
+    await expect(publisher.publish(app.dataSource.manager, { type: 'invoice.paid', data: {} })).rejects.toThrow(
+      /inside dataSource\.transaction/,
+    );
+    await expect(
+      app.dataSource.transaction((manager) => publisher.publish(manager, { type: 'invoice.payed', data: {} })),
+    ).rejects.toThrow(
       /"invoice.payed" is not a declared event type: add it to WebhookModule's eventTypes option\. Known types: .*invoice\.paid/,
     );
   });

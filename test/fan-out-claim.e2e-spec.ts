@@ -43,11 +43,16 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
     expect(context.receiver.requests).toHaveLength(3);
     expect(claimStatement.deliveries).toBe(0);
     const deliveries = await app.dataSource.getRepository(WebhookDeliveryEntity).find();
-    expect(deliveries.map((d) => [d.status, d.attempts, d.lockToken])).toEqual([1, 2, 3].map(() => ['succeeded', 1, null]));
+    expect(deliveries.map((d) => [d.status, d.attempts, d.lockToken])).toEqual(
+      [1, 2, 3].map(() => ['succeeded', 1, null]),
+    );
   });
 
   it('fans out no more events than there are free slots; the others wait in the outbox, not as unclaimed deliveries', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, concurrency: 2 } }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false, concurrency: 2 },
+    }));
     const orders = app.dataSource.getRepository(ShopOrder);
     for (const n of [1, 2, 3, 4]) await orders.save({ customer: `C${n}`, total: n });
 
@@ -166,6 +171,9 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
     expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 1, claimed: 0 });
 
     expect(context.receiver.requests).toHaveLength(0);
-    expect(await app.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({ status: 'pending', lockToken: null });
+    expect(await app.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({
+      status: 'pending',
+      lockToken: null,
+    });
   });
 });

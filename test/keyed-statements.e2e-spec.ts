@@ -7,9 +7,13 @@ import { DATABASE_KINDS } from './support/test-databases.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
-const options = (strict = false) => (url: string): WebhookModuleOptions => ({ endpoints: [{ url, secret }], relay: { enabled: false }, capture: { strict } });
-
-
+const options =
+  (strict = false) =>
+  (url: string): WebhookModuleOptions => ({
+    endpoints: [{ url, secret }],
+    relay: { enabled: false },
+    capture: { strict },
+  });
 
 describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and upsert() on %s', (kind) => {
   const context = useWebhookTestContext(kind);
@@ -35,7 +39,9 @@ describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and u
   it('captures each row of update() by a list of keys or In([...])', async () => {
     const app = await context.start(options());
     const orders = app.dataSource.getRepository(ShopOrder);
-    const [a, b, c] = await orders.save([{ customer: 'A' }, { customer: 'B' }, { customer: 'C' }].map((o) => ({ ...o, total: 1 })));
+    const [a, b, c] = await orders.save(
+      [{ customer: 'A' }, { customer: 'B' }, { customer: 'C' }].map((o) => ({ ...o, total: 1 })),
+    );
     await orders.update([a!.id, b!.id], { status: 'packed' });
     await orders.update({ id: In([b!.id, c!.id]) }, { total: 2 });
     const updates = (await emitted(app)).filter((event) => event.type === 'order.updated');
@@ -93,14 +99,25 @@ describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and u
     const app = await context.start(options());
     const subscriptions = app.dataSource.getRepository(Subscription);
     await subscriptions.upsert({ externalId: 'sub_1', plan: 'basic' }, ['externalId']);
-    await subscriptions.upsert([{ externalId: 'sub_1', plan: 'pro' }, { externalId: 'sub_2', plan: 'basic' }], ['externalId']);
+    await subscriptions.upsert(
+      [
+        { externalId: 'sub_1', plan: 'pro' },
+        { externalId: 'sub_2', plan: 'basic' },
+      ],
+      ['externalId'],
+    );
     const events = await emitted(app);
     expect(events.map((event) => [event.type, event.data.externalId, event.data.plan])).toEqual([
       ['subscription.created', 'sub_1', 'basic'],
       expect.anything(),
       expect.anything(),
     ]);
-    expect(events.slice(1).map((event) => [event.type, event.data.externalId, event.changes ?? null]).sort()).toEqual([
+    expect(
+      events
+        .slice(1)
+        .map((event) => [event.type, event.data.externalId, event.changes ?? null])
+        .sort(),
+    ).toEqual([
       ['subscription.created', 'sub_2', null],
       ['subscription.updated', 'sub_1', { plan: { old: 'basic', new: 'pro' } }],
     ]);
@@ -110,15 +127,23 @@ describe.each(DATABASE_KINDS)('update(), delete(), softDelete(), restore() and u
     const lenient = await context.start(options());
     await lenient.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 5 });
     await lenient.dataSource.getRepository(ShopOrder).update({ customer: 'Ada' }, { status: 'paid' });
-    expect(lenient.warnings.filter((warning) => warning.startsWith('ShopOrder: an update made with update() by a where clause'))).toHaveLength(1);
+    expect(
+      lenient.warnings.filter((warning) =>
+        warning.startsWith('ShopOrder: an update made with update() by a where clause'),
+      ),
+    ).toHaveLength(1);
     await context.closeApp();
 
     const strict = await context.start(options(true));
     const orders = strict.dataSource.getRepository(ShopOrder);
     const order = await orders.save({ customer: 'Bob', total: 5 });
     await expect(orders.update({ customer: 'Bob' }, { status: 'paid' })).rejects.toThrow(WebhookCaptureError);
-    await expect(orders.delete({ customer: 'Bob' })).rejects.toThrow(/ShopOrder: a removal made with delete\(\) by a where clause.*capture\.strict refuses it/);
-    await expect(strict.dataSource.createQueryBuilder().update(ShopOrder).set({ status: 'x' }).execute()).rejects.toThrow(WebhookCaptureError);
+    await expect(orders.delete({ customer: 'Bob' })).rejects.toThrow(
+      /ShopOrder: a removal made with delete\(\) by a where clause.*capture\.strict refuses it/,
+    );
+    await expect(
+      strict.dataSource.createQueryBuilder().update(ShopOrder).set({ status: 'x' }).execute(),
+    ).rejects.toThrow(WebhookCaptureError);
     expect(await orders.findOneByOrFail({ id: order.id })).toMatchObject({ status: 'new' });
     // By key it is still captured in strict mode.
     await orders.update(order.id, { status: 'paid' });

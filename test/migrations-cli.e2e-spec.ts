@@ -9,10 +9,22 @@ import { childProcessNodeArgs } from './stacks/test-stacks.js';
 
 const BIN = fileURLToPath(new URL('../packages/nestjs/src/cli/webhook-outbox.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./support/cli-data-source.fixture.ts', import.meta.url));
-const NAMES = ['CreateWebhookOutbox1763900000000', 'AddDeliveryEngine1795000000000', 'AddWebhookInbox1796000000000', 'AddEndpointStore1797000000000', 'AddUnfannedEventIndex1798000000000'];
+const NAMES = [
+  'CreateWebhookOutbox1763900000000',
+  'AddDeliveryEngine1795000000000',
+  'AddWebhookInbox1796000000000',
+  'AddEndpointStore1797000000000',
+  'AddUnfannedEventIndex1798000000000',
+];
 
 function urlOf(database: TestDatabase): string {
-  const options = database.options as { type: string; host?: string; port?: number; username?: string; database: string };
+  const options = database.options as {
+    type: string;
+    host?: string;
+    port?: number;
+    username?: string;
+    database: string;
+  };
   if (options.type === 'better-sqlite3') return `sqlite:${options.database}`;
   const scheme = options.type === 'postgres' ? 'postgres' : 'mariadb';
   return `${scheme}://${options.username}@${options.host}:${options.port}/${options.database}`;
@@ -22,12 +34,20 @@ function urlOf(database: TestDatabase): string {
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, {}, (line) => out.push(line), (line) => err.push(line));
+  const code = await main(
+    argv,
+    {},
+    (line) => out.push(line),
+    (line) => err.push(line),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 /** The real command, as a process: its exit code and output. */
-function bin(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+function bin(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [...childProcessNodeArgs(), BIN, ...args], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...env },
@@ -68,10 +88,16 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
   it('status exits 1 on an empty database; migrate brings it up to date; status then exits 0', async () => {
     const before = await bin(['status', '--url', url]);
     expect(before.code).toBe(1);
-    expect(before.out.trim().split('\n')).toEqual([...NAMES.map((name) => `[ ] ${name}`), '5 pending: run `webhook-outbox migrate`.']);
+    expect(before.out.trim().split('\n')).toEqual([
+      ...NAMES.map((name) => `[ ] ${name}`),
+      '5 pending: run `webhook-outbox migrate`.',
+    ]);
 
     const migrated = await bin(['migrate'], { WEBHOOK_OUTBOX_DATABASE_URL: url });
-    expect(migrated).toMatchObject({ code: 0, out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n5 applied.\n` });
+    expect(migrated).toMatchObject({
+      code: 0,
+      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n5 applied.\n`,
+    });
 
     const after = await cli('status', '--url', url);
     expect(after.code).toBe(0);
@@ -86,7 +112,10 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     const printed = await cli('sql', '--url', url);
     expect(printed.code).toBe(0);
     expect(printed.out).toMatch(/CREATE TABLE .*webhook_endpoint/);
-    const statements = printed.out.split(';\n').map((statement) => statement.replace(/;$/, '')).filter(Boolean);
+    const statements = printed.out
+      .split(';\n')
+      .map((statement) => statement.replace(/;$/, ''))
+      .filter(Boolean);
     const dataSource = await inspect(true);
     const runner = dataSource.createQueryRunner();
     try {
@@ -107,16 +136,22 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     await dataSource.undoLastMigration();
     const status = await cli('status', '--url', url);
     expect(status.code).toBe(1);
-    expect(status.out).toContain('[x] AddWebhookInbox1796000000000\n[ ] AddEndpointStore1797000000000\n[ ] AddUnfannedEventIndex1798000000000\n2 pending');
+    expect(status.out).toContain(
+      '[x] AddWebhookInbox1796000000000\n[ ] AddEndpointStore1797000000000\n[ ] AddUnfannedEventIndex1798000000000\n2 pending',
+    );
     const sql = (await cli('sql', '--url', url)).out;
     expect(sql).toMatch(/webhook_endpoint/);
     expect(sql).toMatch(/IDX_webhook_event_unfanned/);
     expect(sql).not.toMatch(/CREATE TABLE [^(]*webhook_inbox/);
-    expect(sql).toMatch(/INSERT INTO .*'AddEndpointStore1797000000000'\);\n.*INSERT INTO .*'AddUnfannedEventIndex1798000000000'\);$/);
+    expect(sql).toMatch(
+      /INSERT INTO .*'AddEndpointStore1797000000000'\);\n.*INSERT INTO .*'AddUnfannedEventIndex1798000000000'\);$/,
+    );
   });
 
-  it('uses the connection of an application\'s data-source file', async () => {
-    const result = await bin(['status', '--data-source', FIXTURE], { CLI_FIXTURE_DB: JSON.stringify(database.options) });
+  it("uses the connection of an application's data-source file", async () => {
+    const result = await bin(['status', '--data-source', FIXTURE], {
+      CLI_FIXTURE_DB: JSON.stringify(database.options),
+    });
     expect(result.code).toBe(1);
     expect(result.out).toContain('5 pending');
   });
@@ -132,7 +167,10 @@ describe('the webhook-outbox CLI, used wrongly', () => {
   });
 
   it('says which database URLs it understands, and that it needs one', async () => {
-    expect(await cli('status', '--url', 'oracle://db/x')).toMatchObject({ code: 2, err: expect.stringMatching(/must start with postgres:\/\/, mysql:\/\/, mariadb:\/\/ or sqlite:; got "oracle"/) });
+    expect(await cli('status', '--url', 'oracle://db/x')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/must start with postgres:\/\/, mysql:\/\/, mariadb:\/\/ or sqlite:; got "oracle"/),
+    });
     expect(await cli('status')).toMatchObject({ code: 2, err: expect.stringMatching(/Say which database/) });
   });
 

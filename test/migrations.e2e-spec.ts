@@ -9,7 +9,11 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    dataSource = new DataSource({ ...database.options, entities: webhookOutboxEntities, migrations: webhookOutboxMigrations });
+    dataSource = new DataSource({
+      ...database.options,
+      entities: webhookOutboxEntities,
+      migrations: webhookOutboxMigrations,
+    });
     await dataSource.initialize();
   });
   afterAll(async () => {
@@ -35,7 +39,17 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
     for (let i = 0; i < webhookOutboxMigrations.length; i++) await dataSource.undoLastMigration();
     const runner = dataSource.createQueryRunner();
     try {
-      for (const table of ['webhook_event', 'webhook_delivery', 'webhook_attempt', 'webhook_endpoint_state', 'webhook_endpoint', 'webhook_backfill', 'webhook_entity_sequence', 'webhook_inbox']) expect(await runner.hasTable(table)).toBe(false);
+      for (const table of [
+        'webhook_event',
+        'webhook_delivery',
+        'webhook_attempt',
+        'webhook_endpoint_state',
+        'webhook_endpoint',
+        'webhook_backfill',
+        'webhook_entity_sequence',
+        'webhook_inbox',
+      ])
+        expect(await runner.hasTable(table)).toBe(false);
     } finally {
       await runner.release();
     }

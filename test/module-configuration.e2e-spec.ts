@@ -52,7 +52,13 @@ describe('WebhookModule configuration', () => {
   it('takes its options from an async factory with injected dependencies (forRootAsync)', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+        TypeOrmModule.forRoot({
+          ...database.options,
+          entities: [ShopOrder],
+          autoLoadEntities: true,
+          synchronize: true,
+          retryAttempts: 0,
+        }),
         WebhookModule.forRootAsync({
           imports: [SettingsModule],
           inject: [WebhookSettings],
@@ -88,7 +94,14 @@ describe('WebhookModule configuration', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], synchronize: true, retryAttempts: 0 }),
-        TypeOrmModule.forRoot({ ...second.options, name: 'shop', entities: [ShopOrder], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+        TypeOrmModule.forRoot({
+          ...second.options,
+          name: 'shop',
+          entities: [ShopOrder],
+          autoLoadEntities: true,
+          synchronize: true,
+          retryAttempts: 0,
+        }),
         WebhookModule.forRoot({ dataSource: 'shop', relay: { enabled: false } }),
       ],
       providers: [Both],
@@ -121,7 +134,13 @@ describe('WebhookModule configuration', () => {
       {
         module: class ShutdownAppModule {},
         imports: [
-          TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+          TypeOrmModule.forRoot({
+            ...database.options,
+            entities: [ShopOrder],
+            autoLoadEntities: true,
+            synchronize: true,
+            retryAttempts: 0,
+          }),
           WebhookModule.forRoot({ relay: { enabled: false } }),
         ],
         controllers: [SlowOrdersController],
@@ -161,7 +180,13 @@ describe('WebhookModule configuration', () => {
     const receiver = await WebhookReceiver.start();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+        TypeOrmModule.forRoot({
+          ...database.options,
+          entities: [ShopOrder],
+          autoLoadEntities: true,
+          synchronize: true,
+          retryAttempts: 0,
+        }),
         WebhookModule.forRoot({
           endpoints: [{ url: receiver.url, secret }],
           relay: { enabled: false },

@@ -59,7 +59,13 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
     receiver = await WebhookReceiver.start();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ ...mainDatabase.options, entities: [ShopOrder, Shipment], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+        TypeOrmModule.forRoot({
+          ...mainDatabase.options,
+          entities: [ShopOrder, Shipment],
+          autoLoadEntities: true,
+          synchronize: true,
+          retryAttempts: 0,
+        }),
         TypeOrmModule.forRoot({
           ...billingDatabase.options,
           name: 'billing',
@@ -68,7 +74,14 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
           synchronize: true,
           retryAttempts: 0,
         }),
-        TypeOrmModule.forRoot({ name: 'scratch', type: 'better-sqlite3', database: ':memory:', entities: [ShopOrder, AuditNote], synchronize: true, retryAttempts: 0 }),
+        TypeOrmModule.forRoot({
+          name: 'scratch',
+          type: 'better-sqlite3',
+          database: ':memory:',
+          entities: [ShopOrder, AuditNote],
+          synchronize: true,
+          retryAttempts: 0,
+        }),
         WebhookModule.forRoot({
           endpoints: [{ id: 'erp', url: receiver.url, secret }],
           eventTypes: ['billing.reminder_sent'],
@@ -82,7 +95,13 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
     }).compile();
     const errors: string[] = [];
     const quiet = () => undefined;
-    const logger: LoggerService = { log: quiet, warn: quiet, debug: quiet, verbose: quiet, error: (message: unknown) => void errors.push(String(message)) };
+    const logger: LoggerService = {
+      log: quiet,
+      warn: quiet,
+      debug: quiet,
+      verbose: quiet,
+      error: (message: unknown) => void errors.push(String(message)),
+    };
     const app = moduleRef.createNestApplication({ logger });
     const main = moduleRef.get<DataSource>(getDataSourceToken());
     const billing = moduleRef.get<DataSource>(getDataSourceToken('billing'));
@@ -91,14 +110,26 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
     }
     await app.init();
     running = app;
-    return { app, main, billing, scratch: moduleRef.get<DataSource>(getDataSourceToken('scratch')), relay: app.get(OutboxRelay), errors };
+    return {
+      app,
+      main,
+      billing,
+      scratch: moduleRef.get<DataSource>(getDataSourceToken('scratch')),
+      relay: app.get(OutboxRelay),
+      errors,
+    };
   }
 
-  const bodies = () => receiver.requests.map((request) => JSON.parse(request.body) as { type: string; sequence?: number; data: Record<string, unknown> });
+  const bodies = () =>
+    receiver.requests.map(
+      (request) => JSON.parse(request.body) as { type: string; sequence?: number; data: Record<string, unknown> },
+    );
 
   it("writes a change on another captured DataSource to that database's outbox, in its transaction, and delivers it from the module's", async () => {
     const { main, billing, relay } = await start();
-    const invoice = await billing.transaction((manager) => manager.save(Invoice, { number: 'INV-7', amountCents: 1999 }));
+    const invoice = await billing.transaction((manager) =>
+      manager.save(Invoice, { number: 'INV-7', amountCents: 1999 }),
+    );
 
     // Committed with the invoice, in the billing database; the module's outbox has nothing yet.
     const captured = await billing.getRepository(WebhookEventEntity).find();
@@ -106,13 +137,21 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
     expect(await main.getRepository(WebhookEventEntity).count()).toBe(0);
 
     expect(await relay.runOnce()).toMatchObject({ forwarded: 1, fannedOut: 1, claimed: 1 });
-    expect(bodies().map((body) => [body.type, body.data])).toEqual([['billing.invoice.created', { number: 'INV-7', amountCents: '1999', kind: 'insert' }]]);
+    expect(bodies().map((body) => [body.type, body.data])).toEqual([
+      ['billing.invoice.created', { number: 'INV-7', amountCents: '1999', kind: 'insert' }],
+    ]);
     // Same id end to end: the receiver's webhook-id is the id the billing transaction wrote.
-    const verified = verifyStandardWebhook({ payload: receiver.requests[0]!.body, headers: receiver.requests[0]!.headers, secret });
+    const verified = verifyStandardWebhook({
+      payload: receiver.requests[0]!.body,
+      headers: receiver.requests[0]!.headers,
+      secret,
+    });
     expect(verified.id).toBe(captured[0]!.id);
     // Moved, not copied: the billing outbox is empty, the event is in the module's outbox, fanned out.
     expect(await billing.getRepository(WebhookEventEntity).count()).toBe(0);
-    expect(await main.getRepository(WebhookEventEntity).findOneByOrFail({ id: captured[0]!.id })).toMatchObject({ fannedOutAt: expect.any(Number) });
+    expect(await main.getRepository(WebhookEventEntity).findOneByOrFail({ id: captured[0]!.id })).toMatchObject({
+      fannedOutAt: expect.any(Number),
+    });
     expect(invoice.id).toBeGreaterThan(0);
   });
 
@@ -134,14 +173,22 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
     const invoices = billing.getRepository(Invoice);
     const { id } = await invoices.save({ number: 'INV-9', amountCents: 500 });
     await invoices.update(id, { status: 'paid' });
-    await billing.transaction((manager) => app.get(WebhookPublisher).publish(manager, { type: 'billing.reminder_sent', data: { invoice: 'INV-9' } }));
+    await billing.transaction((manager) =>
+      app.get(WebhookPublisher).publish(manager, { type: 'billing.reminder_sent', data: { invoice: 'INV-9' } }),
+    );
     await relay.runOnce();
-    expect(bodies().map((body) => body.type).sort()).toEqual(['billing.invoice.created', 'billing.invoice.updated', 'billing.reminder_sent']);
+    expect(
+      bodies()
+        .map((body) => body.type)
+        .sort(),
+    ).toEqual(['billing.invoice.created', 'billing.invoice.updated', 'billing.reminder_sent']);
 
     // A DataSource the module does not capture: its changes emit nothing, and publishing with it is refused.
     await scratch.getRepository(ShopOrder).save({ customer: 'not captured', total: 1 });
     await expect(
-      scratch.transaction((manager) => app.get(WebhookPublisher).publish(manager, { type: 'billing.reminder_sent', data: {} })),
+      scratch.transaction((manager) =>
+        app.get(WebhookPublisher).publish(manager, { type: 'billing.reminder_sent', data: {} }),
+      ),
     ).rejects.toThrow(WebhookTransactionRequiredError);
     await relay.runOnce();
     expect(receiver.requests).toHaveLength(3);
@@ -173,27 +220,39 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
 
     await relay.runOnce();
     await relay.runOnce();
-    const delivered = receiver.requests.filter((request) => request.headers['webhook-id'] !== firstOwn!.id).map((request) => JSON.parse(request.body));
+    const delivered = receiver.requests
+      .filter((request) => request.headers['webhook-id'] !== firstOwn!.id)
+      .map((request) => JSON.parse(request.body));
     expect(delivered.map((body) => [body.data.status, body.sequence])).toEqual([
       ['packed', 1],
       ['shipped', 2],
     ]);
     expect(receiver.requests).toHaveLength(3);
     const keys = (await main.getRepository(WebhookEventEntity).find()).map((event) => event.orderingKey).sort();
-    expect(keys).toEqual([`Shipment:${ours.id}`, `Shipment:${ours.id}`, `billing/Shipment:${theirs.id}`, `billing/Shipment:${theirs.id}`]);
+    expect(keys).toEqual([
+      `Shipment:${ours.id}`,
+      `Shipment:${ours.id}`,
+      `billing/Shipment:${theirs.id}`,
+      `billing/Shipment:${theirs.id}`,
+    ]);
   });
 
   it('backfills an entity of the other DataSource from its rows, numbered by its counter', async () => {
     const { billing, relay, app } = await start();
     const invoices = billing.getRepository(Invoice);
-    const saved = await invoices.save([{ number: 'INV-1', amountCents: 1 }, { number: 'INV-2', amountCents: 2 }]);
+    const saved = await invoices.save([
+      { number: 'INV-1', amountCents: 1 },
+      { number: 'INV-2', amountCents: 2 },
+    ]);
     await invoices.save({ id: saved[0]!.id, status: 'paid' });
     await relay.runOnce();
     const endpoints = app.get(WebhookEndpoints);
     const { id } = await endpoints.create({ url: `${receiver.url}/new`, eventTypes: ['billing.invoice.snapshot'] });
     expect(await endpoints.backfill(id, { entity: Invoice })).toEqual({ events: 2, completed: true });
     await relay.runOnce();
-    const snapshots = receiver.requests.filter((request) => request.url === '/hooks/new').map((request) => JSON.parse(request.body));
+    const snapshots = receiver.requests
+      .filter((request) => request.url === '/hooks/new')
+      .map((request) => JSON.parse(request.body));
     // INV-1 had two events (1, 2), INV-2 one (1): the snapshots come after them.
     expect(snapshots.map((body) => [body.data.number, body.sequence]).sort()).toEqual([
       ['INV-1', 3],
@@ -208,13 +267,19 @@ describe.each(DATABASE_KINDS)('capture on several DataSources, on %s', (kind) =>
     await relay.runOnce();
     await relay.runOnce();
     expect(bodies().map((body) => [body.type, body.data.customer])).toEqual([['order.created', 'still served']]);
-    expect(errors.filter((message) => message.includes('Cannot forward events from the DataSource "billing"'))).toHaveLength(1);
+    expect(
+      errors.filter((message) => message.includes('Cannot forward events from the DataSource "billing"')),
+    ).toHaveLength(1);
   });
 
   it('refuses a configuration that names a DataSource twice, or one without the outbox tables', async () => {
     await expect(start({ captureDataSources: ['default'] })).rejects.toThrow(WebhookConfigurationError);
-    await expect(start({ captureDataSources: ['billing', 'billing'] })).rejects.toThrow('captureDataSources names "billing" twice');
+    await expect(start({ captureDataSources: ['billing', 'billing'] })).rejects.toThrow(
+      'captureDataSources names "billing" twice',
+    );
     await receiver.stop();
-    await expect(start({ captureDataSources: ['scratch'] })).rejects.toThrow('the outbox entities are not in the DataSource "scratch"');
+    await expect(start({ captureDataSources: ['scratch'] })).rejects.toThrow(
+      'the outbox entities are not in the DataSource "scratch"',
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions, WebhookPublisher, WebhookRetention } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  WebhookEventEntity,
+  type WebhookModuleOptions,
+  WebhookPublisher,
+  WebhookRetention,
+} from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { Currency, Shipment, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -17,7 +23,7 @@ const options = (url: string): WebhookModuleOptions => ({
 describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (kind) => {
   const context = useWebhookTestContext(kind);
 
-  it('numbers each row\'s events 1, 2, 3..., per row, and not events that are about no row', async () => {
+  it("numbers each row's events 1, 2, 3..., per row, and not events that are about no row", async () => {
     const app = await context.start(options);
     const orders = app.dataSource.getRepository(ShopOrder);
     const a = await orders.save({ customer: 'A', total: 1 });
@@ -25,8 +31,12 @@ describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (ki
     await orders.save({ id: a.id, status: 'paid' });
     await orders.update(a.id, { status: 'shipped' });
     await orders.save({ id: b.id, status: 'paid' });
-    await app.dataSource.transaction((manager) => app.app.get(WebhookPublisher).publish(manager, { type: 'report.ready', data: {} }));
-    const bodies = (await app.dataSource.getRepository(WebhookEventEntity).find({ order: { id: 'ASC' } })).map((row) => JSON.parse(row.payload));
+    await app.dataSource.transaction((manager) =>
+      app.app.get(WebhookPublisher).publish(manager, { type: 'report.ready', data: {} }),
+    );
+    const bodies = (await app.dataSource.getRepository(WebhookEventEntity).find({ order: { id: 'ASC' } })).map((row) =>
+      JSON.parse(row.payload),
+    );
     expect(bodies.map((body) => [body.type, body.data.customer ?? null, body.sequence ?? null])).toEqual([
       ['order.created', 'A', 1],
       ['order.created', 'B', 1],
@@ -37,7 +47,7 @@ describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (ki
     ]);
   });
 
-  it('keeps counting after the row\'s old events are pruned', async () => {
+  it("keeps counting after the row's old events are pruned", async () => {
     const clock = new ManualClock();
     const app = await context.start(options, { clock });
     const orders = app.dataSource.getRepository(ShopOrder);
@@ -57,7 +67,9 @@ describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (ki
     await currencies.save({ code: 'CHF', name: 'Franc' });
     await currencies.delete('CHF');
     await currencies.save({ code: 'CHF', name: 'Swiss franc' });
-    const bodies = (await app.dataSource.getRepository(WebhookEventEntity).find({ order: { id: 'ASC' } })).map((row) => JSON.parse(row.payload));
+    const bodies = (await app.dataSource.getRepository(WebhookEventEntity).find({ order: { id: 'ASC' } })).map((row) =>
+      JSON.parse(row.payload),
+    );
     expect(bodies.map((body) => [body.type, body.sequence])).toEqual([
       ['currency.created', 1],
       ['currency.updated', 2],
@@ -66,7 +78,7 @@ describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (ki
     ]);
   });
 
-  it('holds back a row\'s next event while its previous one is failing, for that row only, then sends both in order', async () => {
+  it("holds back a row's next event while its previous one is failing, for that row only, then sends both in order", async () => {
     const clock = new ManualClock();
     const app = await context.start(options, { clock });
     const shipments = app.dataSource.getRepository(Shipment);
@@ -80,11 +92,18 @@ describe.each(DATABASE_KINDS)('sequence numbers and ordered delivery on %s', (ki
       const body = JSON.parse(request.body);
       return { status: failing && body.data.id === late.id && body.type === 'shipment.created' ? 500 : 200 };
     });
-    const sent = () => context.receiver.requests.map((request) => JSON.parse(request.body)).map((body) => `${body.data.id === late.id ? 'late' : 'fine'} ${body.type} #${body.sequence}`);
+    const sent = () =>
+      context.receiver.requests
+        .map((request) => JSON.parse(request.body))
+        .map((body) => `${body.data.id === late.id ? 'late' : 'fine'} ${body.type} #${body.sequence}`);
 
     for (let round = 0; round < 3; round++) await app.relay.runOnce();
     // The late shipment's update waits; the other shipment's events go, one after the other.
-    expect([...sent()].sort()).toEqual(['fine shipment.created #1', 'fine shipment.updated #2', 'late shipment.created #1']);
+    expect([...sent()].sort()).toEqual([
+      'fine shipment.created #1',
+      'fine shipment.updated #2',
+      'late shipment.created #1',
+    ]);
     expect(sent().indexOf('fine shipment.created #1')).toBeLessThan(sent().indexOf('fine shipment.updated #2'));
 
     failing = false;

@@ -11,7 +11,12 @@ const secret = generateWebhookSecret();
 
 /** The test database's connection, for a client of the test's own. */
 const pgOptions = (database: TestDatabase) => {
-  const { host, port, username, database: name } = database.options as { host: string; port: number; username: string; database: string };
+  const {
+    host,
+    port,
+    username,
+    database: name,
+  } = database.options as { host: string; port: number; username: string; database: string };
   return { host, port, user: username, database: name };
 };
 /** Long enough that polling cannot explain a delivery within the test. */
@@ -39,14 +44,18 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
     const endpoints = [{ url: receiver.url, secret }];
     const relaying = await startWebhookTestApp(database, { endpoints, relay: { pollInterval: POLL } });
     apps.push(relaying);
-    const producing = await startWebhookTestApp(database, { endpoints, relay: { enabled: false } }, { keepTables: true });
+    const producing = await startWebhookTestApp(
+      database,
+      { endpoints, relay: { enabled: false } },
+      { keepTables: true },
+    );
     apps.push(producing);
     // The relay's first rounds (at start-up) are over before anything is committed.
     await new Promise((resolve) => setTimeout(resolve, 200));
     return { relaying, producing };
   }
 
-  it("delivers at once an event another instance committed: the commit notifies every listening relay", async () => {
+  it('delivers at once an event another instance committed: the commit notifies every listening relay', async () => {
     const { producing } = await twoInstances();
     const started = Date.now();
     await producing.dataSource.getRepository(ShopOrder).save({ customer: 'from the other instance', total: 1 });
@@ -73,7 +82,12 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
       expect(notified).toEqual([]);
 
       // Three events in one transaction: one notification, at its commit.
-      await producing.dataSource.transaction((manager) => manager.save(ShopOrder, [1, 2, 3].map((n) => ({ customer: `C${n}`, total: n }))));
+      await producing.dataSource.transaction((manager) =>
+        manager.save(
+          ShopOrder,
+          [1, 2, 3].map((n) => ({ customer: `C${n}`, total: n })),
+        ),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(notified).toEqual(['webhook_outbox']);
     } finally {

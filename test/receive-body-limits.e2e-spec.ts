@@ -1,5 +1,11 @@
 import { Controller, HttpCode, type INestApplication, Post } from '@nestjs/common';
-import { applyWebhookBodyLimits, generateWebhookSecret, IncomingWebhook, PlatformClientErrorsFilter, VerifyWebhook } from '@webhook-outbox/nestjs';
+import {
+  applyWebhookBodyLimits,
+  generateWebhookSecret,
+  IncomingWebhook,
+  PlatformClientErrorsFilter,
+  VerifyWebhook,
+} from '@webhook-outbox/nestjs';
 import { signWebhook } from '@webhook-outbox/nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS, type ReceiverTestApp, startReceiverApp } from './support/receiver-test-app.js';
@@ -11,7 +17,9 @@ const handled: string[] = [];
 
 @Controller('hooks')
 class LargeHooksController {
-  @Post('large') @HttpCode(200) @VerifyWebhook('large')
+  @Post('large')
+  @HttpCode(200)
+  @VerifyWebhook('large')
   large(@IncomingWebhook() webhook: IncomingWebhook) {
     handled.push(webhook.id);
     return { id: webhook.id, bytes: webhook.rawBody.length };
@@ -19,13 +27,20 @@ class LargeHooksController {
 }
 
 /** A signed JSON webhook of about `bytes` bytes. */
-const signedOfSize = (bytes: number) => signWebhook({ secret, payload: { type: 'export.ready', filler: 'x'.repeat(bytes) } });
+const signedOfSize = (bytes: number) =>
+  signWebhook({ secret, payload: { type: 'export.ready', filler: 'x'.repeat(bytes) } });
 
 describe.each(HTTP_PLATFORMS)('body limits on %s', (platform) => {
   let database: TestDatabase;
   let app: ReceiverTestApp | undefined;
   const start = (bodyLimit?: number, configure?: (app: INestApplication) => void) =>
-    startReceiverApp(database, { platform, bodyLimit, configure, controllers: [LargeHooksController], receivers: { large: { secret, maxBodySize: 4 * MiB } } });
+    startReceiverApp(database, {
+      platform,
+      bodyLimit,
+      configure,
+      controllers: [LargeHooksController],
+      receivers: { large: { secret, maxBodySize: 4 * MiB } },
+    });
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -38,8 +53,10 @@ describe.each(HTTP_PLATFORMS)('body limits on %s', (platform) => {
     await database.drop();
   });
 
-  it('answers 413, never a 5xx or an error log, to a signed webhook above the platform\'s own limit (with PlatformClientErrorsFilter)', async () => {
-    app = await start(undefined, (nest) => nest.useGlobalFilters(new PlatformClientErrorsFilter(nest.getHttpAdapter())));
+  it("answers 413, never a 5xx or an error log, to a signed webhook above the platform's own limit (with PlatformClientErrorsFilter)", async () => {
+    app = await start(undefined, (nest) =>
+      nest.useGlobalFilters(new PlatformClientErrorsFilter(nest.getHttpAdapter())),
+    );
     const { body, headers } = signedOfSize(1.2 * MiB); // above Express's 100 kB and Fastify's 1 MiB defaults
     const before = handled.length;
     const response = await app.post('/hooks/large', body, headers);
@@ -48,7 +65,7 @@ describe.each(HTTP_PLATFORMS)('body limits on %s', (platform) => {
     expect(app.logs.filter((line) => line.startsWith('error:'))).toEqual([]);
   });
 
-  it('accepts a webhook up to the receiver\'s maxBodySize once the platform\'s limit is raised, with its exact bytes', async () => {
+  it("accepts a webhook up to the receiver's maxBodySize once the platform's limit is raised, with its exact bytes", async () => {
     app = await start(4 * MiB);
     const { body, headers } = signedOfSize(3 * MiB);
     const response = await app.post('/hooks/large', body, headers);

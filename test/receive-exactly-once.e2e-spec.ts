@@ -5,7 +5,13 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { attempts, LedgerEntry, type PaymentWebhook, PaymentsController, plainRuns } from './support/payments-receiver.js';
+import {
+  attempts,
+  LedgerEntry,
+  type PaymentWebhook,
+  PaymentsController,
+  plainRuns,
+} from './support/payments-receiver.js';
 import { type ReceiverTestApp, startReceiverApp } from './support/receiver-test-app.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
 import { childProcessNodeArgs } from './stacks/test-stacks.js';
@@ -59,11 +65,12 @@ describe.each(DATABASE_KINDS)('processing received webhooks exactly once on %s',
   });
 
   const ledgerRows = (id: string) => first.dataSource.getRepository(LedgerEntry).countBy({ webhookId: id });
-  const inboxRows = (id: string) => first.dataSource.getRepository(WebhookInboxEntity).countBy({ receiver: 'payments', webhookId: id });
+  const inboxRows = (id: string) =>
+    first.dataSource.getRepository(WebhookInboxEntity).countBy({ receiver: 'payments', webhookId: id });
   const send = (app: { base: string }, signed: { body: string; headers: Record<string, string> }, path = '/payments') =>
     fetch(`${app.base}${path}`, { method: 'POST', body: signed.body, headers: signed.headers });
 
-  it('commits the handler\'s writes and the inbox record together', async () => {
+  it("commits the handler's writes and the inbox record together", async () => {
     const signed = signWebhook({ secret, payload: { amount: 1200 } });
     const response = await send(first, signed);
     expect(response.status).toBe(200);
@@ -84,7 +91,7 @@ describe.each(DATABASE_KINDS)('processing received webhooks exactly once on %s',
     expect(first.duplicates.at(-1)).toMatchObject({ receiver: 'payments', id: signed.headers['webhook-id'] });
   });
 
-  it('rolls back the inbox record with the work when the work fails, so the sender\'s retry runs it', async () => {
+  it("rolls back the inbox record with the work when the work fails, so the sender's retry runs it", async () => {
     const signed = signWebhook({ secret, payload: { amount: 700, failFirst: 1 } });
     const id = signed.headers['webhook-id']!;
     expect((await send(first, signed)).status).toBe(503);
@@ -149,8 +156,12 @@ describe.each(DATABASE_KINDS)('processing received webhooks exactly once on %s',
   it('verifies and processes a stored request off-HTTP with WebhookVerifier, with the same inbox', async () => {
     const verifier = first.app.get(WebhookVerifier);
     const signed = signWebhook({ secret, payload: { amount: 42 } });
-    const webhook = verifier.verify<PaymentWebhook>('payments', { body: Buffer.from(signed.body), headers: signed.headers });
-    const work = (manager: EntityManager) => manager.insert(LedgerEntry, { webhookId: webhook.id, amount: webhook.payload.amount });
+    const webhook = verifier.verify<PaymentWebhook>('payments', {
+      body: Buffer.from(signed.body),
+      headers: signed.headers,
+    });
+    const work = (manager: EntityManager) =>
+      manager.insert(LedgerEntry, { webhookId: webhook.id, amount: webhook.payload.amount });
     await webhook.processInTransaction(work);
     expect(await webhook.processInTransaction(work)).toBeUndefined();
     expect(webhook.duplicate).toBe(true);

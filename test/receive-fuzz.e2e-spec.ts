@@ -19,20 +19,40 @@ type ReceiverName = keyof typeof receivers;
 
 @Controller('fuzz')
 class FuzzController {
-  @Post('standard') @HttpCode(200) @VerifyWebhook('standard')
-  standard(@IncomingWebhook() webhook: IncomingWebhook) { return { id: webhook.id }; }
+  @Post('standard')
+  @HttpCode(200)
+  @VerifyWebhook('standard')
+  standard(@IncomingWebhook() webhook: IncomingWebhook) {
+    return { id: webhook.id };
+  }
 
-  @Post('stripe') @HttpCode(200) @VerifyWebhook('stripe')
-  stripe(@IncomingWebhook() webhook: IncomingWebhook) { return { id: webhook.id }; }
+  @Post('stripe')
+  @HttpCode(200)
+  @VerifyWebhook('stripe')
+  stripe(@IncomingWebhook() webhook: IncomingWebhook) {
+    return { id: webhook.id };
+  }
 
-  @Post('github') @HttpCode(200) @VerifyWebhook('github')
-  github(@IncomingWebhook() webhook: IncomingWebhook) { return { id: webhook.id }; }
+  @Post('github')
+  @HttpCode(200)
+  @VerifyWebhook('github')
+  github(@IncomingWebhook() webhook: IncomingWebhook) {
+    return { id: webhook.id };
+  }
 
-  @Post('slack') @HttpCode(200) @VerifyWebhook('slack')
-  slack(@IncomingWebhook() webhook: IncomingWebhook) { return { id: webhook.id }; }
+  @Post('slack')
+  @HttpCode(200)
+  @VerifyWebhook('slack')
+  slack(@IncomingWebhook() webhook: IncomingWebhook) {
+    return { id: webhook.id };
+  }
 
-  @Post('shopify') @HttpCode(200) @VerifyWebhook('shopify')
-  shopify(@IncomingWebhook() webhook: IncomingWebhook) { return { id: webhook.id }; }
+  @Post('shopify')
+  @HttpCode(200)
+  @VerifyWebhook('shopify')
+  shopify(@IncomingWebhook() webhook: IncomingWebhook) {
+    return { id: webhook.id };
+  }
 }
 
 const headerText = fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,80}$/);
@@ -124,10 +144,18 @@ describe.each(HTTP_PLATFORMS)('random mutations of signed webhooks on %s', (plat
         fc.record({ amount: fc.integer(), note: fc.string({ maxLength: 40 }) }),
         fc.array(mutation, { minLength: 1, maxLength: 3 }),
         async (name, payload, changes) => {
-          const signed = signWebhook({ scheme: receivers[name].scheme, secret: receivers[name].secret, payload: { id: `evt_${payload.amount}`, ...payload } });
+          const signed = signWebhook({
+            scheme: receivers[name].scheme,
+            secret: receivers[name].secret,
+            payload: { id: `evt_${payload.amount}`, ...payload },
+          });
           const request = { body: Buffer.from(signed.body), headers: { ...signed.headers } };
           for (const change of changes) apply(request, change);
-          const response = await fetch(`${receiver.base}/fuzz/${name}`, { method: 'POST', body: request.body, headers: request.headers });
+          const response = await fetch(`${receiver.base}/fuzz/${name}`, {
+            method: 'POST',
+            body: request.body,
+            headers: request.headers,
+          });
           await response.arrayBuffer();
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           expect(response.status, `${name} ${JSON.stringify(changes)}`).toBeLessThan(500);

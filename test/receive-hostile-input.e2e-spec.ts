@@ -1,5 +1,10 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { generateWebhookSecret, IncomingWebhook, PlatformClientErrorsFilter, VerifyWebhook } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  IncomingWebhook,
+  PlatformClientErrorsFilter,
+  VerifyWebhook,
+} from '@webhook-outbox/nestjs';
 import { signWebhook } from '@webhook-outbox/nestjs/testing';
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,7 +17,9 @@ const secret = generateWebhookSecret();
 
 @Controller('hooks')
 class HostileHooksController {
-  @Post('standard') @HttpCode(204) @VerifyWebhook('standard')
+  @Post('standard')
+  @HttpCode(204)
+  @VerifyWebhook('standard')
   receive(@IncomingWebhook() _webhook: IncomingWebhook) {}
 }
 
@@ -35,7 +42,9 @@ function rawRequest(base: string, request: string, { hangUp = false } = {}): Pro
 /** A signed text/plain webhook's request head, as a sender would write it, with the given transfer headers. */
 function head(base: string, transfer: string): string {
   const { headers } = signWebhook({ secret, payload: 'plain text' });
-  const lines = Object.entries({ ...headers, 'content-type': 'text/plain' }).map(([name, value]) => `${name}: ${value}`);
+  const lines = Object.entries({ ...headers, 'content-type': 'text/plain' }).map(
+    ([name, value]) => `${name}: ${value}`,
+  );
   return [`POST /hooks/standard HTTP/1.1`, `host: ${new URL(base).host}`, ...lines, transfer, '', ''].join('\r\n');
 }
 
@@ -69,7 +78,10 @@ describe.each(HTTP_PLATFORMS)('hostile input on %s', (platform) => {
   });
 
   it('answers a broken chunked encoding with a 4xx and logs no error', async () => {
-    const answer = await rawRequest(app.base, `${head(app.base, 'transfer-encoding: chunked')}zz\r\nplain text\r\n0\r\n\r\n`);
+    const answer = await rawRequest(
+      app.base,
+      `${head(app.base, 'transfer-encoding: chunked')}zz\r\nplain text\r\n0\r\n\r\n`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
     await delay(200);
     expect(errorLines()).toEqual([]);
@@ -77,11 +89,14 @@ describe.each(HTTP_PLATFORMS)('hostile input on %s', (platform) => {
 
   // Only where the guard reads the body itself: Fastify reads text/plain bodies before any guard runs, and a body
   // cut short there is the platform's 400, answered without an error log (above).
-  it.skipIf(platform === 'fastify')('records a body cut short as a refusal (incomplete-body), with a warning', async () => {
-    const before = app.refusals.length;
-    await rawRequest(app.base, `${head(app.base, 'transfer-encoding: chunked')}5\r\nplain\r\n`, { hangUp: true });
-    await until(() => app.refusals.length > before);
-    expect(app.refusals.at(-1)).toMatchObject({ receiver: 'standard', reason: 'incomplete-body' });
-    expect(app.logs.filter((line) => line.startsWith('warn:')).at(-1)).toMatch(/incomplete-body/);
-  });
+  it.skipIf(platform === 'fastify')(
+    'records a body cut short as a refusal (incomplete-body), with a warning',
+    async () => {
+      const before = app.refusals.length;
+      await rawRequest(app.base, `${head(app.base, 'transfer-encoding: chunked')}5\r\nplain\r\n`, { hangUp: true });
+      await until(() => app.refusals.length > before);
+      expect(app.refusals.at(-1)).toMatchObject({ receiver: 'standard', reason: 'incomplete-body' });
+      expect(app.logs.filter((line) => line.startsWith('warn:')).at(-1)).toMatch(/incomplete-body/);
+    },
+  );
 });

@@ -33,39 +33,77 @@ const seen = (webhook: IncomingWebhook): Seen => {
 /** Accepts only orders with a positive amount, as a validation pipe on the payload would. */
 class PositiveAmountPipe implements PipeTransform {
   transform(value: { amount?: unknown }) {
-    if (typeof value?.amount !== 'number' || value.amount <= 0) throw new BadRequestException('amount must be a positive number');
+    if (typeof value?.amount !== 'number' || value.amount <= 0)
+      throw new BadRequestException('amount must be a positive number');
     return { ...value, checked: true };
   }
 }
 
 @Controller('hooks')
 class SchemesController {
-  @Post('standard') @HttpCode(200) @VerifyWebhook('standard')
-  standard(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('standard')
+  @HttpCode(200)
+  @VerifyWebhook('standard')
+  standard(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('svix') @HttpCode(200) @VerifyWebhook('svix')
-  svix(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('svix')
+  @HttpCode(200)
+  @VerifyWebhook('svix')
+  svix(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('stripe') @HttpCode(200) @VerifyWebhook('stripe')
-  stripe(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('stripe')
+  @HttpCode(200)
+  @VerifyWebhook('stripe')
+  stripe(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('github') @HttpCode(200) @VerifyWebhook('github')
-  github(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('github')
+  @HttpCode(200)
+  @VerifyWebhook('github')
+  github(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('shopify') @HttpCode(200) @VerifyWebhook('shopify')
-  shopify(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('shopify')
+  @HttpCode(200)
+  @VerifyWebhook('shopify')
+  shopify(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('seatable') @HttpCode(200) @VerifyWebhook('seatable')
-  seatable(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('seatable')
+  @HttpCode(200)
+  @VerifyWebhook('seatable')
+  seatable(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('slack') @HttpCode(200) @VerifyWebhook('slack')
-  slack(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('slack')
+  @HttpCode(200)
+  @VerifyWebhook('slack')
+  slack(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('small') @HttpCode(200) @VerifyWebhook('small')
-  small(@IncomingWebhook() webhook: IncomingWebhook) { return seen(webhook); }
+  @Post('small')
+  @HttpCode(200)
+  @VerifyWebhook('small')
+  small(@IncomingWebhook() webhook: IncomingWebhook) {
+    return seen(webhook);
+  }
 
-  @Post('validated') @HttpCode(200) @VerifyWebhook('standard')
-  validated(@WebhookPayload(new PositiveAmountPipe()) order: { amount: number; checked: boolean }, @WebhookPayload('amount') amount: number) {
+  @Post('validated')
+  @HttpCode(200)
+  @VerifyWebhook('standard')
+  validated(
+    @WebhookPayload(new PositiveAmountPipe()) order: { amount: number; checked: boolean },
+    @WebhookPayload('amount') amount: number,
+  ) {
     return { order, amount };
   }
 }
@@ -74,11 +112,17 @@ class SchemesController {
 @Controller('github-app')
 @VerifyWebhook('github')
 class GithubAppController {
-  @Post('push') @HttpCode(200)
-  push(@WebhookPayload() payload: unknown, @IncomingWebhook() webhook: IncomingWebhook) { return { route: 'push', id: webhook.id, payload }; }
+  @Post('push')
+  @HttpCode(200)
+  push(@WebhookPayload() payload: unknown, @IncomingWebhook() webhook: IncomingWebhook) {
+    return { route: 'push', id: webhook.id, payload };
+  }
 
-  @Post('issues') @HttpCode(200)
-  issues(@IncomingWebhook() webhook: IncomingWebhook) { return { route: 'issues', id: webhook.id }; }
+  @Post('issues')
+  @HttpCode(200)
+  issues(@IncomingWebhook() webhook: IncomingWebhook) {
+    return { route: 'issues', id: webhook.id };
+  }
 }
 
 /** Each sender's request, signed with that sender's own published algorithm or official library. */
@@ -87,36 +131,59 @@ const senders: Record<string, () => { body: string; headers: Record<string, stri
     const id = `msg_${randomUUID()}`;
     const body = JSON.stringify({ type: 'order.created', data: { id: 7 } });
     const at = new Date();
-    const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secrets.standard).sign(id, at, body) };
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(secrets.standard).sign(id, at, body),
+    };
     return { body, id, headers: { 'content-type': 'application/json', ...headers } };
   },
   svix: () => {
     const id = `msg_${randomUUID()}`;
     const body = JSON.stringify({ type: 'invoice.paid' });
     const at = new Date();
-    const headers = { 'svix-id': id, 'svix-timestamp': String(Math.floor(at.getTime() / 1000)), 'svix-signature': new Webhook(secrets.standard).sign(id, at, body) };
+    const headers = {
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'svix-signature': new Webhook(secrets.standard).sign(id, at, body),
+    };
     return { body, id, headers: { 'content-type': 'application/json', ...headers } };
   },
   stripe: () => {
     const id = `evt_${randomUUID().replaceAll('-', '')}`;
-    const body = JSON.stringify({ id, object: 'event', type: 'payment_intent.succeeded', data: { object: { amount: 1200 } } });
+    const body = JSON.stringify({
+      id,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { amount: 1200 } },
+    });
     const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: secrets.stripe });
     return { body, id, headers: { 'content-type': 'application/json', 'stripe-signature': header } };
   },
   github: () => {
     // The exact example from GitHub's "Validating webhook deliveries" page.
     const id = randomUUID();
-    const headers = { 'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'x-github-delivery': id };
+    const headers = {
+      'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+      'x-github-delivery': id,
+    };
     return { body: 'Hello, World!', id, headers: { 'content-type': 'text/plain', ...headers } };
   },
   shopify: () => {
     const id = randomUUID();
     const body = JSON.stringify({ id: 820982911946154500, email: 'jon@example.com' });
     const hmac = createHmac('sha256', secrets.shopify).update(body, 'utf8').digest('base64');
-    return { body, id, headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': hmac, 'x-shopify-webhook-id': id } };
+    return {
+      body,
+      id,
+      headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': hmac, 'x-shopify-webhook-id': id },
+    };
   },
   seatable: () => {
-    const body = JSON.stringify({ event: 'update', data: { row_id: randomUUID(), op_type: 'modify_row', op_time: Date.now() / 1000 } });
+    const body = JSON.stringify({
+      event: 'update',
+      data: { row_id: randomUUID(), op_type: 'modify_row', op_time: Date.now() / 1000 },
+    });
     const signature = `sha256=${createHmac('sha256', secrets.seatable).update(body).digest('hex')}`;
     // SeaTable sends no id: the receiver derives one from the body.
     return { body, id: '', headers: { 'content-type': 'application/json', 'x-seatable-signature': signature } };
@@ -126,7 +193,15 @@ const senders: Record<string, () => { body: string; headers: Record<string, stri
     const body = JSON.stringify({ type: 'event_callback', event_id: id, event: { type: 'app_mention' } });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = `v0=${createHmac('sha256', secrets.slack).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-    return { body, id, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature } };
+    return {
+      body,
+      id,
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': signature,
+      },
+    };
   },
 };
 
@@ -165,7 +240,9 @@ describe.each(HTTP_PLATFORMS)('receiving webhooks from every common sender on %s
       const answer = (await response.json()) as Seen;
       if (name === 'seatable') expect(answer.id).toMatch(/^sha256:[0-9a-f]{64}$/);
       else expect(answer.id).toBe(request.id);
-      expect(answer.payload).toEqual(request.headers['content-type'] === 'text/plain' ? request.body : JSON.parse(request.body));
+      expect(answer.payload).toEqual(
+        request.headers['content-type'] === 'text/plain' ? request.body : JSON.parse(request.body),
+      );
     });
 
     it('refuses the same request with one byte of the body changed: 401, generic answer, reason in log and event', async () => {
@@ -176,7 +253,9 @@ describe.each(HTTP_PLATFORMS)('receiving webhooks from every common sender on %s
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ message: 'Webhook signature verification failed.' });
       expect(receiver.refusals.at(-1)).toMatchObject({ receiver: name, reason: 'invalid-signature' });
-      expect(receiver.logs.at(-1)).toMatch(new RegExp(`^warn: Refused .* webhook for receiver "${name}" \\(invalid-signature\\)`));
+      expect(receiver.logs.at(-1)).toMatch(
+        new RegExp(`^warn: Refused .* webhook for receiver "${name}" \\(invalid-signature\\)`),
+      );
       expect(handled.length).toBe(before);
     });
   });
@@ -198,26 +277,39 @@ describe.each(HTTP_PLATFORMS)('receiving webhooks from every common sender on %s
       const accepted = await receiver.post(`/github-app/${route}`, signed.body, signed.headers);
       expect(accepted.status).toBe(200);
       expect(await accepted.json()).toMatchObject({ route, id: signed.headers['x-github-delivery'] });
-      expect((await receiver.post(`/github-app/${route}`, signed.body.replace('main', 'dev'), signed.headers)).status).toBe(401);
+      expect(
+        (await receiver.post(`/github-app/${route}`, signed.body.replace('main', 'dev'), signed.headers)).status,
+      ).toBe(401);
     }
   });
 
   it('refuses a stale timestamp with the same generic 401, naming the reason only in the event', async () => {
-    const { body, headers } = signWebhook({ secret: secrets.standard, payload: { type: 'late' }, timestamp: new Date(Date.now() - 10 * 60_000) });
+    const { body, headers } = signWebhook({
+      secret: secrets.standard,
+      payload: { type: 'late' },
+      timestamp: new Date(Date.now() - 10 * 60_000),
+    });
     const response = await receiver.post('/hooks/standard', body, headers);
     expect(response.status).toBe(401);
     expect(JSON.stringify(await response.json())).not.toMatch(/timestamp|tolerance/);
-    expect(receiver.refusals.at(-1)).toMatchObject({ reason: 'timestamp-out-of-tolerance', scheme: 'standard-webhooks' });
+    expect(receiver.refusals.at(-1)).toMatchObject({
+      reason: 'timestamp-out-of-tolerance',
+      scheme: 'standard-webhooks',
+    });
   });
 
   it('answers 400 to a correctly signed Stripe request whose body is not a Stripe event', async () => {
-    const { body, headers } = signWebhook({ scheme: 'stripe', secret: secrets.stripe, payload: { object: 'event', type: 'no id' } });
+    const { body, headers } = signWebhook({
+      scheme: 'stripe',
+      secret: secrets.stripe,
+      payload: { object: 'event', type: 'no id' },
+    });
     const response = await receiver.post('/hooks/stripe', body, headers);
     expect(response.status).toBe(400);
     expect(receiver.refusals.at(-1)).toMatchObject({ reason: 'malformed-body', receiver: 'stripe' });
   });
 
-  it('answers 413 to a body above the receiver\'s maxBodySize, before verifying anything', async () => {
+  it("answers 413 to a body above the receiver's maxBodySize, before verifying anything", async () => {
     const { body, headers } = signWebhook({ secret: secrets.standard, payload: { filler: 'x'.repeat(2000) } });
     const response = await receiver.post('/hooks/small', body, headers);
     expect(response.status).toBe(413);
@@ -244,7 +336,12 @@ describe.each(HTTP_PLATFORMS)('an app on %s created without rawBody', (platform)
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
-    receiver = await startReceiverApp(database, { platform, rawBody: false, controllers: [SchemesController], receivers: { standard: { secret: secrets.standard } } });
+    receiver = await startReceiverApp(database, {
+      platform,
+      rawBody: false,
+      controllers: [SchemesController],
+      receivers: { standard: { secret: secrets.standard } },
+    });
   });
 
   afterAll(async () => {

@@ -13,13 +13,20 @@ describe.each(DATABASE_KINDS.filter((kind) => kind === 'postgres'))('relay back-
   const context = useWebhookTestContext(kind);
 
   it('claims no new work while as many answered attempts wait to be recorded as there are request slots', async () => {
-    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, concurrency: 2 } }));
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false, concurrency: 2 },
+    }));
     context.receiver.respondWith(() => ({ status: 200, delayMs: 300 }));
-    await app.dataSource.getRepository(ShopOrder).save([1, 2, 3, 4, 5, 6].map((n) => ({ customer: `C${n}`, total: n })));
+    await app.dataSource
+      .getRepository(ShopOrder)
+      .save([1, 2, 3, 4, 5, 6].map((n) => ({ customer: `C${n}`, total: n })));
     expect((await app.relay.dispatch()).claimed).toBe(2);
 
     // Another transaction holds the two claimed rows: their outcomes cannot be written until it ends.
-    const claimedIds = (await app.dataSource.getRepository(WebhookDeliveryEntity).find()).filter((d) => d.lockToken !== null).map((d) => d.id);
+    const claimedIds = (await app.dataSource.getRepository(WebhookDeliveryEntity).find())
+      .filter((d) => d.lockToken !== null)
+      .map((d) => d.id);
     const holder = app.dataSource.createQueryRunner();
     await holder.startTransaction();
     try {

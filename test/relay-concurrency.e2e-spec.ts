@@ -14,13 +14,20 @@ describe.each(DATABASE_KINDS)('two relays on one outbox on %s', (kind) => {
 
   it(`deliver ${EVENTS} events over ${ENDPOINTS} endpoints exactly once each, sharing the work`, async () => {
     const options = (url: string) => ({
-      endpoints: Array.from({ length: ENDPOINTS }, (_, i) => ({ id: `ep-${i}`, url: `${url}/${i}`, secret, eventTypes: [`bulk.e${i}`] })),
+      endpoints: Array.from({ length: ENDPOINTS }, (_, i) => ({
+        id: `ep-${i}`,
+        url: `${url}/${i}`,
+        secret,
+        eventTypes: [`bulk.e${i}`],
+      })),
       // Started by hand below, once the claims are being counted.
       relay: { enabled: false, pollInterval: 20, concurrency: 16, endpointConcurrency: 4 },
     });
     const first = await context.start(options);
     context.receiver.respondWith(() => ({ status: 200, delayMs: 1 + Math.floor(Math.random() * 10) }));
-    const second: WebhookTestApp = await startWebhookTestApp(context.database, options(context.receiver.url), { keepTables: true });
+    const second: WebhookTestApp = await startWebhookTestApp(context.database, options(context.receiver.url), {
+      keepTables: true,
+    });
     try {
       const claimedBy = [first, second].map((app) => {
         const counter = { claimed: 0 };
@@ -54,7 +61,8 @@ describe.each(DATABASE_KINDS)('two relays on one outbox on %s', (kind) => {
       await context.receiver.waitForRequests(EVENTS, 90_000);
       const deliveries = first.dataSource.getRepository(WebhookDeliveryEntity);
       const deadline = Date.now() + 10_000;
-      while ((await deliveries.countBy({ status: 'succeeded' })) < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((await deliveries.countBy({ status: 'succeeded' })) < EVENTS && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to show up
 
       const requests = context.receiver.requests;

@@ -15,7 +15,10 @@ describe.each(DATABASE_KINDS)('a relay process killed mid-delivery on %s', (kind
 
   it('is taken over once its lease lapses: the webhook is sent again with the same webhook-id', async () => {
     const clock = new ManualClock();
-    const survivor = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), { clock });
+    const survivor = await context.start(
+      (url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }),
+      { clock },
+    );
     await survivor.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
     const worker = spawnRelayWorker(context.database, {

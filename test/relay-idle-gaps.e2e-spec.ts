@@ -25,7 +25,9 @@ describe.each(DATABASE_KINDS)('a relay draining a backlog to one slow endpoint o
       endpoints: [{ id: 'erp', url, secret }],
       relay: { enabled: false, pollInterval: 1_000, concurrency: 20, endpointConcurrency: 2 },
     }));
-        await app.dataSource.getRepository(ShopOrder).save(Array.from({ length: BACKLOG }, (_, n) => ({ customer: `C${n}`, total: n })));
+    await app.dataSource
+      .getRepository(ShopOrder)
+      .save(Array.from({ length: BACKLOG }, (_, n) => ({ customer: `C${n}`, total: n })));
 
     app.orchestrator.start();
     await context.receiver.waitForRequests(BACKLOG, 60_000);

@@ -13,7 +13,11 @@ describe.each(DATABASE_KINDS)('claims renewed while their worker lives, on %s', 
   const context = useWebhookTestContext(kind);
 
   it('keeps the claim of a request that runs longer than the lease: no other worker sends the delivery meanwhile', async () => {
-    const options = (url: string) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false, leaseDuration: LEASE }, delivery: { timeout: 5_000 } });
+    const options = (url: string) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false, leaseDuration: LEASE },
+      delivery: { timeout: 5_000 },
+    });
     const slow = await context.start(options);
     const other = await startWebhookTestApp(context.database, options(context.receiver.url), { keepTables: true });
     try {
@@ -31,7 +35,10 @@ describe.each(DATABASE_KINDS)('claims renewed while their worker lives, on %s', 
       await round;
       expect(claimedByOther.filter((claimed) => claimed > 0)).toEqual([]);
       expect(context.receiver.requests).toHaveLength(1);
-      expect(await slow.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(await slow.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+      });
     } finally {
       await other.close();
     }

@@ -1,4 +1,9 @@
-import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+} from '@webhook-outbox/nestjs';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './support/loopback.js';
@@ -49,7 +54,10 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
   it('does not follow a redirect: a 3xx is a failed attempt and the target is never called', async () => {
     const target = await WebhookReceiver.start();
     try {
-      const { dataSource, relay } = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }));
+      const { dataSource, relay } = await context.start((url) => ({
+        endpoints: [{ url, secret }],
+        relay: { enabled: false },
+      }));
       context.receiver.respondWith(() => ({ status: 302, body: target.url }));
       await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
 
@@ -65,7 +73,10 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
   });
 
   it('marks a pending delivery dead, with the reason, when its endpoint is no longer configured after a restart', async () => {
-    const first = await context.start((url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }));
+    const first = await context.start((url) => ({
+      endpoints: [{ id: 'old-erp', url, secret }],
+      relay: { enabled: false },
+    }));
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await first.relay.runOnce(); // fans out and delivers once
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Bob', total: 2 });
@@ -73,12 +84,17 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
 
     const restarted = await startWebhookTestApp(
       context.database,
-      { endpoints: [{ id: 'new-erp', url: context.receiver.url, secret, eventTypes: ['invoice.*'] }], relay: { enabled: false } },
+      {
+        endpoints: [{ id: 'new-erp', url: context.receiver.url, secret, eventTypes: ['invoice.*'] }],
+        relay: { enabled: false },
+      },
       { keepTables: true },
     );
     try {
       await restarted.relay.runOnce();
-      const deliveries = await restarted.dataSource.getRepository(WebhookDeliveryEntity).find({ order: { createdAt: 'ASC' } });
+      const deliveries = await restarted.dataSource
+        .getRepository(WebhookDeliveryEntity)
+        .find({ order: { createdAt: 'ASC' } });
       expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([['old-erp', 'succeeded']]);
       // Bob's event was fanned out after the restart, to the endpoints configured then: none subscribe to orders.
       expect(context.receiver.requests).toHaveLength(1);
@@ -88,7 +104,10 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
   });
 
   it('fails a delivery whose endpoint was removed while it was pending as endpoint-deleted, without an attempt', async () => {
-    const first = await context.start((url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }));
+    const first = await context.start((url) => ({
+      endpoints: [{ id: 'old-erp', url, secret }],
+      relay: { enabled: false },
+    }));
     context.receiver.respondWith(() => ({ status: 500 }));
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await first.relay.runOnce(); // fanned out to old-erp; the attempt fails and a retry is scheduled
@@ -113,7 +132,10 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
   });
 
   it('fails a delivery whose event row was deleted by hand as event-missing, and keeps delivering the others', async () => {
-    const { dataSource, relay } = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    const { dataSource, relay } = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false },
+    }));
     context.receiver.respondWith(() => ({ status: 500 }));
     await dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await relay.runOnce(); // fanned out; the attempt fails and a retry is scheduled
@@ -135,30 +157,36 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
     expect(JSON.parse(context.receiver.requests.at(-1)!.body)).toMatchObject({ data: { customer: 'Bob' } });
   });
 
-  it.runIf(kind !== 'sqlite')('loses nothing when the database drops every connection, and delivers once it is back', async () => {
-    const { dataSource } = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { pollInterval: 20 } }));
-    const orders = dataSource.getRepository(ShopOrder);
-    await orders.save({ customer: 'before', total: 1 });
-    await context.receiver.waitForRequests(1);
+  it.runIf(kind !== 'sqlite')(
+    'loses nothing when the database drops every connection, and delivers once it is back',
+    async () => {
+      const { dataSource } = await context.start((url) => ({
+        endpoints: [{ url, secret }],
+        relay: { pollInterval: 20 },
+      }));
+      const orders = dataSource.getRepository(ShopOrder);
+      await orders.save({ customer: 'before', total: 1 });
+      await context.receiver.waitForRequests(1);
 
-    // Two overlapping queries make the pool hold at least two connections, so at least one is cut below.
-    const pause = kind === 'postgres' ? 'SELECT pg_sleep(0.05)' : 'SELECT SLEEP(0.05)';
-    await Promise.all([dataSource.query(pause), dataSource.query(pause)]);
-    expect(await killOtherConnections(kind, dataSource)).toBeGreaterThan(0);
-    // The application's own next statement may meet a dead pooled connection; that is the application's to retry.
-    for (let tries = 0; ; tries++) {
-      try {
-        await orders.save({ customer: 'after', total: 2 });
-        break;
-      } catch (error) {
-        if (tries >= 3) throw error;
+      // Two overlapping queries make the pool hold at least two connections, so at least one is cut below.
+      const pause = kind === 'postgres' ? 'SELECT pg_sleep(0.05)' : 'SELECT SLEEP(0.05)';
+      await Promise.all([dataSource.query(pause), dataSource.query(pause)]);
+      expect(await killOtherConnections(kind, dataSource)).toBeGreaterThan(0);
+      // The application's own next statement may meet a dead pooled connection; that is the application's to retry.
+      for (let tries = 0; ; tries++) {
+        try {
+          await orders.save({ customer: 'after', total: 2 });
+          break;
+        } catch (error) {
+          if (tries >= 3) throw error;
+        }
       }
-    }
 
-    const requests = await context.receiver.waitForRequests(2);
-    expect(requests.map((r) => JSON.parse(r.body).data.customer)).toEqual(['before', 'after']);
-    await expect
-      .poll(async () => (await dataSource.getRepository(WebhookDeliveryEntity).find()).map((d) => d.status))
-      .toEqual(['succeeded', 'succeeded']);
-  });
+      const requests = await context.receiver.waitForRequests(2);
+      expect(requests.map((r) => JSON.parse(r.body).data.customer)).toEqual(['before', 'after']);
+      await expect
+        .poll(async () => (await dataSource.getRepository(WebhookDeliveryEntity).find()).map((d) => d.status))
+        .toEqual(['succeeded', 'succeeded']);
+    },
+  );
 });

@@ -49,7 +49,16 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     const oldUnrouted = await publish(app, 'nobody.listens');
     await app.relay.runOnce();
     // An old event no relay has fanned out yet (relays were down for a month): it must still be delivered.
-    await repository(WebhookEventEntity).insert({ id: 'msg_not_fanned_out', type: 'invoice.paid', payload: '{}', occurredAt: clock.now(), fannedOutAt: null, sourceEntity: null, sourceId: null, tenant: null });
+    await repository(WebhookEventEntity).insert({
+      id: 'msg_not_fanned_out',
+      type: 'invoice.paid',
+      payload: '{}',
+      occurredAt: clock.now(),
+      fannedOutAt: null,
+      sourceEntity: null,
+      sourceId: null,
+      tenant: null,
+    });
     await repository(WebhookInboxEntity).insert({ receiver: 'erp', webhookId: 'old', receivedAt: clock.now() });
 
     clock.advance(31 * DAY);
@@ -73,7 +82,9 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
       ['slow', 'pending'],
     ]);
     const attempts = await repository(WebhookAttemptEntity).find();
-    expect(new Set(attempts.map((a) => a.deliveryId))).toEqual(new Set(deliveries.filter((d) => d.attempts > 0).map((d) => d.id)));
+    expect(new Set(attempts.map((a) => a.deliveryId))).toEqual(
+      new Set(deliveries.filter((d) => d.attempts > 0).map((d) => d.id)),
+    );
     expect((await repository(WebhookInboxEntity).find()).map((row) => row.webhookId)).toEqual(['recent']);
 
     expect(await app.app.get(WebhookRetention).prune()).toEqual({ deliveries: 0, attempts: 0, events: 0, inbox: 0 });

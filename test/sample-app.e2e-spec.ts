@@ -22,10 +22,16 @@ interface Received {
 }
 
 /** The sample app as `npm start` runs it, on a SQLite file of its own, with extra environment variables. */
-async function startSampleApp(env: Record<string, string> = {}): Promise<{ app: INestApplication; base: string; database: TestDatabase }> {
+async function startSampleApp(
+  env: Record<string, string> = {},
+): Promise<{ app: INestApplication; base: string; database: TestDatabase }> {
   const database = await createTestDatabase('sqlite');
   const port = await freePort();
-  const config = loadSampleConfig({ PORT: String(port), DATABASE_URL: `sqlite:${(database.options as { database: string }).database}`, ...env });
+  const config = loadSampleConfig({
+    PORT: String(port),
+    DATABASE_URL: `sqlite:${(database.options as { database: string }).database}`,
+    ...env,
+  });
   const app = await createShopApp(config, { logger: false });
   await app.listen(port, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${port}`, database };
@@ -47,14 +53,20 @@ describe.each(HTTP_PLATFORMS)('sample shop app on %s', (platform) => {
 
   const json = (method: string, path: string, body?: unknown) =>
     // A content type only with a body: Fastify refuses an empty body declared as JSON (400).
-    fetch(`${base}${path}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(
+      `${base}${path}`,
+      body === undefined
+        ? { method }
+        : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
 
   async function receivedWithin(ms: number, predicate: (r: Received[]) => boolean): Promise<Received[]> {
     const deadline = Date.now() + ms;
     for (;;) {
       const received = (await (await fetch(`${base}/erp/received`)).json()) as Received[];
       if (predicate(received)) return received;
-      if (Date.now() > deadline) throw new Error(`ERP did not receive the expected webhooks within ${ms} ms: ${JSON.stringify(received)}`);
+      if (Date.now() > deadline)
+        throw new Error(`ERP did not receive the expected webhooks within ${ms} ms: ${JSON.stringify(received)}`);
       await delay(20);
     }
   }
@@ -64,18 +76,24 @@ describe.each(HTTP_PLATFORMS)('sample shop app on %s', (platform) => {
     expect(created.status).toBe(201);
     const order = (await created.json()) as { id: number };
 
-    const received = await receivedWithin(1_500, (r) => r.some((w) => w.type === 'order.created' && w.data.id === order.id));
+    const received = await receivedWithin(1_500, (r) =>
+      r.some((w) => w.type === 'order.created' && w.data.id === order.id),
+    );
     const webhook = received.find((w) => w.data.id === order.id)!;
     expect(webhook.webhookId).toMatch(/^msg_/);
     expect(webhook.data).toMatchObject({ customer: 'Ada', items: [{ sku: 'A1', qty: 2 }], total: 42, status: 'new' });
   });
 
   it('emits order.updated on a status change and order.deleted on deletion', async () => {
-    const order = (await (await json('POST', '/orders', { customer: 'Bob', items: [{ sku: 'B2', qty: 1 }], total: 5 })).json()) as { id: number };
+    const order = (await (
+      await json('POST', '/orders', { customer: 'Bob', items: [{ sku: 'B2', qty: 1 }], total: 5 })
+    ).json()) as { id: number };
     expect((await json('PATCH', `/orders/${order.id}`, { status: 'paid' })).status).toBe(200);
     expect((await json('DELETE', `/orders/${order.id}`)).status).toBe(204);
 
-    const received = await receivedWithin(2_000, (r) => r.some((w) => w.type === 'order.deleted' && w.data.id === order.id));
+    const received = await receivedWithin(2_000, (r) =>
+      r.some((w) => w.type === 'order.deleted' && w.data.id === order.id),
+    );
     // Delivery order is not guaranteed (several events may go out in one concurrent batch), so compare as a set.
     const forOrder = received.filter((w) => w.data.id === order.id).map((w) => `${w.type}:${w.data.status}`);
     expect(forOrder.sort()).toEqual(['order.created:new', 'order.deleted:paid', 'order.updated:paid']);
@@ -95,8 +113,10 @@ describe.each(HTTP_PLATFORMS)('sample shop app on %s', (platform) => {
     expect((await json('PATCH', '/orders/999999', { status: 'paid' })).status).toBe(404);
   });
 
-  it('publishes payment.recorded with the order\'s status change, in one transaction', async () => {
-    const order = (await (await json('POST', '/orders', { customer: 'Cy', items: [{ sku: 'C3', qty: 1 }], total: 9 })).json()) as { id: number };
+  it("publishes payment.recorded with the order's status change, in one transaction", async () => {
+    const order = (await (
+      await json('POST', '/orders', { customer: 'Cy', items: [{ sku: 'C3', qty: 1 }], total: 9 })
+    ).json()) as { id: number };
     expect((await json('POST', `/orders/${order.id}/payments`, { amount: 9 })).status).toBe(201);
     const paid = (w: Received) => w.type === 'order.updated' && w.data.id === order.id && w.data.status === 'paid';
     const payment = (w: Received) => w.type === 'payment.recorded' && w.data.orderId === order.id;
@@ -110,17 +130,26 @@ describe.each(HTTP_PLATFORMS)('sample shop app on %s', (platform) => {
     expect((await fetch(`${base}/admin/webhooks/endpoints`)).status).toBe(404);
   });
 
-  it.each([150_000, 500_000, 1_000_000])('accepts a signed webhook of %d bytes at the ERP, up to its maxBodySize', async (bytes) => {
-    const { body, headers } = signWebhook({ secret: ERP_SECRET, payload: { type: 'bulk.exported', data: { id: -bytes }, filler: 'x'.repeat(bytes) } });
-    const response = await fetch(`${base}/erp/webhooks`, { method: 'POST', headers, body });
-    expect(response.status).toBe(204);
-  });
+  it.each([150_000, 500_000, 1_000_000])(
+    'accepts a signed webhook of %d bytes at the ERP, up to its maxBodySize',
+    async (bytes) => {
+      const { body, headers } = signWebhook({
+        secret: ERP_SECRET,
+        payload: { type: 'bulk.exported', data: { id: -bytes }, filler: 'x'.repeat(bytes) },
+      });
+      const response = await fetch(`${base}/erp/webhooks`, { method: 'POST', headers, body });
+      expect(response.status).toBe(204);
+    },
+  );
 
-  it('refuses a signed webhook above the ERP receiver\'s maxBodySize with 413 and a refusal event', async () => {
+  it("refuses a signed webhook above the ERP receiver's maxBodySize with 413 and a refusal event", async () => {
     const refusals: WebhookRefusedEvent[] = [];
     const subscription = app.get(WebhookReceiverEvents).refused.subscribe((event) => refusals.push(event));
     try {
-      const { body, headers } = signWebhook({ secret: ERP_SECRET, payload: { type: 'bulk.exported', data: { id: -1 }, filler: 'x'.repeat(1_500_000) } });
+      const { body, headers } = signWebhook({
+        secret: ERP_SECRET,
+        payload: { type: 'bulk.exported', data: { id: -1 }, filler: 'x'.repeat(1_500_000) },
+      });
       const response = await fetch(`${base}/erp/webhooks`, { method: 'POST', headers, body });
       expect(response.status).toBe(413);
       expect(refusals).toMatchObject([{ receiver: 'erp', reason: 'payload-too-large' }]);
@@ -168,13 +197,21 @@ describe.each(HTTP_PLATFORMS)('sample shop app with ADMIN_TOKEN on %s', (platfor
     expect((await admin('GET', '/endpoints', undefined, `Bearer ${token}x`)).status).toBe(401);
   });
 
-  it('subscribes a new endpoint at runtime, which then receives the shop\'s orders signed with its secret', async () => {
+  it("subscribes a new endpoint at runtime, which then receives the shop's orders signed with its secret", async () => {
     const listed = (await (await admin('GET', '/endpoints')).json()) as Array<{ id: string }>;
     expect(listed.map((endpoint) => endpoint.id)).toEqual(['erp']);
-    const created = await admin('POST', '/endpoints', { url: receiver.url, eventTypes: ['order.created'], description: 'a partner' });
+    const created = await admin('POST', '/endpoints', {
+      url: receiver.url,
+      eventTypes: ['order.created'],
+      description: 'a partner',
+    });
     expect(created.status).toBe(201);
     const { secret } = (await created.json()) as { secret: string };
-    await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customer: 'Dee', items: [{ sku: 'D4', qty: 1 }], total: 3 }) });
+    await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: 'Dee', items: [{ sku: 'D4', qty: 1 }], total: 3 }),
+    });
     const [request] = await receiver.waitForRequests(1, 3_000);
     expect(JSON.parse(request!.body)).toMatchObject({ type: 'order.created', data: { customer: 'Dee' } });
     expect(verifyStandardWebhook({ payload: request!.body, headers: request!.headers, secret }).id).toMatch(/^msg_/);
@@ -190,8 +227,12 @@ describe('sample app configuration', () => {
   });
 
   it('accepts postgres:// and mysql:// URLs', () => {
-    expect(loadSampleConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop' }).database).toMatchObject({ type: 'postgres' });
-    expect(loadSampleConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop' }).database).toMatchObject({ type: 'mysql' });
+    expect(loadSampleConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop' }).database).toMatchObject({
+      type: 'postgres',
+    });
+    expect(loadSampleConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop' }).database).toMatchObject({
+      type: 'mysql',
+    });
   });
 
   it('refuses an unknown database URL scheme and a half-configured outside target', () => {
@@ -205,8 +246,14 @@ describe('sample app configuration', () => {
   });
 
   it('adds an outside endpoint when WEBHOOK_TARGET_URL and WEBHOOK_SECRET are set', () => {
-    const config = loadSampleConfig({ WEBHOOK_TARGET_URL: 'https://example.com/hooks', WEBHOOK_SECRET: 'whsec_c2FtcGxlLWFwcC1kZXYtb25seS1zZWNyZXQ=' });
-    expect(config.externalTarget).toEqual({ url: 'https://example.com/hooks', secret: 'whsec_c2FtcGxlLWFwcC1kZXYtb25seS1zZWNyZXQ=' });
+    const config = loadSampleConfig({
+      WEBHOOK_TARGET_URL: 'https://example.com/hooks',
+      WEBHOOK_SECRET: 'whsec_c2FtcGxlLWFwcC1kZXYtb25seS1zZWNyZXQ=',
+    });
+    expect(config.externalTarget).toEqual({
+      url: 'https://example.com/hooks',
+      secret: 'whsec_c2FtcGxlLWFwcC1kZXYtb25seS1zZWNyZXQ=',
+    });
   });
 
   it('runs on Express unless HTTP_ADAPTER names Fastify, and refuses any other platform', () => {

@@ -19,27 +19,38 @@ function fixedPrefix(range: string): string {
 }
 
 async function loadedVersion(name: string): Promise<string> {
-  const manifest = (await import(/* @vite-ignore */ `${name}/package.json`)) as { version: string; default?: { version: string } };
+  const manifest = (await import(/* @vite-ignore */ `${name}/package.json`)) as {
+    version: string;
+    default?: { version: string };
+  };
   return manifest.default?.version ?? manifest.version;
 }
 
 function childVersions(): Promise<Record<string, string>> {
   const script = `const out = {}; for (const name of ${JSON.stringify(CHECKED)}) out[name] = (await import(name + '/package.json', { with: { type: 'json' } })).default.version; console.log(JSON.stringify(out));`;
-  const child = spawn(process.execPath, [...childProcessNodeArgs(), '--input-type=module', '-e', script], { cwd: ROOT });
+  const child = spawn(process.execPath, [...childProcessNodeArgs(), '--input-type=module', '-e', script], {
+    cwd: ROOT,
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`)))));
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`)))),
+  );
 }
 
 describe(`the stack under test (${STACK ?? 'workspace'})`, () => {
   it('loads the NestJS and TypeORM versions the stack declares in the test process', async () => {
     for (const name of CHECKED) {
-      expect({ name, version: await loadedVersion(name) }).toEqual({ name, version: expect.stringMatching(`^${fixedPrefix(declared[name]!).replaceAll('.', '\\.')}`) });
+      expect({ name, version: await loadedVersion(name) }).toEqual({
+        name,
+        version: expect.stringMatching(`^${fixedPrefix(declared[name]!).replaceAll('.', '\\.')}`),
+      });
     }
   });
 
   it('gives the processes the tests spawn the same versions', async () => {
     const versions = await childVersions();
-    for (const name of CHECKED) expect({ name, version: versions[name] }).toEqual({ name, version: await loadedVersion(name) });
+    for (const name of CHECKED)
+      expect({ name, version: versions[name] }).toEqual({ name, version: await loadedVersion(name) });
   });
 });

@@ -1,4 +1,10 @@
-import { AxiosWebhookTransport, DestinationPolicy, NodeHttpWebhookTransport, type OutgoingWebhookRequest, type WebhookTransport } from '@webhook-outbox/nestjs';
+import {
+  AxiosWebhookTransport,
+  DestinationPolicy,
+  NodeHttpWebhookTransport,
+  type OutgoingWebhookRequest,
+  type WebhookTransport,
+} from '@webhook-outbox/nestjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './support/loopback.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
@@ -35,9 +41,17 @@ describe.each([
     receiver.respondWith(() => ({ status: 202, body: 'x'.repeat(10_000) }));
     expect(await transport.send(request())).toEqual({ status: 202, bodyExcerpt: 'x'.repeat(64) });
     const [received] = receiver.requests;
-    expect(received).toMatchObject({ method: 'POST', url: '/hooks/orders', body: '{"type":"order.created","data":{"name":"Zoë"}}' });
+    expect(received).toMatchObject({
+      method: 'POST',
+      url: '/hooks/orders',
+      body: '{"type":"order.created","data":{"name":"Zoë"}}',
+    });
     const length = String(Buffer.byteLength(request().body!)); // ë is two bytes
-    expect(received!.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': 'msg_1', 'content-length': length });
+    expect(received!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'webhook-id': 'msg_1',
+      'content-length': length,
+    });
   });
 
   it('sends GET without a body', async () => {
@@ -46,7 +60,11 @@ describe.each([
   });
 
   it('returns a redirect as its status and does not follow it', async () => {
-    receiver.respondWith((incoming) => (incoming.url === '/hooks/orders' ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } } : { status: 200 }));
+    receiver.respondWith((incoming) =>
+      incoming.url === '/hooks/orders'
+        ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } }
+        : { status: 200 },
+    );
     expect(await transport.send(request())).toMatchObject({ status: 302 });
     expect(receiver.requests.map((incoming) => incoming.url)).toEqual(['/hooks/orders']);
   });
@@ -70,7 +88,9 @@ describe.each([
     const strict = create(new DestinationPolicy({ allowHttp: true, allowPrivateNetworks: false }));
     try {
       const port = new URL(receiver.url).port;
-      await expect(strict.send(request({ url: `http://localhost:${port}/hooks` }))).rejects.toThrow(/localhost \(resolves to .*\) is refused/);
+      await expect(strict.send(request({ url: `http://localhost:${port}/hooks` }))).rejects.toThrow(
+        /localhost \(resolves to .*\) is refused/,
+      );
       expect(receiver.requests).toEqual([]);
     } finally {
       await strict.close?.();
@@ -85,7 +105,12 @@ describe.each([
 
   it('connects to the endpoint itself even when the environment names a proxy (the address checked is the one connected to)', async () => {
     const proxy = await WebhookReceiver.start();
-    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    const saved = {
+      HTTP_PROXY: process.env.HTTP_PROXY,
+      http_proxy: process.env.http_proxy,
+      NO_PROXY: process.env.NO_PROXY,
+      no_proxy: process.env.no_proxy,
+    };
     process.env.HTTP_PROXY = process.env.http_proxy = `http://127.0.0.1:${new URL(proxy.url).port}`;
     delete process.env.NO_PROXY;
     delete process.env.no_proxy;

@@ -70,7 +70,11 @@ describe('WebhookGuard on a real HTTP server', () => {
     await database?.drop();
   });
 
-  const body = JSON.stringify({ type: 'payment.recorded', timestamp: '2026-11-23T10:00:00.000Z', data: { amount: 1200 } });
+  const body = JSON.stringify({
+    type: 'payment.recorded',
+    timestamp: '2026-11-23T10:00:00.000Z',
+    data: { amount: 1200 },
+  });
   // Every request gets its own id: a repeated id is a redelivery, acknowledged without running the handler.
   const signed = (payload: string, secret = partnerSecret, at = new Date(), id = `msg_${randomUUID()}`) =>
     signStandardWebhook({ id, timestamp: at, payload, secret });
@@ -115,7 +119,10 @@ describe('WebhookGuard on a real HTTP server', () => {
   });
 
   it('refuses a request signed with another secret with 401', async () => {
-    await expectRefused(await post('/inbound/partner', body, signed(body, generateWebhookSecret())), /No signature .* matches/);
+    await expectRefused(
+      await post('/inbound/partner', body, signed(body, generateWebhookSecret())),
+      /No signature .* matches/,
+    );
   });
 
   it('refuses a timestamp outside ±5 minutes with 401, in either direction', async () => {
@@ -126,7 +133,10 @@ describe('WebhookGuard on a real HTTP server', () => {
   });
 
   it('refuses a request without signature headers with 401 naming them', async () => {
-    await expectRefused(await post('/inbound/partner', body, {}), /Missing header webhook-id, webhook-timestamp, webhook-signature/);
+    await expectRefused(
+      await post('/inbound/partner', body, {}),
+      /Missing header webhook-id, webhook-timestamp, webhook-signature/,
+    );
   });
 
   it('refuses malformed headers with 401, not 500', async () => {
@@ -168,6 +178,8 @@ describe('@VerifyWebhook configuration', () => {
   it('refuses an unusable inline secret when the controller is defined, not on the first request', () => {
     expect(() => VerifyWebhook({ secret: 'not-a-secret' })).toThrow(/@VerifyWebhook: the secret is not usable/);
     expect(() => VerifyWebhook({ scheme: 'paypal' as never, secret: 'x' })).toThrow(/Unknown webhook scheme "paypal"/);
-    expect(() => VerifyWebhook({ scheme: 'github', secret: 'a', secrets: ['b'] })).toThrow(/give secret or secrets, not both/);
+    expect(() => VerifyWebhook({ scheme: 'github', secret: 'a', secrets: ['b'] })).toThrow(
+      /give secret or secrets, not both/,
+    );
   });
 });

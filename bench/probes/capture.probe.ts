@@ -16,12 +16,21 @@ const database = await createTestDatabase(kind);
 // BASELINE=1: the same entity in an application without the module.
 async function plainApp() {
   const moduleRef = await Test.createTestingModule({
-    imports: [TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder], synchronize: true, retryAttempts: 0 } as never)],
+    imports: [
+      TypeOrmModule.forRoot({
+        ...database.options,
+        entities: [ShopOrder],
+        synchronize: true,
+        retryAttempts: 0,
+      } as never),
+    ],
   }).compile();
   const nest = await moduleRef.createNestApplication({ logger: false }).init();
   return { dataSource: nest.get(DataSource), close: () => nest.close() };
 }
-const app = process.env.BASELINE ? await plainApp() : await benchApp(benchContext(kind, database), { relay: { enabled: false } });
+const app = process.env.BASELINE
+  ? await plainApp()
+  : await benchApp(benchContext(kind, database), { relay: { enabled: false } });
 const orders = (n: number) => Array.from({ length: per }, (_, i) => ({ customer: `customer ${n}-${i}`, total: i }));
 const count = Number(process.env.COUNT ?? 300);
 const save = (n: number) =>
@@ -35,7 +44,9 @@ const cpu = process.cpuUsage();
 for (let n = 0; n < count; n++) await save(n);
 const { user, system } = process.cpuUsage(cpu);
 // Node's own CPU per transaction is steadier than the rate on a shared machine: it is what capture adds in JS.
-console.log(`${(count / ((performance.now() - started) / 1000)).toFixed(0)} tx/s, Node CPU ${((user + system) / 1000 / count).toFixed(3)} ms/tx`);
+console.log(
+  `${(count / ((performance.now() - started) / 1000)).toFixed(0)} tx/s, Node CPU ${((user + system) / 1000 / count).toFixed(3)} ms/tx`,
+);
 await app.close();
 await database.drop();
 process.exit(0);

@@ -25,14 +25,28 @@ for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
   await receiver.until(warmUp + count);
   const arrivals = await receiver.arrivals();
   const first = Math.min(...commits.values());
-  const samples = [...commits].map(([id, committed]) => ({ at: committed - first, latency: arrivals.get(id)! - committed }));
+  const samples = [...commits].map(([id, committed]) => ({
+    at: committed - first,
+    latency: arrivals.get(id)! - committed,
+  }));
   const sorted = samples.map((s) => s.latency).sort((a, b) => a - b);
   const slowBySecond = new Map<number, number>();
-  for (const { at, latency } of samples) if (latency > 25) slowBySecond.set(Math.floor(at / 1000), (slowBySecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+  for (const { at, latency } of samples)
+    if (latency > 25) slowBySecond.set(Math.floor(at / 1000), (slowBySecond.get(Math.floor(at / 1000)) ?? 0) + 1);
   const bySecond = new Map<number, number[]>();
-  for (const { at, latency } of samples) bySecond.set(Math.floor(at / 1000), [...(bySecond.get(Math.floor(at / 1000)) ?? []), latency]);
-  console.log(`  p50/p99 by second: ${[...bySecond].map(([sec, list]) => { list.sort((a, b) => a - b); return `${sec}s:${percentile(list, 50).toFixed(1)}/${percentile(list, 99).toFixed(0)}`; }).join(' ')}`);
-  console.log(`p50 ${percentile(sorted, 50).toFixed(1)} p90 ${percentile(sorted, 90).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${sorted.at(-1)!.toFixed(1)}; over 25 ms by second: ${[...slowBySecond].map(([s, n]) => `${s}s:${n}`).join(' ')}`);
+  for (const { at, latency } of samples)
+    bySecond.set(Math.floor(at / 1000), [...(bySecond.get(Math.floor(at / 1000)) ?? []), latency]);
+  console.log(
+    `  p50/p99 by second: ${[...bySecond]
+      .map(([sec, list]) => {
+        list.sort((a, b) => a - b);
+        return `${sec}s:${percentile(list, 50).toFixed(1)}/${percentile(list, 99).toFixed(0)}`;
+      })
+      .join(' ')}`,
+  );
+  console.log(
+    `p50 ${percentile(sorted, 50).toFixed(1)} p90 ${percentile(sorted, 90).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${sorted.at(-1)!.toFixed(1)}; over 25 ms by second: ${[...slowBySecond].map(([s, n]) => `${s}s:${n}`).join(' ')}`,
+  );
   await app.close();
   await receiver.stop();
 }

@@ -1,7 +1,11 @@
 import type { WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { generateWebhookSecret } from '@webhook-outbox/nestjs';
 import type { DatabaseKind, TestDatabase } from '../../test/support/test-databases.js';
-import { startWebhookTestApp, type WebhookTestApp, type WebhookTestAppSettings } from '../../test/support/webhook-test-app.js';
+import {
+  startWebhookTestApp,
+  type WebhookTestApp,
+  type WebhookTestAppSettings,
+} from '../../test/support/webhook-test-app.js';
 
 /** One database of one kind for a benchmark, and a signing secret. */
 export interface BenchContext {
@@ -15,6 +19,10 @@ export function benchContext(kind: DatabaseKind, database: TestDatabase): BenchC
 }
 
 /** The application the tests use (TypeORM, the module, the test entities), quiet. */
-export function benchApp(context: BenchContext, options: WebhookModuleOptions, settings: WebhookTestAppSettings = {}): Promise<WebhookTestApp> {
+export function benchApp(
+  context: BenchContext,
+  options: WebhookModuleOptions,
+  settings: WebhookTestAppSettings = {},
+): Promise<WebhookTestApp> {
   return startWebhookTestApp(context.database, options, settings);
 }

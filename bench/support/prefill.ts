@@ -20,8 +20,15 @@ function series(dataSource: DataSource, count: number): string {
 }
 
 const pad = (dataSource: DataSource, column: string) =>
-  dataSource.options.type === 'postgres' ? `lpad((${column})::text, 12, '0')` : dataSource.options.type === 'better-sqlite3' ? `printf('%012d', ${column})` : `LPAD(${column}, 12, '0')`;
-const concat = (dataSource: DataSource, ...parts: string[]) => (dataSource.options.type === 'mariadb' || dataSource.options.type === 'mysql' ? `CONCAT(${parts.join(', ')})` : parts.join(' || '));
+  dataSource.options.type === 'postgres'
+    ? `lpad((${column})::text, 12, '0')`
+    : dataSource.options.type === 'better-sqlite3'
+      ? `printf('%012d', ${column})`
+      : `LPAD(${column}, 12, '0')`;
+const concat = (dataSource: DataSource, ...parts: string[]) =>
+  dataSource.options.type === 'mariadb' || dataSource.options.type === 'mysql'
+    ? `CONCAT(${parts.join(', ')})`
+    : parts.join(' || ');
 
 /** Writes `count` events not yet fanned out, as capture would have, oldest first. */
 export async function prefillEvents(dataSource: DataSource, count: number, from = 0): Promise<void> {
@@ -44,7 +51,13 @@ async function analyze(dataSource: DataSource): Promise<void> {
  * Writes `count` events already fanned out to `endpointId`, each with a pending delivery due now: a backlog.
  * `status` 'succeeded' writes finished ones instead (history that is not due).
  */
-export async function prefillDeliveries(dataSource: DataSource, count: number, endpointId: string, status: 'pending' | 'succeeded' = 'pending', from = 0): Promise<void> {
+export async function prefillDeliveries(
+  dataSource: DataSource,
+  count: number,
+  endpointId: string,
+  status: 'pending' | 'succeeded' = 'pending',
+  from = 0,
+): Promise<void> {
   const now = Date.now() - count;
   const id = (prefix: string) => concat(dataSource, `'${prefix}'`, pad(dataSource, `n + ${from}`));
   await dataSource.query(

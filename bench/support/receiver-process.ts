@@ -41,9 +41,22 @@ export class ReceiverProcess {
    * `hangPath`: requests to it are never answered. `uncountedPath`: requests to it are answered but not counted.
    * `arrivals`: note when each order's event arrives.
    */
-  static async start({ hangPath, uncountedPath, arrivals = false }: { hangPath?: string; uncountedPath?: string; arrivals?: boolean } = {}): Promise<ReceiverProcess> {
+  static async start({
+    hangPath,
+    uncountedPath,
+    arrivals = false,
+  }: {
+    hangPath?: string;
+    uncountedPath?: string;
+    arrivals?: boolean;
+  } = {}): Promise<ReceiverProcess> {
     const child = fork(new URL('./receiver.process.ts', import.meta.url), {
-      env: { ...process.env, RECEIVER_HANG_PATH: hangPath ?? '', RECEIVER_UNCOUNTED_PATH: uncountedPath ?? '', RECEIVER_ARRIVALS: arrivals ? '1' : '0' },
+      env: {
+        ...process.env,
+        RECEIVER_HANG_PATH: hangPath ?? '',
+        RECEIVER_UNCOUNTED_PATH: uncountedPath ?? '',
+        RECEIVER_ARRIVALS: arrivals ? '1' : '0',
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const [ready] = (await once(child, 'message')) as [ReceiverReply];
@@ -61,7 +74,10 @@ export class ReceiverProcess {
   async until(count: number, timeoutMs = 120_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`receiver process: ${count} requests not answered within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`receiver process: ${count} requests not answered within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([this.ask({ type: 'until', id: this.nextId++, count }), timedOut]);
@@ -76,7 +92,8 @@ export class ReceiverProcess {
    */
   async rate(count: number): Promise<number> {
     const reply = await this.ask({ type: 'window', id: this.nextId++, count });
-    if (reply.type !== 'window' || reply.last <= reply.first) throw new Error('receiver process: no requests in the window');
+    if (reply.type !== 'window' || reply.last <= reply.first)
+      throw new Error('receiver process: no requests in the window');
     // count answers span count - 1 intervals.
     return ((count - 1) * 1000) / (reply.last - reply.first);
   }

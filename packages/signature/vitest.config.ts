@@ -1,4 +1,7 @@
 import { defineProject, mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(sharedConfig, defineProject({ test: { name: '@webhook-outbox/signature', include: ['src/**/*.spec.ts'] } }));
+export default mergeConfig(
+  sharedConfig,
+  defineProject({ test: { name: '@webhook-outbox/signature', include: ['src/**/*.spec.ts'] } }),
+);

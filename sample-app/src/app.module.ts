@@ -15,7 +15,12 @@ export class AppModule {
   static forConfig(config: SampleConfig): DynamicModule {
     const endpoints: WebhookEndpointOptions[] = [
       // The shop's own ERP receiver, in this same app. A development app may deliver over http to itself.
-      { id: 'erp', url: `http://127.0.0.1:${config.port}/erp/webhooks`, secret: config.erpSecret, eventTypes: ['order.*', 'payment.*'] },
+      {
+        id: 'erp',
+        url: `http://127.0.0.1:${config.port}/erp/webhooks`,
+        secret: config.erpSecret,
+        eventTypes: ['order.*', 'payment.*'],
+      },
     ];
     if (config.externalTarget) endpoints.push({ id: 'external', ...config.externalTarget, eventTypes: ['*'] });
 
@@ -41,7 +46,9 @@ export class AppModule {
           delivery: { allowHttp: true, allowPrivateNetworks: true },
         }),
         // The admin API (endpoints, secrets, delivery log) exists only when a token protects it.
-        ...(config.adminToken ? [WebhookAdminModule.register({ path: 'admin/webhooks', guards: [new AdminTokenGuard(config.adminToken)] })] : []),
+        ...(config.adminToken
+          ? [WebhookAdminModule.register({ path: 'admin/webhooks', guards: [new AdminTokenGuard(config.adminToken)] })]
+          : []),
       ],
       controllers: [OrdersController, ErpController],
       providers: [OrdersService],

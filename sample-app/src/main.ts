@@ -11,7 +11,9 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port);
   const logger = new Logger('Shop');
   logger.log(`Listening on http://localhost:${config.port} (${config.databaseLabel}, ${config.httpAdapter})`);
-  logger.log(`Try: curl -X POST localhost:${config.port}/orders -H 'content-type: application/json' -d '{"customer":"Ada","items":[{"sku":"A1","qty":2}],"total":42}'`);
+  logger.log(
+    `Try: curl -X POST localhost:${config.port}/orders -H 'content-type: application/json' -d '{"customer":"Ada","items":[{"sku":"A1","qty":2}],"total":42}'`,
+  );
   logger.log(`Then: curl localhost:${config.port}/erp/received`);
 }
 

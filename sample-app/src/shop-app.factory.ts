@@ -9,7 +9,10 @@ import type { SampleConfig } from './config/sample-config.js';
  * The shop on the HTTP platform its configuration names (HTTP_ADAPTER): Express, Nest's default, or Fastify. The
  * webhook parts are the same on both; `rawBody` keeps the exact bytes the ERP's guard verifies.
  */
-export async function createShopApp(config: SampleConfig, options: NestApplicationOptions = {}): Promise<INestApplication> {
+export async function createShopApp(
+  config: SampleConfig,
+  options: NestApplicationOptions = {},
+): Promise<INestApplication> {
   const settings = { ...options, rawBody: true };
   const module = AppModule.forConfig(config);
   // Fastify's body limit is fixed with its adapter: twice the ERP receiver's maxBodySize (1 MiB), so a webhook

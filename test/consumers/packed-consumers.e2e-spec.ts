@@ -25,18 +25,23 @@ async function databaseOptions(kind: DatabaseKind): Promise<string> {
 
 /** Starts the built app, which saves an order and waits for its webhook to come back through the guard. */
 async function deliverOnce(app: string, kind: DatabaseKind) {
-  return run('node', ['dist/main.js'], { cwd: app, env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(kind) } });
+  return run('node', ['dist/main.js'], {
+    cwd: app,
+    env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(kind) },
+  });
 }
 
 /** The package's migrations command, from the app's node_modules, on the app's compiled DataSource file. */
 async function migrationsCli(app: string, kind: DatabaseKind): Promise<Array<number | null>> {
   const env = { DATABASE_OPTIONS: await databaseOptions(kind) };
-  const cli = (command: string) => run('npx', ['webhook-outbox', command, '--data-source', 'dist/data-source.js'], { cwd: app, env });
+  const cli = (command: string) =>
+    run('npx', ['webhook-outbox', command, '--data-source', 'dist/data-source.js'], { cwd: app, env });
   const codes: Array<number | null> = [];
   for (const command of ['status', 'migrate', 'status']) {
     const result = await cli(command);
     codes.push(result.code);
-    if (result.code !== 0 && codes.length !== 1) throw new Error(`webhook-outbox ${command} exited ${result.code}:\n${result.output}`);
+    if (result.code !== 0 && codes.length !== 1)
+      throw new Error(`webhook-outbox ${command} exited ${result.code}:\n${result.output}`);
   }
   return codes;
 }
@@ -55,24 +60,36 @@ describe('the packed packages', () => {
     for (const tarball of Object.values(tarballs)) {
       const listing = await runOrThrow('tar', ['-tzf', tarball], { cwd: work });
       const files = listing.trim().split('\n');
-      expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/cjs/index.js', 'package/dist/cjs/package.json']));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          'package/LICENSE',
+          'package/README.md',
+          'package/package.json',
+          'package/dist/index.js',
+          'package/dist/cjs/index.js',
+          'package/dist/cjs/package.json',
+        ]),
+      );
       expect(files.filter((file) => /tsbuildinfo|\.spec\.|\/src\//.test(file))).toEqual([]);
     }
   });
 
-  it.each(['@webhook-outbox/signature', '@webhook-outbox/nestjs'])('%s passes publint and Are the Types Wrong (ESM, CommonJS and node10 importers)', async (name) => {
-    const publint = await run('npx', ['publint', 'run', tarballs[name]!, '--strict'], { cwd: WORKSPACE });
-    expect(publint.output).toMatch(/All good/);
-    expect(publint.code).toBe(0);
-    const attw = await run('npx', ['attw', tarballs[name]!, '--format', 'ascii'], { cwd: WORKSPACE });
-    expect(attw.output).toMatch(/No problems found/);
-    expect(attw.code).toBe(0);
-  });
+  it.each(['@webhook-outbox/signature', '@webhook-outbox/nestjs'])(
+    '%s passes publint and Are the Types Wrong (ESM, CommonJS and node10 importers)',
+    async (name) => {
+      const publint = await run('npx', ['publint', 'run', tarballs[name]!, '--strict'], { cwd: WORKSPACE });
+      expect(publint.output).toMatch(/All good/);
+      expect(publint.code).toBe(0);
+      const attw = await run('npx', ['attw', tarballs[name]!, '--format', 'ascii'], { cwd: WORKSPACE });
+      expect(attw.output).toMatch(/No problems found/);
+      expect(attw.code).toBe(0);
+    },
+  );
 });
 
 /** The specs both apps must meet: a webhook delivered from each server database, and the migrations command. */
 function specifyConsumerApp(app: () => string): void {
-  it.each(SERVER_DATABASES)('delivers an entity\'s webhook, signed and verified by the guard, on %s', async (kind) => {
+  it.each(SERVER_DATABASES)("delivers an entity's webhook, signed and verified by the guard, on %s", async (kind) => {
     const result = await deliverOnce(app(), kind);
     expect(result.output).toMatch(/delivered .*"type":"order\.created".*"total":"9\.90"/);
     expect(result.code).toBe(0);
@@ -93,30 +110,41 @@ describe.skipIf(!DATABASE)('an ESM application on NestJS 12 + TypeORM 1.x, outsi
   specifyConsumerApp(() => app);
 
   it('loads the ESM build of the package', async () => {
-    const script = "console.log(import.meta.resolve('@webhook-outbox/nestjs'), import.meta.resolve('@webhook-outbox/signature'))";
+    const script =
+      "console.log(import.meta.resolve('@webhook-outbox/nestjs'), import.meta.resolve('@webhook-outbox/signature'))";
     const output = await runOrThrow('node', ['--input-type=module', '-e', script], { cwd: app });
     expect(output).toMatch(/nestjs\/dist\/index\.js .*signature\/dist\/index\.js/);
   });
 });
 
-describe.skipIf(!DATABASE)('a `nest new`-shaped CommonJS application on NestJS 11 + TypeORM 0.3 with Jest 29, outside the workspace', () => {
-  let app: string;
+describe.skipIf(!DATABASE)(
+  'a `nest new`-shaped CommonJS application on NestJS 11 + TypeORM 0.3 with Jest 29, outside the workspace',
+  () => {
+    let app: string;
 
-  beforeAll(async () => {
-    app = await installConsumerApp('cjs-jest-app', work, tarballs, { extensionless: true });
-  });
+    beforeAll(async () => {
+      app = await installConsumerApp('cjs-jest-app', work, tarballs, { extensionless: true });
+    });
 
-  it('compiles to CommonJS, which requires the CommonJS build of the package', async () => {
-    expect(readFileSync(join(app, 'dist', 'app.module.js'), 'utf8')).toContain('require("@webhook-outbox/nestjs")');
-    const output = await runOrThrow('node', ['-p', "require.resolve('@webhook-outbox/nestjs') + ' ' + require.resolve('@webhook-outbox/signature')"], { cwd: app });
-    expect(output).toMatch(/nestjs\/dist\/cjs\/index\.js .*signature\/dist\/cjs\/index\.js/);
-  });
+    it('compiles to CommonJS, which requires the CommonJS build of the package', async () => {
+      expect(readFileSync(join(app, 'dist', 'app.module.js'), 'utf8')).toContain('require("@webhook-outbox/nestjs")');
+      const output = await runOrThrow(
+        'node',
+        ['-p', "require.resolve('@webhook-outbox/nestjs') + ' ' + require.resolve('@webhook-outbox/signature')"],
+        { cwd: app },
+      );
+      expect(output).toMatch(/nestjs\/dist\/cjs\/index\.js .*signature\/dist\/cjs\/index\.js/);
+    });
 
-  specifyConsumerApp(() => app);
+    specifyConsumerApp(() => app);
 
-  it('passes a Jest test that imports the package, with the configuration `nest new` generates', async () => {
-    const result = await run('npx', ['jest', '--ci'], { cwd: app, env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(DATABASE!) } });
-    expect(result.output).toMatch(/Tests:\s+3 passed, 3 total/);
-    expect(result.code).toBe(0);
-  });
-});
+    it('passes a Jest test that imports the package, with the configuration `nest new` generates', async () => {
+      const result = await run('npx', ['jest', '--ci'], {
+        cwd: app,
+        env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(DATABASE!) },
+      });
+      expect(result.output).toMatch(/Tests:\s+3 passed, 3 total/);
+      expect(result.code).toBe(0);
+    });
+  },
+);

@@ -24,7 +24,7 @@ async function commitOrder(app: WebhookTestApp, customer: string): Promise<numbe
   }
 }
 
-describe('a PostgreSQL restart (a cluster of the test\'s own)', () => {
+describe("a PostgreSQL restart (a cluster of the test's own)", () => {
   let cluster: ThrowawayPostgres;
   let receiver: WebhookReceiver;
   const apps: WebhookTestApp[] = [];
@@ -40,12 +40,16 @@ describe('a PostgreSQL restart (a cluster of the test\'s own)', () => {
     await cluster?.destroy();
   });
 
-  it('resumes delivery within 2 s of the database\'s return, for an event another instance committed', async () => {
+  it("resumes delivery within 2 s of the database's return, for an event another instance committed", async () => {
     const database = { kind: 'postgres', options: cluster.options, drop: async () => undefined } as TestDatabase;
     // The relaying instance makes no commits of its own: only the database (NOTIFY, or its polling) can wake it.
     const relaying = await startWebhookTestApp(database, { endpoints: [{ id: 'erp', url: receiver.url, secret }] });
     apps.push(relaying);
-    const producing = await startWebhookTestApp(database, { endpoints: [{ id: 'erp', url: receiver.url, secret }], relay: { enabled: false } }, { keepTables: true });
+    const producing = await startWebhookTestApp(
+      database,
+      { endpoints: [{ id: 'erp', url: receiver.url, secret }], relay: { enabled: false } },
+      { keepTables: true },
+    );
     apps.push(producing);
     await commitOrder(producing, 'before');
     await receiver.waitForRequests(1);

@@ -13,7 +13,10 @@ describe.each(DATABASE_KINDS)('a relay process SIGKILLed mid-delivery on %s (def
   const context = useWebhookTestContext(kind);
 
   it('has its in-flight delivery resent by a surviving instance within 10 s, under the same webhook-id', async () => {
-    const survivor = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    const survivor = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false },
+    }));
     await survivor.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     let killedAt = 0;
     // The receiver is set up before the worker starts (it may send at once): it has the request when the worker dies,
@@ -25,7 +28,9 @@ describe.each(DATABASE_KINDS)('a relay process SIGKILLed mid-delivery on %s (def
       }
       return { status: 200, delayMs: n === 1 ? 200 : 0 };
     });
-    const worker = spawnRelayWorker(context.database, { endpoints: [{ id: 'erp', url: context.receiver.url, secret }] });
+    const worker = spawnRelayWorker(context.database, {
+      endpoints: [{ id: 'erp', url: context.receiver.url, secret }],
+    });
     const exited = once(worker.process, 'exit');
     await exited;
     survivor.orchestrator.start();
@@ -37,6 +42,9 @@ describe.each(DATABASE_KINDS)('a relay process SIGKILLed mid-delivery on %s (def
     const [lost, resent] = context.receiver.requests;
     expect(resent!.headers['webhook-id']).toBe(lost!.headers['webhook-id']);
     await survivor.orchestrator.stop();
-    expect(await survivor.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(await survivor.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({})).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+    });
   });
 });

@@ -24,10 +24,12 @@ describe.each(DATABASE_KINDS)(`${RELAYS} relay processes sharing one outbox on %
     const endpoints = (url: string) => ENDPOINTS.map((id) => ({ id, url: `${url}?endpoint=${id}`, secret }));
     const producer = await context.start((url) => ({ endpoints: endpoints(url), relay: { enabled: false } }));
     const orders = producer.dataSource.getRepository(ShopOrder);
-    for (let n = 0; n < EVENTS; n += 500) await orders.save(Array.from({ length: 500 }, (_, i) => ({ customer: `C${n + i}`, total: n + i })));
+    for (let n = 0; n < EVENTS; n += 500)
+      await orders.save(Array.from({ length: 500 }, (_, i) => ({ customer: `C${n + i}`, total: n + i })));
 
     const started = performance.now();
-    for (let n = 0; n < RELAYS; n++) workers.push(spawnRelayWorker(context.database, { endpoints: endpoints(context.receiver.url) }));
+    for (let n = 0; n < RELAYS; n++)
+      workers.push(spawnRelayWorker(context.database, { endpoints: endpoints(context.receiver.url) }));
     await Promise.all(workers.map((worker) => worker.ready));
     const expected = EVENTS * ENDPOINTS.length;
     await context.receiver.waitForRequests(expected, 90_000);
@@ -40,7 +42,9 @@ describe.each(DATABASE_KINDS)(`${RELAYS} relay processes sharing one outbox on %
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     const twice = [...seen.values()].filter((count) => count > 1).length;
-    console.log(`${RELAYS} relays on ${kind}: ${expected} deliveries in ${seconds.toFixed(1)} s (with start-up), ${expected - seen.size} lost, ${twice} twice`);
+    console.log(
+      `${RELAYS} relays on ${kind}: ${expected} deliveries in ${seconds.toFixed(1)} s (with start-up), ${expected - seen.size} lost, ${twice} twice`,
+    );
     expect(seen.size).toBe(expected);
     expect(twice).toBe(0);
     expect(context.receiver.requests).toHaveLength(expected);

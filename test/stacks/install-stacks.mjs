@@ -8,5 +8,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 for (const entry of readdirSync(here, { withFileTypes: true })) {
   if (!entry.isDirectory() || !existsSync(`${here}${entry.name}/package.json`)) continue;
   console.log(`test stack ${entry.name}: npm install`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: `${here}${entry.name}`, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: `${here}${entry.name}`,
+    stdio: 'inherit',
+  });
 }

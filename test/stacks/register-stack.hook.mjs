@@ -6,4 +6,6 @@ import { register } from 'node:module';
 
 const dir = new URL(`./${process.env.WEBHOOK_TEST_STACK}/`, import.meta.url);
 const packages = Object.keys(JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')).dependencies);
-register('./stack-resolve.hook.mjs', import.meta.url, { data: { anchor: new URL('package.json', dir).href, packages } });
+register('./stack-resolve.hook.mjs', import.meta.url, {
+  data: { anchor: new URL('package.json', dir).href, packages },
+});

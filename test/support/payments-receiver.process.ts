@@ -12,6 +12,10 @@ const { database, receivers } = JSON.parse(process.env.PAYMENTS_RECEIVER!) as {
   database: TestDatabase['options'];
   receivers: Record<string, WebhookReceiverOptions>;
 };
-const app = await startReceiverApp({ options: database } as TestDatabase, { controllers: [PaymentsController], entities: [LedgerEntry], receivers });
+const app = await startReceiverApp({ options: database } as TestDatabase, {
+  controllers: [PaymentsController],
+  entities: [LedgerEntry],
+  receivers,
+});
 process.stdout.write(`ready ${app.base}\n`);
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -52,11 +52,20 @@ export interface ReceiverTestAppSettings {
  * A receiving app on a real HTTP server on 127.0.0.1: TypeORM on the test database, WebhookModule with the given
  * receivers (relay off: nothing is sent from here), and the given controllers.
  */
-export async function startReceiverApp(database: TestDatabase, settings: ReceiverTestAppSettings): Promise<ReceiverTestApp> {
+export async function startReceiverApp(
+  database: TestDatabase,
+  settings: ReceiverTestAppSettings,
+): Promise<ReceiverTestApp> {
   const module = {
     module: class ReceiverTestModule {},
     imports: [
-      TypeOrmModule.forRoot({ ...database.options, entities: settings.entities ?? [], autoLoadEntities: true, synchronize: true, retryAttempts: 0 }),
+      TypeOrmModule.forRoot({
+        ...database.options,
+        entities: settings.entities ?? [],
+        autoLoadEntities: true,
+        synchronize: true,
+        retryAttempts: 0,
+      }),
       ...(settings.entities?.length ? [TypeOrmModule.forFeature(settings.entities)] : []),
       WebhookModule.forRoot({ receivers: settings.receivers ?? {}, relay: { enabled: false } }),
     ],
@@ -64,13 +73,24 @@ export async function startReceiverApp(database: TestDatabase, settings: Receive
   };
   const logs: string[] = [];
   const capture = (level: string) => (message: unknown) => void logs.push(`${level}: ${String(message)}`);
-  const logger: LoggerService = { log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), verbose: capture('verbose') };
+  const logger: LoggerService = {
+    log: capture('log'),
+    warn: capture('warn'),
+    error: capture('error'),
+    debug: capture('debug'),
+    verbose: capture('verbose'),
+  };
   const options = { rawBody: settings.rawBody ?? true, logger };
   const app =
     settings.platform === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}), options)
+      ? await NestFactory.create(
+          module,
+          new FastifyAdapter(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
+          options,
+        )
       : await NestFactory.create<NestExpressApplication>(module, options);
-  if (settings.platform !== 'fastify' && settings.bodyLimit) (app as NestExpressApplication).useBodyParser('json', { limit: settings.bodyLimit });
+  if (settings.platform !== 'fastify' && settings.bodyLimit)
+    (app as NestExpressApplication).useBodyParser('json', { limit: settings.bodyLimit });
   settings.configure?.(app);
   const refusals: WebhookRefusedEvent[] = [];
   const duplicates: WebhookDuplicateEvent[] = [];

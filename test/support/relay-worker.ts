@@ -26,7 +26,9 @@ export function spawnRelayWorker(database: TestDatabase, options: WebhookModuleO
   });
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-    child.on('exit', (code, signal) => reject(new Error(`relay worker exited (${code ?? signal}) before it was ready`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`relay worker exited (${code ?? signal}) before it was ready`)),
+    );
   });
   // A worker killed on purpose before it printed "ready" is not an unhandled rejection.
   ready.catch(() => undefined);

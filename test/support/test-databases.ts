@@ -62,7 +62,14 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
       await admin.end();
       return {
         kind,
-        options: { type: 'mariadb', host: MARIADB.host, port: MARIADB.port, username: MARIADB.user, password: MARIADB.password, database: name },
+        options: {
+          type: 'mariadb',
+          host: MARIADB.host,
+          port: MARIADB.port,
+          username: MARIADB.user,
+          password: MARIADB.password,
+          database: name,
+        },
         drop: async () => {
           const client = await mysql.createConnection(MARIADB);
           await client.query(`DROP DATABASE IF EXISTS ${name}`);

@@ -28,7 +28,9 @@ export class ThrowawayPostgres {
     const { stdout: gids } = await run('id', ['-g', 'postgres']);
     chownSync(dir, Number(ids), Number(gids));
     const cluster = new ThrowawayPostgres(dir, await freePort(), stdout.trim());
-    await cluster.asPostgres(`${cluster.bin}/initdb -D ${dir}/data -A trust -U postgres --no-sync > ${dir}/initdb.log 2>&1`);
+    await cluster.asPostgres(
+      `${cluster.bin}/initdb -D ${dir}/data -A trust -U postgres --no-sync > ${dir}/initdb.log 2>&1`,
+    );
     await cluster.start();
     return cluster;
   }
@@ -39,7 +41,9 @@ export class ThrowawayPostgres {
   }
 
   async start(): Promise<void> {
-    await this.asPostgres(`${this.bin}/pg_ctl -D ${this.dir}/data -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" -l ${this.dir}/server.log -w start`);
+    await this.asPostgres(
+      `${this.bin}/pg_ctl -D ${this.dir}/data -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" -l ${this.dir}/server.log -w start`,
+    );
   }
 
   /** Stops at once, cutting every connection (`-m fast`). */

@@ -11,7 +11,20 @@ import {
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
 import { DataSource } from 'typeorm';
-import { Article, AuditNote, CatalogItem, Currency, Customer, Invoice, Parcel, Shipment, ShopOrder, ShopSale, Subscription, Warehouse } from './shop-order.entity.js';
+import {
+  Article,
+  AuditNote,
+  CatalogItem,
+  Currency,
+  Customer,
+  Invoice,
+  Parcel,
+  Shipment,
+  ShopOrder,
+  ShopSale,
+  Subscription,
+  Warehouse,
+} from './shop-order.entity.js';
 import type { HttpPlatform } from './receiver-test-app.js';
 import type { TestDatabase } from './test-databases.js';
 
@@ -64,7 +77,27 @@ export async function startWebhookTestApp(
 ): Promise<WebhookTestApp> {
   const builder = Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ ...database.options, entities: [ShopOrder, AuditNote, Article, Invoice, ShopSale, Customer, Subscription, Shipment, Warehouse, Parcel, Currency, CatalogItem], autoLoadEntities: true, synchronize: true, logging: false, retryAttempts: 0 }),
+      TypeOrmModule.forRoot({
+        ...database.options,
+        entities: [
+          ShopOrder,
+          AuditNote,
+          Article,
+          Invoice,
+          ShopSale,
+          Customer,
+          Subscription,
+          Shipment,
+          Warehouse,
+          Parcel,
+          Currency,
+          CatalogItem,
+        ],
+        autoLoadEntities: true,
+        synchronize: true,
+        logging: false,
+        retryAttempts: 0,
+      }),
       WebhookModule.forRoot({ ...options, delivery: { ...LOOPBACK_DELIVERY, ...options.delivery } }),
       ...imports,
     ],
@@ -87,12 +120,16 @@ export async function startWebhookTestApp(
       warnings.push(String(message));
     },
   };
-  const app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger }) : moduleRef.createNestApplication({ logger });
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger })
+      : moduleRef.createNestApplication({ logger });
   const dataSource = moduleRef.get(DataSource);
   // Each test file shares one database; each app starts from empty tables unless it plays a restart.
   // Before init, which starts the relay: a relay running while the tables are emptied one by one could fan out a
   // leftover event after its deliveries were cleared and before the event was.
-  if (!keepTables) for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
+  if (!keepTables)
+    for (const metadata of dataSource.entityMetadatas) await dataSource.getRepository(metadata.target).clear();
   await app.init();
   if (listen) await app.listen(0, '127.0.0.1');
   return {

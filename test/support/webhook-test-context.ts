@@ -9,7 +9,10 @@ export interface WebhookTestContext {
   readonly database: TestDatabase;
   readonly receiver: WebhookReceiver;
   /** Starts a receiver and an application whose options may point at the receiver's URL. */
-  start(options: (receiverUrl: string) => WebhookModuleOptions, settings?: WebhookTestAppSettings): Promise<WebhookTestApp>;
+  start(
+    options: (receiverUrl: string) => WebhookModuleOptions,
+    settings?: WebhookTestAppSettings,
+  ): Promise<WebhookTestApp>;
   /** Closes the application now (it is otherwise closed after the test). */
   closeApp(): Promise<void>;
 }

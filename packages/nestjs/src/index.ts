@@ -5,8 +5,26 @@ export {
   WEBHOOK_MODULE_OPTIONS_TYPE,
 } from './webhook.module-definition.js';
 export { resolveWebhookOptions } from './webhook-options.resolver.js';
-export type { EndpointSigningSecret, ResolvedWebhookEndpoint, WebhookBodyFormat, WebhookPayloadFormat, WebhookEndpointOptions, WebhookMethod } from './options/webhook-endpoint.options.js';
-export type { WebhookCaptureOptions, WebhookEncryptionOptions, WebhookRetentionOptions, ResolvedWebhookOptions, WebhookDeliveryOptions, WebhookModuleExtras, WebhookModuleOptions, WebhookRelayOptions, WebhookAttemptFailure, WebhookRetryOptions } from './options/webhook-module.options.js';
+export type {
+  EndpointSigningSecret,
+  ResolvedWebhookEndpoint,
+  WebhookBodyFormat,
+  WebhookPayloadFormat,
+  WebhookEndpointOptions,
+  WebhookMethod,
+} from './options/webhook-endpoint.options.js';
+export type {
+  WebhookCaptureOptions,
+  WebhookEncryptionOptions,
+  WebhookRetentionOptions,
+  ResolvedWebhookOptions,
+  WebhookDeliveryOptions,
+  WebhookModuleExtras,
+  WebhookModuleOptions,
+  WebhookRelayOptions,
+  WebhookAttemptFailure,
+  WebhookRetryOptions,
+} from './options/webhook-module.options.js';
 export type { WebhookReceiverOptions } from './options/webhook-receiver.options.js';
 export { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
 export { systemClock } from './webhook-clock.js';
@@ -47,9 +65,22 @@ export {
 } from './outbox/migrations/index.js';
 
 export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
-export type { WebhookBulkRetryFilter, WebhookDeliveryDetails, WebhookDeliveryFilter, WebhookDeliveryStats, WebhookDeliverySummary } from './deliveries/webhook-deliveries.service.js';
+export type {
+  WebhookBulkRetryFilter,
+  WebhookDeliveryDetails,
+  WebhookDeliveryFilter,
+  WebhookDeliveryStats,
+  WebhookDeliverySummary,
+} from './deliveries/webhook-deliveries.service.js';
 export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
-export type { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookEndpointStatus, WebhookTenantScope } from './endpoints/webhook-endpoint.types.js';
+export type {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
+  RotateWebhookSecretInput,
+  UpdateWebhookEndpointInput,
+  WebhookEndpointStatus,
+  WebhookTenantScope,
+} from './endpoints/webhook-endpoint.types.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
 export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
@@ -63,7 +94,11 @@ export { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 export { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 export { DestinationPolicy, WebhookDestinationError } from './endpoints/destination-policy.js';
 export type { DestinationRules } from './endpoints/destination-policy.js';
-export type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from './options/webhook-transport.js';
+export type {
+  OutgoingWebhookRequest,
+  WebhookTransport,
+  WebhookTransportResponse,
+} from './options/webhook-transport.js';
 export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
 export { WebhookAdminModule } from './admin/webhook-admin.module.js';
@@ -71,7 +106,11 @@ export { WEBHOOK_ADMIN_OPTIONS } from './admin/webhook-admin.options.js';
 export type { WebhookAdminModuleOptions } from './admin/webhook-admin.options.js';
 
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
-export type { InlineWebhookReceiver, ResolvedWebhookReceiver, VerifyWebhookReceiver } from './options/webhook-receiver.options.js';
+export type {
+  InlineWebhookReceiver,
+  ResolvedWebhookReceiver,
+  VerifyWebhookReceiver,
+} from './options/webhook-receiver.options.js';
 export { IncomingWebhook, WebhookPayload } from './receive/webhook-param.decorators.js';
 export { WebhookGuard } from './receive/webhook.guard.js';
 export { PlatformClientErrorsFilter } from './receive/platform-client-errors.filter.js';
@@ -80,7 +119,11 @@ export { DUPLICATE_WEBHOOK_RESPONSE, WebhookInboxInterceptor } from './receive/w
 export { WebhookVerifier } from './receive/webhook-verifier.service.js';
 export type { WebhookToVerify } from './receive/webhook-verifier.service.js';
 export { WebhookReceiverEvents } from './receive/webhook-receiver.events.js';
-export type { WebhookDuplicateEvent, WebhookRefusalReason, WebhookRefusedEvent } from './receive/webhook-receiver.events.js';
+export type {
+  WebhookDuplicateEvent,
+  WebhookRefusalReason,
+  WebhookRefusedEvent,
+} from './receive/webhook-receiver.events.js';
 export { WebhookBodyTooLargeError } from './errors/webhook-body-too-large.error.js';
 export { WebhookBodyIncompleteError } from './errors/webhook-body-incomplete.error.js';
 

@@ -6,7 +6,12 @@ import { signingSecretError } from './endpoints/signing-secret.check.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 import { KEY_COLUMN_LENGTH } from './outbox/key-columns.js';
 import type { ResolvedWebhookEndpoint, WebhookEndpointOptions } from './options/webhook-endpoint.options.js';
-import type { ResolvedWebhookOptions, WebhookModuleOptions, WebhookRelayOptions, WebhookRetentionOptions } from './options/webhook-module.options.js';
+import type {
+  ResolvedWebhookOptions,
+  WebhookModuleOptions,
+  WebhookRelayOptions,
+  WebhookRetentionOptions,
+} from './options/webhook-module.options.js';
 import type { WebhookTransport } from './options/webhook-transport.js';
 import { resolveWebhookReceiver } from './receive/webhook-receiver.js';
 
@@ -64,7 +69,11 @@ function secretList(secret: string | string[] | undefined, where: string): strin
   return secrets;
 }
 
-function resolveEndpoint(endpoint: WebhookEndpointOptions, index: number, destinations: DestinationPolicy): ResolvedWebhookEndpoint {
+function resolveEndpoint(
+  endpoint: WebhookEndpointOptions,
+  index: number,
+  destinations: DestinationPolicy,
+): ResolvedWebhookEndpoint {
   const where = `endpoints[${index}]`;
   const [first] = checkEndpointDefinition(endpoint, destinations);
   if (first) fail(`${where}.${first.field}: ${first.message}`);
@@ -94,17 +103,28 @@ export function destinationPolicyFor(options: WebhookModuleOptions = {}): Destin
  * Endpoint URLs are judged by `destinations`, the module's one `DestinationPolicy` (by default one built from the
  * same options).
  */
-export function resolveWebhookOptions(options: WebhookModuleOptions = {}, destinations = destinationPolicyFor(options)): ResolvedWebhookOptions {
+export function resolveWebhookOptions(
+  options: WebhookModuleOptions = {},
+  destinations = destinationPolicyFor(options),
+): ResolvedWebhookOptions {
   const delivery = { ...DELIVERY_DEFAULTS, ...options.delivery };
   const { transport } = delivery;
-  if (typeof transport === 'string' ? transport !== 'axios' && transport !== 'node-http' : typeof transport?.send !== 'function') {
-    fail(`delivery.transport must be 'axios', 'node-http' or an object with send(request); got ${JSON.stringify(transport)}.`);
+  if (
+    typeof transport === 'string'
+      ? transport !== 'axios' && transport !== 'node-http'
+      : typeof transport?.send !== 'function'
+  ) {
+    fail(
+      `delivery.transport must be 'axios', 'node-http' or an object with send(request); got ${JSON.stringify(transport)}.`,
+    );
   }
   const endpoints = (options.endpoints ?? []).map((endpoint, index) => resolveEndpoint(endpoint, index, destinations));
   const seen = new Set<string>();
   for (const endpoint of endpoints) {
     if (endpoint.id.length > KEY_COLUMN_LENGTH) {
-      fail(`endpoint id "${endpoint.id.slice(0, 40)}..." is longer than ${KEY_COLUMN_LENGTH} characters: set a shorter id.`);
+      fail(
+        `endpoint id "${endpoint.id.slice(0, 40)}..." is longer than ${KEY_COLUMN_LENGTH} characters: set a shorter id.`,
+      );
     }
     if (seen.has(endpoint.id)) fail(`two endpoints have the id "${endpoint.id}": give each one a distinct id.`);
     seen.add(endpoint.id);
@@ -131,7 +151,9 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}, destin
   positiveInteger(delivery.throttlePause, 'delivery.throttlePause', 0);
   positiveInteger(delivery.disableEndpointAfter, 'delivery.disableEndpointAfter', 0);
   if (relay.leaseDuration < 300) {
-    fail(`relay.leaseDuration must be at least 300 ms (claims are renewed every third of it); got ${relay.leaseDuration}.`);
+    fail(
+      `relay.leaseDuration must be at least 300 ms (claims are renewed every third of it); got ${relay.leaseDuration}.`,
+    );
   }
 
   const receivers: ResolvedWebhookOptions['receivers'] = {};
@@ -147,7 +169,8 @@ export function resolveWebhookOptions(options: WebhookModuleOptions = {}, destin
     } catch {
       pattern = undefined;
     }
-    if (pattern?.kind !== 'exact') fail(`eventTypes: "${type}" is not an event type: use letters, digits, "_", "-" and dots, e.g. "invoice.paid".`);
+    if (pattern?.kind !== 'exact')
+      fail(`eventTypes: "${type}" is not an event type: use letters, digits, "_", "-" and dots, e.g. "invoice.paid".`);
   }
 
   const encryption = { keys: options.encryption?.keys ?? [] };

@@ -18,27 +18,30 @@ export const {
   ASYNC_OPTIONS_TYPE: WEBHOOK_MODULE_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<WebhookModuleOptions>({ moduleName: 'Webhook' })
   .setClassMethodName('forRoot')
-  .setExtras<WebhookModuleExtras>({ isGlobal: true, dataSource: undefined, captureDataSources: [] }, (definition, extras) => {
-    const names = captureDataSourceNames(extras.dataSource, extras.captureDataSources);
-    const others = names.slice(1);
-    return {
-      ...definition,
-      global: extras.isGlobal,
-      imports: [
-        ...(definition.imports ?? []),
-        TypeOrmModule.forFeature(webhookOutboxEntities, extras.dataSource),
-        ...others.map((name) => TypeOrmModule.forFeature(webhookOutboxEntities, name)),
-      ],
-      providers: [
-        ...(definition.providers ?? []),
-        { provide: WEBHOOK_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
-        {
-          provide: WEBHOOK_CAPTURED_DATA_SOURCES,
-          useFactory: (...dataSources: DataSource[]): CapturedDataSources => capturedDataSources(names, dataSources),
-          inject: [getDataSourceToken(extras.dataSource), ...others.map((name) => getDataSourceToken(name))],
-        },
-      ],
-      exports: [...(definition.exports ?? []), WEBHOOK_DATA_SOURCE, WEBHOOK_CAPTURED_DATA_SOURCES],
-    };
-  })
+  .setExtras<WebhookModuleExtras>(
+    { isGlobal: true, dataSource: undefined, captureDataSources: [] },
+    (definition, extras) => {
+      const names = captureDataSourceNames(extras.dataSource, extras.captureDataSources);
+      const others = names.slice(1);
+      return {
+        ...definition,
+        global: extras.isGlobal,
+        imports: [
+          ...(definition.imports ?? []),
+          TypeOrmModule.forFeature(webhookOutboxEntities, extras.dataSource),
+          ...others.map((name) => TypeOrmModule.forFeature(webhookOutboxEntities, name)),
+        ],
+        providers: [
+          ...(definition.providers ?? []),
+          { provide: WEBHOOK_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
+          {
+            provide: WEBHOOK_CAPTURED_DATA_SOURCES,
+            useFactory: (...dataSources: DataSource[]): CapturedDataSources => capturedDataSources(names, dataSources),
+            inject: [getDataSourceToken(extras.dataSource), ...others.map((name) => getDataSourceToken(name))],
+          },
+        ],
+        exports: [...(definition.exports ?? []), WEBHOOK_DATA_SOURCE, WEBHOOK_CAPTURED_DATA_SOURCES],
+      };
+    },
+  )
   .build();

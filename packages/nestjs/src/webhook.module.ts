@@ -33,7 +33,13 @@ import { ConfigurableWebhookModule, WEBHOOK_MODULE_OPTIONS } from './webhook.mod
 import { destinationPolicyFor, resolveWebhookOptions } from './webhook-options.resolver.js';
 import { type ResolvedWebhookOptions, type WebhookModuleOptions } from './options/webhook-module.options.js';
 import { systemClock } from './webhook-clock.js';
-import { OUTBOX_STORE, WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from './webhook.tokens.js';
+import {
+  OUTBOX_STORE,
+  WEBHOOK_CAPTURED_DATA_SOURCES,
+  WEBHOOK_CLOCK,
+  WEBHOOK_OPTIONS,
+  WEBHOOK_TRANSPORT,
+} from './webhook.tokens.js';
 
 function outboxStoreFor({ main, names }: CapturedDataSources) {
   return createOutboxStore(requireOutboxEntities(main, names.get(main)!));
@@ -56,10 +62,15 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
 @Module({
   providers: [
     // One DestinationPolicy judges endpoint URLs at start-up and at runtime, and pins every request's DNS lookup.
-    { provide: DestinationPolicy, useFactory: (options: WebhookModuleOptions) => destinationPolicyFor(options), inject: [WEBHOOK_MODULE_OPTIONS] },
+    {
+      provide: DestinationPolicy,
+      useFactory: (options: WebhookModuleOptions) => destinationPolicyFor(options),
+      inject: [WEBHOOK_MODULE_OPTIONS],
+    },
     {
       provide: WEBHOOK_OPTIONS,
-      useFactory: (options: WebhookModuleOptions, destinations: DestinationPolicy) => resolveWebhookOptions(options, destinations),
+      useFactory: (options: WebhookModuleOptions, destinations: DestinationPolicy) =>
+        resolveWebhookOptions(options, destinations),
       inject: [WEBHOOK_MODULE_OPTIONS, DestinationPolicy],
     },
     { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_CAPTURED_DATA_SOURCES] },
@@ -74,7 +85,11 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
             : options.delivery.transport,
       inject: [WEBHOOK_OPTIONS, DestinationPolicy],
     },
-    { provide: EndpointSecretCipher, useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys), inject: [WEBHOOK_OPTIONS] },
+    {
+      provide: EndpointSecretCipher,
+      useFactory: ({ encryption }: ResolvedWebhookOptions) => new EndpointSecretCipher(encryption.keys),
+      inject: [WEBHOOK_OPTIONS],
+    },
     WebhookMetadataAccessor,
     EntityEventShaper,
     OutboxWakeSignal,

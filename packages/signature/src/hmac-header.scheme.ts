@@ -40,7 +40,8 @@ export function hmacHeaderScheme(options: HmacHeaderSchemeOptions): WebhookSchem
       const value = readHeader(headers, header);
       if (value === undefined) throw new WebhookVerificationError('missing-header', `Missing header ${header}.`);
       const digest = value.startsWith(prefix) ? decode(value.slice(prefix.length)) : undefined;
-      if (digest === undefined) throw new WebhookVerificationError('malformed-header', `Header ${header} is not ${shape}.`);
+      if (digest === undefined)
+        throw new WebhookVerificationError('malformed-header', `Header ${header} is not ${shape}.`);
       if (!secrets.some((secret) => matchesAny([digest], hmacSha256(secret, payload)))) {
         throw new WebhookVerificationError('invalid-signature', `The ${header} does not match the secret.`);
       }

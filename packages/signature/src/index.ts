@@ -19,7 +19,12 @@ export { hmacHeaderScheme } from './hmac-header.scheme.js';
 export type { HmacHeaderSchemeOptions } from './hmac-header.scheme.js';
 export { resolveWebhookScheme, webhookSchemes } from './webhook-schemes.js';
 export type { WebhookSchemeName, WebhookSchemeReference } from './webhook-schemes.js';
-export type { VerifiedWebhookIdentity, WebhookScheme, WebhookSchemeSignInput, WebhookSchemeVerifyInput } from './webhook-scheme.js';
+export type {
+  VerifiedWebhookIdentity,
+  WebhookScheme,
+  WebhookSchemeSignInput,
+  WebhookSchemeVerifyInput,
+} from './webhook-scheme.js';
 export { matchesAny, hmacSha256, decodeHexDigest, decodeBase64Digest } from './hmac.js';
 export { readHeader } from './incoming-headers.js';
 export type { IncomingHeaders } from './incoming-headers.js';

@@ -22,10 +22,14 @@ export const slackScheme: WebhookScheme = {
     const signature = readHeader(headers, SIGNATURE);
     const rawTimestamp = readHeader(headers, TIMESTAMP);
     const missing = [signature === undefined && SIGNATURE, rawTimestamp === undefined && TIMESTAMP].filter(Boolean);
-    if (missing.length > 0) throw new WebhookVerificationError('missing-header', `Missing header ${missing.join(', ')}.`);
+    if (missing.length > 0)
+      throw new WebhookVerificationError('missing-header', `Missing header ${missing.join(', ')}.`);
     const timestamp = parseUnixSeconds(rawTimestamp!, TIMESTAMP);
-    const digest = signature!.startsWith(`${VERSION}=`) ? decodeHexDigest(signature!.slice(VERSION.length + 1)) : undefined;
-    if (digest === undefined) throw new WebhookVerificationError('malformed-header', `Header ${SIGNATURE} is not v0=<hex>.`);
+    const digest = signature!.startsWith(`${VERSION}=`)
+      ? decodeHexDigest(signature!.slice(VERSION.length + 1))
+      : undefined;
+    if (digest === undefined)
+      throw new WebhookVerificationError('malformed-header', `Header ${SIGNATURE} is not v0=<hex>.`);
     assertWithinTolerance(timestamp, toleranceSeconds, now, TIMESTAMP);
     if (!secrets.some((secret) => matchesAny([digest], hmacSha256(secret, `${VERSION}:${timestamp}:`, payload)))) {
       throw new WebhookVerificationError('invalid-signature', `The ${SIGNATURE} does not match the secret.`);

@@ -68,7 +68,10 @@ export function computeStandardWebhookSignature(input: SignStandardWebhookInput)
   const secrets = asList(input.secret);
   if (secrets.length === 0) throw new RangeError('At least one secret is needed to sign a webhook.');
   return secrets
-    .map((secret) => `${SIGNATURE_VERSION},${hmac(decodeWebhookSecret(secret), input.id, timestamp, input.payload).toString('base64')}`)
+    .map(
+      (secret) =>
+        `${SIGNATURE_VERSION},${hmac(decodeWebhookSecret(secret), input.id, timestamp, input.payload).toString('base64')}`,
+    )
     .join(' ');
 }
 
@@ -136,7 +139,8 @@ export function verifyStandardWebhook(input: VerifyStandardWebhookInput): Verifi
   }
 
   for (const secret of asList(input.secret)) {
-    if (matchesAny(candidates, hmac(decodeWebhookSecret(secret), id!, timestamp, input.payload))) return { id: id!, timestamp };
+    if (matchesAny(candidates, hmac(decodeWebhookSecret(secret), id!, timestamp, input.payload)))
+      return { id: id!, timestamp };
   }
   throw new WebhookVerificationError('invalid-signature', `No signature in ${names.signature} matches the secret.`);
 }

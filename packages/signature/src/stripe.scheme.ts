@@ -39,16 +39,26 @@ export const stripeScheme: WebhookScheme = {
       throw new WebhookVerificationError('malformed-header', 'Header stripe-signature has no t= timestamp.');
     }
     const timestamp = parseUnixSeconds(parsed.timestamp, `${HEADER} t=`);
-    const candidates = parsed.signatures.map(decodeHexDigest).filter((digest): digest is Buffer => digest !== undefined);
+    const candidates = parsed.signatures
+      .map(decodeHexDigest)
+      .filter((digest): digest is Buffer => digest !== undefined);
     if (candidates.length === 0) {
       throw new WebhookVerificationError('malformed-header', 'Header stripe-signature has no v1 signature.');
     }
     assertWithinTolerance(timestamp, toleranceSeconds, now, `${HEADER} t=`);
     const signed = secrets.some((secret) => matchesAny(candidates, hmacSha256(secret, `${timestamp}.`, payload)));
-    if (!signed) throw new WebhookVerificationError('invalid-signature', 'No v1 signature in stripe-signature matches the secret.');
+    if (!signed)
+      throw new WebhookVerificationError(
+        'invalid-signature',
+        'No v1 signature in stripe-signature matches the secret.',
+      );
 
     const id = stringProperty(parseJsonBody(payload), 'id');
-    if (id === undefined) throw new WebhookVerificationError('malformed-body', 'The body is not a Stripe event: no JSON object with an "id".');
+    if (id === undefined)
+      throw new WebhookVerificationError(
+        'malformed-body',
+        'The body is not a Stripe event: no JSON object with an "id".',
+      );
     return { id, timestamp };
   },
   sign({ payload, secret, timestamp }) {

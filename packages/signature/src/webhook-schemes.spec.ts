@@ -17,7 +17,13 @@ import { WebhookVerificationError } from './webhook-verification.error.js';
 const NOW = 1_795_000_000_000;
 const NOW_SECONDS = NOW / 1000;
 
-function verify(scheme: WebhookScheme, payload: string | Buffer, headers: IncomingHeaders, secrets: string[], now = NOW) {
+function verify(
+  scheme: WebhookScheme,
+  payload: string | Buffer,
+  headers: IncomingHeaders,
+  secrets: string[],
+  now = NOW,
+) {
   return scheme.verify({ payload, headers, secrets, toleranceSeconds: 300, now });
 }
 
@@ -31,16 +37,58 @@ function refusal(fn: () => unknown): { reason: string; message: string } | undef
   return undefined;
 }
 
-const schemes: Array<{ scheme: WebhookScheme; secret: () => string; payload: string; signsTime: boolean; id: 'header' | 'body' | 'none' }> = [
-  { scheme: standardWebhooksScheme, secret: () => generateWebhookSecret(), payload: '{"type":"order.created"}', signsTime: true, id: 'header' },
-  { scheme: stripeScheme, secret: () => `whsec_${generateWebhookSecret().slice(6, 30)}`, payload: '{"id":"evt_1","object":"event"}', signsTime: true, id: 'body' },
-  { scheme: githubScheme, secret: () => `gh-secret-${Math.random()}`, payload: '{"zen":"Keep it logically awesome."}', signsTime: false, id: 'header' },
-  { scheme: shopifyScheme, secret: () => `shpss_${Math.random()}`, payload: '{"id":820982911946154508}', signsTime: false, id: 'header' },
-  { scheme: seatableScheme, secret: () => `seatable-${Math.random()}`, payload: '{"event":"update","data":{"op_time":1649922777.279}}', signsTime: false, id: 'none' },
-  { scheme: slackScheme, secret: () => `slack-${Math.random()}`, payload: '{"type":"event_callback","event_id":"Ev08MFMKH6"}', signsTime: true, id: 'body' },
+const schemes: Array<{
+  scheme: WebhookScheme;
+  secret: () => string;
+  payload: string;
+  signsTime: boolean;
+  id: 'header' | 'body' | 'none';
+}> = [
+  {
+    scheme: standardWebhooksScheme,
+    secret: () => generateWebhookSecret(),
+    payload: '{"type":"order.created"}',
+    signsTime: true,
+    id: 'header',
+  },
+  {
+    scheme: stripeScheme,
+    secret: () => `whsec_${generateWebhookSecret().slice(6, 30)}`,
+    payload: '{"id":"evt_1","object":"event"}',
+    signsTime: true,
+    id: 'body',
+  },
+  {
+    scheme: githubScheme,
+    secret: () => `gh-secret-${Math.random()}`,
+    payload: '{"zen":"Keep it logically awesome."}',
+    signsTime: false,
+    id: 'header',
+  },
+  {
+    scheme: shopifyScheme,
+    secret: () => `shpss_${Math.random()}`,
+    payload: '{"id":820982911946154508}',
+    signsTime: false,
+    id: 'header',
+  },
+  {
+    scheme: seatableScheme,
+    secret: () => `seatable-${Math.random()}`,
+    payload: '{"event":"update","data":{"op_time":1649922777.279}}',
+    signsTime: false,
+    id: 'none',
+  },
+  {
+    scheme: slackScheme,
+    secret: () => `slack-${Math.random()}`,
+    payload: '{"type":"event_callback","event_id":"Ev08MFMKH6"}',
+    signsTime: true,
+    id: 'body',
+  },
 ];
 
-describe.each(schemes)('the $scheme.name scheme', ({ scheme, secret, payload, signsTime, id }) =>  {
+describe.each(schemes)('the $scheme.name scheme', ({ scheme, secret, payload, signsTime, id }) => {
   const key = secret();
   const headers = scheme.sign({ payload, secret: key, id: 'delivery-42', timestamp: NOW_SECONDS });
 
@@ -77,33 +125,46 @@ describe.each(schemes)('the $scheme.name scheme', ({ scheme, secret, payload, si
         const refused = refusal(() => verify(scheme, payload, { ...headers, [name]: junk }, [key]));
         // An unsigned id header (GitHub's, Shopify's) is the sender's business: junk there may pass.
         if (refused === undefined) expect(name).toMatch(/-delivery$|-webhook-id$/);
-        else expect(['missing-header', 'malformed-header', 'invalid-signature', 'timestamp-out-of-tolerance']).toContain(refused.reason);
+        else
+          expect(['missing-header', 'malformed-header', 'invalid-signature', 'timestamp-out-of-tolerance']).toContain(
+            refused.reason,
+          );
       }
     }
   });
-
 });
 
-describe.each(schemes.filter((entry) => entry.signsTime))('the $scheme.name scheme, which signs a timestamp', ({ scheme, secret, payload }) => {
-  it('refuses a timestamp more than the tolerance away, in either direction', () => {
-    const key = secret();
-    const headers = scheme.sign({ payload, secret: key, id: 'delivery-42', timestamp: NOW_SECONDS });
-    expect(refusal(() => verify(scheme, payload, headers, [key], NOW + 301_000))?.reason).toBe('timestamp-out-of-tolerance');
-    expect(refusal(() => verify(scheme, payload, headers, [key], NOW - 301_000))?.reason).toBe('timestamp-out-of-tolerance');
-    expect(() => verify(scheme, payload, headers, [key], NOW + 299_000)).not.toThrow();
-  });
-});
+describe.each(schemes.filter((entry) => entry.signsTime))(
+  'the $scheme.name scheme, which signs a timestamp',
+  ({ scheme, secret, payload }) => {
+    it('refuses a timestamp more than the tolerance away, in either direction', () => {
+      const key = secret();
+      const headers = scheme.sign({ payload, secret: key, id: 'delivery-42', timestamp: NOW_SECONDS });
+      expect(refusal(() => verify(scheme, payload, headers, [key], NOW + 301_000))?.reason).toBe(
+        'timestamp-out-of-tolerance',
+      );
+      expect(refusal(() => verify(scheme, payload, headers, [key], NOW - 301_000))?.reason).toBe(
+        'timestamp-out-of-tolerance',
+      );
+      expect(() => verify(scheme, payload, headers, [key], NOW + 299_000)).not.toThrow();
+    });
+  },
+);
 
 describe('vectors published by the senders', () => {
-  it("matches GitHub's documented example (secret \"It's a Secret to Everybody\", body \"Hello, World!\")", () => {
+  it('matches GitHub\'s documented example (secret "It\'s a Secret to Everybody", body "Hello, World!")', () => {
     const headers = {
       'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
       'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
     };
-    expect(verify(githubScheme, 'Hello, World!', headers, ["It's a Secret to Everybody"]).id).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958');
-    expect(githubScheme.sign({ payload: 'Hello, World!', secret: "It's a Secret to Everybody", id: 'x', timestamp: 0 })['x-hub-signature-256']).toBe(
-      headers['x-hub-signature-256'],
+    expect(verify(githubScheme, 'Hello, World!', headers, ["It's a Secret to Everybody"]).id).toBe(
+      '72d3162e-cc78-11e3-81ab-4c9367dc0958',
     );
+    expect(
+      githubScheme.sign({ payload: 'Hello, World!', secret: "It's a Secret to Everybody", id: 'x', timestamp: 0 })[
+        'x-hub-signature-256'
+      ],
+    ).toBe(headers['x-hub-signature-256']);
   });
 
   it("matches Slack's documented slash-command example", () => {
@@ -120,13 +181,21 @@ describe('vectors published by the senders', () => {
   });
 });
 
-describe('interoperability with the senders\' own libraries', () => {
+describe("interoperability with the senders' own libraries", () => {
   it('accepts a Stripe-Signature made by the official stripe library, and stripe accepts ours', () => {
     const secret = 'whsec_test_secret_from_the_dashboard';
     const payload = JSON.stringify({ id: 'evt_3Q', object: 'event', type: 'payment_intent.succeeded' });
     const timestamp = Math.floor(Date.now() / 1000);
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
-    expect(stripeScheme.verify({ payload, headers: { 'stripe-signature': header }, secrets: [secret], toleranceSeconds: 300, now: Date.now() })).toEqual({
+    expect(
+      stripeScheme.verify({
+        payload,
+        headers: { 'stripe-signature': header },
+        secrets: [secret],
+        toleranceSeconds: 300,
+        now: Date.now(),
+      }),
+    ).toEqual({
       id: 'evt_3Q',
       timestamp,
     });
@@ -138,29 +207,45 @@ describe('interoperability with the senders\' own libraries', () => {
     const secret = 'whsec_test_secret_from_the_dashboard';
     const payload = '["not","an","event"]';
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: NOW_SECONDS });
-    expect(refusal(() => verify(stripeScheme, payload, { 'stripe-signature': header }, [secret]))?.reason).toBe('malformed-body');
+    expect(refusal(() => verify(stripeScheme, payload, { 'stripe-signature': header }, [secret]))?.reason).toBe(
+      'malformed-body',
+    );
   });
 
   it('accepts Svix header names carrying a signature made by the official standardwebhooks library', () => {
     const secret = generateWebhookSecret();
     const at = new Date(NOW);
     const payload = '{"type":"invoice.paid"}';
-    const headers = { 'svix-id': 'msg_svix', 'svix-timestamp': String(NOW_SECONDS), 'svix-signature': new Webhook(secret).sign('msg_svix', at, payload) };
-    expect(verify(standardWebhooksScheme, payload, headers, [secret])).toEqual({ id: 'msg_svix', timestamp: NOW_SECONDS });
+    const headers = {
+      'svix-id': 'msg_svix',
+      'svix-timestamp': String(NOW_SECONDS),
+      'svix-signature': new Webhook(secret).sign('msg_svix', at, payload),
+    };
+    expect(verify(standardWebhooksScheme, payload, headers, [secret])).toEqual({
+      id: 'msg_svix',
+      timestamp: NOW_SECONDS,
+    });
     expect(resolveWebhookScheme('svix')).toBe(standardWebhooksScheme);
   });
 });
 
 describe('custom schemes', () => {
   it('builds an HMAC header scheme from a description of the sender', () => {
-    const acme = hmacHeaderScheme({ name: 'acme', signatureHeader: 'X-Acme-Signature', encoding: 'base64', idHeader: 'X-Acme-Delivery' });
+    const acme = hmacHeaderScheme({
+      name: 'acme',
+      signatureHeader: 'X-Acme-Signature',
+      encoding: 'base64',
+      idHeader: 'X-Acme-Delivery',
+    });
     const headers = acme.sign({ payload: 'hi', secret: 's3cret', id: 'd-1', timestamp: 0 });
     expect(Object.keys(headers)).toEqual(['x-acme-signature', 'x-acme-delivery']);
     expect(verify(acme, 'hi', headers, ['s3cret'])).toEqual({ id: 'd-1' });
   });
 
   it('refuses to resolve an unknown scheme name, listing the known ones', () => {
-    expect(() => resolveWebhookScheme('paypal' as never)).toThrow(/Unknown webhook scheme "paypal"; built in: standard-webhooks, svix, stripe/);
+    expect(() => resolveWebhookScheme('paypal' as never)).toThrow(
+      /Unknown webhook scheme "paypal"; built in: standard-webhooks, svix, stripe/,
+    );
     expect(() => resolveWebhookScheme({ name: 'half' } as never)).toThrow(/verify\(\), sign\(\) and checkSecret\(\)/);
   });
 });

@@ -30,8 +30,16 @@ export type WebhookSchemeReference = WebhookSchemeName | WebhookScheme;
  */
 export function resolveWebhookScheme(reference: WebhookSchemeReference): WebhookScheme {
   if (typeof reference !== 'string') {
-    const valid = typeof reference === 'object' && reference !== null && ['verify', 'sign', 'checkSecret'].every((key) => typeof (reference as unknown as Record<string, unknown>)[key] === 'function');
-    if (!valid) throw new RangeError('A custom webhook scheme is an object with verify(), sign() and checkSecret() (see WebhookScheme).');
+    const valid =
+      typeof reference === 'object' &&
+      reference !== null &&
+      ['verify', 'sign', 'checkSecret'].every(
+        (key) => typeof (reference as unknown as Record<string, unknown>)[key] === 'function',
+      );
+    if (!valid)
+      throw new RangeError(
+        'A custom webhook scheme is an object with verify(), sign() and checkSecret() (see WebhookScheme).',
+      );
     return reference;
   }
   if (!Object.hasOwn(webhookSchemes, reference)) {

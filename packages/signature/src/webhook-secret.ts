@@ -32,7 +32,9 @@ export function generateWebhookSecret(bytes = 24): string {
  */
 export function decodeWebhookSecret(secret: string): Buffer {
   if (typeof secret !== 'string' || secret.length === 0) {
-    throw new WebhookSecretError('A webhook secret is required: use generateWebhookSecret() to create one (whsec_...).');
+    throw new WebhookSecretError(
+      'A webhook secret is required: use generateWebhookSecret() to create one (whsec_...).',
+    );
   }
   const encoded = secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : secret;
   if (!BASE64.test(encoded)) {
@@ -57,6 +59,6 @@ export function decodeWebhookSecret(secret: string): Buffer {
  */
 export function checkPlainSecret(secret: string): void {
   if (typeof secret !== 'string' || secret.length === 0) {
-    throw new WebhookSecretError('A webhook secret is required: copy the signing secret from the sender\'s settings.');
+    throw new WebhookSecretError("A webhook secret is required: copy the signing secret from the sender's settings.");
   }
 }

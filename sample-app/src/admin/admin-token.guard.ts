@@ -16,8 +16,10 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization ?? '';
-    if (!timingSafeEqual(digest(header), this.expected)) throw new UnauthorizedException('Send Authorization: Bearer <ADMIN_TOKEN>.');
+    const header =
+      context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization ?? '';
+    if (!timingSafeEqual(digest(header), this.expected))
+      throw new UnauthorizedException('Send Authorization: Bearer <ADMIN_TOKEN>.');
     return true;
   }
 }

@@ -30,15 +30,18 @@ function databaseFromUrl(url: string | undefined): { options: TypeOrmModuleOptio
   }
   const scheme = url.slice(0, url.indexOf(':'));
   const redacted = url.replace(/\/\/[^@/]*@/, '//***@');
-  if (scheme === 'postgres' || scheme === 'postgresql') return { options: { type: 'postgres', url }, label: `PostgreSQL ${redacted}` };
+  if (scheme === 'postgres' || scheme === 'postgresql')
+    return { options: { type: 'postgres', url }, label: `PostgreSQL ${redacted}` };
   if (scheme === 'mysql') return { options: { type: 'mysql', url }, label: `MySQL ${redacted}` };
-  if (scheme === 'mariadb') return { options: { type: 'mariadb', url: `mysql:${url.slice('mariadb:'.length)}` }, label: `MariaDB ${redacted}` };
+  if (scheme === 'mariadb')
+    return { options: { type: 'mariadb', url: `mysql:${url.slice('mariadb:'.length)}` }, label: `MariaDB ${redacted}` };
   throw new Error(`DATABASE_URL must start with sqlite:, postgres://, mysql:// or mariadb://; got "${scheme}:".`);
 }
 
 export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number; got "${env.PORT}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number; got "${env.PORT}".`);
   const { options, label } = databaseFromUrl(env.DATABASE_URL);
   const target = env.WEBHOOK_TARGET_URL;
   const secret = env.WEBHOOK_SECRET;
@@ -47,7 +50,9 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   }
   const adminToken = env.ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
-    throw new Error('ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24); leave it unset to keep the admin API off.');
+    throw new Error(
+      'ADMIN_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24); leave it unset to keep the admin API off.',
+    );
   }
   const httpAdapter = env.HTTP_ADAPTER || 'express';
   if (httpAdapter !== 'express' && httpAdapter !== 'fastify') {

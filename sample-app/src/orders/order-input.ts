@@ -16,12 +16,15 @@ export function parseCreateOrder(body: unknown): CreateOrderInput {
   if (!isRecord(body)) throw new BadRequestException('Send a JSON object: { customer, items: [{ sku, qty }], total }.');
   const { customer, items, total } = body;
   const problems: string[] = [];
-  if (typeof customer !== 'string' || customer.trim() === '' || customer.length > 200) problems.push('customer must be a non-empty string of at most 200 characters');
+  if (typeof customer !== 'string' || customer.trim() === '' || customer.length > 200)
+    problems.push('customer must be a non-empty string of at most 200 characters');
   if (!Array.isArray(items) || items.length === 0) problems.push('items must be a non-empty array');
   else
     items.forEach((item, i) => {
-      if (!isRecord(item) || typeof item.sku !== 'string' || item.sku === '') problems.push(`items[${i}].sku must be a non-empty string`);
-      if (!isRecord(item) || !Number.isInteger(item.qty) || (item.qty as number) < 1) problems.push(`items[${i}].qty must be a whole number ≥ 1`);
+      if (!isRecord(item) || typeof item.sku !== 'string' || item.sku === '')
+        problems.push(`items[${i}].sku must be a non-empty string`);
+      if (!isRecord(item) || !Number.isInteger(item.qty) || (item.qty as number) < 1)
+        problems.push(`items[${i}].qty must be a whole number ≥ 1`);
     });
   if (typeof total !== 'number' || !Number.isFinite(total) || total < 0) problems.push('total must be a number ≥ 0');
   if (problems.length > 0) throw new BadRequestException(problems);
@@ -35,7 +38,9 @@ export function parseCreateOrder(body: unknown): CreateOrderInput {
 /** Checks a PATCH /orders/:id body. */
 export function parseStatusChange(body: unknown): { status: string } {
   if (!isRecord(body) || typeof body.status !== 'string' || body.status.trim() === '' || body.status.length > 40) {
-    throw new BadRequestException('Send { "status": "<new status>" } with a non-empty status of at most 40 characters.');
+    throw new BadRequestException(
+      'Send { "status": "<new status>" } with a non-empty status of at most 40 characters.',
+    );
   }
   return { status: body.status };
 }

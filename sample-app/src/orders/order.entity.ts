@@ -19,7 +19,12 @@ export class Order {
   @Column({ type: 'simple-json' })
   items!: OrderItem[];
 
-  @Column({ type: 'decimal', precision: 12, scale: 2, transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  @Column({
+    type: 'decimal',
+    precision: 12,
+    scale: 2,
+    transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
+  })
   total!: number;
 
   @Column({ type: 'varchar', length: 40, default: 'new' })

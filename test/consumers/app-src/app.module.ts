@@ -12,7 +12,12 @@ const port = Number(process.env.PORT ?? 3000);
 /** As the README wires it: TypeORM from the environment (DATABASE_OPTIONS, JSON), the module, a receiver. */
 @Module({
   imports: [
-    TypeOrmModule.forRoot({ ...JSON.parse(process.env.DATABASE_OPTIONS ?? '{}'), entities: [Order], autoLoadEntities: true, synchronize: true }),
+    TypeOrmModule.forRoot({
+      ...JSON.parse(process.env.DATABASE_OPTIONS ?? '{}'),
+      entities: [Order],
+      autoLoadEntities: true,
+      synchronize: true,
+    }),
     WebhookModule.forRoot({
       endpoints: [{ id: 'erp', url: `http://127.0.0.1:${port}/erp/webhooks`, secret: ERP_SECRET }],
       receivers: { erp: { secret: ERP_SECRET } },

@@ -15,7 +15,10 @@ export class ErpController {
   @Post('webhooks')
   @HttpCode(204)
   @VerifyWebhook('erp')
-  receive(@IncomingWebhook() webhook: IncomingWebhook, @WebhookPayload() body: { type: string; data: Record<string, unknown> }): void {
+  receive(
+    @IncomingWebhook() webhook: IncomingWebhook,
+    @WebhookPayload() body: { type: string; data: Record<string, unknown> },
+  ): void {
     this.received.push({ id: webhook.id, type: body.type, data: body.data });
   }
 

@@ -1,4 +1,11 @@
-import { BadRequestException, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  NotFoundException,
+} from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';
@@ -16,7 +23,12 @@ export class AdminErrorsInterceptor implements NestInterceptor {
 
 function toHttp(error: unknown): unknown {
   if (error instanceof WebhookValidationError) {
-    return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Invalid input.', errors: error.errors });
+    return new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid input.',
+      errors: error.errors,
+    });
   }
   if (error instanceof WebhookEndpointNotFoundError) return new NotFoundException(error.message);
   return error;

@@ -1,4 +1,16 @@
-import { Injectable, Body, ConflictException, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Injectable,
+  Body,
+  ConflictException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { WebhookDeliveries, type WebhookDeliveryFilter } from '../deliveries/webhook-deliveries.service.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { adminScope } from './admin-tenant.js';
@@ -48,10 +60,16 @@ export class DeliveriesAdminController {
   @HttpCode(202)
   async recover(@Req() request: unknown, @Body() body: Record<string, unknown> = {}) {
     const { endpointId, status, since, ...rest } = objectBody(body ?? {});
-    const errors: WebhookFieldError[] = Object.keys(rest).map((field) => ({ field, message: 'is not a field; use endpointId, status, since.' }));
-    if (endpointId !== undefined && typeof endpointId !== 'string') errors.push({ field: 'endpointId', message: 'must be a string.' });
-    if (status !== undefined && status !== 'failed' && status !== 'succeeded') errors.push({ field: 'status', message: 'must be "failed" or "succeeded".' });
-    if (since !== undefined && !Number.isSafeInteger(since)) errors.push({ field: 'since', message: 'must be a time in epoch milliseconds.' });
+    const errors: WebhookFieldError[] = Object.keys(rest).map((field) => ({
+      field,
+      message: 'is not a field; use endpointId, status, since.',
+    }));
+    if (endpointId !== undefined && typeof endpointId !== 'string')
+      errors.push({ field: 'endpointId', message: 'must be a string.' });
+    if (status !== undefined && status !== 'failed' && status !== 'succeeded')
+      errors.push({ field: 'status', message: 'must be "failed" or "succeeded".' });
+    if (since !== undefined && !Number.isSafeInteger(since))
+      errors.push({ field: 'since', message: 'must be a time in epoch milliseconds.' });
     if (errors.length > 0) throw new WebhookValidationError(errors);
     const retried = await this.deliveries.retryMany({
       ...(endpointId !== undefined && { endpointId: endpointId as string }),
@@ -91,12 +109,16 @@ function deliveryFilter(query: Record<string, unknown>): WebhookDeliveryFilter {
       case 'until':
       case 'limit': {
         const number = Number(value);
-        if (value === '' || !Number.isSafeInteger(number) || number < 0) errors.push({ field, message: 'must be a whole number.' });
+        if (value === '' || !Number.isSafeInteger(number) || number < 0)
+          errors.push({ field, message: 'must be a whole number.' });
         else filter[field] = number;
         break;
       }
       default:
-        errors.push({ field, message: 'is not a filter; use endpointId, status, eventType, eventId, since, until, limit.' });
+        errors.push({
+          field,
+          message: 'is not a filter; use endpointId, status, eventType, eventId, since, until, limit.',
+        });
     }
   }
   if (errors.length > 0) throw new WebhookValidationError(errors);

@@ -1,5 +1,9 @@
 import { Injectable, Body, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
-import { type CreateWebhookEndpointInput, type RotateWebhookSecretInput, type UpdateWebhookEndpointInput } from '../endpoints/webhook-endpoint.types.js';
+import {
+  type CreateWebhookEndpointInput,
+  type RotateWebhookSecretInput,
+  type UpdateWebhookEndpointInput,
+} from '../endpoints/webhook-endpoint.types.js';
 import { WebhookEndpoints } from '../endpoints/webhook-endpoints.service.js';
 import { WebhookEventTypes } from '../emit/webhook-event-types.service.js';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';

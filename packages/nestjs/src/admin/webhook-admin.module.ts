@@ -27,7 +27,10 @@ export class WebhookAdminModule {
     return {
       module: WebhookAdminModule,
       imports: options.imports ?? [],
-      controllers: [mounted(EndpointsAdminController, path, options), mounted(DeliveriesAdminController, path, options)],
+      controllers: [
+        mounted(EndpointsAdminController, path, options),
+        mounted(DeliveriesAdminController, path, options),
+      ],
       providers: [{ provide: WEBHOOK_ADMIN_OPTIONS, useValue: options }],
     };
   }

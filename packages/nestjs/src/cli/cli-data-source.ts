@@ -30,7 +30,9 @@ export function optionsFromUrl(url: string): DataSourceOptions {
   if (scheme === 'postgres' || scheme === 'postgresql') return { type: 'postgres', url };
   if (scheme === 'mysql') return { type: 'mysql', url };
   if (scheme === 'mariadb') return { type: 'mariadb', url: `mysql:${url.slice('mariadb:'.length)}` };
-  throw new CliUsageError(`The database URL must start with postgres://, mysql://, mariadb:// or sqlite:; got "${scheme || url}".`);
+  throw new CliUsageError(
+    `The database URL must start with postgres://, mysql://, mariadb:// or sqlite:; got "${scheme || url}".`,
+  );
 }
 
 async function optionsFromFile(file: string): Promise<DataSourceOptions> {
@@ -38,8 +40,11 @@ async function optionsFromFile(file: string): Promise<DataSourceOptions> {
   // A CommonJS file compiled from `export default` puts the DataSource on `exports.default`, which import() hands
   // back as `default.default`. InstanceChecker, not instanceof: the file may load another copy of TypeORM.
   const commonJsDefault = (loaded.default as Record<string, unknown> | undefined)?.default;
-  const candidate = [loaded.default, commonJsDefault, loaded.dataSource, ...Object.values(loaded)].find((value) => InstanceChecker.isDataSource(value));
-  if (!candidate) throw new CliUsageError(`${file} exports no TypeORM DataSource (export it as default or as "dataSource").`);
+  const candidate = [loaded.default, commonJsDefault, loaded.dataSource, ...Object.values(loaded)].find((value) =>
+    InstanceChecker.isDataSource(value),
+  );
+  if (!candidate)
+    throw new CliUsageError(`${file} exports no TypeORM DataSource (export it as default or as "dataSource").`);
   return (candidate as DataSource).options;
 }
 
@@ -54,7 +59,9 @@ export async function cliDataSource(connection: CliConnection): Promise<DataSour
       ? optionsFromUrl(connection.url)
       : undefined;
   if (!base) {
-    throw new CliUsageError('Say which database: --url <postgres://…|mysql://…|mariadb://…|sqlite:file>, WEBHOOK_OUTBOX_DATABASE_URL, DATABASE_URL, or --data-source <file>.');
+    throw new CliUsageError(
+      'Say which database: --url <postgres://…|mysql://…|mariadb://…|sqlite:file>, WEBHOOK_OUTBOX_DATABASE_URL, DATABASE_URL, or --data-source <file>.',
+    );
   }
   return new DataSource({
     ...base,

@@ -8,7 +8,9 @@ export interface MigrationState {
 
 /** The package's migrations in order, each marked applied or pending. */
 export async function migrationStatus(dataSource: DataSource): Promise<MigrationState[]> {
-  const pending = new Set((await new MigrationExecutor(dataSource).getPendingMigrations()).map((migration) => migration.name));
+  const pending = new Set(
+    (await new MigrationExecutor(dataSource).getPendingMigrations()).map((migration) => migration.name),
+  );
   return dataSource.migrations.map((migration) => {
     const name = migration.name ?? migration.constructor.name;
     return { name, applied: !pending.has(name) };
@@ -48,13 +50,20 @@ export async function pendingSql(dataSource: DataSource): Promise<string[]> {
   try {
     const bookkeepingTable = await new MigrationsTablePreview(dataSource, queryRunner).statements(queryRunner);
     const quoted = (name: string) => dataSource.driver.escape(name);
-    const table = dataSource.driver.buildTableName(dataSource.options.migrationsTableName ?? 'migrations', undefined, undefined);
+    const table = dataSource.driver.buildTableName(
+      dataSource.options.migrationsTableName ?? 'migrations',
+      undefined,
+      undefined,
+    );
     const records = pending.map((migration) => {
       // Our own class names: letters and digits only, so inlining them is safe.
-      if (!/^[A-Za-z0-9_]+$/.test(migration.name)) throw new Error(`Unexpected migration name ${JSON.stringify(migration.name)}.`);
+      if (!/^[A-Za-z0-9_]+$/.test(migration.name))
+        throw new Error(`Unexpected migration name ${JSON.stringify(migration.name)}.`);
       return `INSERT INTO ${quoted(table)} (${quoted('timestamp')}, ${quoted('name')}) VALUES (${migration.timestamp}, '${migration.name}')`;
     });
-    return [...schema.upQueries.map((query) => query.query), ...bookkeepingTable, ...records].map((statement) => `${statement.trim()};`);
+    return [...schema.upQueries.map((query) => query.query), ...bookkeepingTable, ...records].map(
+      (statement) => `${statement.trim()};`,
+    );
   } finally {
     await queryRunner.release();
   }

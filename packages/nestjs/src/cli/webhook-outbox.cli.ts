@@ -33,7 +33,12 @@ function parseCommandLine(argv: string[]) {
 }
 
 /** Runs the CLI; returns the exit code (0 done, 1 pending or failed, 2 usage). */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
@@ -59,7 +64,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: s
     });
     await dataSource.initialize();
   } catch (error) {
-    err(error instanceof CliUsageError ? `${error.message}\n\n${USAGE}` : `Cannot connect to the database: ${(error as Error).message}`);
+    err(
+      error instanceof CliUsageError
+        ? `${error.message}\n\n${USAGE}`
+        : `Cannot connect to the database: ${(error as Error).message}`,
+    );
     return error instanceof CliUsageError ? 2 : 1;
   }
   try {

@@ -3,4 +3,9 @@
 import 'reflect-metadata';
 import { main } from './webhook-outbox.cli.js';
 
-process.exitCode = await main(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`));
+process.exitCode = await main(
+  process.argv.slice(2),
+  process.env,
+  (line) => process.stdout.write(`${line}\n`),
+  (line) => process.stderr.write(`${line}\n`),
+);

@@ -19,8 +19,16 @@ const NO_NATIVE_PARAMETERS: Readonly<Record<string, never>> = Object.freeze({});
  * their order. TypeORM 0.3 requires a third argument (native parameters, prepended to the values) and throws
  * `Cannot convert undefined or null to object` without it; 1.x takes two and ignores a third.
  */
-export function escapeQueryWithParameters(dataSource: DataSource, sql: string, parameters: Record<string, unknown>): [string, unknown[]] {
-  return (dataSource.driver as unknown as ParameterEscapingDriver).escapeQueryWithParameters(sql, parameters, NO_NATIVE_PARAMETERS);
+export function escapeQueryWithParameters(
+  dataSource: DataSource,
+  sql: string,
+  parameters: Record<string, unknown>,
+): [string, unknown[]] {
+  return (dataSource.driver as unknown as ParameterEscapingDriver).escapeQueryWithParameters(
+    sql,
+    parameters,
+    NO_NATIVE_PARAMETERS,
+  );
 }
 
 /** The parts of a node-postgres `Client` a listening connection uses. */
@@ -37,7 +45,10 @@ export interface PostgresClient {
  * PostgreSQL driver loaded (`driver.postgres`, `driver.master`; the same in 0.3 and 1.x).
  */
 export function newPostgresClient(dataSource: DataSource): PostgresClient {
-  const driver = dataSource.driver as unknown as { postgres: { Client: new (options: object) => PostgresClient }; master: { options: object } };
+  const driver = dataSource.driver as unknown as {
+    postgres: { Client: new (options: object) => PostgresClient };
+    master: { options: object };
+  };
   return new driver.postgres.Client(driver.master.options);
 }
 

@@ -72,7 +72,8 @@ export class WebhookDeliveries {
     const limit = Math.min(Math.max(1, filter.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
     const query = this.dataSource.getRepository(WebhookDeliveryEntity).createQueryBuilder('delivery');
     if (filter.tenant !== undefined) query.andWhere('delivery.tenant = :tenant', { tenant: filter.tenant });
-    if (filter.endpointId !== undefined) query.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
+    if (filter.endpointId !== undefined)
+      query.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
     if (filter.status !== undefined) query.andWhere('delivery.status = :status', { status: filter.status });
     if (filter.eventId !== undefined) query.andWhere('delivery.eventId = :eventId', { eventId: filter.eventId });
     if (filter.since !== undefined) query.andWhere('delivery.createdAt >= :since', { since: filter.since });

@@ -28,14 +28,20 @@ describe('column values in webhooks', () => {
 
   it('sends timestamps as ISO 8601 in UTC and dates as the local calendar day', () => {
     expect(serializeColumnValue(column('timestamptz'), '2026-11-23 10:15:30+00')).toBe('2026-11-23T10:15:30.000Z');
-    expect(serializeColumnValue(column(Date), new Date(Date.UTC(2026, 10, 23, 10, 15, 30)))).toBe('2026-11-23T10:15:30.000Z');
-    expect(serializeColumnValue(column('varchar', { isCreateDate: true } as Partial<ColumnMetadata>), new Date(0))).toBe('1970-01-01T00:00:00.000Z');
+    expect(serializeColumnValue(column(Date), new Date(Date.UTC(2026, 10, 23, 10, 15, 30)))).toBe(
+      '2026-11-23T10:15:30.000Z',
+    );
+    expect(
+      serializeColumnValue(column('varchar', { isCreateDate: true } as Partial<ColumnMetadata>), new Date(0)),
+    ).toBe('1970-01-01T00:00:00.000Z');
     expect(serializeColumnValue(column('date'), new Date(2026, 0, 5, 12))).toBe('2026-01-05');
     expect(serializeColumnValue(column('date'), '2026-01-05')).toBe('2026-01-05');
   });
 
   it('keeps what a transformer made, and text, JSON and unparseable values as they are', () => {
-    expect(serializeColumnValue(column('decimal', { transformer: { to: (v: unknown) => v, from: Number } }), 12.5)).toBe(12.5);
+    expect(
+      serializeColumnValue(column('decimal', { transformer: { to: (v: unknown) => v, from: Number } }), 12.5),
+    ).toBe(12.5);
     expect(serializeColumnValue(column('simple-json'), { a: 1 })).toEqual({ a: 1 });
     expect(serializeColumnValue(column('timestamp'), 'not a date')).toBe('not a date');
     expect(serializeColumnValue(column('int'), 'abc')).toBe('abc');

@@ -6,14 +6,31 @@ type ColumnMetadata = EntityMetadata['columns'][number];
 /** Types whose values exceed a double's precision: sent as decimal strings, whatever the driver handed back. */
 const DECIMAL_STRING = new Set(['bigint', 'int8', 'decimal', 'numeric', 'dec', 'money', 'fixed']);
 const NUMBER = new Set([
-  'int', 'integer', 'int2', 'int4', 'smallint', 'tinyint', 'mediumint', 'float', 'float4', 'float8', 'double',
-  'double precision', 'real',
+  'int',
+  'integer',
+  'int2',
+  'int4',
+  'smallint',
+  'tinyint',
+  'mediumint',
+  'float',
+  'float4',
+  'float8',
+  'double',
+  'double precision',
+  'real',
 ]);
 const BOOLEAN = new Set(['boolean', 'bool']);
 const DATE_ONLY = new Set(['date']);
 const TIMESTAMP = new Set([
-  'timestamp', 'timestamptz', 'timestamp with time zone', 'timestamp without time zone', 'datetime', 'datetime2',
-  'datetimeoffset', 'smalldatetime',
+  'timestamp',
+  'timestamptz',
+  'timestamp with time zone',
+  'timestamp without time zone',
+  'datetime',
+  'datetime2',
+  'datetimeoffset',
+  'smalldatetime',
 ]);
 
 function typeName(column: ColumnMetadata): string {
@@ -42,14 +59,20 @@ export function serializeColumnValue(column: ColumnMetadata, value: unknown): un
     // Without a declared scale, text keeps the spelling the application or database gave (PostgreSQL keeps 12.50).
     return typeof value === 'string' && column.scale != null ? decimalText(value, column.scale) : value;
   }
-  if (NUMBER.has(type)) return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  if (NUMBER.has(type))
+    return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   if (BOOLEAN.has(type)) return typeof value === 'number' || typeof value === 'string' ? Boolean(Number(value)) : value;
   if (DATE_ONLY.has(type) && value instanceof Date) {
     // TypeORM stores a Date given to a date column as its local calendar day.
     return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
   }
   if (TIMESTAMP.has(type) || column.isCreateDate || column.isUpdateDate || column.isDeleteDate) {
-    const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+    const date =
+      value instanceof Date
+        ? value
+        : typeof value === 'string' || typeof value === 'number'
+          ? new Date(value)
+          : undefined;
     if (date && !Number.isNaN(date.getTime())) return date.toISOString();
   }
   return value;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decimalText } from './decimal-text.js';
 
 describe('decimal values as text', () => {
-  it('writes a value at its column\'s scale, however it came: string, number or bigint', () => {
+  it("writes a value at its column's scale, however it came: string, number or bigint", () => {
     expect(decimalText('9.9', 2)).toBe('9.90');
     expect(decimalText(9.9, 2)).toBe('9.90');
     expect(decimalText('9.90', 2)).toBe('9.90');
@@ -29,7 +29,7 @@ describe('decimal values as text', () => {
     expect(decimalText(42, undefined)).toBe('42');
   });
 
-  it('keeps digits beyond a double\'s precision when they come as text', () => {
+  it("keeps digits beyond a double's precision when they come as text", () => {
     expect(decimalText('12345678901234567890.123456789', 9)).toBe('12345678901234567890.123456789');
     expect(decimalText(9007199254740993n, undefined)).toBe('9007199254740993');
   });

@@ -65,9 +65,11 @@ function coalesce(changes: readonly PendingChange[]): PendingChange[] {
 
 /** `a` then `b` as one change; `null`: as none; `undefined`: they do not merge. */
 function merge(a: PendingChange, b: PendingChange): PendingChange | null | undefined {
-  if (a.kind === 'insert' && b.kind === 'update') return { ...a, states: { entity: b.states.entity, saved: b.states.saved } };
+  if (a.kind === 'insert' && b.kind === 'update')
+    return { ...a, states: { entity: b.states.entity, saved: b.states.saved } };
   if (a.kind === 'insert' && b.kind === 'remove') return null;
-  if (a.kind === 'update' && b.kind === 'remove') return { ...b, states: { ...b.states, previous: a.states.previous ?? b.states.previous } };
+  if (a.kind === 'update' && b.kind === 'remove')
+    return { ...b, states: { ...b.states, previous: a.states.previous ?? b.states.previous } };
   if (a.kind === 'update' && b.kind === 'update') {
     const changes = mergeChanges(a.states.changes ?? {}, b.states.changes ?? {});
     if (Object.keys(changes).length === 0) return null;
@@ -76,10 +78,16 @@ function merge(a: PendingChange, b: PendingChange): PendingChange | null | undef
   return undefined;
 }
 
-function mergeChanges(first: Record<string, FieldChange>, second: Record<string, FieldChange>): Record<string, FieldChange> {
+function mergeChanges(
+  first: Record<string, FieldChange>,
+  second: Record<string, FieldChange>,
+): Record<string, FieldChange> {
   const merged: Record<string, FieldChange> = {};
   for (const field of new Set([...Object.keys(first), ...Object.keys(second)])) {
-    const change = { old: first[field] ? first[field]!.old : second[field]!.old, new: second[field] ? second[field]!.new : first[field]!.new };
+    const change = {
+      old: first[field] ? first[field]!.old : second[field]!.old,
+      new: second[field] ? second[field]!.new : first[field]!.new,
+    };
     if (JSON.stringify(change.old ?? null) !== JSON.stringify(change.new ?? null)) merged[field] = change;
   }
   return merged;
@@ -180,9 +188,15 @@ export class EntityChangeCapture {
   }
 
   /** The event a rule makes of a change, or `null` if it emits none (its trigger or condition says no). */
-  private async apply(rule: EmissionRule, kind: EntityChangeKind, { metadata, manager, queryRunner }: ChangeContext, states: ChangeStates): Promise<OutboxEventInput | null> {
+  private async apply(
+    rule: EmissionRule,
+    kind: EntityChangeKind,
+    { metadata, manager, queryRunner }: ChangeContext,
+    states: ChangeStates,
+  ): Promise<OutboxEventInput | null> {
     // The column trigger looks at what changed, redacted columns included (a change of a secret may be the news).
-    if (kind === 'update' && rule.columns && !rule.columns.some((column) => changedUnder(states.changes, column))) return null;
+    if (kind === 'update' && rule.columns && !rule.columns.some((column) => changedUnder(states.changes, column)))
+      return null;
     const type = rule.types[kind]!;
     // Everything user code and the outbox see from here on is redacted.
     const change: EntityChange = {
@@ -202,11 +216,19 @@ export class EntityChangeCapture {
       );
     }
     const event = this.shaper.shape(rule, metadata, manager.connection, change, states.entity);
-    return { ...event, sequence: event.sourceId === null ? null : await this.shaper.sequence(kind, metadata, manager, event.sourceId) };
+    return {
+      ...event,
+      sequence: event.sourceId === null ? null : await this.shaper.sequence(kind, metadata, manager, event.sourceId),
+    };
   }
 
   /** The rule's `relations` as objects where the saved entity has them loaded (otherwise their ids stay). */
-  private withRelations(rule: EmissionRule, metadata: EntityMetadata, entity: Record<string, unknown>, saved: ObjectLiteral | undefined) {
+  private withRelations(
+    rule: EmissionRule,
+    metadata: EntityMetadata,
+    entity: Record<string, unknown>,
+    saved: ObjectLiteral | undefined,
+  ) {
     if (rule.relations.length === 0 || !saved) return entity;
     const result = { ...entity };
     for (const path of rule.relations) {
@@ -215,10 +237,12 @@ export class EntityChangeCapture {
       const related = relation.inverseEntityMetadata;
       // Not loaded: absent, or a stub with its key only (TypeORM puts `{ id }` on an updated entity): keep the id.
       const primary = new Set(related.primaryColumns.map((column) => column.propertyName));
-      const isStub = (item: unknown) => typeof item === 'object' && item !== null && Object.keys(item).every((key) => primary.has(key));
+      const isStub = (item: unknown) =>
+        typeof item === 'object' && item !== null && Object.keys(item).every((key) => primary.has(key));
       if (value === undefined || isStub(value) || (Array.isArray(value) && value.some(isStub))) continue;
       const excluded = this.rules.excludedColumns(related);
-      const asObject = (item: ObjectLiteral | null) => (item === null ? null : redactSnapshot(snapshotColumns(related, item), excluded));
+      const asObject = (item: ObjectLiteral | null) =>
+        item === null ? null : redactSnapshot(snapshotColumns(related, item), excluded);
       result[path] = Array.isArray(value) ? value.map(asObject) : asObject(value as ObjectLiteral | null);
     }
     return result;

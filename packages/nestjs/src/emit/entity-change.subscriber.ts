@@ -75,7 +75,8 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   beforeUpdate(event: UpdateEvent<ObjectLiteral>): void {
-    if (!event.databaseEntity && !(event.entity && reportedByKeyedStatement.has(event.entity))) this.refuseInStrictMode(event, 'update');
+    if (!event.databaseEntity && !(event.entity && reportedByKeyedStatement.has(event.entity)))
+      this.refuseInStrictMode(event, 'update');
   }
 
   beforeRemove(event: RemoveEvent<ObjectLiteral>): void {
@@ -97,7 +98,8 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   async afterUpdate(event: UpdateEvent<ObjectLiteral>): Promise<void> {
-    if (!this.capture.emits(event.metadata, 'update') || (event.entity && reportedByKeyedStatement.has(event.entity))) return;
+    if (!this.capture.emits(event.metadata, 'update') || (event.entity && reportedByKeyedStatement.has(event.entity)))
+      return;
     if (!event.entity || !event.databaseEntity) {
       // Statements by a where clause report the SET values only, not which rows they touched.
       this.warnUncapturable(event, 'update');
@@ -148,10 +150,14 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive && event.queryRunner.data) delete event.queryRunner.data[CAPTURED_IN_TRANSACTION];
+    if (!event.queryRunner.isTransactionActive && event.queryRunner.data)
+      delete event.queryRunner.data[CAPTURED_IN_TRANSACTION];
   }
 
-  private async captureRestorable(kind: 'soft-remove' | 'recover', event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {
+  private async captureRestorable(
+    kind: 'soft-remove' | 'recover',
+    event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>,
+  ) {
     if (!this.capture.emits(event.metadata, kind)) return;
     if (!event.entity && !event.databaseEntity) {
       this.warnUncapturable(event, kind);
@@ -166,15 +172,28 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
    * TypeORM loads the row it updates without its relations' keys: read them, when the saved object does not have
    * them either, so a relation is reported the same (`{ id }`) on every event.
    */
-  private async withRelationKeys(metadata: EntityMetadata, manager: EntityManager, loaded: ObjectLiteral, saved: ObjectLiteral): Promise<ObjectLiteral> {
+  private async withRelationKeys(
+    metadata: EntityMetadata,
+    manager: EntityManager,
+    loaded: ObjectLiteral,
+    saved: ObjectLiteral,
+  ): Promise<ObjectLiteral> {
     const missing = metadata.columns.filter(
-      (column) => column.relationMetadata && column.getEntityValue(loaded) === undefined && column.getEntityValue(saved) === undefined,
+      (column) =>
+        column.relationMetadata &&
+        column.getEntityValue(loaded) === undefined &&
+        column.getEntityValue(saved) === undefined,
     );
     if (missing.length === 0) return loaded;
     const keys = metadata.getEntityIdMap(loaded);
     if (!keys) return loaded;
     const withKeys = await manager.findOne(metadata.target, { where: keys, loadRelationIds: true, withDeleted: true });
-    return withKeys ? { ...loaded, ...Object.fromEntries(missing.map((column) => [column.propertyName, withKeys[column.propertyName]])) } : loaded;
+    return withKeys
+      ? {
+          ...loaded,
+          ...Object.fromEntries(missing.map((column) => [column.propertyName, withKeys[column.propertyName]])),
+        }
+      : loaded;
   }
 
   /**
@@ -188,17 +207,34 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
 
   /** In strict mode, stops such a statement before it runs: nothing changes without its webhook. */
   private refuseInStrictMode(event: ChangeEvent, kind: EntityChangeKind): void {
-    if (!this.options.capture.strict || !this.capture.emits(event.metadata, kind) || event.queryRunner.data?.[KEYED_STATEMENT]) return;
+    if (
+      !this.options.capture.strict ||
+      !this.capture.emits(event.metadata, kind) ||
+      event.queryRunner.data?.[KEYED_STATEMENT]
+    )
+      return;
     throw new WebhookCaptureError(`${uncapturableMessage(event.metadata, kind)} (capture.strict refuses it.)`);
   }
 }
 
 const CALLS: Record<EntityChangeKind, { call: string; instead: string }> = {
   insert: { call: 'an insert QueryBuilder', instead: 'save()' },
-  update: { call: 'update() by a where clause, updateAll() or an update QueryBuilder', instead: 'save(), or update() by primary key,' },
-  remove: { call: 'delete() by a where clause, deleteAll() or a delete QueryBuilder', instead: 'remove(), or delete() by primary key,' },
-  'soft-remove': { call: 'softDelete() by a where clause or a QueryBuilder', instead: 'softRemove(), or softDelete() by primary key,' },
-  recover: { call: 'restore() by a where clause or a QueryBuilder', instead: 'recover(), or restore() by primary key,' },
+  update: {
+    call: 'update() by a where clause, updateAll() or an update QueryBuilder',
+    instead: 'save(), or update() by primary key,',
+  },
+  remove: {
+    call: 'delete() by a where clause, deleteAll() or a delete QueryBuilder',
+    instead: 'remove(), or delete() by primary key,',
+  },
+  'soft-remove': {
+    call: 'softDelete() by a where clause or a QueryBuilder',
+    instead: 'softRemove(), or softDelete() by primary key,',
+  },
+  recover: {
+    call: 'restore() by a where clause or a QueryBuilder',
+    instead: 'recover(), or restore() by primary key,',
+  },
 };
 
 function uncapturableMessage(metadata: EntityMetadata, kind: EntityChangeKind): string {

@@ -2,7 +2,13 @@
 export type EntityChangeKind = 'insert' | 'update' | 'remove' | 'soft-remove' | 'recover';
 
 /** Every kind, in the order they are documented. */
-export const ENTITY_CHANGE_KINDS: readonly EntityChangeKind[] = ['insert', 'update', 'remove', 'soft-remove', 'recover'];
+export const ENTITY_CHANGE_KINDS: readonly EntityChangeKind[] = [
+  'insert',
+  'update',
+  'remove',
+  'soft-remove',
+  'recover',
+];
 
 /** The old and new value of one changed field. */
 export interface FieldChange {

@@ -18,9 +18,12 @@ export function callRuleFunction<T>(metadata: EntityMetadata, name: 'payload' | 
   try {
     return fn();
   } catch (error) {
-    throw new WebhookPayloadError(`@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-    });
+    throw new WebhookPayloadError(
+      `@EmitsWebhook on ${metadata.name}: ${name}() threw: ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -51,7 +54,9 @@ export class EntityEventShaper {
     row: Record<string, unknown>,
     tenant?: string | null,
   ): ShapedEntityEvent {
-    const data = rule.payload ? callRuleFunction(metadata, 'payload', () => rule.payload!(change.entity, change)) : change.entity;
+    const data = rule.payload
+      ? callRuleFunction(metadata, 'payload', () => rule.payload!(change.entity, change))
+      : change.entity;
     const sourceId = describeId(metadata, row);
     return {
       type: change.type,
@@ -60,7 +65,8 @@ export class EntityEventShaper {
       tenant: tenant === undefined ? this.tenantOf(rule, metadata, row) : tenant,
       sourceEntity: metadata.name,
       sourceId,
-      orderingKey: rule.ordered && sourceId !== null ? orderingKeyOf(this.sources, connection, metadata.name, sourceId) : null,
+      orderingKey:
+        rule.ordered && sourceId !== null ? orderingKeyOf(this.sources, connection, metadata.name, sourceId) : null,
     };
   }
 
@@ -69,7 +75,12 @@ export class EntityEventShaper {
    * generated key is number 1 without a statement (most events are inserts, and the counter is one more statement
    * per event); its later events continue from 1.
    */
-  sequence(kind: EntityChange['kind'], metadata: EntityMetadata, manager: EntityManager, sourceId: string): Promise<number> | number {
+  sequence(
+    kind: EntityChange['kind'],
+    metadata: EntityMetadata,
+    manager: EntityManager,
+    sourceId: string,
+  ): Promise<number> | number {
     const fresh = startsFresh(metadata);
     if (kind === 'insert' && fresh) return 1;
     return nextSequence(manager.connection, manager, metadata.name, sourceId, fresh ? 1 : 0);

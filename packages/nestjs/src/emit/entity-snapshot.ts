@@ -28,7 +28,10 @@ function columnValueIn(column: ColumnMetadata, sources: ReadonlyArray<ObjectLite
  * it, in the form its declared type gives it (`serializeColumnValue`). Several sources because TypeORM hands subscribers partial objects: `save({ id, status })` gives only the
  * saved fields, while the loaded database row has the rest; after a removal the key is only in `entityId`.
  */
-export function snapshotColumns(metadata: EntityMetadata, ...sources: Array<ObjectLiteral | undefined>): Record<string, unknown> {
+export function snapshotColumns(
+  metadata: EntityMetadata,
+  ...sources: Array<ObjectLiteral | undefined>
+): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {};
   for (const column of metadata.columns) {
     const value = columnValueIn(column, sources);
@@ -84,7 +87,9 @@ export function describeId(metadata: EntityMetadata, snapshot: ObjectLiteral): s
   const values = metadata.primaryColumns.map((column) => column.getEntityValue(snapshot));
   if (values.some((value) => value === undefined || value === null)) return null;
   if (values.length === 1) return String(values[0]);
-  return JSON.stringify(Object.fromEntries(metadata.primaryColumns.map((column, i) => [column.propertyPath, values[i]])));
+  return JSON.stringify(
+    Object.fromEntries(metadata.primaryColumns.map((column, i) => [column.propertyPath, values[i]])),
+  );
 }
 
 /** Whether `path` or a property under it (an embedded column) is among the changes. */
@@ -106,7 +111,14 @@ export function redactSnapshot(snapshot: Record<string, unknown>, paths: readonl
 }
 
 /** The changes without those of the given property paths (and of what is under them). */
-export function redactChanges(changes: Record<string, FieldChange>, paths: readonly string[]): Record<string, FieldChange> {
+export function redactChanges(
+  changes: Record<string, FieldChange>,
+  paths: readonly string[],
+): Record<string, FieldChange> {
   if (paths.length === 0) return changes;
-  return Object.fromEntries(Object.entries(changes).filter(([changed]) => !paths.some((path) => changed === path || changed.startsWith(`${path}.`))));
+  return Object.fromEntries(
+    Object.entries(changes).filter(
+      ([changed]) => !paths.some((path) => changed === path || changed.startsWith(`${path}.`)),
+    ),
+  );
 }

@@ -9,7 +9,8 @@ const TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 /** Parses a pattern, refusing forms that would silently match nothing (e.g. `order*`, `*.created`). */
 export function parseEventTypePattern(pattern: string): EventTypePattern {
   if (pattern === '*') return { kind: 'all' };
-  if (pattern.endsWith('.*') && TYPE.test(pattern.slice(0, -2))) return { kind: 'prefix', prefix: pattern.slice(0, -1) };
+  if (pattern.endsWith('.*') && TYPE.test(pattern.slice(0, -2)))
+    return { kind: 'prefix', prefix: pattern.slice(0, -1) };
   if (TYPE.test(pattern)) return { kind: 'exact', type: pattern };
   throw new Error(
     `"${pattern}" is not an event type pattern: use an exact type ("order.created"), a prefix ("order.*") or "*".`,

@@ -7,5 +7,8 @@ import type { EntityMetadata } from 'typeorm';
  * may come back after a removal, so its insert counts like any other event.
  */
 export function startsFresh(metadata: EntityMetadata): boolean {
-  return metadata.primaryColumns.length === 1 && ['increment', 'identity', 'uuid'].includes(String(metadata.primaryColumns[0]!.generationStrategy));
+  return (
+    metadata.primaryColumns.length === 1 &&
+    ['increment', 'identity', 'uuid'].includes(String(metadata.primaryColumns[0]!.generationStrategy))
+  );
 }

@@ -78,7 +78,11 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
   private wrap(manager: EntityManager): EntityManager {
     for (const method of METHODS) {
       const original = (manager as unknown as Record<KeyedMethod, Method>)[method];
-      Object.defineProperty(manager, method, { configurable: true, writable: true, value: this.wrapper(method, original) });
+      Object.defineProperty(manager, method, {
+        configurable: true,
+        writable: true,
+        value: this.wrapper(method, original),
+      });
     }
     return manager;
   }
@@ -103,18 +107,27 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
 
   private async run(method: KeyedMethod, original: Method, manager: EntityManager, args: unknown[]): Promise<unknown> {
     const [target] = args;
-    const metadata = manager.connection.hasMetadata(target as Function) ? manager.connection.getMetadata(target as Function) : undefined;
+    const metadata = manager.connection.hasMetadata(target as Function)
+      ? manager.connection.getMetadata(target as Function)
+      : undefined;
     if (!metadata) return original.apply(manager, args);
     if (method === 'upsert') {
-      if (!this.capture.emits(metadata, 'insert') && !this.capture.emits(metadata, 'update')) return original.apply(manager, args);
+      if (!this.capture.emits(metadata, 'insert') && !this.capture.emits(metadata, 'update'))
+        return original.apply(manager, args);
       const keys = upsertKeys(metadata, args[1], args[2]);
-      return keys ? this.keyed(manager, metadata, keys, original, args, (context, before, after) => this.upserted(context, before, after)) : original.apply(manager, args);
+      return keys
+        ? this.keyed(manager, metadata, keys, original, args, (context, before, after) =>
+            this.upserted(context, before, after),
+          )
+        : original.apply(manager, args);
     }
     const kind = KIND[method];
     if (!this.capture.emits(metadata, kind)) return original.apply(manager, args);
     const keys = primaryKeys(metadata, args[1]);
     if (!keys) return original.apply(manager, args); // not by key: the subscriber warns or refuses
-    return this.keyed(manager, metadata, keys, original, args, (context, before, after) => this.changed(kind, context, before, after));
+    return this.keyed(manager, metadata, keys, original, args, (context, before, after) =>
+      this.changed(kind, context, before, after),
+    );
   }
 
   /** Runs the statement between two reads of its rows, in the caller's transaction or one of its own. */
@@ -130,7 +143,9 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
       const queryRunner = transactional.queryRunner!;
       const read = () => transactional.find(metadata.target, { where: keys, withDeleted: true });
       const before = await read();
-      const values = [args[2], ...(Array.isArray(args[1]) ? args[1] : [args[1]])].filter((value): value is object => typeof value === 'object' && value !== null);
+      const values = [args[2], ...(Array.isArray(args[1]) ? args[1] : [args[1]])].filter(
+        (value): value is object => typeof value === 'object' && value !== null,
+      );
       for (const value of values) reportedByKeyedStatement.add(value);
       queryRunner.data[KEYED_STATEMENT] = (Number(queryRunner.data[KEYED_STATEMENT]) || 0) + 1;
       let result: unknown;
@@ -146,7 +161,12 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
     return manager.queryRunner?.isTransactionActive ? work(manager) : manager.transaction(work);
   }
 
-  private async changed(kind: EntityChangeKind, context: ChangeContext, before: ObjectLiteral[], after: ObjectLiteral[]): Promise<void> {
+  private async changed(
+    kind: EntityChangeKind,
+    context: ChangeContext,
+    before: ObjectLiteral[],
+    after: ObjectLiteral[],
+  ): Promise<void> {
     const { metadata } = context;
     const afterByKey = byKey(metadata, after);
     for (const old of before) {
@@ -154,13 +174,19 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
       const deletedBefore = isSoftDeleted(metadata, old);
       switch (kind) {
         case 'remove':
-          if (!now) await this.capture.capture('remove', context, { entity: snapshotColumns(metadata, old), previous: snapshotColumns(metadata, old) });
+          if (!now)
+            await this.capture.capture('remove', context, {
+              entity: snapshotColumns(metadata, old),
+              previous: snapshotColumns(metadata, old),
+            });
           break;
         case 'soft-remove':
-          if (now && !deletedBefore && isSoftDeleted(metadata, now)) await this.capture.capture('soft-remove', context, states(metadata, old, now));
+          if (now && !deletedBefore && isSoftDeleted(metadata, now))
+            await this.capture.capture('soft-remove', context, states(metadata, old, now));
           break;
         case 'recover':
-          if (now && deletedBefore && !isSoftDeleted(metadata, now)) await this.capture.capture('recover', context, states(metadata, old, now));
+          if (now && deletedBefore && !isSoftDeleted(metadata, now))
+            await this.capture.capture('recover', context, states(metadata, old, now));
           break;
         default:
           if (now) await this.updated(context, old, now);
@@ -182,7 +208,11 @@ export class KeyedStatementCapture implements OnModuleInit, OnApplicationShutdow
   private async updated(context: ChangeContext, old: ObjectLiteral, now: ObjectLiteral): Promise<void> {
     const { metadata } = context;
     // As save() reports: the columns whose values differ, not those TypeORM maintains itself.
-    const changes = changedFields(metadata.columns.filter((column) => !column.isUpdateDate && !column.isVersion), old, now);
+    const changes = changedFields(
+      metadata.columns.filter((column) => !column.isUpdateDate && !column.isVersion),
+      old,
+      now,
+    );
     if (Object.keys(changes).length === 0) return;
     await this.capture.capture('update', context, { ...states(metadata, old, now), changes });
   }
@@ -217,11 +247,20 @@ function primaryKeys(metadata: EntityMetadata, criteria: unknown): Where[] | und
     if (single && isPrimitive(value)) return [{ [single.propertyPath]: value }];
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     const entries = Object.entries(value as ObjectLiteral);
-    if (entries.length !== primary.length || !primary.every((column) => column.propertyPath in (value as ObjectLiteral))) return undefined;
+    if (
+      entries.length !== primary.length ||
+      !primary.every((column) => column.propertyPath in (value as ObjectLiteral))
+    )
+      return undefined;
     if (single) {
       const key = (value as ObjectLiteral)[single.propertyPath];
       if (isPrimitive(key)) return [{ [single.propertyPath]: key }];
-      if (key instanceof FindOperator && key.type === 'in' && Array.isArray(key.value) && key.value.every(isPrimitive)) {
+      if (
+        key instanceof FindOperator &&
+        key.type === 'in' &&
+        Array.isArray(key.value) &&
+        key.value.every(isPrimitive)
+      ) {
         return key.value.map((id: unknown) => ({ [single.propertyPath]: id }));
       }
       return undefined;
@@ -244,7 +283,9 @@ function upsertKeys(metadata: EntityMetadata, entities: unknown, conflict: unkno
   const paths = Array.isArray(conflict)
     ? (conflict as string[])
     : conflict && typeof conflict === 'object' && 'conflictPaths' in conflict
-      ? ((c) => (Array.isArray(c) ? c : Object.keys(c as object)))((conflict as { conflictPaths: unknown }).conflictPaths)
+      ? ((c) => (Array.isArray(c) ? c : Object.keys(c as object)))(
+          (conflict as { conflictPaths: unknown }).conflictPaths,
+        )
       : undefined;
   if (!paths?.length) return undefined;
   const columns = metadata.mapPropertyPathsToColumns(paths as string[]);

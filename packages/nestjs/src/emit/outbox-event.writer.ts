@@ -28,7 +28,10 @@ function jsonSafe(_key: string, value: unknown): unknown {
 }
 
 /** The JSON body of an event, serialised once: `{ type, timestamp, sequence?, data, changes? }`. */
-export function eventBody(input: Pick<OutboxEventInput, 'type' | 'data' | 'changes' | 'sequence'>, occurredAt: number): string {
+export function eventBody(
+  input: Pick<OutboxEventInput, 'type' | 'data' | 'changes' | 'sequence'>,
+  occurredAt: number,
+): string {
   const body = {
     type: input.type,
     timestamp: new Date(occurredAt).toISOString(),
@@ -64,7 +67,11 @@ export class OutboxEventWriter {
    * Inserts the events with one multi-row statement (a transaction saving 100 entities pays one round trip, not
    * 100) and returns their ids, in order.
    */
-  async writeAll(manager: EntityManager, queryRunner: QueryRunner | undefined, inputs: readonly OutboxEventInput[]): Promise<string[]> {
+  async writeAll(
+    manager: EntityManager,
+    queryRunner: QueryRunner | undefined,
+    inputs: readonly OutboxEventInput[],
+  ): Promise<string[]> {
     if (inputs.length === 0) return [];
     const occurredAt = Date.now();
     const rows = inputs.map((input) => ({

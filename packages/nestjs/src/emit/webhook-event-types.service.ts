@@ -38,9 +38,11 @@ export class WebhookEventTypes implements OnApplicationBootstrap {
   /** Known types, sorted. Entity rules are read when the module initialises, so this is complete from then on. */
   list(): WebhookEventTypeInfo[] {
     const byType = new Map<string, string>();
-    for (const rule of this.rules.allRules()) for (const type of Object.values(rule.types)) byType.set(type!, rule.entityName);
+    for (const rule of this.rules.allRules())
+      for (const type of Object.values(rule.types)) byType.set(type!, rule.entityName);
     // Backfills send the first rule's `<name>.snapshot`.
-    for (const rule of this.rules.allRules()) if (!byType.has(`${rule.name}.snapshot`)) byType.set(`${rule.name}.snapshot`, rule.entityName);
+    for (const rule of this.rules.allRules())
+      if (!byType.has(`${rule.name}.snapshot`)) byType.set(`${rule.name}.snapshot`, rule.entityName);
     for (const type of this.options.eventTypes) if (!byType.has(type)) byType.set(type, 'options');
     return [...byType].map(([type, source]) => ({ type, source })).sort((a, b) => a.type.localeCompare(b.type));
   }

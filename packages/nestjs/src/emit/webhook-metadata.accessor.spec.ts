@@ -42,9 +42,22 @@ describe('@EmitsWebhook rules, as read at startup', () => {
 
   it('keeps the rules in the order written, names each operation, and excludes @WebhookExclude columns from every rule', async () => {
     const [all, escalated] = await load(Ticket);
-    expect(all).toMatchObject({ types: { insert: 'ticket.created', update: 'ticket.updated', remove: 'ticket.deleted', 'soft-remove': 'ticket.deleted', recover: 'ticket.restored' }, redact: ['secret'] });
+    expect(all).toMatchObject({
+      types: {
+        insert: 'ticket.created',
+        update: 'ticket.updated',
+        remove: 'ticket.deleted',
+        'soft-remove': 'ticket.deleted',
+        recover: 'ticket.restored',
+      },
+      redact: ['secret'],
+    });
     // `types` without `on`: only the operations it names emit.
-    expect(escalated).toMatchObject({ types: { update: 'ticket.escalated' }, columns: ['priority'], redact: ['secret'] });
+    expect(escalated).toMatchObject({
+      types: { update: 'ticket.escalated' },
+      columns: ['priority'],
+      redact: ['secret'],
+    });
   });
 
   @EmitsWebhook({ columns: ['priorty'] })

@@ -105,7 +105,8 @@ export class WebhookMetadataAccessor {
     const seen = new Set<string>();
     for (const types of rules.map((rule) => new Set(Object.values(rule.types)))) {
       for (const type of types) {
-        if (seen.has(type!)) this.fail(metadata, `two rules emit "${type}"; give one of them other types (types: { update: '...' }).`);
+        if (seen.has(type!))
+          this.fail(metadata, `two rules emit "${type}"; give one of them other types (types: { update: '...' }).`);
         seen.add(type!);
       }
     }
@@ -115,36 +116,58 @@ export class WebhookMetadataAccessor {
   /** `@WebhookExclude` columns of the entity and the classes it extends. */
   excludedColumns(metadata: EntityMetadata): string[] {
     const excluded = new Set<string>();
-    for (let target = metadata.target as Function; target && target !== Function.prototype; target = Object.getPrototypeOf(target)) {
-      for (const property of (Reflect.getOwnMetadata(WEBHOOK_EXCLUDE_METADATA, target) as string[] | undefined) ?? []) excluded.add(property);
+    for (
+      let target = metadata.target as Function;
+      target && target !== Function.prototype;
+      target = Object.getPrototypeOf(target)
+    ) {
+      for (const property of (Reflect.getOwnMetadata(WEBHOOK_EXCLUDE_METADATA, target) as string[] | undefined) ?? [])
+        excluded.add(property);
     }
     return [...excluded];
   }
 
   private resolve(metadata: EntityMetadata, options: EmitsWebhookOptions, excluded: readonly string[]): EmissionRule {
     const name = options.name ?? defaultEventName(metadata.targetName || metadata.name);
-    if (!EVENT_TYPE.test(name)) this.fail(metadata, `name "${name}" may contain only letters, digits, "_", "-" and dots.`);
+    if (!EVENT_TYPE.test(name))
+      this.fail(metadata, `name "${name}" may contain only letters, digits, "_", "-" and dots.`);
     const named = options.types ?? {};
     for (const [kind, type] of Object.entries(named)) {
-      if (!ENTITY_CHANGE_KINDS.includes(kind as EntityChangeKind)) this.fail(metadata, `types has an unknown operation "${kind}"; use ${ENTITY_CHANGE_KINDS.join(', ')}.`);
-      if (typeof type !== 'string' || !EVENT_TYPE.test(type)) this.fail(metadata, `types.${kind} "${String(type)}" is not an event type (letters, digits, "_", "-" and dots).`);
+      if (!ENTITY_CHANGE_KINDS.includes(kind as EntityChangeKind))
+        this.fail(metadata, `types has an unknown operation "${kind}"; use ${ENTITY_CHANGE_KINDS.join(', ')}.`);
+      if (typeof type !== 'string' || !EVENT_TYPE.test(type))
+        this.fail(
+          metadata,
+          `types.${kind} "${String(type)}" is not an event type (letters, digits, "_", "-" and dots).`,
+        );
     }
     const on = options.on ?? (options.types ? (Object.keys(named) as EntityChangeKind[]) : ENTITY_CHANGE_KINDS);
     const unknown = on.filter((kind) => !ENTITY_CHANGE_KINDS.includes(kind));
-    if (unknown.length > 0) this.fail(metadata, `unknown operation(s) ${unknown.join(', ')}; use ${ENTITY_CHANGE_KINDS.join(', ')}.`);
+    if (unknown.length > 0)
+      this.fail(metadata, `unknown operation(s) ${unknown.join(', ')}; use ${ENTITY_CHANGE_KINDS.join(', ')}.`);
     const types: EmissionRule['types'] = {};
     for (const kind of on) types[kind] = named[kind] ?? `${name}.${TYPE_SUFFIX[kind]}`;
 
     const properties = metadata.columns.map((column) => column.propertyPath);
     const known = (path: string) => properties.some((property) => property === path || property.startsWith(`${path}.`));
-    for (const [option, paths] of [['columns', options.columns ?? []], ['redact', options.redact ?? []]] as const) {
+    for (const [option, paths] of [
+      ['columns', options.columns ?? []],
+      ['redact', options.redact ?? []],
+    ] as const) {
       const wrong = paths.filter((path) => !known(path));
-      if (wrong.length > 0) this.fail(metadata, `${option} names ${wrong.map((p) => `"${p}"`).join(', ')}, not a column; the columns are ${properties.join(', ')}.`);
+      if (wrong.length > 0)
+        this.fail(
+          metadata,
+          `${option} names ${wrong.map((p) => `"${p}"`).join(', ')}, not a column; the columns are ${properties.join(', ')}.`,
+        );
     }
     const relationNames = metadata.relations.map((relation) => relation.propertyPath);
     const notRelations = (options.relations ?? []).filter((relation) => !relationNames.includes(relation));
     if (notRelations.length > 0) {
-      this.fail(metadata, `relations names ${notRelations.map((r) => `"${r}"`).join(', ')}, not a relation; the relations are ${relationNames.join(', ') || 'none'}.`);
+      this.fail(
+        metadata,
+        `relations names ${notRelations.map((r) => `"${r}"`).join(', ')}, not a relation; the relations are ${relationNames.join(', ') || 'none'}.`,
+      );
     }
     return {
       entityName: metadata.name,

@@ -38,13 +38,44 @@ const METADATA = blockList([
  * compatible, 6to4, NAT64, Teredo, ...) is also judged by the IPv4 address inside (`embeddedIpv4`).
  */
 const NON_PUBLIC: ReadonlyArray<readonly [label: string, list: BlockList]> = [
-  ['loopback', blockList([['127.0.0.0', 8], ['::1', 128]])],
-  ['unspecified', blockList([['0.0.0.0', 8], ['::', 128]])],
-  ['private', blockList([['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]])],
-  ['link-local', blockList([['169.254.0.0', 16], ['fe80::', 10]])],
+  [
+    'loopback',
+    blockList([
+      ['127.0.0.0', 8],
+      ['::1', 128],
+    ]),
+  ],
+  [
+    'unspecified',
+    blockList([
+      ['0.0.0.0', 8],
+      ['::', 128],
+    ]),
+  ],
+  [
+    'private',
+    blockList([
+      ['10.0.0.0', 8],
+      ['172.16.0.0', 12],
+      ['192.168.0.0', 16],
+    ]),
+  ],
+  [
+    'link-local',
+    blockList([
+      ['169.254.0.0', 16],
+      ['fe80::', 10],
+    ]),
+  ],
   ['unique-local', blockList([['fc00::', 7]])],
   ['shared (carrier-grade NAT)', blockList([['100.64.0.0', 10]])],
-  ['multicast', blockList([['224.0.0.0', 4], ['ff00::', 8]])],
+  [
+    'multicast',
+    blockList([
+      ['224.0.0.0', 4],
+      ['ff00::', 8],
+    ]),
+  ],
   [
     'reserved',
     blockList([
@@ -140,15 +171,20 @@ export class DestinationPolicy {
 
   /** A `lookup` for `net.connect`/`http.Agent` that resolves, checks every address, and pins the socket to one. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...(options as object), all: true } as LookupAllOptions, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      try {
-        for (const { address } of addresses) this.checkAddress(address, hostname);
-      } catch (refusal) {
-        return callback(refusal as Error, '', 0);
-      }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
+    dnsLookup(
+      hostname,
+      { ...(options as object), all: true } as LookupAllOptions,
+      (error, addresses: LookupAddress[]) => {
+        if (error) return callback(error, '', 0);
+        try {
+          for (const { address } of addresses) this.checkAddress(address, hostname);
+        } catch (refusal) {
+          return callback(refusal as Error, '', 0);
+        }
+        if ((options as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+    );
   };
 }

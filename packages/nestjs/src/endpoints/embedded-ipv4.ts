@@ -47,7 +47,8 @@ export function embeddedIpv4(address: string): EmbeddedIpv4 | undefined {
   // ISATAP interface identifiers (any prefix): the tunnel endpoint's IPv4 address in the last 32 bits.
   if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) return { form: 'ISATAP', addresses: [last] };
   // Teredo: the server's address in the clear, the client's inverted.
-  if (g[0] === 0x2001 && g[1] === 0) return { form: 'Teredo', addresses: [ipv4(g[2]!, g[3]!), ipv4(~g[6]! & 0xffff, ~g[7]! & 0xffff)] };
+  if (g[0] === 0x2001 && g[1] === 0)
+    return { form: 'Teredo', addresses: [ipv4(g[2]!, g[3]!), ipv4(~g[6]! & 0xffff, ~g[7]! & 0xffff)] };
   return undefined;
 }
 

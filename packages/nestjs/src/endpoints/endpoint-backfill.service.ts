@@ -12,7 +12,11 @@ import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { pendingDelivery } from '../outbox/pending-delivery.js';
-import { backfillProgressRow, changedSinceCondition, insertBackfillBatch } from '../outbox/stores/backfill.statements.js';
+import {
+  backfillProgressRow,
+  changedSinceCondition,
+  insertBackfillBatch,
+} from '../outbox/stores/backfill.statements.js';
 import { runInOwnTransaction } from '../outbox/stores/own-transaction.runner.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
@@ -63,9 +67,15 @@ export class EndpointBackfill {
     const progress = await this.progress(endpoint.id, metadata, since);
     const type = `${rule.name}.snapshot`;
     while (progress.completedAt === null) {
-      const query = source.getRepository(metadata.target).createQueryBuilder('row').orderBy(`row.${primary.propertyPath}`, 'ASC').limit(batchSize);
-      if (progress.lastKey !== null) query.andWhere(`row.${primary.propertyPath} > :after`, { after: JSON.parse(progress.lastKey) });
-      if (since !== null) query.andWhere(changedSinceCondition(source, `row.${dateColumn!.propertyPath}`), { since: new Date(since) });
+      const query = source
+        .getRepository(metadata.target)
+        .createQueryBuilder('row')
+        .orderBy(`row.${primary.propertyPath}`, 'ASC')
+        .limit(batchSize);
+      if (progress.lastKey !== null)
+        query.andWhere(`row.${primary.propertyPath} > :after`, { after: JSON.parse(progress.lastKey) });
+      if (since !== null)
+        query.andWhere(changedSinceCondition(source, `row.${dateColumn!.propertyPath}`), { since: new Date(since) });
       const rows = (await query.getMany()).map((row) => {
         const snapshot = snapshotColumns(metadata, row);
         return { row, snapshot, tenant: this.shaper.tenantOf(rule, metadata, snapshot) };
@@ -75,14 +85,22 @@ export class EndpointBackfill {
       const now = this.clock.now();
       const events = sent.map(({ snapshot, tenant }) => {
         const redacted = redactSnapshot(snapshot, rule.redact);
-        const event = this.shaper.shape(rule, metadata, source, { kind: 'snapshot', type, entity: redacted }, snapshot, tenant);
+        const event = this.shaper.shape(
+          rule,
+          metadata,
+          source,
+          { kind: 'snapshot', type, entity: redacted },
+          snapshot,
+          tenant,
+        );
         return { ...event, id: newOutboxId('msg'), sequence: null as number | null };
       });
       // Numbered like the row's live events (by the counter of the database the row lives in), so a receiver never
       // takes a snapshot for newer news. Another database's numbers are taken in a transaction of their own first.
       const assignSequences = async (manager: EntityManager) => {
         for (const event of events) {
-          if (event.sourceId !== null) event.sequence = await this.shaper.sequence('snapshot', metadata, manager, event.sourceId);
+          if (event.sourceId !== null)
+            event.sequence = await this.shaper.sequence('snapshot', metadata, manager, event.sourceId);
         }
       };
       if (source !== this.dataSource && events.length > 0) await runInOwnTransaction(source, assignSequences);
@@ -98,7 +116,11 @@ export class EndpointBackfill {
           sourceEntity: event.sourceEntity ?? null,
           orderingKey: event.orderingKey ?? null,
         }));
-        await insertBackfillBatch(manager, eventRows, eventRows.map((event) => pendingDelivery(event, endpoint, now)));
+        await insertBackfillBatch(
+          manager,
+          eventRows,
+          eventRows.map((event) => pendingDelivery(event, endpoint, now)),
+        );
         const last = rows.at(-1);
         progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.row)) : progress.lastKey;
         progress.events += events.length;
@@ -114,25 +136,52 @@ export class EndpointBackfill {
   private check(options: WebhookBackfillOptions) {
     const errors: WebhookFieldError[] = [];
     // The module's own DataSource first: an entity in several is backfilled from there.
-    const source = options?.entity ? this.sources.all.find((dataSource) => dataSource.hasMetadata(options.entity)) : undefined;
+    const source = options?.entity
+      ? this.sources.all.find((dataSource) => dataSource.hasMetadata(options.entity))
+      : undefined;
     const metadata: EntityMetadata | undefined = source?.getMetadata(options.entity);
-    if (!metadata) errors.push({ field: 'entity', message: 'is not an entity of a DataSource the webhook module captures.' });
-    else if (this.rules.rulesFor(metadata).length === 0) errors.push({ field: 'entity', message: `${metadata.name} has no @EmitsWebhook rule.` });
-    else if (metadata.primaryColumns.length !== 1) errors.push({ field: 'entity', message: `${metadata.name} has a composite primary key, which backfill does not page through yet.` });
+    if (!metadata)
+      errors.push({ field: 'entity', message: 'is not an entity of a DataSource the webhook module captures.' });
+    else if (this.rules.rulesFor(metadata).length === 0)
+      errors.push({ field: 'entity', message: `${metadata.name} has no @EmitsWebhook rule.` });
+    else if (metadata.primaryColumns.length !== 1)
+      errors.push({
+        field: 'entity',
+        message: `${metadata.name} has a composite primary key, which backfill does not page through yet.`,
+      });
     const since = options?.since === undefined ? null : new Date(options.since).getTime();
-    if (since !== null && !Number.isFinite(since)) errors.push({ field: 'since', message: 'must be a Date or epoch milliseconds.' });
+    if (since !== null && !Number.isFinite(since))
+      errors.push({ field: 'since', message: 'must be a Date or epoch milliseconds.' });
     const dateColumn = metadata ? (metadata.updateDateColumn ?? metadata.createDateColumn) : undefined;
-    if (since !== null && metadata && !dateColumn) errors.push({ field: 'since', message: `${metadata.name} has no @UpdateDateColumn or @CreateDateColumn to filter by.` });
+    if (since !== null && metadata && !dateColumn)
+      errors.push({
+        field: 'since',
+        message: `${metadata.name} has no @UpdateDateColumn or @CreateDateColumn to filter by.`,
+      });
     const batchSize = options?.batchSize ?? DEFAULT_BATCH;
-    if (!Number.isInteger(batchSize) || batchSize < 1) errors.push({ field: 'batchSize', message: 'must be a whole number ≥ 1.' });
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      errors.push({ field: 'batchSize', message: 'must be a whole number ≥ 1.' });
     if (errors.length > 0) throw new WebhookValidationError(errors);
     return { source: source!, metadata: metadata!, since, batchSize, dateColumn };
   }
 
   /** This backfill's progress row, created on the first call. */
   private progress(endpointId: string, metadata: EntityMetadata, since: number | null): Promise<WebhookBackfillEntity> {
-    const id = `bf_${createHash('sha256').update(`${endpointId}\n${metadata.name}\n${since ?? ''}`).digest('hex').slice(0, 40)}`;
+    const id = `bf_${createHash('sha256')
+      .update(`${endpointId}\n${metadata.name}\n${since ?? ''}`)
+      .digest('hex')
+      .slice(0, 40)}`;
     const now = this.clock.now();
-    return backfillProgressRow(this.dataSource, { id, endpointId, entity: metadata.name, since, lastKey: null, events: 0, createdAt: now, updatedAt: now, completedAt: null });
+    return backfillProgressRow(this.dataSource, {
+      id,
+      endpointId,
+      entity: metadata.name,
+      since,
+      lastKey: null,
+      events: 0,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+    });
   }
 }

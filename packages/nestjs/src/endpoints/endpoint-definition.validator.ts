@@ -81,7 +81,8 @@ export function checkEndpointDefinition(
   if (input.payloadFormat !== undefined && input.payloadFormat !== 'full' && input.payloadFormat !== 'thin') {
     wrong('payloadFormat', `must be "full" or "thin"; got ${JSON.stringify(input.payloadFormat)}.`);
   }
-  if (input.bodyFormat === 'form' && input.method === 'GET') wrong('bodyFormat', 'a GET request has no body: use POST for "form".');
+  if (input.bodyFormat === 'form' && input.method === 'GET')
+    wrong('bodyFormat', 'a GET request has no body: use POST for "form".');
   if (input.headers !== undefined) {
     if (typeof input.headers !== 'object' || input.headers === null || Array.isArray(input.headers)) {
       wrong('headers', 'must be an object of header names to string values.');
@@ -89,14 +90,17 @@ export function checkEndpointDefinition(
       for (const [name, value] of Object.entries(input.headers)) {
         const field = `headers.${name}`;
         if (!HEADER_NAME.test(name)) wrong(field, 'is not a valid header name.');
-        else if (RESERVED_HEADERS.has(name.toLowerCase())) wrong(field, 'is set by the sender itself and cannot be replaced.');
-        else if (typeof value !== 'string' || /[\r\n\0]/.test(value)) wrong(field, 'must be a string without line breaks.');
+        else if (RESERVED_HEADERS.has(name.toLowerCase()))
+          wrong(field, 'is set by the sender itself and cannot be replaced.');
+        else if (typeof value !== 'string' || /[\r\n\0]/.test(value))
+          wrong(field, 'must be a string without line breaks.');
       }
     }
   }
   if (input.description !== undefined && input.description !== null) {
     if (typeof input.description !== 'string') wrong('description', 'must be a string.');
-    else if (input.description.length > MAX_DESCRIPTION) wrong('description', `is longer than ${MAX_DESCRIPTION} characters.`);
+    else if (input.description.length > MAX_DESCRIPTION)
+      wrong('description', `is longer than ${MAX_DESCRIPTION} characters.`);
   }
   return errors;
 }

@@ -61,7 +61,10 @@ export class EndpointRegistry {
   /** Endpoints subscribed to `type` that may see an event of `tenant`: the tenant's own, and the application's. */
   subscribersOf(type: string, tenant: string | null = null): ResolvedWebhookEndpoint[] {
     return this.entries()
-      .filter(({ endpoint, patterns }) => (endpoint.tenant === null || endpoint.tenant === tenant) && matchesEventType(patterns, type))
+      .filter(
+        ({ endpoint, patterns }) =>
+          (endpoint.tenant === null || endpoint.tenant === tenant) && matchesEventType(patterns, type),
+      )
       .map(({ endpoint }) => endpoint);
   }
 
@@ -93,7 +96,10 @@ export class EndpointRegistry {
     let secrets: ResolvedWebhookEndpoint['secrets'] = [];
     let secretError: string | undefined;
     try {
-      secrets = stored.secrets.map(({ secret, expiresAt }) => ({ secret: this.cipher.open(secret, stored.id), expiresAt }));
+      secrets = stored.secrets.map(({ secret, expiresAt }) => ({
+        secret: this.cipher.open(secret, stored.id),
+        expiresAt,
+      }));
     } catch (error) {
       secretError = (error as Error).message;
       this.logger.error(secretError);

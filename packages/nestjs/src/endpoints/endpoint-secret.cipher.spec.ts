@@ -17,7 +17,9 @@ describe('endpoint secret cipher', () => {
 
   it('does not open a sealed secret copied onto another endpoint', () => {
     const cipher = new EndpointSecretCipher([key1]);
-    expect(() => cipher.open(cipher.seal(secret, 'ep_1'), 'ep_2')).toThrow(/does not open .* altered or belongs to another endpoint/);
+    expect(() => cipher.open(cipher.seal(secret, 'ep_1'), 'ep_2')).toThrow(
+      /does not open .* altered or belongs to another endpoint/,
+    );
   });
 
   it('does not open a tampered value', () => {
@@ -37,7 +39,9 @@ describe('endpoint secret cipher', () => {
 
   it('names the missing key when none configured opens the value', () => {
     const sealed = new EndpointSecretCipher([key1]).seal(secret, 'ep_1');
-    expect(() => new EndpointSecretCipher([key2]).open(sealed, 'ep_1')).toThrow(/sealed with key [0-9a-f]{8}, which is not in encryption\.keys/);
+    expect(() => new EndpointSecretCipher([key2]).open(sealed, 'ep_1')).toThrow(
+      /sealed with key [0-9a-f]{8}, which is not in encryption\.keys/,
+    );
   });
 
   it('passes plaintext through when no key is configured, and reads plaintext with keys', () => {
@@ -46,12 +50,17 @@ describe('endpoint secret cipher', () => {
     expect(new EndpointSecretCipher([key1]).isCurrent(secret)).toBe(false);
   });
 
-  it.each(['short', Buffer.alloc(16).toString('base64'), 'z'.repeat(64)])('refuses the key "%s" without echoing it', (key) => {
-    expect(() => parseEncryptionKey(key, 'encryption.keys[0]')).toThrow(/^encryption\.keys\[0\] is not a 32-byte key/);
-    try {
-      parseEncryptionKey(key, 'encryption.keys[0]');
-    } catch (error) {
-      expect((error as Error).message).not.toContain(key);
-    }
-  });
+  it.each(['short', Buffer.alloc(16).toString('base64'), 'z'.repeat(64)])(
+    'refuses the key "%s" without echoing it',
+    (key) => {
+      expect(() => parseEncryptionKey(key, 'encryption.keys[0]')).toThrow(
+        /^encryption\.keys\[0\] is not a 32-byte key/,
+      );
+      try {
+        parseEncryptionKey(key, 'encryption.keys[0]');
+      } catch (error) {
+        expect((error as Error).message).not.toContain(key);
+      }
+    },
+  );
 });

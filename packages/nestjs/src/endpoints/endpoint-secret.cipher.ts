@@ -21,7 +21,9 @@ export function parseEncryptionKey(encoded: string, where: string): EncryptionKe
       ? Buffer.from(encoded, 'base64')
       : Buffer.alloc(0);
   if (key.length !== 32) {
-    throw new Error(`${where} is not a 32-byte key: give 64 hex digits or 32 bytes in base64 (openssl rand -base64 32).`);
+    throw new Error(
+      `${where} is not a 32-byte key: give 64 hex digits or 32 bytes in base64 (openssl rand -base64 32).`,
+    );
   }
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
 }
@@ -73,9 +75,14 @@ export class EndpointSecretCipher {
       const decipher = createDecipheriv('aes-256-gcm', key.key, bytes.subarray(0, IV_BYTES));
       decipher.setAAD(aad(endpointId));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
-      throw new Error(`The sealed secret of endpoint "${endpointId}" does not open with key ${keyId}: it was altered or belongs to another endpoint.`);
+      throw new Error(
+        `The sealed secret of endpoint "${endpointId}" does not open with key ${keyId}: it was altered or belongs to another endpoint.`,
+      );
     }
   }
 }

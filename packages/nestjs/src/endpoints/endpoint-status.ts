@@ -8,7 +8,11 @@ export function visible(endpoint: ResolvedWebhookEndpoint, scope: WebhookTenantS
 }
 
 /** An endpoint with the health every worker shares, as `WebhookEndpoints` shows it: never its secrets. */
-export function endpointStatus(endpoint: ResolvedWebhookEndpoint, state: WebhookEndpointStateEntity | undefined, now: number): WebhookEndpointStatus {
+export function endpointStatus(
+  endpoint: ResolvedWebhookEndpoint,
+  state: WebhookEndpointStateEntity | undefined,
+  now: number,
+): WebhookEndpointStatus {
   const previous = endpoint.secrets.find(({ expiresAt }) => expiresAt !== null && expiresAt > now);
   return {
     id: endpoint.id,

@@ -1,4 +1,9 @@
-import type { ResolvedWebhookEndpoint, WebhookBodyFormat, WebhookMethod, WebhookPayloadFormat } from '../options/webhook-endpoint.options.js';
+import type {
+  ResolvedWebhookEndpoint,
+  WebhookBodyFormat,
+  WebhookMethod,
+  WebhookPayloadFormat,
+} from '../options/webhook-endpoint.options.js';
 
 /**
  * Whose endpoints a call sees. With `tenant`, only that tenant's endpoints exist for the call: any other id is

@@ -12,17 +12,37 @@ import { EndpointRowStore } from '../outbox/stores/endpoint-rows.store.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK } from '../webhook.tokens.js';
 import { DestinationPolicy } from './destination-policy.js';
-import { EndpointBackfill, type WebhookBackfillOptions, type WebhookBackfillResult } from './endpoint-backfill.service.js';
+import {
+  EndpointBackfill,
+  type WebhookBackfillOptions,
+  type WebhookBackfillResult,
+} from './endpoint-backfill.service.js';
 import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoint-definition.validator.js';
 import { definedFields, secretErrors, unknownFields } from './endpoint-input.checks.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 import { endpointStatus, visible } from './endpoint-status.js';
-import type { CreatedWebhookEndpoint, CreateWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
+import type {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
+  RotateWebhookSecretInput,
+  UpdateWebhookEndpointInput,
+  WebhookEndpointStatus,
+  WebhookTenantScope,
+} from './webhook-endpoint.types.js';
 import { WebhookEventTypes } from '../emit/webhook-event-types.service.js';
 
 const DEFAULT_OVERLAP = 24 * 60 * 60 * 1000;
-const CREATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'payloadFormat', 'headers', 'description', 'secret']);
+const CREATE_FIELDS = new Set([
+  'url',
+  'eventTypes',
+  'method',
+  'bodyFormat',
+  'payloadFormat',
+  'headers',
+  'description',
+  'secret',
+]);
 const UPDATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'payloadFormat', 'headers', 'description']);
 
 /**
@@ -90,7 +110,11 @@ export class WebhookEndpoints {
   }
 
   /** Changes the given fields of a stored endpoint. Endpoints from options are changed in the options. */
-  async update(id: string, patch: UpdateWebhookEndpointInput, scope: WebhookTenantScope = {}): Promise<WebhookEndpointStatus> {
+  async update(
+    id: string,
+    patch: UpdateWebhookEndpointInput,
+    scope: WebhookTenantScope = {},
+  ): Promise<WebhookEndpointStatus> {
     const unknown = unknownFields(patch, UPDATE_FIELDS);
     if (unknown.length > 0) throw new WebhookValidationError(unknown);
     const changes = definedFields(patch);
@@ -118,10 +142,15 @@ export class WebhookEndpoints {
    * Gives a stored endpoint a new secret and returns it. The previous one keeps signing beside it for
    * `overlap` (default 24 h), then stops. Every secret is (re)sealed with the current encryption key.
    */
-  async rotateSecret(id: string, input: RotateWebhookSecretInput = {}, scope: WebhookTenantScope = {}): Promise<{ secret: string; previousSecretExpiresAt: number | null }> {
+  async rotateSecret(
+    id: string,
+    input: RotateWebhookSecretInput = {},
+    scope: WebhookTenantScope = {},
+  ): Promise<{ secret: string; previousSecretExpiresAt: number | null }> {
     const overlap = input.overlap ?? DEFAULT_OVERLAP;
     const errors = unknownFields(input, new Set(['secret', 'overlap']));
-    if (!Number.isInteger(overlap) || overlap < 0) errors.push({ field: 'overlap', message: 'must be a whole number of milliseconds ≥ 0.' });
+    if (!Number.isInteger(overlap) || overlap < 0)
+      errors.push({ field: 'overlap', message: 'must be a whole number of milliseconds ≥ 0.' });
     if (input.secret !== undefined) errors.push(...secretErrors(input.secret, 'secret'));
     if (errors.length > 0) throw new WebhookValidationError(errors);
     const secret = input.secret ?? generateWebhookSecret();
@@ -130,10 +159,16 @@ export class WebhookEndpoints {
     await this.modifyStored(id, scope, (row) => {
       const previous = row.secrets.find((stored) => stored.expiresAt === null);
       const stillSigning = row.secrets.filter((stored) => stored.expiresAt !== null && stored.expiresAt > now);
-      const kept: StoredEndpointSecret[] = [...stillSigning, ...(previous && expiresAt !== null ? [{ ...previous, expiresAt }] : [])];
+      const kept: StoredEndpointSecret[] = [
+        ...stillSigning,
+        ...(previous && expiresAt !== null ? [{ ...previous, expiresAt }] : []),
+      ];
       row.secrets = [
         { secret: this.cipher.seal(secret, row.id), expiresAt: null },
-        ...kept.map((stored) => ({ secret: this.cipher.seal(this.cipher.open(stored.secret, row.id), row.id), expiresAt: stored.expiresAt })),
+        ...kept.map((stored) => ({
+          secret: this.cipher.seal(this.cipher.open(stored.secret, row.id), row.id),
+          expiresAt: stored.expiresAt,
+        })),
       ];
     });
     return { secret, previousSecretExpiresAt: expiresAt };
@@ -148,7 +183,10 @@ export class WebhookEndpoints {
     for (const { id, secrets } of await this.rows.secrets()) {
       if (secrets.every((stored) => this.cipher.isCurrent(stored.secret))) continue;
       await this.writeStored(id, (row) => {
-        row.secrets = row.secrets.map((stored) => ({ ...stored, secret: this.cipher.seal(this.cipher.open(stored.secret, id), id) }));
+        row.secrets = row.secrets.map((stored) => ({
+          ...stored,
+          secret: this.cipher.seal(this.cipher.open(stored.secret, id), id),
+        }));
       });
       changed++;
     }
@@ -161,7 +199,11 @@ export class WebhookEndpoints {
    * interruption, it continues after the last row it sent; asked again once complete, it sends nothing. See
    * `EndpointBackfill`.
    */
-  async backfill(id: string, options: WebhookBackfillOptions, scope: WebhookTenantScope = {}): Promise<WebhookBackfillResult> {
+  async backfill(
+    id: string,
+    options: WebhookBackfillOptions,
+    scope: WebhookTenantScope = {},
+  ): Promise<WebhookBackfillResult> {
     return this.backfills.run(await this.require(id, scope), options);
   }
 
@@ -181,7 +223,9 @@ export class WebhookEndpoints {
   }
 
   private check(input: EndpointDefinitionInput): WebhookFieldError[] {
-    return checkEndpointDefinition(input, this.destinations, { knownTypes: (pattern) => this.eventTypes.whyUnknown(pattern) });
+    return checkEndpointDefinition(input, this.destinations, {
+      knownTypes: (pattern) => this.eventTypes.whyUnknown(pattern),
+    });
   }
 
   private async find(id: string, scope: WebhookTenantScope): Promise<ResolvedWebhookEndpoint | undefined> {
@@ -199,12 +243,18 @@ export class WebhookEndpoints {
   private async requireStored(id: string, scope: WebhookTenantScope): Promise<void> {
     const endpoint = await this.require(id, scope);
     if (endpoint.source === 'options') {
-      throw new WebhookValidationError([{ field: 'id', message: `endpoint "${id}" is defined in WebhookModule options: change it there.` }]);
+      throw new WebhookValidationError([
+        { field: 'id', message: `endpoint "${id}" is defined in WebhookModule options: change it there.` },
+      ]);
     }
   }
 
   /** `writeStored()` for an endpoint stored and visible in `scope`. */
-  private async modifyStored(id: string, scope: WebhookTenantScope, change: (row: WebhookEndpointEntity) => void): Promise<WebhookEndpointEntity> {
+  private async modifyStored(
+    id: string,
+    scope: WebhookTenantScope,
+    change: (row: WebhookEndpointEntity) => void,
+  ): Promise<WebhookEndpointEntity> {
     await this.requireStored(id, scope);
     return this.writeStored(id, change);
   }

@@ -174,7 +174,9 @@ export interface ResolvedWebhookOptions {
   endpoints: ResolvedWebhookEndpoint[];
   relay: Required<WebhookRelayOptions>;
   retry: Required<Omit<WebhookRetryOptions, 'retryIf'>> & Pick<WebhookRetryOptions, 'retryIf'>;
-  delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & { transport: WebhookTransport | 'axios' | 'node-http' };
+  delivery: Required<Omit<WebhookDeliveryOptions, 'transport'>> & {
+    transport: WebhookTransport | 'axios' | 'node-http';
+  };
   receivers: Record<string, ResolvedWebhookReceiver>;
   eventTypes: string[];
   encryption: { keys: string[] };

@@ -30,7 +30,10 @@ export class CapturedOutboxForwarder {
     @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) sources: CapturedDataSources,
     @Inject(OUTBOX_STORE) private readonly main: OutboxStore,
   ) {
-    this.outboxes = sources.forwarded.map((dataSource) => ({ name: sources.names.get(dataSource)!, store: createOutboxStore(dataSource) }));
+    this.outboxes = sources.forwarded.map((dataSource) => ({
+      name: sources.names.get(dataSource)!,
+      store: createOutboxStore(dataSource),
+    }));
   }
 
   /** Moves up to `limit` events from each captured DataSource's outbox to the module's. */
@@ -50,7 +53,9 @@ export class CapturedOutboxForwarder {
         // One database being down must not hold up delivery of the others' events; its events wait in its outbox.
         if (!this.failing.has(name)) {
           this.failing.add(name);
-          this.logger.error(`Cannot forward events from the DataSource "${name}"; retrying every round: ${(error as Error)?.message ?? String(error)}`);
+          this.logger.error(
+            `Cannot forward events from the DataSource "${name}"; retrying every round: ${(error as Error)?.message ?? String(error)}`,
+          );
         }
       }
     }

@@ -20,7 +20,10 @@ const claim = (overrides: Partial<FanOutClaim> = {}): FanOutClaim => ({
   lockToken: 'lease_1',
   ...overrides,
 });
-const to = (...ids: string[]) => () => ids.map((id) => ({ id, tenant: null }));
+const to =
+  (...ids: string[]) =>
+  () =>
+    ids.map((id) => ({ id, tenant: null }));
 
 describe('planFanOut', () => {
   it('creates one delivery per subscribed endpoint of each event, all unclaimed without a claim', () => {
@@ -54,7 +57,12 @@ describe('planFanOut', () => {
 
   it("keeps each endpoint's share, counting what the round claimed before", () => {
     const events = ['e1', 'e2', 'e3', 'e4'].map((id) => event(id));
-    const plan = planFanOut(events, to('a', 'b'), 1_000, claim({ perEndpoint: 2, alreadyClaimed: new Map([['a', 1]]) }));
+    const plan = planFanOut(
+      events,
+      to('a', 'b'),
+      1_000,
+      claim({ perEndpoint: 2, alreadyClaimed: new Map([['a', 1]]) }),
+    );
     const claimed = plan.claimed.map((d) => d.endpointId);
     expect(claimed.filter((id) => id === 'a')).toHaveLength(1);
     expect(claimed.filter((id) => id === 'b')).toHaveLength(2);
@@ -62,7 +70,13 @@ describe('planFanOut', () => {
 
   it('leaves unclaimed the deliveries of ordered events, of excluded endpoints and of paused endpoints', () => {
     const holds = endpointHoldsFromRows([{ endpoint_id: 'paused', paused: 1, disabled_reason: null }]);
-    const plan = planFanOut([event('e1', 'Shipment:1'), event('e2')], to('a', 'queued', 'paused'), 1_000, claim({ excludeEndpoints: ['queued'] }), holds);
+    const plan = planFanOut(
+      [event('e1', 'Shipment:1'), event('e2')],
+      to('a', 'queued', 'paused'),
+      1_000,
+      claim({ excludeEndpoints: ['queued'] }),
+      holds,
+    );
     expect(plan.claimed.map((d) => [d.eventId, d.endpointId])).toEqual([['e2', 'a']]);
     expect(plan.deliveries).toHaveLength(6);
     // Only the ordered event's deliveries are left for the claim statement this round.
@@ -70,7 +84,9 @@ describe('planFanOut', () => {
   });
 
   it('claims the deliveries of a disabled endpoint with the reason, so they are failed without a request', () => {
-    const holds = endpointHoldsFromRows([{ endpoint_id: 'gone', paused: '0', disabled_reason: 'the endpoint answered 410 Gone' }]);
+    const holds = endpointHoldsFromRows([
+      { endpoint_id: 'gone', paused: '0', disabled_reason: 'the endpoint answered 410 Gone' },
+    ]);
     const plan = planFanOut([event('e1')], to('gone'), 1_000, claim(), holds);
     expect(plan.claimed[0]?.endpointDisabledReason).toBe('the endpoint answered 410 Gone');
   });

@@ -12,7 +12,6 @@ export interface UnfannedEvent {
   sourceId: string | null;
 }
 
-
 /** Endpoints whose state changes what a fan-out claims: paused ones are not claimed, disabled ones are claimed to be failed untried. */
 export interface EndpointHolds {
   paused: ReadonlySet<string>;
@@ -46,7 +45,13 @@ export interface FanOutPlan {
  * would take are created claimed: not those of ordered events (they wait for the row's earlier events, which only
  * the claim statement checks), of excluded endpoints, or of paused ones.
  */
-export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter, now: number, claim?: FanOutClaim, holds: EndpointHolds = NO_HOLDS): FanOutPlan {
+export function planFanOut(
+  events: readonly UnfannedEvent[],
+  route: EventRouter,
+  now: number,
+  claim?: FanOutClaim,
+  holds: EndpointHolds = NO_HOLDS,
+): FanOutPlan {
   const deliveries: PlannedDelivery[] = [];
   const claimed: ClaimedDelivery[] = [];
   const excluded = new Set(claim?.excludeEndpoints);
@@ -86,8 +91,18 @@ export function planFanOut(events: readonly UnfannedEvent[], route: EventRouter,
 export function fanOutResult(events: number, plan: FanOutPlan, inserted: (id: string) => boolean): FanOutResult {
   const claimed = plan.claimed.filter((delivery) => inserted(delivery.id));
   const unclaimed = plan.deliveries.filter((delivery) => delivery.lockToken === null);
-  return { events, claimed, unclaimed: unclaimed.length, unclaimedOrdered: unclaimed.filter((delivery) => delivery.orderingKey !== null).length };
+  return {
+    events,
+    claimed,
+    unclaimed: unclaimed.length,
+    unclaimedOrdered: unclaimed.filter((delivery) => delivery.orderingKey !== null).length,
+  };
 }
 
 /** A fan-out that found no event. */
-export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({ events: 0, claimed: [], unclaimed: 0, unclaimedOrdered: 0 });
+export const NOTHING_FANNED_OUT: FanOutResult = Object.freeze({
+  events: 0,
+  claimed: [],
+  unclaimed: 0,
+  unclaimedOrdered: 0,
+});

@@ -22,7 +22,12 @@ export interface CapturedDataSources {
 export function capturedDataSources(names: readonly string[], dataSources: readonly DataSource[]): CapturedDataSources {
   const [main, ...forwarded] = dataSources;
   for (const [index, dataSource] of forwarded.entries()) requireOutboxEntities(dataSource, names[index + 1]!);
-  return { main: main!, all: dataSources, forwarded, names: new Map(dataSources.map((dataSource, index) => [dataSource, names[index]!])) };
+  return {
+    main: main!,
+    all: dataSources,
+    forwarded,
+    names: new Map(dataSources.map((dataSource, index) => [dataSource, names[index]!])),
+  };
 }
 
 /** Refuses, at startup, a DataSource without the outbox tables, naming it. */
@@ -43,9 +48,12 @@ export function requireOutboxEntities(dataSource: DataSource, name: string): Dat
 export function captureDataSourceNames(main: string | undefined, others: readonly string[] | undefined): string[] {
   const seen = new Set([main ?? 'default']);
   for (const name of others ?? []) {
-    if (typeof name !== 'string' || name.length === 0) throw new WebhookConfigurationError('WebhookModule: captureDataSources must list DataSource names.');
+    if (typeof name !== 'string' || name.length === 0)
+      throw new WebhookConfigurationError('WebhookModule: captureDataSources must list DataSource names.');
     if (seen.has(name)) {
-      throw new WebhookConfigurationError(`WebhookModule: captureDataSources names "${name}" twice, or names the module's own DataSource.`);
+      throw new WebhookConfigurationError(
+        `WebhookModule: captureDataSources names "${name}" twice, or names the module's own DataSource.`,
+      );
     }
     seen.add(name);
   }
@@ -57,7 +65,12 @@ export function captureDataSourceNames(main: string | undefined, others: readonl
  * that DataSource's name: the same entity may live in two databases with the same ids (shards), and their sequences
  * are counted separately.
  */
-export function orderingKeyOf(sources: CapturedDataSources, connection: DataSource, entityName: string, sourceId: string): string {
+export function orderingKeyOf(
+  sources: CapturedDataSources,
+  connection: DataSource,
+  entityName: string,
+  sourceId: string,
+): string {
   const origin = connection === sources.main ? '' : `${sources.names.get(connection) ?? 'other'}/`;
   return fittedKey(`${origin}${entityName}:${sourceId}`);
 }

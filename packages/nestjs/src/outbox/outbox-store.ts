@@ -101,7 +101,10 @@ export interface OutboxEventRow {
 }
 
 /** Chooses the endpoints that receive an event (by its type and tenant); each delivery records the endpoint's tenant. */
-export type EventRouter = (event: { type: string; tenant: string | null }) => ReadonlyArray<{ id: string; tenant: string | null }>;
+export type EventRouter = (event: {
+  type: string;
+  tenant: string | null;
+}) => ReadonlyArray<{ id: string; tenant: string | null }>;
 
 /**
  * The relay's reads and writes, one implementation per database family. Capture does not go through it: capture
@@ -140,7 +143,13 @@ export interface OutboxStore {
   recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
   /** Fails a claimed delivery without an attempt (its endpoint is disabled or gone); fenced like `recordAttempts`. */
-  failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean>;
+  failWithoutAttempt(
+    deliveryId: string,
+    lockToken: string,
+    reason: WebhookFailureReason,
+    error: string,
+    now: number,
+  ): Promise<boolean>;
 
   /** Gives up a claim without an attempt, so the delivery is due again at once. */
   releaseClaim(deliveryId: string, lockToken: string): Promise<void>;

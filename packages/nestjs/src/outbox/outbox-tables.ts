@@ -1,5 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointStateEntity, WebhookEventEntity } from './entities/index.js';
+import {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointStateEntity,
+  WebhookEventEntity,
+} from './entities/index.js';
 
 /** Escaped table names for hand-written SQL, honouring the DataSource's `entityPrefix` and schema. */
 export interface OutboxTables {

@@ -64,7 +64,8 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
       if (this.client === client) this.client = undefined;
       client.end().catch(() => undefined);
       if (this.stopped) return;
-      if (!this.outage) this.logger.warn(`Lost the LISTEN connection (${error?.message ?? 'closed'}); polling until it is back.`);
+      if (!this.outage)
+        this.logger.warn(`Lost the LISTEN connection (${error?.message ?? 'closed'}); polling until it is back.`);
       this.outage = true;
       this.scheduleReconnect();
     };

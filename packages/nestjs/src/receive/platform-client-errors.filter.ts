@@ -15,7 +15,11 @@ import { BaseExceptionFilter } from '@nestjs/core';
 @Catch()
 export class PlatformClientErrorsFilter extends BaseExceptionFilter {
   override catch(error: unknown, host: ArgumentsHost): void {
-    const { statusCode, expose, message } = (error ?? {}) as { statusCode?: unknown; expose?: boolean; message?: unknown };
+    const { statusCode, expose, message } = (error ?? {}) as {
+      statusCode?: unknown;
+      expose?: boolean;
+      message?: unknown;
+    };
     if (!(error instanceof HttpException) && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       const text = expose !== false && typeof message === 'string' && message !== '' ? message : 'Bad request';
       super.catch(new HttpException(text, statusCode, { cause: error }), host);

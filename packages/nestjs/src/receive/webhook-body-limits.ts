@@ -36,10 +36,14 @@ export interface WebhookBodyLimits {
  */
 export function applyWebhookBodyLimits(app: INestApplication): WebhookBodyLimits {
   const options = app.get<ResolvedWebhookOptions>(WEBHOOK_OPTIONS, { strict: false });
-  const largestMaxBodySize = Math.max(DEFAULT_MAX_WEBHOOK_BODY_BYTES, ...Object.values(options.receivers).map((receiver) => receiver.maxBodySize));
+  const largestMaxBodySize = Math.max(
+    DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+    ...Object.values(options.receivers).map((receiver) => receiver.maxBodySize),
+  );
   const adapter = app.getHttpAdapter();
   if (adapter.getType() === 'fastify') {
-    const platformLimit = (adapter.getInstance() as { initialConfig: { bodyLimit?: number } }).initialConfig.bodyLimit ?? 1024 * 1024;
+    const platformLimit =
+      (adapter.getInstance() as { initialConfig: { bodyLimit?: number } }).initialConfig.bodyLimit ?? 1024 * 1024;
     if (platformLimit < largestMaxBodySize) {
       throw new WebhookConfigurationError(
         `Fastify's bodyLimit (${platformLimit} bytes) is below the largest receiver maxBodySize (${largestMaxBodySize} bytes), so ` +

@@ -1,4 +1,12 @@
-import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, Logger, type NestInterceptor, Optional } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+  Optional,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { concatMap, from, type Observable, of, switchMap } from 'rxjs';
 import { ReceivedWebhook } from './incoming-webhook.js';
@@ -33,7 +41,11 @@ export class WebhookInboxInterceptor implements NestInterceptor {
         // the same documented answer as a redelivery, whatever it returned itself.
         return next
           .handle()
-          .pipe(concatMap((result) => (webhook.duplicate ? of(this.acknowledgeDuplicate(webhook, context)) : this.record(webhook, result))));
+          .pipe(
+            concatMap((result) =>
+              webhook.duplicate ? of(this.acknowledgeDuplicate(webhook, context)) : this.record(webhook, result),
+            ),
+          );
       }),
     );
   }

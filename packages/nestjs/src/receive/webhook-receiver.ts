@@ -1,4 +1,8 @@
-import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, resolveWebhookScheme, type WebhookScheme } from '@webhook-outbox/signature';
+import {
+  DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
+  resolveWebhookScheme,
+  type WebhookScheme,
+} from '@webhook-outbox/signature';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import type { ResolvedWebhookReceiver, WebhookReceiverOptions } from '../options/webhook-receiver.options.js';
 
@@ -10,7 +14,11 @@ const MAX_RECEIVER_NAME_LENGTH = 100;
  * Applies defaults and checks a receiver, so a bad secret or scheme fails when the app starts (or the controller
  * is loaded), naming the option, instead of turning every request into a refusal.
  */
-export function resolveWebhookReceiver(options: WebhookReceiverOptions, where: string, name?: string): ResolvedWebhookReceiver {
+export function resolveWebhookReceiver(
+  options: WebhookReceiverOptions,
+  where: string,
+  name?: string,
+): ResolvedWebhookReceiver {
   const fail = (message: string): never => {
     throw new WebhookConfigurationError(`${where}: ${message}`);
   };
@@ -36,8 +44,10 @@ export function resolveWebhookReceiver(options: WebhookReceiverOptions, where: s
     }
   }
   const tolerance = options.tolerance ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
-  if (!Number.isInteger(tolerance) || tolerance < 0) fail(`tolerance must be a whole number of seconds ≥ 0; got ${String(tolerance)}.`);
+  if (!Number.isInteger(tolerance) || tolerance < 0)
+    fail(`tolerance must be a whole number of seconds ≥ 0; got ${String(tolerance)}.`);
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
-  if (!Number.isInteger(maxBodySize) || maxBodySize < 1) fail(`maxBodySize must be a whole number of bytes ≥ 1; got ${String(maxBodySize)}.`);
+  if (!Number.isInteger(maxBodySize) || maxBodySize < 1)
+    fail(`maxBodySize must be a whole number of bytes ≥ 1; got ${String(maxBodySize)}.`);
   return { name, scheme, secrets, tolerance, maxBodySize, deduplicate: options.deduplicate ?? true };
 }

@@ -102,7 +102,8 @@ export class WebhookVerifier {
   verify<TPayload = unknown>(reference: VerifyWebhookReceiver, input: WebhookToVerify): IncomingWebhook<TPayload> {
     const receiver = this.receiver(reference);
     try {
-      if (Buffer.byteLength(input.body) > receiver.maxBodySize) throw new WebhookBodyTooLargeError(receiver.maxBodySize);
+      if (Buffer.byteLength(input.body) > receiver.maxBodySize)
+        throw new WebhookBodyTooLargeError(receiver.maxBodySize);
       const identity = receiver.scheme.verify({
         payload: input.body,
         headers: input.headers,
@@ -112,7 +113,9 @@ export class WebhookVerifier {
       });
       const contentType = input.contentType ?? headerText(input.headers['content-type']);
       const payload =
-        input.parsedBody !== undefined ? input.parsedBody : parseWebhookPayload(input.body, { contentType, method: input.method });
+        input.parsedBody !== undefined
+          ? input.parsedBody
+          : parseWebhookPayload(input.body, { contentType, method: input.method });
       return new ReceivedWebhook<TPayload>({
         id: identity.id ?? `sha256:${createHash('sha256').update(input.body).digest('hex')}`,
         receiver: receiver.name,
@@ -136,13 +139,26 @@ export class WebhookVerifier {
   refused(receiver: ResolvedWebhookReceiver, reason: WebhookRefusalReason, message: string): void {
     const name = receiver.name === undefined ? '' : ` for receiver "${receiver.name}"`;
     this.logger.warn(`Refused ${receiver.scheme.name} webhook${name} (${reason}): ${message}`);
-    this.events?.emitRefused({ receiver: receiver.name, scheme: receiver.scheme.name, reason, message, at: this.clock.now() });
+    this.events?.emitRefused({
+      receiver: receiver.name,
+      scheme: receiver.scheme.name,
+      reason,
+      message,
+      at: this.clock.now(),
+    });
   }
 
   /** Logs and emits a redelivery acknowledged without running its handler. */
   duplicate(webhook: IncomingWebhook): void {
-    this.logger.log(`Acknowledged ${webhook.scheme} webhook ${webhook.id} for receiver "${webhook.receiver}" again without running the handler: already processed.`);
-    this.events?.emitDuplicate({ receiver: webhook.receiver!, scheme: webhook.scheme, id: webhook.id, at: this.clock.now() });
+    this.logger.log(
+      `Acknowledged ${webhook.scheme} webhook ${webhook.id} for receiver "${webhook.receiver}" again without running the handler: already processed.`,
+    );
+    this.events?.emitDuplicate({
+      receiver: webhook.receiver!,
+      scheme: webhook.scheme,
+      id: webhook.id,
+      at: this.clock.now(),
+    });
   }
 }
 

@@ -47,7 +47,9 @@ export class WebhookGuard implements CanActivate {
       context.getClass(),
     ]);
     if (reference === undefined) {
-      throw new WebhookConfigurationError('WebhookGuard: use it through @VerifyWebhook(...), which says which receiver verifies the route.');
+      throw new WebhookConfigurationError(
+        'WebhookGuard: use it through @VerifyWebhook(...), which says which receiver verifies the route.',
+      );
     }
     const receiver = this.verifier.receiver(reference);
     const request = context.switchToHttp().getRequest<WebhookHttpRequest & { webhook?: IncomingWebhook }>();
@@ -78,7 +80,9 @@ export class WebhookGuard implements CanActivate {
     } catch (error) {
       if (error instanceof WebhookBodyTooLargeError) throw new PayloadTooLargeException(TOO_LARGE);
       if (error instanceof WebhookVerificationError) {
-        throw error.reason === 'malformed-body' ? new BadRequestException(BAD_BODY) : new UnauthorizedException(REFUSED);
+        throw error.reason === 'malformed-body'
+          ? new BadRequestException(BAD_BODY)
+          : new UnauthorizedException(REFUSED);
       }
       throw error;
     }

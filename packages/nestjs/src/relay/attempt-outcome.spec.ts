@@ -15,7 +15,9 @@ const failure = (overrides: Partial<FailedAttempt>): FailedAttempt => ({
 
 describe('what follows a failed attempt', () => {
   it('retries an ordinary failure after the backoff delay, without touching the endpoint', () => {
-    expect(decideAfterFailure(failure({}), now, options)).toEqual({ next: { status: 'pending', nextAttemptAt: now + 5000 } });
+    expect(decideAfterFailure(failure({}), now, options)).toEqual({
+      next: { status: 'pending', nextAttemptAt: now + 5000 },
+    });
   });
 
   it('fails the delivery as rejected and disables the endpoint on 410 Gone', () => {
@@ -30,7 +32,10 @@ describe('what follows a failed attempt', () => {
       expect(decideAfterFailure(failure({ statusCode }), now, options).pauseEndpointUntil).toBe(now + 60_000);
     }
     const decision = decideAfterFailure(failure({ statusCode: 503, retryAfter: '120' }), now, options);
-    expect(decision).toEqual({ next: { status: 'pending', nextAttemptAt: now + 120_000 }, pauseEndpointUntil: now + 120_000 });
+    expect(decision).toEqual({
+      next: { status: 'pending', nextAttemptAt: now + 120_000 },
+      pauseEndpointUntil: now + 120_000,
+    });
   });
 
   it('never retries before a Retry-After, and never waits longer than retry.maxDelay for one', () => {
@@ -47,7 +52,10 @@ describe('what follows a failed attempt', () => {
   });
 
   it('fails the delivery as exhausted after the last attempt of the series', () => {
-    expect(decideAfterFailure(failure({ attemptInSeries: 12 }), now, options).next).toEqual({ status: 'failed', reason: 'exhausted' });
+    expect(decideAfterFailure(failure({ attemptInSeries: 12 }), now, options).next).toEqual({
+      status: 'failed',
+      reason: 'exhausted',
+    });
   });
 
   it('lets retryIf refuse a retry, and shows it the failure', () => {
@@ -60,8 +68,17 @@ describe('what follows a failed attempt', () => {
         },
       },
     });
-    expect(decideAfterFailure(failure({ statusCode: 422, error: 'HTTP 422' }), now, strict).next).toEqual({ status: 'failed', reason: 'rejected' });
+    expect(decideAfterFailure(failure({ statusCode: 422, error: 'HTTP 422' }), now, strict).next).toEqual({
+      status: 'failed',
+      reason: 'rejected',
+    });
     expect(decideAfterFailure(failure({ statusCode: 500 }), now, strict).next.status).toBe('pending');
-    expect(seen[0]).toMatchObject({ endpointId: 'erp', eventType: 'order.created', attemptNumber: 1, statusCode: 422, error: 'HTTP 422' });
+    expect(seen[0]).toMatchObject({
+      endpointId: 'erp',
+      eventType: 'order.created',
+      attemptNumber: 1,
+      statusCode: 422,
+      error: 'HTTP 422',
+    });
   });
 });

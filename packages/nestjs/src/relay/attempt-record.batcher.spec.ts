@@ -33,7 +33,10 @@ describe('AttemptRecordBatcher', () => {
     release();
 
     expect(await Promise.all([...first, ...late])).toEqual([true, false, true, true, true]);
-    expect(writes).toEqual([['d1', 'd2', 'd3'], ['d4', 'd5']]);
+    expect(writes).toEqual([
+      ['d1', 'd2', 'd3'],
+      ['d4', 'd5'],
+    ]);
   });
 
   it('fails only the outcomes of a write that failed; the next ones are written', async () => {

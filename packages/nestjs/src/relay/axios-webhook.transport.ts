@@ -5,7 +5,11 @@ import axios, { type AxiosInstance } from 'axios';
 import { type DestinationPolicy, WebhookDestinationError } from '../endpoints/destination-policy.js';
 import { ExchangeDeadline } from './exchange-deadline.js';
 import { readExcerpt } from './response-excerpt.js';
-import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from '../options/webhook-transport.js';
+import type {
+  OutgoingWebhookRequest,
+  WebhookTransport,
+  WebhookTransportResponse,
+} from '../options/webhook-transport.js';
 
 /** The keep-alive probe delay axios's http adapter sets on every request's socket, in ms. */
 const AXIOS_SOCKET_KEEP_ALIVE_DELAY = 60_000;

@@ -85,7 +85,11 @@ export class DeliveryAttempts {
       return;
     }
     if (delivery.endpointDisabledReason !== null) {
-      await this.failUntried(lease, 'endpoint-disabled', `endpoint "${delivery.endpointId}" is disabled: ${delivery.endpointDisabledReason}`);
+      await this.failUntried(
+        lease,
+        'endpoint-disabled',
+        `endpoint "${delivery.endpointId}" is disabled: ${delivery.endpointDisabledReason}`,
+      );
       return;
     }
     let endpoint = endpoints.get(delivery.endpointId);
@@ -100,7 +104,8 @@ export class DeliveryAttempts {
     }
 
     const started = performance.now();
-    const body = endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
+    const body =
+      endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
     const result = await this.send(endpoint, delivery.eventId, body, now, lease.abandon);
     health.noteAnswer(endpoint.id, result.outcome === 'succeeded');
     lease.releaseSlot?.();
@@ -147,7 +152,13 @@ export class DeliveryAttempts {
   }
 
   /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
-  private async send(endpoint: ResolvedWebhookEndpoint, eventId: string, payload: string, now: number, abandon: AbortSignal): Promise<AttemptResult> {
+  private async send(
+    endpoint: ResolvedWebhookEndpoint,
+    eventId: string,
+    payload: string,
+    now: number,
+    abandon: AbortSignal,
+  ): Promise<AttemptResult> {
     const { timeout, responseExcerptBytes } = this.context.options.delivery;
     try {
       // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
@@ -168,7 +179,11 @@ export class DeliveryAttempts {
     }
   }
 
-  private async failUntried(lease: Lease, reason: 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing', error: string): Promise<void> {
+  private async failUntried(
+    lease: Lease,
+    reason: 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing',
+    error: string,
+  ): Promise<void> {
     const { store, clock, logger } = this.context;
     if (await store.failWithoutAttempt(lease.delivery.id, lease.lockToken, reason, error, clock.now())) {
       logger.warn(`Delivery ${lease.delivery.id} of ${lease.delivery.eventType} failed without an attempt: ${error}.`);

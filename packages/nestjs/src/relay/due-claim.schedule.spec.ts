@@ -14,7 +14,10 @@ const delivery = (endpointId: string): ClaimedDelivery => ({
   sourceId: null,
   endpointDisabledReason: null,
 });
-const claim = (claimed: ClaimedDelivery[], overrides: { limit?: number; perEndpoint?: number; excludedEndpoints?: number } = {}) => ({
+const claim = (
+  claimed: ClaimedDelivery[],
+  overrides: { limit?: number; perEndpoint?: number; excludedEndpoints?: number } = {},
+) => ({
   limit: 10,
   perEndpoint: 5,
   excludedEndpoints: 0,

@@ -33,7 +33,8 @@ export class DueClaimSchedule {
 
   /** Notes a claim issued at `now` (ms, monotonic): whether it can have left due deliveries behind. */
   claimed(now: number, { limit, perEndpoint, excludedEndpoints, claimed }: DueClaim): void {
-    this.sawAllAt = claimed.length < limit && excludedEndpoints === 0 && !reachesShare(claimed, perEndpoint) ? now : undefined;
+    this.sawAllAt =
+      claimed.length < limit && excludedEndpoints === 0 && !reachesShare(claimed, perEndpoint) ? now : undefined;
   }
 
   /**

@@ -4,7 +4,9 @@ import type { ResolvedWebhookOptions } from '../options/webhook-module.options.j
 import type { AttemptDecision } from './attempt-outcome.js';
 
 /** What an attempt came to, as endpoint health needs it. */
-export type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & { retryAfter?: string };
+export type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & {
+  retryAfter?: string;
+};
 
 /** A success clears the endpoint's failing streak in the database at most this often per worker. */
 const STREAK_CLEAR_INTERVAL = 60_000;

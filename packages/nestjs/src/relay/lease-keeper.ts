@@ -27,7 +27,10 @@ export class LeaseKeeper {
   private failing = false;
 
   constructor(
-    private readonly renew: (claims: Array<{ deliveryId: string; lockToken: string }>, lockedUntil: number) => Promise<void>,
+    private readonly renew: (
+      claims: Array<{ deliveryId: string; lockToken: string }>,
+      lockedUntil: number,
+    ) => Promise<void>,
     private readonly clock: WebhookClock,
     private readonly leaseDuration: number,
     private readonly onRenewalFailed: (error: Error) => void,
@@ -80,7 +83,9 @@ export class LeaseKeeper {
   private async renewHeld(): Promise<void> {
     const lockTokens = [...this.held.keys()];
     if (lockTokens.length === 0) return;
-    const claims = [...this.held].flatMap(([lockToken, { deliveryIds }]) => [...deliveryIds].map((deliveryId) => ({ deliveryId, lockToken })));
+    const claims = [...this.held].flatMap(([lockToken, { deliveryIds }]) =>
+      [...deliveryIds].map((deliveryId) => ({ deliveryId, lockToken })),
+    );
     const until = this.clock.now() + this.leaseDuration;
     try {
       await this.renew(claims, until);

@@ -3,7 +3,11 @@ import https from 'node:https';
 import { type DestinationPolicy, WebhookDestinationError } from '../endpoints/destination-policy.js';
 import { ExchangeDeadline } from './exchange-deadline.js';
 import { readExcerpt } from './response-excerpt.js';
-import type { OutgoingWebhookRequest, WebhookTransport, WebhookTransportResponse } from '../options/webhook-transport.js';
+import type {
+  OutgoingWebhookRequest,
+  WebhookTransport,
+  WebhookTransportResponse,
+} from '../options/webhook-transport.js';
 
 /**
  * A transport on Node's own `http`/`https` with keep-alive agents (`delivery.transport: 'node-http'`): the same
@@ -34,7 +38,12 @@ export class NodeHttpWebhookTransport implements WebhookTransport {
         (response) => {
           const retryAfter = response.headers['retry-after'];
           readExcerpt(response, request.responseExcerptBytes).then(
-            (bodyExcerpt) => resolve({ status: response.statusCode ?? 0, bodyExcerpt, ...(typeof retryAfter === 'string' && { retryAfter }) }),
+            (bodyExcerpt) =>
+              resolve({
+                status: response.statusCode ?? 0,
+                bodyExcerpt,
+                ...(typeof retryAfter === 'string' && { retryAfter }),
+              }),
             (error: unknown) => reject(this.describe(error, deadline)),
           );
         },

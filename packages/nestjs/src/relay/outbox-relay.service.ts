@@ -77,7 +77,10 @@ export class OutboxRelay {
       (claims, lockedUntil) => this.store.renewClaims(claims, lockedUntil),
       clock,
       options.relay.leaseDuration,
-      (error) => this.logger.warn(`Could not renew this worker's claims (${error.message}); requests whose claim is about to lapse will be abandoned.`),
+      (error) =>
+        this.logger.warn(
+          `Could not renew this worker's claims (${error.message}); requests whose claim is about to lapse will be abandoned.`,
+        ),
     );
     const health = new EndpointHealth(store, options, this.logger);
     this.attempts = new DeliveryAttempts({
@@ -120,7 +123,10 @@ export class OutboxRelay {
   async dispatch({
     endpointsMaxAge = ENDPOINTS_MAX_AGE,
     dueClaimMaxAge = DUE_CLAIM_MAX_AGE,
-  }: { endpointsMaxAge?: number; dueClaimMaxAge?: number } = {}): Promise<RelayRoundResult> {
+  }: {
+    endpointsMaxAge?: number;
+    dueClaimMaxAge?: number;
+  } = {}): Promise<RelayRoundResult> {
     const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
     // Slots freed from here on are news to this round's claim: whenSlotsFree() must not wait for another.
     this.slots.roundStarted();
@@ -135,7 +141,8 @@ export class OutboxRelay {
     const claimed = claimDue ? await this.claimAndStart(free, this.slots.saturatedEndpoints(), lease) : [];
     // With every slot taken, new events wait in the outbox: fanning them out now would only create deliveries that
     // a later claim has to write again.
-    if (claimed.length === free) return { forwarded, fannedOut: 0, claimed: claimed.length, more: true, heldBack: true };
+    if (claimed.length === free)
+      return { forwarded, fannedOut: 0, claimed: claimed.length, more: true, heldBack: true };
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
     const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
@@ -168,7 +175,11 @@ export class OutboxRelay {
     };
   }
 
-  private async claimAndStart(limit: number, excludeEndpoints: string[], lease: ClaimLease): Promise<ClaimedDelivery[]> {
+  private async claimAndStart(
+    limit: number,
+    excludeEndpoints: string[],
+    lease: ClaimLease,
+  ): Promise<ClaimedDelivery[]> {
     const perEndpoint = this.options.relay.endpointConcurrency;
     // Real time, not the webhook clock: how stale this worker's view of the table is (a test's clock may stand still).
     const startedAt = performance.now();
@@ -180,7 +191,12 @@ export class OutboxRelay {
 
   private startAll(deliveries: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): void {
     for (const delivery of deliveries) {
-      this.slots.enqueue({ delivery, lockToken, claimedAt: now, abandon: this.leases.hold(lockToken, delivery.id, delivery.lockedUntil) });
+      this.slots.enqueue({
+        delivery,
+        lockToken,
+        claimedAt: now,
+        abandon: this.leases.hold(lockToken, delivery.id, delivery.lockedUntil),
+      });
     }
   }
 

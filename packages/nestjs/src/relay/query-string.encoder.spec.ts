@@ -8,9 +8,14 @@ describe('GET query encoding', () => {
   });
 
   it('numbers array items by index', () => {
-    expect(encodeWebhookQuery({ items: [{ sku: 'A1', qty: 2 }, { sku: 'B2', qty: 1 }] })).toBe(
-      'items.0.sku=A1&items.0.qty=2&items.1.sku=B2&items.1.qty=1',
-    );
+    expect(
+      encodeWebhookQuery({
+        items: [
+          { sku: 'A1', qty: 2 },
+          { sku: 'B2', qty: 1 },
+        ],
+      }),
+    ).toBe('items.0.sku=A1&items.0.qty=2&items.1.sku=B2&items.1.qty=1');
   });
 
   it('sends null as an empty value and booleans as words', () => {

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Subscription } from 'rxjs';
@@ -81,7 +87,9 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     const drained = stopped && (await this.relay.drain(shutdownTimeout));
     if (!drained) {
-      this.logger.warn(`Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`);
+      this.logger.warn(
+        `Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`,
+      );
     }
   }
 

@@ -118,7 +118,8 @@ export class RequestSlots<T extends SlotTenant> {
       if (active === 0) this.activeByEndpoint.delete(endpointId);
       else this.activeByEndpoint.set(endpointId, active);
       const queue = this.queuedByEndpoint.get(endpointId);
-      while (queue?.length && (this.activeByEndpoint.get(endpointId) ?? 0) < this.limitFor(endpointId)) this.start(queue.shift()!);
+      while (queue?.length && (this.activeByEndpoint.get(endpointId) ?? 0) < this.limitFor(endpointId))
+        this.start(queue.shift()!);
       if (queue?.length === 0) this.queuedByEndpoint.delete(endpointId);
       this.notify();
     };

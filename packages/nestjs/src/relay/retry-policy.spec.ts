@@ -35,7 +35,13 @@ describe('retry policy', () => {
   });
 
   it('fails the delivery as exhausted after the last attempt fails', () => {
-    expect(nextStateAfterFailure(defaults.attempts, 1_000, defaults)).toEqual({ status: 'failed', reason: 'exhausted' });
-    expect(nextStateAfterFailure(3, 1_000, { ...defaults, attempts: 3 })).toEqual({ status: 'failed', reason: 'exhausted' });
+    expect(nextStateAfterFailure(defaults.attempts, 1_000, defaults)).toEqual({
+      status: 'failed',
+      reason: 'exhausted',
+    });
+    expect(nextStateAfterFailure(3, 1_000, { ...defaults, attempts: 3 })).toEqual({
+      status: 'failed',
+      reason: 'exhausted',
+    });
   });
 });

@@ -39,7 +39,11 @@ export function buildWebhookRequest(
     return {
       method: 'GET',
       url: target,
-      headers: { ...endpoint.headers, 'user-agent': USER_AGENT, ...signStandardWebhook({ id: messageId, timestamp, payload: query, secret }) },
+      headers: {
+        ...endpoint.headers,
+        'user-agent': USER_AGENT,
+        ...signStandardWebhook({ id: messageId, timestamp, payload: query, secret }),
+      },
       ...limits,
     };
   }

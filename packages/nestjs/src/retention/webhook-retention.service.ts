@@ -42,7 +42,11 @@ export class WebhookRetention {
     const cutoff = this.clock.now() - maxAge;
     const result: WebhookPruneResult = { deliveries: 0, attempts: 0, events: 0, inbox: 0 };
     const sql = this.statements;
-    for (let batch = await sql.finishedDeliveries(cutoff); batch.length > 0; batch = await sql.finishedDeliveries(cutoff)) {
+    for (
+      let batch = await sql.finishedDeliveries(cutoff);
+      batch.length > 0;
+      batch = await sql.finishedDeliveries(cutoff)
+    ) {
       const { attempts, deliveries } = await sql.deleteDeliveries(batch, cutoff);
       result.attempts += attempts;
       result.deliveries += deliveries;

@@ -6,4 +6,12 @@ export type { SignedWebhook, SignWebhookInput } from './sign-webhook.js';
  * directly (`app.get<OutboxStore>(OUTBOX_STORE)`). Internal: they change whenever the relay needs them to.
  */
 export { OUTBOX_STORE } from '../webhook.tokens.js';
-export type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, FanOutClaim, FanOutResult, OutboxStore } from '../outbox/outbox-store.js';
+export type {
+  AttemptRecord,
+  ClaimedDelivery,
+  ClaimRequest,
+  EventRouter,
+  FanOutClaim,
+  FanOutResult,
+  OutboxStore,
+} from '../outbox/outbox-store.js';

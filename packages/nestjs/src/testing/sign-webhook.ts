@@ -36,6 +36,14 @@ export function signWebhook(input: SignWebhookInput): SignedWebhook {
   const body = typeof input.payload === 'string' ? input.payload : JSON.stringify(input.payload);
   const at = input.timestamp ?? new Date();
   const timestamp = at instanceof Date ? Math.floor(at.getTime() / 1000) : at;
-  const headers = scheme.sign({ payload: body, secret: input.secret, id: input.id ?? `msg_${randomUUID()}`, timestamp });
-  return { body, headers: typeof input.payload === 'string' ? headers : { 'content-type': 'application/json', ...headers } };
+  const headers = scheme.sign({
+    payload: body,
+    secret: input.secret,
+    id: input.id ?? `msg_${randomUUID()}`,
+    timestamp,
+  });
+  return {
+    body,
+    headers: typeof input.payload === 'string' ? headers : { 'content-type': 'application/json', ...headers },
+  };
 }

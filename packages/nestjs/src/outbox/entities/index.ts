@@ -7,7 +7,16 @@ import { WebhookEndpointStateEntity } from './webhook-endpoint-state.entity.js';
 import { WebhookEventEntity } from './webhook-event.entity.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
 
-export { WebhookAttemptEntity, WebhookBackfillEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity, WebhookEntitySequenceEntity, WebhookEventEntity, WebhookInboxEntity };
+export {
+  WebhookAttemptEntity,
+  WebhookBackfillEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+  WebhookEndpointStateEntity,
+  WebhookEntitySequenceEntity,
+  WebhookEventEntity,
+  WebhookInboxEntity,
+};
 
 /**
  * The package's tables (the outbox, stored endpoints, and the inbox of received webhook ids); add them to your DataSource's

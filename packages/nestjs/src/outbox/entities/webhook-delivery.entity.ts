@@ -9,7 +9,12 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
  * (`rejected`: 410 Gone, or `retry.retryIf` said no), its endpoint was disabled or deleted before it was sent, or
  * its event row was deleted from under it (`event-missing`: only by hand; there is nothing left to send).
  */
-export type WebhookFailureReason = 'exhausted' | 'rejected' | 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing';
+export type WebhookFailureReason =
+  | 'exhausted'
+  | 'rejected'
+  | 'endpoint-disabled'
+  | 'endpoint-deleted'
+  | 'event-missing';
 
 /** One event on its way to one endpoint. */
 @Entity({ name: 'webhook_delivery' })

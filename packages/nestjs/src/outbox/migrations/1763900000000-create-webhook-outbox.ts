@@ -43,7 +43,9 @@ export class CreateWebhookOutbox1763900000000 implements MigrationInterface {
           bigint('updated_at'),
           bigint('completed_at', true),
         ],
-        uniques: [new TableUnique({ name: 'UQ_webhook_delivery_event_endpoint', columnNames: ['event_id', 'endpoint_id'] })],
+        uniques: [
+          new TableUnique({ name: 'UQ_webhook_delivery_event_endpoint', columnNames: ['event_id', 'endpoint_id'] }),
+        ],
         indices: [new TableIndex({ name: 'IDX_webhook_delivery_due', columnNames: ['status', 'next_attempt_at'] })],
       }),
     );
@@ -61,7 +63,9 @@ export class CreateWebhookOutbox1763900000000 implements MigrationInterface {
           text('response_excerpt', true),
           varchar('error', 1000, true),
         ],
-        indices: [new TableIndex({ name: 'IDX_webhook_attempt_delivery', columnNames: ['delivery_id', 'attempt_number'] })],
+        indices: [
+          new TableIndex({ name: 'IDX_webhook_attempt_delivery', columnNames: ['delivery_id', 'attempt_number'] }),
+        ],
       }),
     );
   }

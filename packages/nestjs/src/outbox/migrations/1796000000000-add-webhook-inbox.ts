@@ -13,7 +13,11 @@ export class AddWebhookInbox1796000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'webhook_inbox',
-        columns: [{ ...varchar('receiver', 100), isPrimary: true }, { ...varchar('webhook_id', 255), isPrimary: true }, bigint('received_at')],
+        columns: [
+          { ...varchar('receiver', 100), isPrimary: true },
+          { ...varchar('webhook_id', 255), isPrimary: true },
+          bigint('received_at'),
+        ],
         indices: [new TableIndex({ name: 'IDX_webhook_inbox_received_at', columnNames: ['received_at'] })],
       }),
     );

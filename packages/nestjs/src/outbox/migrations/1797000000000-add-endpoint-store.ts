@@ -50,7 +50,11 @@ export class AddEndpointStore1797000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'webhook_entity_sequence',
-        columns: [{ ...varchar('entity', 191), isPrimary: true }, { ...varchar('entity_id', 191), isPrimary: true }, bigint('last')],
+        columns: [
+          { ...varchar('entity', 191), isPrimary: true },
+          { ...varchar('entity_id', 191), isPrimary: true },
+          bigint('last'),
+        ],
       }),
     );
     await queryRunner.addColumns('webhook_event', [
@@ -63,8 +67,17 @@ export class AddEndpointStore1797000000000 implements MigrationInterface {
       new TableColumn(varchar('ordering_key', 191, true)),
       new TableColumn(bigint('sequence', true)),
     ]);
-    await queryRunner.createIndex('webhook_delivery', new TableIndex({ name: 'IDX_webhook_delivery_completed', columnNames: ['completed_at'] }));
-    await queryRunner.createIndex('webhook_delivery', new TableIndex({ name: 'IDX_webhook_delivery_ordering', columnNames: ['endpoint_id', 'ordering_key', 'sequence'] }));
+    await queryRunner.createIndex(
+      'webhook_delivery',
+      new TableIndex({ name: 'IDX_webhook_delivery_completed', columnNames: ['completed_at'] }),
+    );
+    await queryRunner.createIndex(
+      'webhook_delivery',
+      new TableIndex({
+        name: 'IDX_webhook_delivery_ordering',
+        columnNames: ['endpoint_id', 'ordering_key', 'sequence'],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -12,7 +12,11 @@ export class AddUnfannedEventIndex1798000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createIndex(
       'webhook_event',
-      new TableIndex({ name: 'IDX_webhook_event_unfanned', columnNames: ['occurred_at', 'id'], where: 'fanned_out_at IS NULL' }),
+      new TableIndex({
+        name: 'IDX_webhook_event_unfanned',
+        columnNames: ['occurred_at', 'id'],
+        where: 'fanned_out_at IS NULL',
+      }),
     );
   }
 

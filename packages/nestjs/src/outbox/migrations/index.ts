@@ -4,7 +4,19 @@ import { AddWebhookInbox1796000000000 } from './1796000000000-add-webhook-inbox.
 import { AddEndpointStore1797000000000 } from './1797000000000-add-endpoint-store.js';
 import { AddUnfannedEventIndex1798000000000 } from './1798000000000-add-unfanned-event-index.js';
 
-export { AddDeliveryEngine1795000000000, AddEndpointStore1797000000000, AddUnfannedEventIndex1798000000000, AddWebhookInbox1796000000000, CreateWebhookOutbox1763900000000 };
+export {
+  AddDeliveryEngine1795000000000,
+  AddEndpointStore1797000000000,
+  AddUnfannedEventIndex1798000000000,
+  AddWebhookInbox1796000000000,
+  CreateWebhookOutbox1763900000000,
+};
 
 /** The package's migrations, in order; add them to your DataSource's `migrations`. */
-export const webhookOutboxMigrations = [CreateWebhookOutbox1763900000000, AddDeliveryEngine1795000000000, AddWebhookInbox1796000000000, AddEndpointStore1797000000000, AddUnfannedEventIndex1798000000000];
+export const webhookOutboxMigrations = [
+  CreateWebhookOutbox1763900000000,
+  AddDeliveryEngine1795000000000,
+  AddWebhookInbox1796000000000,
+  AddEndpointStore1797000000000,
+  AddUnfannedEventIndex1798000000000,
+];

@@ -13,7 +13,8 @@ export function columnsFor(queryRunner: QueryRunner) {
   return {
     varchar: (name: string, length: number, nullable = false) => column(name, 'varchar', nullable, length),
     bigint: (name: string, nullable = false) => column(name, 'bigint', nullable),
-    int: (name: string, nullable = false, defaultValue?: number) => column(name, 'int', nullable, undefined, defaultValue),
+    int: (name: string, nullable = false, defaultValue?: number) =>
+      column(name, 'int', nullable, undefined, defaultValue),
     text: (name: string, nullable = false) => column(name, 'text', nullable),
     primaryId: () => ({ ...column('id', 'varchar', false, 64), isPrimary: true }),
   };

@@ -21,11 +21,21 @@ export async function insertBackfillBatch(
 ): Promise<void> {
   await insertEvents(manager, events);
   if (deliveries.length === 0) return;
-  await manager.createQueryBuilder().insert().into(WebhookDeliveryEntity).values([...deliveries]).updateEntity(false).callListeners(false).execute();
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(WebhookDeliveryEntity)
+    .values([...deliveries])
+    .updateEntity(false)
+    .callListeners(false)
+    .execute();
 }
 
 /** A backfill's progress row, created if absent; two concurrent first calls end up with the same row. */
-export async function backfillProgressRow(dataSource: DataSource, row: WebhookBackfillEntity): Promise<WebhookBackfillEntity> {
+export async function backfillProgressRow(
+  dataSource: DataSource,
+  row: WebhookBackfillEntity,
+): Promise<WebhookBackfillEntity> {
   const repository = dataSource.getRepository(WebhookBackfillEntity);
   const existing = await repository.findOneBy({ id: row.id });
   if (existing) return existing;

@@ -13,7 +13,10 @@ export function claimScanLimit(request: ClaimRequest): number {
  * From candidates in due order, the ids to claim: at most `perEndpoint` per endpoint and `limit` in all. Used by
  * the dialects that pick in the application (PostgreSQL does it in its claim statement).
  */
-export function pickPerEndpoint(candidates: ReadonlyArray<{ id: string; endpoint_id: string }>, request: ClaimRequest): string[] {
+export function pickPerEndpoint(
+  candidates: ReadonlyArray<{ id: string; endpoint_id: string }>,
+  request: ClaimRequest,
+): string[] {
   const taken = new Map<string, number>();
   const picked: string[] = [];
   for (const row of candidates) {
@@ -57,7 +60,8 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
        ORDER BY next_attempt_at
        LIMIT ?
        ${lockClause}`,
-    lease: (ids: number) => `UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders(ids)})`,
+    lease: (ids: number) =>
+      `UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders(ids)})`,
     claimed: (ids: number) =>
       `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload, e.source_id,
               s.disabled_at, s.disabled_reason

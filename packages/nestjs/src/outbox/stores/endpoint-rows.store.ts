@@ -19,7 +19,9 @@ export class EndpointRowStore {
   /** A value that changes with any create, update or delete of a stored endpoint: one cheap aggregate read. */
   async fingerprint(): Promise<string> {
     const table = escapedTableName(this.dataSource, WebhookEndpointEntity);
-    const [row] = (await this.dataSource.query(`SELECT COUNT(*) AS n, SUM(updated_at) AS total, MAX(updated_at) AS latest FROM ${table}`)) as Array<{
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS n, SUM(updated_at) AS total, MAX(updated_at) AS latest FROM ${table}`,
+    )) as Array<{
       n: unknown;
       total: unknown;
       latest: unknown;
@@ -72,8 +74,17 @@ export class EndpointRowStore {
       await manager
         .createQueryBuilder()
         .update(WebhookDeliveryEntity)
-        .set({ status: 'failed', failureReason: 'endpoint-deleted', lastError: `endpoint "${id}" was deleted`, updatedAt: now, completedAt: now })
-        .where("endpoint_id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until <= :now)", { id, now })
+        .set({
+          status: 'failed',
+          failureReason: 'endpoint-deleted',
+          lastError: `endpoint "${id}" was deleted`,
+          updatedAt: now,
+          completedAt: now,
+        })
+        .where("endpoint_id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until <= :now)", {
+          id,
+          now,
+        })
         .callListeners(false)
         .execute();
     });

@@ -13,7 +13,13 @@ import { dialectOf } from './sql-dialect.js';
  * deadlock concurrent first events of different rows. `after` is the number the row's events already reached when
  * its counter does not exist yet (1 for a row whose insert was numbered without it, else 0).
  */
-export async function nextSequence(dataSource: DataSource, manager: EntityManager, entity: string, entityId: string, after = 0): Promise<number> {
+export async function nextSequence(
+  dataSource: DataSource,
+  manager: EntityManager,
+  entity: string,
+  entityId: string,
+  after = 0,
+): Promise<number> {
   const table = escapedTableName(dataSource, WebhookEntitySequenceEntity);
   const parameters = { entity, entityId: fittedKey(entityId), first: after + 1, start: after };
   const run = (sql: string) => {

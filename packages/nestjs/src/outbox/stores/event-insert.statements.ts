@@ -48,7 +48,12 @@ export function eventValues(row: EventInsertRow): unknown[] {
 }
 
 /** `INSERT` of `rows` rows with `?` placeholders; `ifAbsent` skips ids already present (MySQL, SQLite). */
-export function eventInsertSql(dialect: Exclude<OutboxDialect, 'postgres'>, into: string, rows: number, ifAbsent: boolean): string {
+export function eventInsertSql(
+  dialect: Exclude<OutboxDialect, 'postgres'>,
+  into: string,
+  rows: number,
+  ifAbsent: boolean,
+): string {
   const tuple = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
   const values = `${into} VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
   if (!ifAbsent) return `INSERT INTO ${values}`;
@@ -78,18 +83,28 @@ function postgresInsert(into: string, rows: unknown[][], ifAbsent: boolean): [st
  * PostgreSQL the same statement notifies every listening relay (other instances too) once it commits; a rollback
  * notifies no one. Elsewhere the rows go in chunks, within the driver's limit on parameters.
  */
-export async function insertEvents(manager: EntityManager, rows: readonly EventInsertRow[], { ifAbsent = false } = {}): Promise<void> {
+export async function insertEvents(
+  manager: EntityManager,
+  rows: readonly EventInsertRow[],
+  { ifAbsent = false } = {},
+): Promise<void> {
   if (rows.length === 0) return;
   const dataSource = manager.connection;
   const into = eventInsertTarget(dataSource);
   const dialect = dialectOf(dataSource);
   if (dialect === 'postgres') {
     const [insert, parameters] = postgresInsert(into, rows.map(eventValues), ifAbsent);
-    await manager.query(`WITH written AS (${insert} RETURNING 1) SELECT pg_notify('${OUTBOX_CHANNEL}', '')`, parameters);
+    await manager.query(
+      `WITH written AS (${insert} RETURNING 1) SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
+      parameters,
+    );
     return;
   }
   for (let first = 0; first < rows.length; first += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(first, first + ROWS_PER_STATEMENT);
-    await manager.query(eventInsertSql(dialect === 'mysql' ? 'mysql' : 'sqlite', into, chunk.length, ifAbsent), chunk.flatMap(eventValues));
+    await manager.query(
+      eventInsertSql(dialect === 'mysql' ? 'mysql' : 'sqlite', into, chunk.length, ifAbsent),
+      chunk.flatMap(eventValues),
+    );
   }
 }

@@ -19,12 +19,10 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
     return this.transaction(async (manager) => {
       const paused: Array<{ endpoint_id: string }> = await manager.query(this.claim.pausedEndpoints, [now]);
       const excluded = [...request.excludeEndpoints, ...paused.map((row) => row.endpoint_id)];
-      const candidates: Array<{ id: string; endpoint_id: string }> = await manager.query(this.claim.candidates(excluded.length), [
-        now,
-        now,
-        ...excluded,
-        claimScanLimit(request),
-      ]);
+      const candidates: Array<{ id: string; endpoint_id: string }> = await manager.query(
+        this.claim.candidates(excluded.length),
+        [now, now, ...excluded, claimScanLimit(request)],
+      );
       const ids = pickPerEndpoint(candidates, request);
       if (ids.length === 0) return [];
       await manager.query(this.claim.lease(ids.length), [request.lockedUntil, request.lockToken, ...ids]);
@@ -49,7 +47,8 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
       const ours = records.filter((record) => tokens.get(record.deliveryId) === record.lockToken);
       if (ours.length === 0) return ours;
       const next = ours.map((record) => ({ id: record.deliveryId, ...deliveryColumnsAfterAttempt(record) }));
-      const row = '? AS id, ? AS status, ? AS failure_reason, ? AS attempts, ? AS next_attempt_at, ? AS last_status_code, ? AS last_error, ? AS updated_at, ? AS completed_at';
+      const row =
+        '? AS id, ? AS status, ? AS failure_reason, ? AS attempts, ? AS next_attempt_at, ? AS last_status_code, ? AS last_error, ? AS updated_at, ? AS completed_at';
       await manager.query(
         `UPDATE ${this.tables.delivery} d
          JOIN (${next.map(() => `SELECT ${row}`).join(' UNION ALL ')}) n ON n.id = d.id
@@ -68,14 +67,24 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
           columns.completedAt,
         ]),
       );
-      await manager.createQueryBuilder().insert().into(WebhookAttemptEntity).values(ours.map(attemptRow)).updateEntity(false).callListeners(false).execute();
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookAttemptEntity)
+        .values(ours.map(attemptRow))
+        .updateEntity(false)
+        .callListeners(false)
+        .execute();
       return ours;
     });
     const kept = new Set(stored);
     return records.map((record) => kept.has(record));
   }
 
-  protected async insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean> {
+  protected async insertDeliveries(
+    manager: EntityManager,
+    deliveries: readonly PlannedDelivery[],
+  ): Promise<(deliveryId: string) => boolean> {
     const result: { affectedRows: number } = await manager.query(
       `INSERT IGNORE INTO ${this.tables.delivery}
          (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,

@@ -16,7 +16,10 @@ export function runSerialized<T>(dataSource: DataSource, task: () => Promise<T>)
   const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
   const next = previous.then(task, task);
   // The chain must not hold a rejection, or the next caller would see this caller's error.
-  sqliteQueues.set(dataSource, next.catch(() => undefined));
+  sqliteQueues.set(
+    dataSource,
+    next.catch(() => undefined),
+  );
   return next;
 }
 
@@ -25,6 +28,9 @@ export function runSerialized<T>(dataSource: DataSource, task: () => Promise<T>)
  * `runSerialized` on SQLite. The first statement of an inbox transaction is its write, so on SQLite it waits for
  * another process's writer through the busy timeout instead of failing.
  */
-export function runInOwnTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function runInOwnTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return runSerialized(dataSource, () => dataSource.transaction(work));
 }

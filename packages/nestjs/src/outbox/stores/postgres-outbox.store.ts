@@ -85,25 +85,25 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          WHERE a.delivery_id IN (SELECT id FROM updated))
        SELECT id FROM updated`,
       [
-        (records.map((record) => record.deliveryId)),
-        (records.map((record) => record.lockToken)),
-        (next.map((columns) => columns.status)),
-        (next.map((columns) => columns.failureReason)),
-        (next.map((columns) => columns.attempts)),
-        (next.map((columns) => columns.nextAttemptAt)),
-        (next.map((columns) => columns.lastStatusCode)),
-        (next.map((columns) => columns.lastError)),
-        (next.map((columns) => columns.updatedAt)),
-        (next.map((columns) => columns.completedAt)),
-        (attempts.map((row) => row.id)),
-        (attempts.map((row) => row.deliveryId)),
-        (attempts.map((row) => row.attemptNumber)),
-        (attempts.map((row) => row.startedAt)),
-        (attempts.map((row) => row.durationMs)),
-        (attempts.map((row) => row.outcome)),
-        (attempts.map((row) => row.statusCode)),
-        (attempts.map((row) => row.responseExcerpt)),
-        (attempts.map((row) => row.error)),
+        records.map((record) => record.deliveryId),
+        records.map((record) => record.lockToken),
+        next.map((columns) => columns.status),
+        next.map((columns) => columns.failureReason),
+        next.map((columns) => columns.attempts),
+        next.map((columns) => columns.nextAttemptAt),
+        next.map((columns) => columns.lastStatusCode),
+        next.map((columns) => columns.lastError),
+        next.map((columns) => columns.updatedAt),
+        next.map((columns) => columns.completedAt),
+        attempts.map((row) => row.id),
+        attempts.map((row) => row.deliveryId),
+        attempts.map((row) => row.attemptNumber),
+        attempts.map((row) => row.startedAt),
+        attempts.map((row) => row.durationMs),
+        attempts.map((row) => row.outcome),
+        attempts.map((row) => row.statusCode),
+        attempts.map((row) => row.responseExcerpt),
+        attempts.map((row) => row.error),
       ],
     );
     const stored = new Set(rows.map((row) => row.id));
@@ -111,7 +111,11 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
   }
 
   /** One statement takes and marks the events (the fan-out's transaction commits the mark with the deliveries). */
-  protected override async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<Record<string, unknown>[]> {
+  protected override async takeUnfannedEvents(
+    manager: EntityManager,
+    limit: number,
+    now: number,
+  ): Promise<Record<string, unknown>[]> {
     const { event } = this.tables;
     const [rows] = (await manager.query(
       `UPDATE ${event} SET fanned_out_at = $1
@@ -151,7 +155,10 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     }
   }
 
-  protected async insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean> {
+  protected async insertDeliveries(
+    manager: EntityManager,
+    deliveries: readonly PlannedDelivery[],
+  ): Promise<(deliveryId: string) => boolean> {
     const column = <K extends keyof PlannedDelivery>(key: K) => deliveries.map((delivery) => delivery[key]);
     const claimed = deliveries.find((delivery) => delivery.lockToken !== null);
     // Claimed rows share one lease, passed once; the inserted ones come back so a claim of a row that already

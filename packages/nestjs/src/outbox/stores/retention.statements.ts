@@ -1,13 +1,29 @@
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity, WebhookInboxEntity } from '../entities/index.js';
+import {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+  WebhookInboxEntity,
+} from '../entities/index.js';
 import { escapedTableName } from '../outbox-tables.js';
 import { runInOwnTransaction } from './own-transaction.runner.js';
 
 /** A received webhook's key in the inbox. */
 export type InboxKey = { receiver: string; webhookId: string };
 
-async function deleteWhere(manager: EntityManager, target: Function, where: string, parameters: ObjectLiteral): Promise<number> {
-  const result = await manager.createQueryBuilder().delete().from(target).where(where, parameters).callListeners(false).execute();
+async function deleteWhere(
+  manager: EntityManager,
+  target: Function,
+  where: string,
+  parameters: ObjectLiteral,
+): Promise<number> {
+  const result = await manager
+    .createQueryBuilder()
+    .delete()
+    .from(target)
+    .where(where, parameters)
+    .callListeners(false)
+    .execute();
   return result.affected ?? 0;
 }
 
@@ -38,7 +54,12 @@ export class RetentionStatements {
     return runInOwnTransaction(this.dataSource, async (manager) => ({
       attempts: await deleteWhere(manager, WebhookAttemptEntity, 'delivery_id IN (:...ids)', { ids }),
       // Re-checked: a delivery retried since it was selected is pending again and stays.
-      deliveries: await deleteWhere(manager, WebhookDeliveryEntity, "id IN (:...ids) AND status <> 'pending' AND completed_at < :cutoff", { ids, cutoff }),
+      deliveries: await deleteWhere(
+        manager,
+        WebhookDeliveryEntity,
+        "id IN (:...ids) AND status <> 'pending' AND completed_at < :cutoff",
+        { ids, cutoff },
+      ),
     }));
   }
 
@@ -58,7 +79,9 @@ export class RetentionStatements {
   deleteOrphanedEvents(ids: readonly string[]): Promise<number> {
     const event = escapedTableName(this.dataSource, WebhookEventEntity);
     // Re-checked: a delivery created since (a replayed fan-out cannot, but a manual insert could) keeps its event.
-    return runInOwnTransaction(this.dataSource, (manager) => deleteWhere(manager, WebhookEventEntity, `id IN (:...ids) AND ${this.noDeliveryLeft(event)}`, { ids }));
+    return runInOwnTransaction(this.dataSource, (manager) =>
+      deleteWhere(manager, WebhookEventEntity, `id IN (:...ids) AND ${this.noDeliveryLeft(event)}`, { ids }),
+    );
   }
 
   /** Keys of webhooks received before `cutoff`. */

@@ -5,11 +5,24 @@ import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.j
 import { endpointHoldsFromRows, fanOutResult, NOTHING_FANNED_OUT, planFanOut } from '../fan-out.plan.js';
 import { type FanOutClaim, type FanOutResult } from '../outbox-store.js';
 import { UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from './unfanned-event.columns.js';
-import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
+import type {
+  AttemptRecord,
+  ClaimedDelivery,
+  ClaimRequest,
+  EventRouter,
+  OutboxEventRow,
+  OutboxStore,
+} from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { eventInsertSql, eventInsertTarget, eventValues } from './event-insert.statements.js';
-import { endpointHoldsStatement, claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
+import {
+  endpointHoldsStatement,
+  claimedDeliveryFromRow,
+  claimScanLimit,
+  claimStatements,
+  pickPerEndpoint,
+} from './claim.statements.js';
 import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
 
@@ -68,10 +81,22 @@ export class SqliteOutboxStore implements OutboxStore {
   fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {
     const { event, delivery } = this.tables;
     return this.exclusive((sql) => {
-      const rows = sql(`SELECT ${UNFANNED_EVENT_COLUMNS} FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`).all(limit);
+      const rows = sql(
+        `SELECT ${UNFANNED_EVENT_COLUMNS} FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`,
+      ).all(limit);
       if (rows.length === 0) return NOTHING_FANNED_OUT;
-      const holds = claim ? endpointHoldsFromRows(sql(endpointHoldsStatement(this.tables, '@now')).all({ now }) as Array<Record<string, unknown>>) : undefined;
-      const plan = planFanOut(rows.map((row) => unfannedEventFromRow(row as Record<string, unknown>)), route, now, claim, holds);
+      const holds = claim
+        ? endpointHoldsFromRows(
+            sql(endpointHoldsStatement(this.tables, '@now')).all({ now }) as Array<Record<string, unknown>>,
+          )
+        : undefined;
+      const plan = planFanOut(
+        rows.map((row) => unfannedEventFromRow(row as Record<string, unknown>)),
+        route,
+        now,
+        claim,
+        holds,
+      );
       const insert = sql(
         `INSERT OR IGNORE INTO ${delivery}
            (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
@@ -80,7 +105,19 @@ export class SqliteOutboxStore implements OutboxStore {
       );
       const inserted = new Set<string>();
       for (const row of plan.deliveries) {
-        const { changes } = insert.run(row.id, row.eventId, row.endpointId, row.tenant, row.orderingKey, row.sequence, now, now, now, row.lockedUntil, row.lockToken);
+        const { changes } = insert.run(
+          row.id,
+          row.eventId,
+          row.endpointId,
+          row.tenant,
+          row.orderingKey,
+          row.sequence,
+          now,
+          now,
+          now,
+          row.lockedUntil,
+          row.lockToken,
+        );
         if (changes === 1) inserted.add(row.id);
       }
       const markFannedOut = sql(`UPDATE ${event} SET fanned_out_at = ? WHERE id = ?`);
@@ -121,7 +158,12 @@ export class SqliteOutboxStore implements OutboxStore {
     return this.exclusive((sql) => {
       const paused = sql(this.claim.pausedEndpoints).all(now) as Array<{ endpoint_id: string }>;
       const excluded = [...request.excludeEndpoints, ...paused.map((row) => row.endpoint_id)];
-      const candidates = sql(this.claim.candidates(excluded.length)).all(now, now, ...excluded, claimScanLimit(request)) as Array<{
+      const candidates = sql(this.claim.candidates(excluded.length)).all(
+        now,
+        now,
+        ...excluded,
+        claimScanLimit(request),
+      ) as Array<{
         id: string;
         endpoint_id: string;
       }>;
@@ -135,15 +177,15 @@ export class SqliteOutboxStore implements OutboxStore {
   /** One synchronous transaction for a batch of outcomes, each fenced by its claim's token. */
   recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]> {
     const { delivery, attempt } = this.tables;
-    return this.exclusive((sql) => records.map((record) => {
-      const next = deliveryColumnsAfterAttempt(record);
-      const { changes } = sql(
-        `UPDATE ${delivery}
+    return this.exclusive((sql) =>
+      records.map((record) => {
+        const next = deliveryColumnsAfterAttempt(record);
+        const { changes } = sql(
+          `UPDATE ${delivery}
            SET status = ?, failure_reason = ?, attempts = ?, next_attempt_at = ?, locked_until = NULL, lock_token = NULL,
                last_status_code = ?, last_error = ?, updated_at = ?, completed_at = ?
            WHERE id = ? AND lock_token = ?`,
-        )
-        .run(
+        ).run(
           next.status,
           next.failureReason,
           next.attempts,
@@ -155,20 +197,28 @@ export class SqliteOutboxStore implements OutboxStore {
           record.deliveryId,
           record.lockToken,
         );
-      if (changes !== 1) return false;
-      sql(
-        `INSERT INTO ${attempt}
+        if (changes !== 1) return false;
+        sql(
+          `INSERT INTO ${attempt}
            (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
          VALUES (@id, @deliveryId, @attemptNumber, @startedAt, @durationMs, @outcome, @statusCode, @responseExcerpt, @error)`,
-      ).run(attemptRow(record));
-      return true;
-    }));
+        ).run(attemptRow(record));
+        return true;
+      }),
+    );
   }
 
-  failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {
+  failWithoutAttempt(
+    deliveryId: string,
+    lockToken: string,
+    reason: WebhookFailureReason,
+    error: string,
+    now: number,
+  ): Promise<boolean> {
     return this.exclusive(
       (sql) =>
-        sql(this.lease.failWithoutAttempt).run({ deliveryId, lockToken, reason, error: truncatedError(error), now }).changes === 1,
+        sql(this.lease.failWithoutAttempt).run({ deliveryId, lockToken, reason, error: truncatedError(error), now })
+          .changes === 1,
     );
   }
 
@@ -176,10 +226,14 @@ export class SqliteOutboxStore implements OutboxStore {
     await this.exclusive((sql) => sql(this.lease.release).run({ deliveryId, lockToken }));
   }
 
-  async renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void> {
+  async renewClaims(
+    claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>,
+    lockedUntil: number,
+  ): Promise<void> {
     if (claims.length === 0) return;
     await this.exclusive((sql) => {
-      for (const { deliveryId, lockToken } of claims) sql(this.lease.renewOne).run({ deliveryId, lockToken, lockedUntil });
+      for (const { deliveryId, lockToken } of claims)
+        sql(this.lease.renewOne).run({ deliveryId, lockToken, lockedUntil });
     });
   }
 
@@ -194,7 +248,12 @@ export class SqliteOutboxStore implements OutboxStore {
     await this.exclusive((sql) => sql(this.endpointState.endStreak).run({ endpointId, now }));
   }
 
-  noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
+  noteEndpointFailure(
+    endpointId: string,
+    now: number,
+    disableIfFailingSince: number,
+    reason: string,
+  ): Promise<boolean> {
     return this.exclusive((sql) => {
       sql(this.endpointState.ensure).run({ endpointId, now });
       sql(this.endpointState.startStreak).run({ endpointId, now });

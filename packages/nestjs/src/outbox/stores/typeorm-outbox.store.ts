@@ -2,10 +2,23 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookEventEntity } from '../entities/index.js';
-import { endpointHoldsFromRows, fanOutResult, NOTHING_FANNED_OUT, type PlannedDelivery, planFanOut } from '../fan-out.plan.js';
+import {
+  endpointHoldsFromRows,
+  fanOutResult,
+  NOTHING_FANNED_OUT,
+  type PlannedDelivery,
+  planFanOut,
+} from '../fan-out.plan.js';
 import { type FanOutClaim, type FanOutResult } from '../outbox-store.js';
 import { UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from './unfanned-event.columns.js';
-import type { AttemptRecord, ClaimedDelivery, ClaimRequest, EventRouter, OutboxEventRow, OutboxStore } from '../outbox-store.js';
+import type {
+  AttemptRecord,
+  ClaimedDelivery,
+  ClaimRequest,
+  EventRouter,
+  OutboxEventRow,
+  OutboxStore,
+} from '../outbox-store.js';
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { truncatedError } from './attempt-record.columns.js';
 import { insertEvents } from './event-insert.statements.js';
@@ -26,7 +39,10 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   constructor(protected readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
-    this.endpointState = endpointStateStatements(this.tables, dataSource.options.type === 'postgres' ? 'postgres' : 'mysql');
+    this.endpointState = endpointStateStatements(
+      this.tables,
+      dataSource.options.type === 'postgres' ? 'postgres' : 'mysql',
+    );
     this.lease = claimLeaseStatements(this.tables);
   }
 
@@ -40,7 +56,11 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     const waiting = `SELECT NULL AS endpoint_id, NULL AS paused, NULL AS disabled_reason
                      FROM (SELECT 1 AS one FROM ${this.tables.event} WHERE fanned_out_at IS NULL LIMIT 1) waiting`;
     const rows: Array<Record<string, unknown>> = claim
-      ? await this.query(this.dataSource.manager, `${waiting} UNION ALL ${endpointHoldsStatement(this.tables, ':now')}`, { now })
+      ? await this.query(
+          this.dataSource.manager,
+          `${waiting} UNION ALL ${endpointHoldsStatement(this.tables, ':now')}`,
+          { now },
+        )
       : await this.dataSource.query(waiting);
     if (!rows.some((row) => row.endpoint_id === null)) return NOTHING_FANNED_OUT;
     const holds = endpointHoldsFromRows(rows.filter((row) => row.endpoint_id !== null));
@@ -58,7 +78,11 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
    * another relay holds (SKIP LOCKED: concurrent relays take different events instead of queueing), and marks them
    * fanned out; the mark commits only with their deliveries. Returns the rows of `UNFANNED_EVENT_COLUMNS`.
    */
-  protected async takeUnfannedEvents(manager: EntityManager, limit: number, now: number): Promise<Record<string, unknown>[]> {
+  protected async takeUnfannedEvents(
+    manager: EntityManager,
+    limit: number,
+    now: number,
+  ): Promise<Record<string, unknown>[]> {
     const { event } = this.tables;
     const rows: Array<{ id: string }> = await this.query(
       manager,
@@ -66,7 +90,11 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
        ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
       { limit },
     );
-    if (rows.length > 0) await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, { now, ids: rows.map((row) => row.id) });
+    if (rows.length > 0)
+      await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, {
+        now,
+        ids: rows.map((row) => row.id),
+      });
     return rows;
   }
 
@@ -74,7 +102,10 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
    * Inserts new deliveries in one statement, skipping any that exist (same event and endpoint). Returns whether a
    * delivery was inserted; it must answer for the claimed ones (those with a `lockToken`).
    */
-  protected abstract insertDeliveries(manager: EntityManager, deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean>;
+  protected abstract insertDeliveries(
+    manager: EntityManager,
+    deliveries: readonly PlannedDelivery[],
+  ): Promise<(deliveryId: string) => boolean>;
 
   /** A `:name`-parameterised query through `manager`, rewritten for the dialect by TypeORM's driver. */
   protected query<T = unknown>(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T> {
@@ -100,10 +131,22 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   async deleteEvents(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.dataSource.createQueryBuilder().delete().from(WebhookEventEntity).whereInIds([...ids]).callListeners(false).execute();
+    await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(WebhookEventEntity)
+      .whereInIds([...ids])
+      .callListeners(false)
+      .execute();
   }
 
-  async failWithoutAttempt(deliveryId: string, lockToken: string, reason: WebhookFailureReason, error: string, now: number): Promise<boolean> {
+  async failWithoutAttempt(
+    deliveryId: string,
+    lockToken: string,
+    reason: WebhookFailureReason,
+    error: string,
+    now: number,
+  ): Promise<boolean> {
     const affected = await this.run(this.dataSource.manager, this.lease.failWithoutAttempt, {
       deliveryId,
       lockToken,
@@ -118,12 +161,19 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     await this.run(this.dataSource.manager, this.lease.release, { deliveryId, lockToken });
   }
 
-  async renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void> {
+  async renewClaims(
+    claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>,
+    lockedUntil: number,
+  ): Promise<void> {
     if (claims.length === 0) return;
     const tokens = new Map(claims.map(({ deliveryId, lockToken }) => [deliveryId, lockToken]));
     await this.transaction(async (manager) => {
-      const rows = await this.query<Array<{ id: string; lock_token: string | null }>>(manager, this.lease.renewable, { deliveryIds: [...tokens.keys()] });
-      const deliveryIds = rows.filter((row) => tokens.get(String(row.id)) === row.lock_token).map((row) => String(row.id));
+      const rows = await this.query<Array<{ id: string; lock_token: string | null }>>(manager, this.lease.renewable, {
+        deliveryIds: [...tokens.keys()],
+      });
+      const deliveryIds = rows
+        .filter((row) => tokens.get(String(row.id)) === row.lock_token)
+        .map((row) => String(row.id));
       if (deliveryIds.length > 0) await this.run(manager, this.lease.renew, { deliveryIds, lockedUntil });
     });
   }
@@ -139,7 +189,12 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     await this.run(this.dataSource.manager, this.endpointState.endStreak, { endpointId, now });
   }
 
-  async noteEndpointFailure(endpointId: string, now: number, disableIfFailingSince: number, reason: string): Promise<boolean> {
+  async noteEndpointFailure(
+    endpointId: string,
+    now: number,
+    disableIfFailingSince: number,
+    reason: string,
+  ): Promise<boolean> {
     return this.transaction(async (manager) => {
       await this.run(manager, this.endpointState.ensure, { endpointId, now });
       await this.run(manager, this.endpointState.startStreak, { endpointId, now });
@@ -156,7 +211,9 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   async disableEndpoint(endpointId: string, reason: string, now: number): Promise<boolean> {
     return this.transaction(async (manager) => {
       await this.run(manager, this.endpointState.ensure, { endpointId, now });
-      return (await this.run(manager, this.endpointState.disable, { endpointId, now, reason: truncatedError(reason) })) === 1;
+      return (
+        (await this.run(manager, this.endpointState.disable, { endpointId, now, reason: truncatedError(reason) })) === 1
+      );
     });
   }
 
@@ -203,6 +260,16 @@ const DEADLOCK_ATTEMPTS = 3;
 
 /** Whether `error` is the database rolling back a deadlock's victim: MySQL/MariaDB 1213, PostgreSQL 40P01. */
 function isDeadlock(error: unknown): boolean {
-  const { code, errno, driverError } = (error ?? {}) as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
-  return errno === 1213 || driverError?.errno === 1213 || code === 'ER_LOCK_DEADLOCK' || code === '40P01' || driverError?.code === '40P01';
+  const { code, errno, driverError } = (error ?? {}) as {
+    code?: unknown;
+    errno?: unknown;
+    driverError?: { code?: unknown; errno?: unknown };
+  };
+  return (
+    errno === 1213 ||
+    driverError?.errno === 1213 ||
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === '40P01' ||
+    driverError?.code === '40P01'
+  );
 }

@@ -24,7 +24,10 @@ export class WebhookInbox {
 
   constructor(private readonly dataSource: DataSource) {
     const table = escapedTableName(dataSource, WebhookInboxEntity);
-    this.insert = insertIfAbsent(dialectOf(dataSource)!, `${table} (receiver, webhook_id, received_at) VALUES (:receiver, :id, :now)`);
+    this.insert = insertIfAbsent(
+      dialectOf(dataSource)!,
+      `${table} (receiver, webhook_id, received_at) VALUES (:receiver, :id, :now)`,
+    );
   }
 
   /** Whether this webhook was processed before (a plain read: a racing request may still be processing it). */
