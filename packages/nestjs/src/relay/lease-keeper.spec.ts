@@ -62,4 +62,24 @@ describe('LeaseKeeper', () => {
     await delay(700);
     expect(signal.aborted).toBe(false);
   });
+
+  it('lets every request of a large claim listen to its abandon signal without a MaxListenersExceededWarning', async () => {
+    const { kept } = keeper(3000);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const listeners = Array.from({ length: 64 }, (_, n) => {
+        const signal = kept.hold('lease_big', `dlv_${n}`, Date.now() + 3000);
+        const listener = () => undefined;
+        signal.addEventListener('abort', listener);
+        return { signal, listener };
+      });
+      await delay(10);
+      expect(new Set(listeners.map(({ signal }) => signal)).size).toBe(1);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

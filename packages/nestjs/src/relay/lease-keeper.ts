@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { WebhookClock } from '../webhook-clock.js';
 
 /** This worker's claims made in one round (one lock token): how many deliveries, held until when. */
@@ -45,7 +46,11 @@ export class LeaseKeeper {
   hold(lockToken: string, deliveryId: string, until: number): AbortSignal {
     let claim = this.held.get(lockToken);
     if (!claim) {
-      claim = { deliveryIds: new Set(), until, abandon: new AbortController() };
+      const abandon = new AbortController();
+      // Every request of the claim (a whole batch) listens to this one signal while in flight: more than Node's
+      // default of 10 is normal here, not a leak (each request removes its listener when it ends).
+      setMaxListeners(0, abandon.signal);
+      claim = { deliveryIds: new Set(), until, abandon };
       this.held.set(lockToken, claim);
     }
     claim.deliveryIds.add(deliveryId);
