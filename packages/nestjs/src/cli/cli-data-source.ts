@@ -20,7 +20,7 @@ export class CliUsageError extends Error {
 }
 
 /** Connection options from a URL, for the drivers the package supports. */
-export function optionsFromUrl(url: string): DataSourceOptions {
+function optionsFromUrl(url: string): DataSourceOptions {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!file) throw new CliUsageError('A sqlite: URL names the database file, e.g. sqlite:./data/app.sqlite.');

@@ -19,7 +19,7 @@ export interface EndpointHolds {
   disabled: ReadonlyMap<string, string>;
 }
 
-export const NO_HOLDS: EndpointHolds = { paused: new Set(), disabled: new Map() };
+const NO_HOLDS: EndpointHolds = { paused: new Set(), disabled: new Map() };
 
 /** Maps the rows of `endpointHoldsStatement` (drivers differ in how they return the flag). */
 export function endpointHoldsFromRows(rows: ReadonlyArray<Record<string, unknown>>): EndpointHolds {
