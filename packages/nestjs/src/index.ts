@@ -85,6 +85,17 @@ export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/
 export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';
+export { WEBHOOK_DELIVERY_CHANNELS, WebhookDeliveryEvents } from './telemetry/webhook-delivery.events.js';
+export type {
+  WebhookAttemptFinishedEvent,
+  WebhookAttemptStartedEvent,
+  WebhookDeliveryEvent,
+  WebhookDeliveryEventKind,
+  WebhookDeliveryOutcomeEvent,
+  WebhookEndpointStateEvent,
+  WebhookEventCapturedEvent,
+  WebhookFannedOutEvent,
+} from './telemetry/webhook-delivery.events.js';
 export type { WebhookPruneResult } from './retention/webhook-retention.service.js';
 
 export { OutboxRelay } from './relay/outbox-relay.service.js';

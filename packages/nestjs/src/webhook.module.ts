@@ -17,6 +17,7 @@ import { type CapturedDataSources, requireOutboxEntities } from './outbox/outbox
 import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
 import { createOutboxStore } from './outbox/stores/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
+import { WebhookDeliveryEvents } from './telemetry/webhook-delivery.events.js';
 import { PostgresCommitListener } from './outbox/postgres-commit.listener.js';
 import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 import { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
@@ -93,6 +94,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookMetadataAccessor,
     EntityEventShaper,
     OutboxWakeSignal,
+    WebhookDeliveryEvents,
     PostgresCommitListener,
     CapturedOutboxForwarder,
     OutboxEventWriter,
@@ -122,6 +124,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     OutboxRelay,
     RelayOrchestrator,
     WebhookReceiverEvents,
+    WebhookDeliveryEvents,
     WebhookVerifier,
     WebhookGuard,
     WebhookInboxInterceptor,

@@ -21,7 +21,8 @@ import type { EntityChangeKind } from './entity-change.js';
 import { EntityChangeCapture } from './entity-change.capture.js';
 import { changedFields, snapshotAfterUpdate, snapshotColumns } from './entity-snapshot.js';
 import { KEYED_STATEMENT, reportedByKeyedStatement } from './keyed-statement.capture.js';
-import { CAPTURED_IN_TRANSACTION } from './outbox-event.writer.js';
+import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
+import { CAPTURED_IN_TRANSACTION, type CapturedInTransaction } from './outbox-event.writer.js';
 import { WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 
 /** What every entity subscriber event carries: the entity's metadata and the caller's transaction. */
@@ -54,6 +55,7 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
     private readonly rules: WebhookMetadataAccessor,
     private readonly wake: OutboxWakeSignal,
     private readonly capture: EntityChangeCapture,
+    private readonly events: WebhookDeliveryEvents,
   ) {}
 
   onModuleInit(): void {
@@ -144,9 +146,11 @@ export class EntityChangeSubscriber implements EntitySubscriberInterface, OnModu
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
     // Only the outermost commit makes the rows visible; a released savepoint does not.
-    if (event.queryRunner.isTransactionActive || !event.queryRunner.data?.[CAPTURED_IN_TRANSACTION]) return;
+    const captured = event.queryRunner.data?.[CAPTURED_IN_TRANSACTION] as CapturedInTransaction | undefined;
+    if (event.queryRunner.isTransactionActive || !captured) return;
     delete event.queryRunner.data[CAPTURED_IN_TRANSACTION];
     this.wake.notifyCommitted();
+    if (Array.isArray(captured)) for (const facts of captured) this.events.publish(facts);
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {

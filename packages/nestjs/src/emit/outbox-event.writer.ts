@@ -3,9 +3,16 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import { insertEvents } from '../outbox/stores/event-insert.statements.js';
+import { type WebhookEventCapturedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 
-/** Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events. */
+/**
+ * Marks a transaction (on its query runner's per-transaction `data`) as having written outbox events: `true`, or
+ * the events written when someone listens for `event.captured` (reported once the transaction commits).
+ */
 export const CAPTURED_IN_TRANSACTION = 'webhookOutboxCaptured';
+
+/** What a transaction's `CAPTURED_IN_TRANSACTION` holds. */
+export type CapturedInTransaction = true | WebhookEventCapturedEvent[];
 
 /** One event to write to the outbox. */
 export interface OutboxEventInput {
@@ -55,7 +62,10 @@ export function eventBody(
  */
 @Injectable()
 export class OutboxEventWriter {
-  constructor(private readonly wake: OutboxWakeSignal) {}
+  constructor(
+    private readonly wake: OutboxWakeSignal,
+    private readonly events: WebhookDeliveryEvents,
+  ) {}
 
   /** Inserts the event and returns its id (the `webhook-id` of every request for it). */
   async write(manager: EntityManager, queryRunner: QueryRunner | undefined, input: OutboxEventInput): Promise<string> {
@@ -86,9 +96,27 @@ export class OutboxEventWriter {
       orderingKey: input.orderingKey ?? null,
     }));
     await insertEvents(manager, rows);
-    // The relay is woken when the outermost transaction commits (EntityChangeSubscriber.afterTransactionCommit).
-    if (queryRunner?.isTransactionActive) queryRunner.data[CAPTURED_IN_TRANSACTION] = true;
-    else this.wake.notifyCommitted();
+    const captured = this.events.wants('event.captured')
+      ? rows.map(
+          ({ id, type, tenant }): WebhookEventCapturedEvent => ({
+            kind: 'event.captured',
+            webhookId: id,
+            type,
+            tenant,
+            at: occurredAt,
+          }),
+        )
+      : undefined;
+    // The relay is woken, and the capture reported, when the outermost transaction commits
+    // (EntityChangeSubscriber.afterTransactionCommit).
+    if (queryRunner?.isTransactionActive) {
+      const marked = queryRunner.data[CAPTURED_IN_TRANSACTION] as CapturedInTransaction | undefined;
+      if (!captured) queryRunner.data[CAPTURED_IN_TRANSACTION] = marked ?? true;
+      else queryRunner.data[CAPTURED_IN_TRANSACTION] = Array.isArray(marked) ? [...marked, ...captured] : captured;
+    } else {
+      this.wake.notifyCommitted();
+      for (const event of captured ?? []) this.events.publish(event);
+    }
     return rows.map((row) => row.id);
   }
 }

@@ -9,6 +9,7 @@ import { tenantError } from '../outbox/key-columns.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import { EndpointRowStore } from '../outbox/stores/endpoint-rows.store.js';
+import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK } from '../webhook.tokens.js';
 import { DestinationPolicy } from './destination-policy.js';
@@ -61,6 +62,7 @@ export class WebhookEndpoints {
     private readonly rows: EndpointRowStore,
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
+    private readonly events: WebhookDeliveryEvents,
   ) {}
 
   /** Endpoints visible in `scope`: those from options first (unscoped only), then stored ones by creation. */
@@ -213,13 +215,19 @@ export class WebhookEndpoints {
    */
   async enable(id: string, scope: WebhookTenantScope = {}): Promise<void> {
     await this.require(id, scope);
-    await this.store.enableEndpoint(id, this.clock.now());
+    const now = this.clock.now();
+    await this.store.enableEndpoint(id, now);
+    if (this.events.wants('endpoint.enabled'))
+      this.events.publish({ kind: 'endpoint.enabled', endpointId: id, at: now });
   }
 
   /** Disables an endpoint: its due deliveries fail with `endpoint-disabled` instead of being sent. */
   async disable(id: string, reason = 'disabled by an operator', scope: WebhookTenantScope = {}): Promise<void> {
     await this.require(id, scope);
-    await this.store.disableEndpoint(id, reason, this.clock.now());
+    const now = this.clock.now();
+    if ((await this.store.disableEndpoint(id, reason, now)) && this.events.wants('endpoint.disabled')) {
+      this.events.publish({ kind: 'endpoint.disabled', endpointId: id, reason, at: now });
+    }
   }
 
   private check(input: EndpointDefinitionInput): WebhookFieldError[] {

@@ -1,7 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
-import type { ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
+import type { ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
+import type { WebhookAttemptStartedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
+import { attemptErrorType } from './attempt-error-type.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
@@ -12,6 +14,12 @@ import type { AttemptResult, EndpointHealth } from './endpoint-health.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
+
+/** What every attempt and outcome event says about the delivery. */
+type AttemptFacts = Pick<
+  WebhookAttemptStartedEvent,
+  'deliveryId' | 'webhookId' | 'endpointId' | 'eventType' | 'attemptNumber'
+>;
 
 /** A delivery this worker has claimed, with the claim's token. */
 export interface Lease {
@@ -35,6 +43,7 @@ export interface DeliveryAttemptContext {
   health: EndpointHealth;
   leases: LeaseKeeper;
   logger: Logger;
+  events: WebhookDeliveryEvents;
   /** A claim was given back: the delivery is due again at once, which the next round's claim must see. */
   onReleased(): void;
 }
@@ -71,7 +80,7 @@ export class DeliveryAttempts {
   }
 
   private async attempt(lease: Lease): Promise<void> {
-    const { options, clock, endpoints, health, leases, logger } = this.context;
+    const { options, clock, endpoints, health, leases, logger, events } = this.context;
     const { delivery, lockToken } = lease;
     const now = clock.now();
     if (!leases.holds(lockToken, now) || health.holdsBack(delivery.endpointId, lease.claimedAt, now)) {
@@ -103,6 +112,15 @@ export class DeliveryAttempts {
       return;
     }
 
+    const facts = {
+      deliveryId: delivery.id,
+      webhookId: delivery.eventId,
+      endpointId: endpoint.id,
+      eventType: delivery.eventType,
+      attemptNumber: delivery.attempts + 1,
+    };
+    if (events.wants('attempt.started'))
+      events.publish({ kind: 'attempt.started', ...facts, url: endpoint.url, at: now });
     const started = performance.now();
     const body =
       endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
@@ -111,6 +129,20 @@ export class DeliveryAttempts {
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = clock.now();
+    if (events.wants('attempt.finished')) {
+      const { outcome, statusCode, error } = result;
+      const errorType = outcome === 'succeeded' ? null : attemptErrorType(statusCode, error);
+      events.publish({
+        kind: 'attempt.finished',
+        ...facts,
+        outcome,
+        statusCode,
+        durationMs,
+        errorType,
+        error,
+        at: finishedAt,
+      });
+    }
     const decision: AttemptDecision =
       result.outcome === 'succeeded'
         ? { next: { status: 'succeeded' } }
@@ -139,15 +171,20 @@ export class DeliveryAttempts {
     });
     if (!recorded) {
       // Another worker took the delivery over after our lease lapsed; its record wins and it will resend.
-      logger.warn(`Delivery ${delivery.id}: lease lost before the outcome was recorded; the outcome is discarded.`);
+      logger.warn(
+        `Delivery ${delivery.id}: lease lost before the outcome was recorded; the outcome is discarded.`,
+        facts,
+      );
       return;
     }
     if (decision.next.status === 'failed') {
       logger.warn(
         `Delivery ${delivery.id} of ${delivery.eventType} to ${endpoint.id} failed (${decision.next.reason}) ` +
           `after attempt ${delivery.attempts + 1}: ${result.error}`,
+        { ...facts, statusCode: result.statusCode, reason: decision.next.reason },
       );
     }
+    this.reportOutcome(facts, decision.next, finishedAt);
     await health.update(endpoint.id, result, decision, finishedAt);
   }
 
@@ -185,8 +222,39 @@ export class DeliveryAttempts {
     error: string,
   ): Promise<void> {
     const { store, clock, logger } = this.context;
-    if (await store.failWithoutAttempt(lease.delivery.id, lease.lockToken, reason, error, clock.now())) {
-      logger.warn(`Delivery ${lease.delivery.id} of ${lease.delivery.eventType} failed without an attempt: ${error}.`);
+    const { delivery } = lease;
+    const now = clock.now();
+    if (await store.failWithoutAttempt(delivery.id, lease.lockToken, reason, error, now)) {
+      const facts = {
+        deliveryId: delivery.id,
+        webhookId: delivery.eventId,
+        endpointId: delivery.endpointId,
+        eventType: delivery.eventType ?? '',
+        attemptNumber: delivery.attempts,
+      };
+      logger.warn(`Delivery ${delivery.id} of ${delivery.eventType} failed without an attempt: ${error}.`, {
+        ...facts,
+        reason,
+      });
+      this.reportOutcome(facts, { status: 'failed', reason }, now);
+    }
+  }
+
+  /** Reports the delivery's state after an attempt (or instead of one). */
+  private reportOutcome(facts: AttemptFacts, next: DeliveryNextState, at: number): void {
+    const { events } = this.context;
+    switch (next.status) {
+      case 'succeeded':
+        if (events.wants('delivery.succeeded')) events.publish({ kind: 'delivery.succeeded', ...facts, at });
+        return;
+      case 'pending':
+        if (events.wants('delivery.retry-scheduled')) {
+          events.publish({ kind: 'delivery.retry-scheduled', ...facts, nextAttemptAt: next.nextAttemptAt, at });
+        }
+        return;
+      case 'failed':
+        if (events.wants('delivery.failed'))
+          events.publish({ kind: 'delivery.failed', ...facts, reason: next.reason, at });
     }
   }
 }

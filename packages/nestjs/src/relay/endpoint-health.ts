@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { AttemptRecord, OutboxStore } from '../outbox/outbox-store.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
+import type { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import type { AttemptDecision } from './attempt-outcome.js';
 
 /** What an attempt came to, as endpoint health needs it. */
@@ -29,6 +30,7 @@ export class EndpointHealth {
     private readonly store: OutboxStore,
     private readonly options: ResolvedWebhookOptions,
     private readonly logger: Logger,
+    private readonly events: WebhookDeliveryEvents,
   ) {}
 
   /**
@@ -65,11 +67,14 @@ export class EndpointHealth {
     if (decision.pauseEndpointUntil !== undefined) {
       this.pausedUntil.set(endpointId, Math.max(decision.pauseEndpointUntil, this.pausedUntil.get(endpointId) ?? 0));
       await this.store.pauseEndpoint(endpointId, decision.pauseEndpointUntil, now);
+      if (this.events.wants('endpoint.paused')) {
+        this.events.publish({ kind: 'endpoint.paused', endpointId, until: decision.pauseEndpointUntil, at: now });
+      }
     }
     if (decision.disableEndpoint !== undefined) {
       this.disabledAt.set(endpointId, now);
       if (await this.store.disableEndpoint(endpointId, decision.disableEndpoint, now)) {
-        this.logger.warn(`Endpoint ${endpointId} disabled: ${decision.disableEndpoint}.`);
+        this.disabled(endpointId, decision.disableEndpoint, now);
       }
       return;
     }
@@ -78,9 +83,16 @@ export class EndpointHealth {
       const reason = `no successful delivery for ${formatDuration(disableEndpointAfter)} (last error: ${result.error})`;
       if (await this.store.noteEndpointFailure(endpointId, now, now - disableEndpointAfter, reason)) {
         this.disabledAt.set(endpointId, now);
-        this.logger.warn(`Endpoint ${endpointId} disabled: ${reason}.`);
+        this.disabled(endpointId, reason, now);
       }
     }
+  }
+
+  /** This worker disabled the endpoint (another may have done it first: then it says nothing). */
+  private disabled(endpointId: string, reason: string, now: number): void {
+    this.logger.warn(`Endpoint ${endpointId} disabled: ${reason}.`, { endpointId, reason });
+    if (this.events.wants('endpoint.disabled'))
+      this.events.publish({ kind: 'endpoint.disabled', endpointId, reason, at: now });
   }
 }
 

@@ -14,6 +14,7 @@ import { EndpointHealth } from './endpoint-health.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { RequestSlots } from './request-slots.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
+import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
 type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;
@@ -72,6 +73,7 @@ export class OutboxRelay {
     private readonly endpoints: EndpointRegistry,
     destinations: DestinationPolicy,
     private readonly forwarder: CapturedOutboxForwarder,
+    private readonly events: WebhookDeliveryEvents,
   ) {
     this.leases = new LeaseKeeper(
       (claims, lockedUntil) => this.store.renewClaims(claims, lockedUntil),
@@ -82,7 +84,7 @@ export class OutboxRelay {
           `Could not renew this worker's claims (${error.message}); requests whose claim is about to lapse will be abandoned.`,
         ),
     );
-    const health = new EndpointHealth(store, options, this.logger);
+    const health = new EndpointHealth(store, options, this.logger, events);
     this.attempts = new DeliveryAttempts({
       options,
       store,
@@ -93,6 +95,7 @@ export class OutboxRelay {
       health,
       leases: this.leases,
       logger: this.logger,
+      events,
       onReleased: () => this.dueClaims.invalidate(),
     });
     this.slots = new RequestSlots<Lease>(
@@ -157,6 +160,10 @@ export class OutboxRelay {
       lockToken: lease.lockToken,
       lockedUntil: lease.lockedUntil,
     });
+    if (fannedOut.events > 0 && this.events.wants('events.fanned-out')) {
+      const deliveries = fannedOut.claimed.length + fannedOut.unclaimed;
+      this.events.publish({ kind: 'events.fanned-out', events: fannedOut.events, deliveries, at: this.clock.now() });
+    }
     this.startAll(fannedOut.claimed, lease);
     if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();
     let total = claimed.length + fannedOut.claimed.length;
