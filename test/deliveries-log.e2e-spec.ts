@@ -152,6 +152,8 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
       succeeded: 0,
       failed: 0,
       oldestDueLag: 0,
+      unfannedEvents: 0,
+      since: clock.now() - 3_600_000,
     });
 
     context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 200 : 500 }));
@@ -179,6 +181,24 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
       succeeded: 1,
       failed: 1,
       oldestDueLag: 3_000,
+      unfannedEvents: 0,
+      since: clock.now() - 3_600_000,
     });
+  });
+
+  it('counts finished deliveries within its window only (the last hour unless told), and events not fanned out', async () => {
+    const clock = new ManualClock();
+    const app = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }), { clock });
+    const deliveries = app.app.get(WebhookDeliveries);
+    const orders = app.dataSource.getRepository(ShopOrder);
+    await orders.save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce();
+    clock.advance(2 * 3_600_000);
+    await orders.save({ customer: 'Bob', total: 1 });
+    await app.relay.runOnce();
+    await orders.save({ customer: 'Cy', total: 1 });
+
+    expect(await deliveries.stats()).toMatchObject({ succeeded: 1, unfannedEvents: 1, pending: 0 });
+    expect(await deliveries.stats({}, { since: clock.now() - 3 * 3_600_000 })).toMatchObject({ succeeded: 2 });
   });
 });

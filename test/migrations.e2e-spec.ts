@@ -29,6 +29,7 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
       'AddWebhookInbox1796000000000',
       'AddEndpointStore1797000000000',
       'AddUnfannedEventIndex1798000000000',
+      'AddTraceContext1799000000000',
     ]);
     // What synchronize would still change; nothing, if the migration and the entities agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();

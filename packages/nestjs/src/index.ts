@@ -58,6 +58,7 @@ export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entit
 export {
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
+  AddTraceContext1799000000000,
   AddUnfannedEventIndex1798000000000,
   AddWebhookInbox1796000000000,
   CreateWebhookOutbox1763900000000,

@@ -51,7 +51,7 @@ describe('module options', () => {
     );
   });
 
-  it('defaults an endpoint to POST, every event type, and its URL as id', () => {
+  it('defaults an endpoint to POST, every event type, its URL as id, and trace headers on', () => {
     const [endpoint] = resolveWebhookOptions({
       endpoints: [{ url: 'https://erp.example.com/hooks', secret }],
     }).endpoints;
@@ -67,6 +67,7 @@ describe('module options', () => {
       payloadFormat: 'full',
       headers: {},
       description: null,
+      traceHeaders: true,
     });
   });
 

@@ -89,6 +89,7 @@ function resolveEndpoint(
     payloadFormat: endpoint.payloadFormat ?? 'full',
     headers: { ...endpoint.headers },
     description: endpoint.description ?? null,
+    traceHeaders: endpoint.traceHeaders ?? true,
   };
 }
 

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
 import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
+import { readBacklog, readCompletedSince } from '../outbox/stores/backlog.statements.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 
@@ -47,11 +48,20 @@ export interface WebhookDeliveryStats {
   due: number;
   /** Claimed by a worker right now. */
   leased: number;
-  succeeded: number;
-  failed: number;
   /** How long the oldest due delivery has been waiting past its time, in ms (0 when none is due). */
   oldestDueLag: number;
+  /** Events committed and not fanned out yet (all tenants' with no scope; the tenant's with one). */
+  unfannedEvents: number;
+  /** Start of the window `succeeded` and `failed` count (epoch ms). */
+  since: number;
+  /** Deliveries that succeeded since `since`. */
+  succeeded: number;
+  /** Deliveries that failed for good since `since`. */
+  failed: number;
 }
+
+/** `stats()` counts finished deliveries over the last hour unless told otherwise. */
+const DEFAULT_STATS_WINDOW = 60 * 60 * 1000;
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
@@ -124,31 +134,27 @@ export class WebhookDeliveries {
     return (await query.execute()).affected ?? 0;
   }
 
-  /** Counts over the whole log, or over the scope's tenant's deliveries. */
-  async stats(scope: WebhookTenantScope = {}): Promise<WebhookDeliveryStats> {
+  /**
+   * What is waiting (pending, due, leased, the oldest due delivery's lag) and what finished since `since` (default:
+   * the last hour), over every delivery or the scope's tenant's. Cheap however long the log: it reads the pending
+   * rows and the recently completed ones through their indexes, never the whole history.
+   */
+  async stats(scope: WebhookTenantScope = {}, { since }: { since?: number } = {}): Promise<WebhookDeliveryStats> {
     const now = this.clock.now();
-    const due = `delivery.status = 'pending' AND delivery.nextAttemptAt <= :now AND (delivery.lockedUntil IS NULL OR delivery.lockedUntil <= :now)`;
-    const row: Record<string, string | number | null> | undefined = await this.dataSource
-      .getRepository(WebhookDeliveryEntity)
-      .createQueryBuilder('delivery')
-      .select(`SUM(CASE WHEN delivery.status = 'pending' THEN 1 ELSE 0 END)`, 'pending')
-      .addSelect(`SUM(CASE WHEN ${due} THEN 1 ELSE 0 END)`, 'due')
-      .addSelect(`SUM(CASE WHEN delivery.lockedUntil > :now THEN 1 ELSE 0 END)`, 'leased')
-      .addSelect(`SUM(CASE WHEN delivery.status = 'succeeded' THEN 1 ELSE 0 END)`, 'succeeded')
-      .addSelect(`SUM(CASE WHEN delivery.status = 'failed' THEN 1 ELSE 0 END)`, 'failed')
-      .addSelect(`MIN(CASE WHEN ${due} THEN delivery.nextAttemptAt END)`, 'oldest_due')
-      .setParameters({ now })
-      .andWhere(scope.tenant === undefined ? '1 = 1' : 'delivery.tenant = :tenant', { tenant: scope.tenant })
-      .getRawOne();
-    const count = (key: string) => Number(row?.[key] ?? 0);
-    const oldestDue = row?.oldest_due == null ? null : Number(row.oldest_due);
+    const from = since ?? now - DEFAULT_STATS_WINDOW;
+    const [backlog, completed] = await Promise.all([
+      readBacklog(this.dataSource, now, scope.tenant),
+      readCompletedSince(this.dataSource, from, scope.tenant),
+    ]);
     return {
-      pending: count('pending'),
-      due: count('due'),
-      leased: count('leased'),
-      succeeded: count('succeeded'),
-      failed: count('failed'),
-      oldestDueLag: oldestDue === null ? 0 : Math.max(0, now - oldestDue),
+      pending: backlog.pending,
+      due: backlog.due,
+      leased: backlog.leased,
+      oldestDueLag: backlog.oldestDueAt === null ? 0 : Math.max(0, now - backlog.oldestDueAt),
+      unfannedEvents: backlog.unfannedEvents,
+      since: from,
+      succeeded: completed.succeeded,
+      failed: completed.failed,
     };
   }
 

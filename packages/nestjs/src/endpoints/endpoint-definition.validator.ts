@@ -11,6 +11,7 @@ export interface EndpointDefinitionInput {
   payloadFormat?: unknown;
   headers?: unknown;
   description?: unknown;
+  traceHeaders?: unknown;
 }
 
 /** Headers the request builder sets itself; an endpoint's extra headers may not replace them. */
@@ -101,6 +102,9 @@ export function checkEndpointDefinition(
     if (typeof input.description !== 'string') wrong('description', 'must be a string.');
     else if (input.description.length > MAX_DESCRIPTION)
       wrong('description', `is longer than ${MAX_DESCRIPTION} characters.`);
+  }
+  if (input.traceHeaders !== undefined && typeof input.traceHeaders !== 'boolean') {
+    wrong('traceHeaders', 'must be true or false.');
   }
   return errors;
 }

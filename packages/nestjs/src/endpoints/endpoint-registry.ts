@@ -117,6 +117,7 @@ export class EndpointRegistry {
       payloadFormat: stored.payloadFormat,
       headers: stored.headers,
       description: stored.description,
+      traceHeaders: stored.traceHeaders,
     };
   }
 

@@ -20,6 +20,7 @@ export function endpointStatus(
     tenant: endpoint.tenant,
     url: endpoint.url,
     description: endpoint.description,
+    traceHeaders: endpoint.traceHeaders,
     eventTypes: [...endpoint.eventTypes],
     method: endpoint.method,
     bodyFormat: endpoint.bodyFormat,

@@ -26,6 +26,8 @@ export interface CreateWebhookEndpointInput {
   payloadFormat?: WebhookPayloadFormat;
   headers?: Record<string, string>;
   description?: string | null;
+  /** Default `true`: requests carry `traceparent`/`tracestate` when tracing is on. */
+  traceHeaders?: boolean;
   /** An existing `whsec_` secret to keep (e.g. moving from another system). Default: a new one is generated. */
   secret?: string;
 }
@@ -52,6 +54,7 @@ export interface WebhookEndpointStatus {
   tenant: string | null;
   url: string;
   description: string | null;
+  traceHeaders: boolean;
   eventTypes: string[];
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;

@@ -42,9 +42,10 @@ const CREATE_FIELDS = new Set([
   'payloadFormat',
   'headers',
   'description',
+  'traceHeaders',
   'secret',
 ]);
-const UPDATE_FIELDS = new Set(['url', 'eventTypes', 'method', 'bodyFormat', 'payloadFormat', 'headers', 'description']);
+const UPDATE_FIELDS = new Set([...CREATE_FIELDS].filter((field) => field !== 'secret'));
 
 /**
  * The endpoints webhooks go to: those in module options and those created at runtime (stored in
@@ -96,6 +97,7 @@ export class WebhookEndpoints {
       tenant: scope.tenant ?? null,
       url: input.url,
       description: input.description ?? null,
+      traceHeaders: input.traceHeaders ?? true,
       eventTypes: input.eventTypes ?? ['*'],
       method: input.method ?? 'POST',
       bodyFormat: input.bodyFormat ?? 'json',

@@ -42,6 +42,11 @@ export interface WebhookEndpointOptions {
   headers?: Record<string, string>;
   /** What the endpoint is for, shown by `WebhookEndpoints.list()`. */
   description?: string;
+  /**
+   * Send the trace context (`traceparent`, `tracestate`) with each request, so the receiver's trace continues the
+   * producer's. Default `true`; turn off for receivers that must not see it. Sent only when tracing is on.
+   */
+  traceHeaders?: boolean;
 }
 
 /** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
@@ -67,6 +72,8 @@ export interface ResolvedWebhookEndpoint {
   payloadFormat: WebhookPayloadFormat;
   headers: Record<string, string>;
   description: string | null;
+  /** Whether requests carry `traceparent`/`tracestate`. */
+  traceHeaders: boolean;
   /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
   secretError?: string;
 }

@@ -9,6 +9,8 @@ const event = (id: string, orderingKey: string | null = null): UnfannedEvent => 
   orderingKey,
   sequence: orderingKey ? 1 : null,
   payload: `{"id":"${id}"}`,
+  occurredAt: 1,
+  traceContext: null,
   sourceId: id,
 });
 const claim = (overrides: Partial<FanOutClaim> = {}): FanOutClaim => ({
@@ -51,6 +53,8 @@ describe('planFanOut', () => {
       eventType: 'order.created',
       payload: '{"id":"e1"}',
       sourceId: 'e1',
+      occurredAt: 1,
+      traceContext: null,
       endpointDisabledReason: null,
     });
   });

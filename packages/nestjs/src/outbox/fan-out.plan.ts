@@ -10,6 +10,8 @@ export interface UnfannedEvent {
   sequence: number | null;
   payload: string;
   sourceId: string | null;
+  occurredAt: number;
+  traceContext: string | null;
 }
 
 /** Endpoints whose state changes what a fan-out claims: paused ones are not claimed, disabled ones are claimed to be failed untried. */
@@ -77,6 +79,8 @@ export function planFanOut(
         eventType: event.type,
         payload: event.payload,
         sourceId: event.sourceId,
+        occurredAt: event.occurredAt,
+        traceContext: event.traceContext,
         endpointDisabledReason: holds.disabled.get(endpoint.id) ?? null,
       });
     }

@@ -16,6 +16,10 @@ export interface ClaimedDelivery {
   payload: string | null;
   /** The primary key of the entity the event is about (a string; JSON for a composite key), for thin payloads. */
   sourceId: string | null;
+  /** When the event was captured (epoch ms); `null` when the event row is gone. */
+  occurredAt: number | null;
+  /** The W3C trace context captured with the event (`traceparent`, and `tracestate` after a space), if any. */
+  traceContext: string | null;
   /** Why the endpoint is disabled, if it is: the delivery is then failed without an attempt. */
   endpointDisabledReason: string | null;
 }
@@ -98,6 +102,8 @@ export interface OutboxEventRow {
   sequence: number | null;
   orderingKey: string | null;
   tenant: string | null;
+  /** The W3C trace context captured with the event, if any. */
+  traceContext?: string | null;
 }
 
 /** Chooses the endpoints that receive an event (by its type and tenant); each delivery records the endpoint's tenant. */

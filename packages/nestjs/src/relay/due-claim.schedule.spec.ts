@@ -12,6 +12,8 @@ const delivery = (endpointId: string): ClaimedDelivery => ({
   eventType: 'order.created',
   payload: '{}',
   sourceId: null,
+  occurredAt: 1,
+  traceContext: null,
   endpointDisabledReason: null,
 });
 const claim = (

@@ -53,6 +53,18 @@ export class WebhookEndpointEntity {
   @Column({ type: 'text', transformer: json<StoredEndpointSecret[]>() })
   secrets!: StoredEndpointSecret[];
 
+  /** Whether requests carry the trace context headers (`traceparent`, `tracestate`). */
+  @Column({
+    name: 'trace_headers',
+    type: 'int',
+    default: 1,
+    transformer: {
+      to: (value: boolean | undefined) => (value === false ? 0 : 1),
+      from: (value: unknown) => Number(value) !== 0,
+    },
+  })
+  traceHeaders!: boolean;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;
 

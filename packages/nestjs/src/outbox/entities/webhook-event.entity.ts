@@ -44,4 +44,8 @@ export class WebhookEventEntity {
   /** The tenant the event belongs to: it goes to that tenant's endpoints and the application's own, never to others'. */
   @Column({ type: 'varchar', length: 191, nullable: true })
   tenant!: string | null;
+
+  /** The W3C trace context active at capture: `traceparent`, then `tracestate` after a space; `null` untraced. */
+  @Column({ name: 'trace_context', type: 'varchar', length: 1000, nullable: true })
+  traceContext!: string | null;
 }

@@ -3,10 +3,12 @@ import { AddDeliveryEngine1795000000000 } from './1795000000000-add-delivery-eng
 import { AddWebhookInbox1796000000000 } from './1796000000000-add-webhook-inbox.js';
 import { AddEndpointStore1797000000000 } from './1797000000000-add-endpoint-store.js';
 import { AddUnfannedEventIndex1798000000000 } from './1798000000000-add-unfanned-event-index.js';
+import { AddTraceContext1799000000000 } from './1799000000000-add-trace-context.js';
 
 export {
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
+  AddTraceContext1799000000000,
   AddUnfannedEventIndex1798000000000,
   AddWebhookInbox1796000000000,
   CreateWebhookOutbox1763900000000,
@@ -19,4 +21,5 @@ export const webhookOutboxMigrations = [
   AddWebhookInbox1796000000000,
   AddEndpointStore1797000000000,
   AddUnfannedEventIndex1798000000000,
+  AddTraceContext1799000000000,
 ];

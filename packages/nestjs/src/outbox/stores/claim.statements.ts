@@ -64,7 +64,7 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
       `UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders(ids)})`,
     claimed: (ids: number) =>
       `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload, e.source_id,
-              s.disabled_at, s.disabled_reason
+              e.occurred_at, e.trace_context, s.disabled_at, s.disabled_reason
        FROM ${delivery} d
        LEFT JOIN ${event} e ON e.id = d.event_id
        LEFT JOIN ${endpointState} s ON s.endpoint_id = d.endpoint_id
@@ -96,6 +96,8 @@ export function claimedDeliveryFromRow(row: Record<string, unknown>): ClaimedDel
     eventType: row.type == null ? null : String(row.type),
     payload: row.payload == null ? null : String(row.payload),
     sourceId: row.source_id == null ? null : String(row.source_id),
+    occurredAt: row.occurred_at == null ? null : Number(row.occurred_at),
+    traceContext: row.trace_context == null ? null : String(row.trace_context),
     endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
   };
 }

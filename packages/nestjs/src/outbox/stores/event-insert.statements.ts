@@ -20,12 +20,13 @@ const EVENT_COLUMNS = [
   ['tenant', 'varchar'],
   ['sequence', 'bigint'],
   ['ordering_key', 'varchar'],
+  ['trace_context', 'varchar'],
 ] as const;
 
 /** Up to this many rows, PostgreSQL gets a plain multi-row VALUES; beyond, arrays (see `postgresInsert`). */
 const PLAIN_VALUES_ROWS = 10;
 
-/** 500 rows of 10 parameters: well within MySQL's and SQLite's limits on one statement. */
+/** 500 rows of 11 parameters: well within MySQL's and SQLite's limits on one statement. */
 const ROWS_PER_STATEMENT = 500;
 
 /** `table (columns)` per DataSource: written for every transaction that captures. */
@@ -44,7 +45,8 @@ export function eventInsertTarget(dataSource: DataSource): string {
 /** A row's values in `EVENT_COLUMNS` order. */
 export function eventValues(row: EventInsertRow): unknown[] {
   const { id, type, payload, occurredAt, fannedOutAt, sourceEntity, sourceId, tenant, sequence, orderingKey } = row;
-  return [id, type, payload, occurredAt, fannedOutAt ?? null, sourceEntity, sourceId, tenant, sequence, orderingKey];
+  const values = [id, type, payload, occurredAt, fannedOutAt ?? null, sourceEntity, sourceId, tenant, sequence];
+  return [...values, orderingKey, row.traceContext ?? null];
 }
 
 /** `INSERT` of `rows` rows with `?` placeholders; `ifAbsent` skips ids already present (MySQL, SQLite). */

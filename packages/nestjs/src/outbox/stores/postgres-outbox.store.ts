@@ -37,7 +37,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          -- ANY(ARRAY(...)) rather than IN (...): the planner then looks the ids up by key instead of hashing the table.
          WHERE id = ANY(ARRAY(SELECT id FROM picked))
          RETURNING id, event_id, endpoint_id, attempts, series_start, locked_until, next_attempt_at)
-       SELECT claimed.*, e.type, e.payload, e.source_id, s.disabled_at, s.disabled_reason
+       SELECT claimed.*, e.type, e.payload, e.source_id, e.occurred_at, e.trace_context, s.disabled_at, s.disabled_reason
        FROM claimed
        LEFT JOIN ${event} e ON e.id = claimed.event_id
        LEFT JOIN ${endpointState} s ON s.endpoint_id = claimed.endpoint_id

@@ -131,6 +131,7 @@ export class SqliteOutboxStore implements OutboxStore {
       (sql) =>
         sql(
           `SELECT id, type, payload, occurred_at AS occurredAt, source_entity AS sourceEntity, source_id AS sourceId, sequence,
+                  trace_context AS traceContext,
                   ordering_key AS orderingKey, tenant
            FROM ${this.tables.event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ?`,
         ).all(limit) as OutboxEventRow[],

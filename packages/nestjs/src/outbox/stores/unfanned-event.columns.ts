@@ -1,7 +1,8 @@
 import type { UnfannedEvent } from '../fan-out.plan.js';
 
 /** The columns fan-out reads of an event, for `unfannedEventFromRow`. */
-export const UNFANNED_EVENT_COLUMNS = 'id, type, tenant, ordering_key, sequence, payload, source_id';
+export const UNFANNED_EVENT_COLUMNS =
+  'id, type, tenant, ordering_key, sequence, payload, source_id, occurred_at, trace_context';
 
 /** Maps an event row of any dialect (drivers return BIGINT columns as strings). */
 export function unfannedEventFromRow(row: Record<string, unknown>): UnfannedEvent {
@@ -13,5 +14,7 @@ export function unfannedEventFromRow(row: Record<string, unknown>): UnfannedEven
     sequence: row.sequence == null ? null : Number(row.sequence),
     payload: String(row.payload),
     sourceId: row.source_id == null ? null : String(row.source_id),
+    occurredAt: Number(row.occurred_at),
+    traceContext: row.trace_context == null ? null : String(row.trace_context),
   };
 }

@@ -1,0 +1,80 @@
+import type { DataSource } from 'typeorm';
+import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
+import { outboxTables } from '../outbox-tables.js';
+
+/** What is waiting, read from the hot rows only. */
+export interface OutboxBacklog {
+  /** Events committed and not fanned out yet. */
+  unfannedEvents: number;
+  /** Deliveries waiting for their first attempt or a retry. */
+  pending: number;
+  /** Of those, due now and not claimed by a worker. */
+  due: number;
+  /** Of those, claimed by a worker right now. */
+  leased: number;
+  /** When the oldest due delivery became due (epoch ms), or `null` when none is due. */
+  oldestDueAt: number | null;
+}
+
+/** Deliveries finished since a time, by outcome. */
+export interface CompletedDeliveries {
+  succeeded: number;
+  failed: number;
+}
+
+async function rows(dataSource: DataSource, sql: string, parameters: Record<string, unknown>) {
+  const [query, values] = escapeQueryWithParameters(dataSource, sql, parameters);
+  return (await dataSource.query(query, values)) as Array<Record<string, unknown>>;
+}
+
+/**
+ * The backlog, cheap however long the history: pending deliveries through the `(status, next_attempt_at)` index
+ * (only `status = 'pending'` rows are read) and events not fanned out through their own index (partial on
+ * PostgreSQL and SQLite), never a scan of the delivery log. `tenant` counts that tenant's deliveries only.
+ */
+export async function readBacklog(dataSource: DataSource, now: number, tenant?: string): Promise<OutboxBacklog> {
+  const { delivery, event } = outboxTables(dataSource);
+  const due = 'next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)';
+  const [deliveries] = await rows(
+    dataSource,
+    `SELECT COUNT(*) AS pending,
+            SUM(CASE WHEN ${due} THEN 1 ELSE 0 END) AS due,
+            SUM(CASE WHEN locked_until > :now THEN 1 ELSE 0 END) AS leased,
+            MIN(CASE WHEN ${due} THEN next_attempt_at END) AS oldest_due
+     FROM ${delivery} WHERE status = 'pending'${tenant === undefined ? '' : ' AND tenant = :tenant'}`,
+    { now, tenant },
+  );
+  const [events] =
+    tenant === undefined
+      ? await rows(dataSource, `SELECT COUNT(*) AS unfanned FROM ${event} WHERE fanned_out_at IS NULL`, {})
+      : await rows(
+          dataSource,
+          `SELECT COUNT(*) AS unfanned FROM ${event} WHERE fanned_out_at IS NULL AND tenant = :tenant`,
+          { tenant },
+        );
+  const count = (value: unknown) => Number(value ?? 0);
+  return {
+    unfannedEvents: count(events?.unfanned),
+    pending: count(deliveries?.pending),
+    due: count(deliveries?.due),
+    leased: count(deliveries?.leased),
+    oldestDueAt: deliveries?.oldest_due == null ? null : Number(deliveries.oldest_due),
+  };
+}
+
+/** Deliveries completed at or after `since`, through the `completed_at` index: the recent rows only. */
+export async function readCompletedSince(
+  dataSource: DataSource,
+  since: number,
+  tenant?: string,
+): Promise<CompletedDeliveries> {
+  const { delivery } = outboxTables(dataSource);
+  const counted = await rows(
+    dataSource,
+    `SELECT status, COUNT(*) AS n FROM ${delivery}
+     WHERE completed_at >= :since${tenant === undefined ? '' : ' AND tenant = :tenant'} GROUP BY status`,
+    { since, tenant },
+  );
+  const of = (status: string) => Number(counted.find((row) => row.status === status)?.n ?? 0);
+  return { succeeded: of('succeeded'), failed: of('failed') };
+}
