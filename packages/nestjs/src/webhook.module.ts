@@ -23,6 +23,7 @@ import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 import { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 import { DestinationPolicy } from './endpoints/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
+import { RelayMetrics } from './relay/relay-metrics.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
 import { WebhookRetention } from './retention/webhook-retention.service.js';
@@ -106,6 +107,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     EndpointRowStore,
     EndpointRegistry,
     EndpointBackfill,
+    RelayMetrics,
     OutboxRelay,
     RelayOrchestrator,
     WebhookReceiverEvents,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
-import { insertEvents } from '../outbox/stores/event-insert.statements.js';
+import { type EventInsertRow, insertEvents } from '../outbox/stores/event-insert.statements.js';
+import { startCaptureSpan } from '../telemetry/webhook-tracing.js';
 import { type WebhookEventCapturedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 
 /**
@@ -84,7 +85,7 @@ export class OutboxEventWriter {
   ): Promise<string[]> {
     if (inputs.length === 0) return [];
     const occurredAt = Date.now();
-    const rows = inputs.map((input) => ({
+    const rows: EventInsertRow[] = inputs.map((input) => ({
       id: newOutboxId('msg'),
       type: input.type,
       payload: eventBody(input, occurredAt),
@@ -95,7 +96,16 @@ export class OutboxEventWriter {
       sequence: input.sequence ?? null,
       orderingKey: input.orderingKey ?? null,
     }));
-    await insertEvents(manager, rows);
+    // In the user's transaction and trace: the capture span's context goes with the events to their deliveries.
+    const span = startCaptureSpan(rows);
+    if (span) for (const row of rows) row.traceContext = span.traceContext;
+    try {
+      await insertEvents(manager, rows);
+    } catch (error) {
+      span?.end(error);
+      throw error;
+    }
+    span?.end();
     const captured = this.events.wants('event.captured')
       ? rows.map(
           ({ id, type, tenant }): WebhookEventCapturedEvent => ({

@@ -4,15 +4,16 @@ import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import type { ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookAttemptStartedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import { attemptErrorType } from './attempt-error-type.js';
+import type { RelayMetrics } from './relay-metrics.js';
 import type { WebhookClock } from '../webhook-clock.js';
-import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { type AttemptDecision, decideAfterFailure } from './attempt-outcome.js';
 import { AttemptRecordBatcher } from './attempt-record.batcher.js';
 import type { DestinationPolicy } from '../endpoints/destination-policy.js';
-import type { AttemptResult, EndpointHealth } from './endpoint-health.js';
+import type { EndpointHealth } from './endpoint-health.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { buildWebhookRequest, thinPayload } from './webhook-request.builder.js';
+import { thinPayload } from './webhook-request.builder.js';
+import { WebhookExchange } from './webhook-exchange.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 
 /** What every attempt and outcome event says about the delivery. */
@@ -44,6 +45,7 @@ export interface DeliveryAttemptContext {
   leases: LeaseKeeper;
   logger: Logger;
   events: WebhookDeliveryEvents;
+  metrics: RelayMetrics;
   /** A claim was given back: the delivery is due again at once, which the next round's claim must see. */
   onReleased(): void;
 }
@@ -57,8 +59,11 @@ export class DeliveryAttempts {
   /** Outcomes finishing together are stored in one write. */
   private readonly outcomes: AttemptRecordBatcher;
 
+  private readonly exchange: WebhookExchange;
+
   constructor(private readonly context: DeliveryAttemptContext) {
     this.outcomes = new AttemptRecordBatcher((records) => context.store.recordAttempts(records));
+    this.exchange = new WebhookExchange(context.options.delivery, context.destinations, context.transport);
   }
 
   /** One delivery's failure (e.g. the database went away while recording) must not abandon the others mid-flight. */
@@ -124,14 +129,23 @@ export class DeliveryAttempts {
     const started = performance.now();
     const body =
       endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
-    const result = await this.send(endpoint, delivery.eventId, body, now, lease.abandon);
+    const result = await this.exchange.send(endpoint, delivery, body, now, lease.abandon);
     health.noteAnswer(endpoint.id, result.outcome === 'succeeded');
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = clock.now();
+    const errorType = result.outcome === 'succeeded' ? null : attemptErrorType(result.statusCode, result.error);
+    this.context.metrics.attempt({
+      endpointId: endpoint.id,
+      outcome: result.outcome,
+      errorType,
+      durationMs,
+      attemptNumber: facts.attemptNumber,
+      occurredAt: delivery.occurredAt,
+      startedAt: now,
+    });
     if (events.wants('attempt.finished')) {
       const { outcome, statusCode, error } = result;
-      const errorType = outcome === 'succeeded' ? null : attemptErrorType(statusCode, error);
       events.publish({
         kind: 'attempt.finished',
         ...facts,
@@ -186,34 +200,6 @@ export class DeliveryAttempts {
     }
     this.reportOutcome(facts, decision.next, finishedAt);
     await health.update(endpoint.id, result, decision, finishedAt);
-  }
-
-  /** One HTTP exchange, classified: 2xx succeeds; any other status, or no response at all, fails. */
-  private async send(
-    endpoint: ResolvedWebhookEndpoint,
-    eventId: string,
-    payload: string,
-    now: number,
-    abandon: AbortSignal,
-  ): Promise<AttemptResult> {
-    const { timeout, responseExcerptBytes } = this.context.options.delivery;
-    try {
-      // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
-      this.context.destinations.checkUrl(endpoint.url);
-      if (endpoint.secretError !== undefined) throw new Error(endpoint.secretError);
-      const request = buildWebhookRequest(endpoint, eventId, payload, now, { timeout, responseExcerptBytes });
-      const response = await this.context.transport.send({ ...request, signal: abandon });
-      const ok = response.status >= 200 && response.status < 300;
-      return {
-        outcome: ok ? 'succeeded' : 'failed',
-        statusCode: response.status,
-        responseExcerpt: response.bodyExcerpt,
-        error: ok ? null : `HTTP ${response.status}`,
-        ...(response.retryAfter !== undefined && { retryAfter: response.retryAfter }),
-      };
-    } catch (error) {
-      return { outcome: 'failed', statusCode: null, responseExcerpt: null, error: (error as Error).message };
-    }
   }
 
   private async failUntried(

@@ -15,6 +15,7 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { RequestSlots } from './request-slots.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
+import { RelayMetrics } from './relay-metrics.js';
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
 type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;
@@ -74,6 +75,7 @@ export class OutboxRelay {
     destinations: DestinationPolicy,
     private readonly forwarder: CapturedOutboxForwarder,
     private readonly events: WebhookDeliveryEvents,
+    metrics: RelayMetrics,
   ) {
     this.leases = new LeaseKeeper(
       (claims, lockedUntil) => this.store.renewClaims(claims, lockedUntil),
@@ -96,6 +98,7 @@ export class OutboxRelay {
       leases: this.leases,
       logger: this.logger,
       events,
+      metrics,
       onReleased: () => this.dueClaims.invalidate(),
     });
     this.slots = new RequestSlots<Lease>(

@@ -16,6 +16,13 @@ export interface OutboxBacklog {
   oldestDueAt: number | null;
 }
 
+/** An endpoint's shared state row (an endpoint without one is active). */
+export interface EndpointStateRow {
+  endpointId: string;
+  pausedUntil: number | null;
+  disabledAt: number | null;
+}
+
 /** Deliveries finished since a time, by outcome. */
 export interface CompletedDeliveries {
   succeeded: number;
@@ -77,4 +84,15 @@ export async function readCompletedSince(
   );
   const of = (status: string) => Number(counted.find((row) => row.status === status)?.n ?? 0);
   return { succeeded: of('succeeded'), failed: of('failed') };
+}
+
+/** Every endpoint state row: one per endpoint that was ever paused, failing or disabled, a small table. */
+export async function readEndpointStates(dataSource: DataSource): Promise<EndpointStateRow[]> {
+  const { endpointState } = outboxTables(dataSource);
+  const found = await rows(dataSource, `SELECT endpoint_id, paused_until, disabled_at FROM ${endpointState}`, {});
+  return found.map((row) => ({
+    endpointId: String(row.endpoint_id),
+    pausedUntil: row.paused_until == null ? null : Number(row.paused_until),
+    disabledAt: row.disabled_at == null ? null : Number(row.disabled_at),
+  }));
 }
