@@ -2,6 +2,7 @@ import { generateWebhookSecret } from '@webhook-outbox/nestjs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthCheckModule } from '../support/health-check.module.js';
 import { ShopOrder } from '../support/shop-order.entity.js';
 import type { TestDatabase } from '../support/test-databases.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
@@ -66,5 +67,45 @@ describe("a PostgreSQL restart (a cluster of the test's own)", () => {
         `delivered ${Math.round(resumed)} ms after that commit`,
     );
     expect(resumed).toBeLessThan(2_000);
+  });
+
+  it('turns the health indicator down while the database is stopped, and up again once it is back', async () => {
+    const database = { kind: 'postgres', options: cluster.options, drop: async () => undefined } as TestDatabase;
+    const app = await startWebhookTestApp(
+      database,
+      { endpoints: [{ id: 'erp', url: receiver.url, secret }] },
+      { keepTables: true, imports: [HealthCheckModule], listen: true },
+    );
+    apps.push(app);
+    const health = async () => {
+      const response = await fetch(`${app.url}/health`);
+      return { status: response.status, body: (await response.json()) as { details: Record<string, any> } };
+    };
+    expect((await health()).status).toBe(200);
+
+    await cluster.stop();
+    const down = await health();
+    expect(down.status).toBe(503);
+    expect(down.body.details.webhooks).toMatchObject({ status: 'down', database: 'down', relay: 'running' });
+
+    await cluster.start();
+    const back = performance.now();
+    let up = await health();
+    while (up.status !== 200 && performance.now() - back < 15_000) {
+      await delay(100);
+      up = await health();
+    }
+    const upAfter = Math.round(performance.now() - back);
+    expect(up.status).toBe(200);
+    expect(up.body.details.webhooks).toMatchObject({ status: 'up', database: 'up' });
+    // The LISTEN connection comes back on its own schedule (reconnect backoff up to 1 s); the status does not wait.
+    while (up.body.details.webhooks.listener !== 'connected' && performance.now() - back < 15_000) {
+      await delay(100);
+      up = await health();
+    }
+    console.log(
+      `health up again ${upAfter} ms after the database was back, the listener ${Math.round(performance.now() - back)} ms after`,
+    );
+    expect(up.body.details.webhooks.listener).toBe('connected');
   });
 });

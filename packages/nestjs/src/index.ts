@@ -86,6 +86,8 @@ export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/
 export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';
+export { WebhookHealthIndicator } from './health/webhook-health.indicator.js';
+export type { WebhookHealthDetails, WebhookHealthOptions } from './health/webhook-health.indicator.js';
 export { WEBHOOK_DELIVERY_CHANNELS, WebhookDeliveryEvents } from './telemetry/webhook-delivery.events.js';
 export type {
   WebhookAttemptFinishedEvent,

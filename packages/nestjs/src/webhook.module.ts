@@ -23,6 +23,7 @@ import { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 import { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 import { DestinationPolicy } from './endpoints/destination-policy.js';
 import { OutboxRelay } from './relay/outbox-relay.service.js';
+import { WebhookHealthIndicator } from './health/webhook-health.indicator.js';
 import { RelayMetrics } from './relay/relay-metrics.js';
 import { RelayOrchestrator } from './relay/relay.orchestrator.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
@@ -118,6 +119,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookEndpoints,
     WebhookRetention,
     RetentionScheduler,
+    WebhookHealthIndicator,
   ],
   exports: [
     WEBHOOK_OPTIONS,
@@ -136,6 +138,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookEventTypes,
     WebhookPublisher,
     WebhookRetention,
+    WebhookHealthIndicator,
   ],
 })
 export class WebhookModule extends ConfigurableWebhookModule {}
