@@ -126,4 +126,24 @@ describe.each(DATABASE_KINDS)('delivery events on %s', (kind) => {
     ]);
     expect(published[3]!.message).toMatchObject({ kind: 'attempt.finished', statusCode: 200 });
   });
+
+  it("logs a delivery that failed for good with its facts as fields, for a JSON logger's sake", async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    context.receiver.respondWith(() => ({ status: 410 }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce();
+
+    const failed = app.records.find((entry) => entry.level === 'warn' && String(entry.message).includes('failed ('));
+    expect(failed?.fields).toEqual({
+      deliveryId: expect.stringMatching(/^dlv_/),
+      webhookId: context.receiver.requests[0]!.headers['webhook-id'],
+      endpointId: 'erp',
+      eventType: 'order.created',
+      attemptNumber: 1,
+      statusCode: 410,
+      reason: expect.any(String),
+    });
+    const disabled = app.records.find((entry) => String(entry.message).startsWith('Endpoint erp disabled'));
+    expect(disabled?.fields).toEqual({ endpointId: 'erp', reason: expect.any(String) });
+  });
 });

@@ -36,6 +36,8 @@ export interface WebhookTestApp {
   warnings: string[];
   /** Everything the application logged, at every level, in order. */
   logs: string[];
+  /** The same, as the logger got it: level, message, and the structured fields (a plain object after the message). */
+  records: Array<{ level: string; message: unknown; fields?: Record<string, unknown> }>;
   relay: OutboxRelay;
   orchestrator: RelayOrchestrator;
   /** `http://127.0.0.1:<port>` when started with `listen`. */
@@ -106,17 +108,23 @@ export async function startWebhookTestApp(
   const moduleRef = await builder.compile();
   const warnings: string[] = [];
   const logs: string[] = [];
-  const record = (message: unknown, rest: unknown[]) => logs.push([message, ...rest].map(String).join(' '));
+  const records: WebhookTestApp['records'] = [];
+  const isFields = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+  const record = (level: string, message: unknown, rest: unknown[]) => {
+    logs.push([message, ...rest.filter((part) => !isFields(part))].map(String).join(' '));
+    records.push({ level, message, ...(rest.some(isFields) && { fields: rest.find(isFields) }) });
+  };
   const logger: LoggerService = {
-    log: (message: unknown, ...rest: unknown[]) => void record(message, rest),
-    debug: (message: unknown, ...rest: unknown[]) => void record(message, rest),
-    verbose: (message: unknown, ...rest: unknown[]) => void record(message, rest),
+    log: (message: unknown, ...rest: unknown[]) => void record('log', message, rest),
+    debug: (message: unknown, ...rest: unknown[]) => void record('debug', message, rest),
+    verbose: (message: unknown, ...rest: unknown[]) => void record('verbose', message, rest),
     error: (message: unknown, ...rest: unknown[]) => {
-      record(message, rest);
+      record('error', message, rest);
       console.error(message, ...rest);
     },
     warn: (message: unknown, ...rest: unknown[]) => {
-      record(message, rest);
+      record('warn', message, rest);
       warnings.push(String(message));
     },
   };
@@ -137,6 +145,7 @@ export async function startWebhookTestApp(
     dataSource,
     warnings,
     logs,
+    records,
     relay: app.get(OutboxRelay),
     orchestrator: app.get(RelayOrchestrator),
     url: listen ? (await app.getUrl()).replace('[::1]', '127.0.0.1') : '',

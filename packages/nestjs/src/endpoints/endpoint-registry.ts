@@ -102,7 +102,7 @@ export class EndpointRegistry {
       }));
     } catch (error) {
       secretError = (error as Error).message;
-      this.logger.error(secretError);
+      this.logger.error(secretError, { endpointId: stored.id });
     }
     return {
       id: stored.id,

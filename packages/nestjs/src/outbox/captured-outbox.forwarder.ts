@@ -48,13 +48,16 @@ export class CapturedOutboxForwarder {
         }
         result.forwarded += events.length;
         result.more ||= events.length >= limit;
-        if (this.failing.delete(name)) this.logger.log(`Forwarding events from the DataSource "${name}" works again.`);
+        if (this.failing.delete(name)) {
+          this.logger.log(`Forwarding events from the DataSource "${name}" works again.`, { dataSource: name });
+        }
       } catch (error) {
         // One database being down must not hold up delivery of the others' events; its events wait in its outbox.
         if (!this.failing.has(name)) {
           this.failing.add(name);
           this.logger.error(
             `Cannot forward events from the DataSource "${name}"; retrying every round: ${(error as Error)?.message ?? String(error)}`,
+            { dataSource: name, error: (error as Error)?.message ?? String(error) },
           );
         }
       }

@@ -65,7 +65,9 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
       client.end().catch(() => undefined);
       if (this.stopped) return;
       if (!this.outage)
-        this.logger.warn(`Lost the LISTEN connection (${error?.message ?? 'closed'}); polling until it is back.`);
+        this.logger.warn(`Lost the LISTEN connection (${error?.message ?? 'closed'}); polling until it is back.`, {
+          error: error?.message ?? 'closed',
+        });
       this.outage = true;
       this.scheduleReconnect();
     };

@@ -71,9 +71,16 @@ export class DeliveryAttempts {
     try {
       await this.attempt(lease);
     } catch (error) {
+      const { delivery } = lease;
       this.context.logger.error(
-        `Delivery ${lease.delivery.id}: the outcome could not be recorded (${(error as Error).message}); ` +
+        `Delivery ${delivery.id}: the outcome could not be recorded (${(error as Error).message}); ` +
           'it will be attempted again once its lease lapses.',
+        {
+          deliveryId: delivery.id,
+          webhookId: delivery.eventId,
+          endpointId: delivery.endpointId,
+          error: (error as Error).message,
+        },
       );
     }
   }

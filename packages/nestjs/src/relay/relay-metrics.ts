@@ -110,7 +110,9 @@ export class RelayMetrics implements OnModuleInit {
         } catch (error) {
           // The database is away: the gauges go without a value this time (the health indicator says why).
           if (!this.collectFailing)
-            this.logger.warn(`Cannot read the backlog for metrics: ${(error as Error).message}`);
+            this.logger.warn(`Cannot read the backlog for metrics: ${(error as Error).message}`, {
+              error: (error as Error).message,
+            });
           this.collectFailing = true;
         }
       },

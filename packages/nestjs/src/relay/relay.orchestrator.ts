@@ -89,6 +89,7 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     if (!drained) {
       this.logger.warn(
         `Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`,
+        { shutdownTimeout },
       );
     }
   }
@@ -102,14 +103,19 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       let round: RelayRoundResult | undefined;
       try {
         round = await this.relay.dispatch();
-        if (consecutiveErrors > 0) this.logger.log(`Relay rounds succeed again after ${consecutiveErrors} failed.`);
+        if (consecutiveErrors > 0) {
+          this.logger.log(`Relay rounds succeed again after ${consecutiveErrors} failed.`, { consecutiveErrors });
+        }
         consecutiveErrors = 0;
       } catch (error) {
         // E.g. the database restarted: nothing is lost (the rows are where they were), so log and try again soon.
         consecutiveErrors++;
         if (consecutiveErrors === 1 || performance.now() - loggedAt >= ERROR_LOG_INTERVAL) {
           loggedAt = performance.now();
-          this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`);
+          this.logger.error(`Relay round failed (${consecutiveErrors} in a row): ${(error as Error).message}`, {
+            consecutiveErrors,
+            error: (error as Error).message,
+          });
         }
       }
       if (!this.running) break;
