@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookAdminModule, WebhookModule, type WebhookEndpointOptions } from '@webhook-outbox/nestjs';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import type { SampleConfig } from './config/sample-config.js';
 import { ErpController } from './erp/erp.controller.js';
+import { HealthController } from './observability/health.controller.js';
+import { MetricsController } from './observability/metrics.controller.js';
 import { ErpRecord } from './erp/erp-record.entity.js';
 import { Order } from './orders/order.entity.js';
 import { OrdersController } from './orders/orders.controller.js';
@@ -35,6 +38,7 @@ export class AppModule {
           synchronize: true,
         } as Parameters<typeof TypeOrmModule.forRoot>[0]),
         TypeOrmModule.forFeature([Order, ErpRecord]),
+        TerminusModule,
         WebhookModule.forRoot({
           endpoints,
           // Published explicitly (OrdersService.recordPayment), not an entity change: declared so endpoints can subscribe.
@@ -50,7 +54,7 @@ export class AppModule {
           ? [WebhookAdminModule.register({ path: 'admin/webhooks', guards: [new AdminTokenGuard(config.adminToken)] })]
           : []),
       ],
-      controllers: [OrdersController, ErpController],
+      controllers: [OrdersController, ErpController, MetricsController, HealthController],
       providers: [OrdersService],
     };
   }

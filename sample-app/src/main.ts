@@ -1,3 +1,5 @@
+// First: telemetry must start before the HTTP platform is loaded.
+import './observability/start-open-telemetry.js';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadSampleConfig } from './config/sample-config.js';

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { applyWebhookBodyLimits, PlatformClientErrorsFilter } from '@webhook-outbox/nestjs';
 import { AppModule } from './app.module.js';
 import type { SampleConfig } from './config/sample-config.js';
+import { ensureMetrics } from './observability/open-telemetry.setup.js';
 
 /**
  * The shop on the HTTP platform its configuration names (HTTP_ADAPTER): Express, Nest's default, or Fastify. The
@@ -13,6 +14,7 @@ export async function createShopApp(
   config: SampleConfig,
   options: NestApplicationOptions = {},
 ): Promise<INestApplication> {
+  ensureMetrics();
   const settings = { ...options, rawBody: true };
   const module = AppModule.forConfig(config);
   // Fastify's body limit is fixed with its adapter: twice the ERP receiver's maxBodySize (1 MiB), so a webhook

@@ -19,4 +19,8 @@ export class ErpRecord {
 
   @Column({ type: 'varchar', length: 30 })
   receivedAt!: string;
+
+  /** The W3C trace context the webhook came with: the shop's trace, continued from the order's request. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  traceparent!: string | null;
 }

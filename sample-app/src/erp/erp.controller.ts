@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Logger, Post } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Logger, Post } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IncomingWebhook, VerifyWebhook, WebhookPayload } from '@webhook-outbox/nestjs';
 import type { Repository } from 'typeorm';
@@ -23,7 +23,11 @@ export class ErpController {
   @Post('webhooks')
   @VerifyWebhook('erp')
   @HttpCode(204)
-  async receive(@IncomingWebhook() webhook: IncomingWebhook, @WebhookPayload() body: OrderWebhook): Promise<void> {
+  async receive(
+    @IncomingWebhook() webhook: IncomingWebhook,
+    @WebhookPayload() body: OrderWebhook,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<void> {
     await webhook.processInTransaction((manager) =>
       manager.save(ErpRecord, {
         webhookId: webhook.id,
@@ -31,6 +35,7 @@ export class ErpController {
         data: body?.data ?? null,
         changes: body?.changes ?? null,
         receivedAt: new Date().toISOString(),
+        traceparent: traceparent ?? null,
       }),
     );
     this.logger.log(`${webhook.duplicate ? 'Ignored repeated' : 'Received'} ${body?.type} (${webhook.id})`);
