@@ -51,7 +51,7 @@ for (const kind of kinds) {
     if (selected.has('B6')) for (const figure of await commitToReceived(context, scale)) report(figure);
     if (selected.has('B7')) report(await failingEndpoints(context, scaled(2_000)));
     if (selected.has('B8')) for (const figure of await backlog(context, scaled(1_000_000), 1_000)) report(figure);
-    if (selected.has('B9')) report(await observabilityOverhead(context, scaled(20_000)));
+    if (selected.has('B9')) for (const figure of await observabilityOverhead(context, scaled(20_000))) report(figure);
     if (selected.has('B10')) report(await statsCost(context, scaled(1_000_000)));
   } finally {
     await database.drop();

@@ -5,6 +5,22 @@ import { contextFromStored, storedTraceContext, traceHeadersOf } from './w3c-tra
 /** The context key of the OpenTelemetry SDK's "suppress tracing" flag (`@opentelemetry/core`'s suppressTracing). */
 const SUPPRESS_TRACING = 'OpenTelemetry SDK Context Key SUPPRESS_TRACING';
 
+let suppressKey: symbol | undefined;
+
+/** `server.address` and `server.port` of each endpoint URL, parsed once (endpoints are few, attempts many). */
+const servers = new Map<string, { hostname: string; port: number }>();
+
+function serverOf(endpointUrl: string): { hostname: string; port: number } {
+  let server = servers.get(endpointUrl);
+  if (!server) {
+    const url = new URL(endpointUrl);
+    server = { hostname: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 };
+    if (servers.size >= 10_000) servers.clear();
+    servers.set(endpointUrl, server);
+  }
+  return server;
+}
+
 /** A `create` span around writing events to the outbox, and the trace context to store with them. */
 export interface CaptureSpan {
   /** `traceparent` (and `tracestate`) to store with each event. */
@@ -79,8 +95,7 @@ export class AttemptSpan {
     const otel = openTelemetry();
     if (!otel) return undefined;
     const parent = contextFromStored(otel, facts.traceContext);
-    const url = new URL(facts.url);
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    const { hostname, port } = serverOf(facts.url);
     const span = otel.trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
       facts.method,
       {
@@ -88,7 +103,7 @@ export class AttemptSpan {
         attributes: {
           'http.request.method': facts.method,
           'url.full': facts.url,
-          'server.address': url.hostname,
+          'server.address': hostname,
           'server.port': port,
           ...(facts.attemptNumber > 1 && { 'http.request.resend_count': facts.attemptNumber - 1 }),
           'messaging.system': 'webhook',
@@ -120,8 +135,8 @@ export class AttemptSpan {
    */
   run<T>(send: () => Promise<T>): Promise<T> {
     const otel = openTelemetry()!;
-    const key = otel.createContextKey(SUPPRESS_TRACING);
-    return otel.context.with(this.context.setValue(key, true), send);
+    suppressKey ??= otel.createContextKey(SUPPRESS_TRACING);
+    return otel.context.with(this.context.setValue(suppressKey, true), send);
   }
 
   /** Ends the span with the exchange's result: a status code, or no response and why. */
