@@ -62,7 +62,12 @@ function registerSdk(): { spans: DroppingExporter; reader: OnDemandReader; shutd
 }
 
 /** Deliveries per second of the relay draining `count` due deliveries, with or without the observers. */
-async function drain(context: BenchContext, count: number, observed: boolean, receiver?: ReceiverProcess): Promise<number> {
+async function drain(
+  context: BenchContext,
+  count: number,
+  observed: boolean,
+  receiver?: ReceiverProcess,
+): Promise<number> {
   const url = receiver ? `${receiver.url}/hooks` : 'https://receiver.example/hooks';
   const endpoints = [{ id: 'null', url, secret: context.secret }];
   const relay = { batchSize: 100, concurrency: 64, endpointConcurrency: 64 };
@@ -78,10 +83,12 @@ async function drain(context: BenchContext, count: number, observed: boolean, re
   const delivery = receiver
     ? { transport: 'node-http' as const, allowHttp: true, allowPrivateNetworks: true }
     : { transport };
-  const app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery }, { keepTables: true });
-  const subscription = observed
-    ? app.app.get(WebhookDeliveryEvents).events$.subscribe(() => void seen++)
-    : undefined;
+  const app = await benchApp(
+    context,
+    { endpoints, relay: { ...relay, enabled: false }, delivery },
+    { keepTables: true },
+  );
+  const subscription = observed ? app.app.get(WebhookDeliveryEvents).events$.subscribe(() => void seen++) : undefined;
   try {
     const before = receiver ? await receiver.received() : 0;
     app.orchestrator.start();

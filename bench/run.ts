@@ -60,7 +60,8 @@ for (const kind of kinds) {
 
 const table = figureTable(figures);
 console.log(`\n${table}`);
-if (scale === 1) {
+// Only a full run (every benchmark, full scale) replaces the recorded results.
+if (scale === 1 && process.env.BENCH === undefined) {
   writeFileSync(
     new URL('./RESULTS.md', import.meta.url),
     `# Benchmark results\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on: ${machineDescription()}.\n\n${NOISE}\n\n${table}\n`,
