@@ -12,6 +12,7 @@ export default defineConfig({
       ...testStacks().map(integrationProject),
       'test/consumers/vitest.config.ts',
       'test/faults/vitest.config.ts',
+      'test/browser/vitest.config.ts',
     ],
   },
 });

@@ -20,7 +20,7 @@ export function integrationProject(stack?: TestStack): UserWorkspaceConfig {
         dir: here,
         name: stack ? `integration · ${stack.name}` : 'integration',
         include: ['**/*.e2e-spec.ts', '**/*.spec.ts'],
-        exclude: ['**/node_modules/**', 'stacks/**', 'consumers/**', 'faults/**'],
+        exclude: ['**/node_modules/**', 'stacks/**', 'consumers/**', 'faults/**', 'browser/**'],
         env: stack ? { WEBHOOK_TEST_STACK: stack.name } : {},
         // Real databases and real HTTP servers: give each test room, but never minutes.
         testTimeout: 30_000,

@@ -51,7 +51,14 @@ export class AppModule {
         }),
         // The admin API (endpoints, secrets, delivery log) exists only when a token protects it.
         ...(config.adminToken
-          ? [WebhookAdminModule.register({ path: 'admin/webhooks', guards: [new AdminTokenGuard(config.adminToken)] })]
+          ? [
+              WebhookAdminModule.register({
+                path: 'admin/webhooks',
+                guards: [new AdminTokenGuard(config.adminToken)],
+                // The dashboard at /admin/webhooks/ui/, asking for ADMIN_TOKEN once per browser session.
+                ui: true,
+              }),
+            ]
           : []),
       ],
       controllers: [OrdersController, ErpController, MetricsController, HealthController],

@@ -18,10 +18,15 @@ export async function createShopApp(
   const settings = { ...options, rawBody: true };
   const module = AppModule.forConfig(config);
   // Fastify's body limit is fixed with its adapter: twice the ERP receiver's maxBodySize (1 MiB), so a webhook
-  // somewhat too large is still read and refused by the guard, with a refusal event.
+  // somewhat too large is still read and refused by the guard, with a refusal event. ignoreTrailingSlash: the
+  // dashboard answers at /admin/webhooks/ui/ as on Express (Fastify treats /ui and /ui/ as two routes).
   const app =
     config.httpAdapter === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024 }), settings)
+      ? await NestFactory.create(
+          module,
+          new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, routerOptions: { ignoreTrailingSlash: true } }),
+          settings,
+        )
       : await NestFactory.create(module, settings);
   // Express parses JSON up to 100 kB by default, before any guard: fit it to the receivers' maxBodySize.
   applyWebhookBodyLimits(app);

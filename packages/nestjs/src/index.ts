@@ -117,7 +117,7 @@ export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
 export { WebhookAdminModule } from './admin/webhook-admin.module.js';
 export { WEBHOOK_ADMIN_OPTIONS } from './admin/webhook-admin.options.js';
-export type { WebhookAdminModuleOptions } from './admin/webhook-admin.options.js';
+export type { WebhookAdminModuleOptions, WebhookAdminUiOptions } from './admin/webhook-admin.options.js';
 
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
 export type {

@@ -3,7 +3,13 @@ import { WebhookConfigurationError } from '../errors/webhook-configuration.error
 import { AdminErrorsInterceptor } from './admin-errors.interceptor.js';
 import { DeliveriesAdminController } from './deliveries.admin-controller.js';
 import { EndpointsAdminController } from './endpoints.admin-controller.js';
-import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook-admin.options.js';
+import { adminUiAssets } from './admin-ui.assets.js';
+import { AdminUiController } from './admin-ui.controller.js';
+import {
+  WEBHOOK_ADMIN_OPTIONS,
+  type WebhookAdminModuleOptions,
+  type WebhookAdminUiOptions,
+} from './webhook-admin.options.js';
 
 /**
  * An optional REST API over `WebhookEndpoints` and `WebhookDeliveries`, for an operator console or a customer
@@ -30,10 +36,26 @@ export class WebhookAdminModule {
       controllers: [
         mounted(EndpointsAdminController, path, options),
         mounted(DeliveriesAdminController, path, options),
+        ...(options.ui ? [dashboard(path, options.ui === true ? {} : options.ui)] : []),
       ],
       providers: [{ provide: WEBHOOK_ADMIN_OPTIONS, useValue: options }],
     };
   }
+}
+
+/** The dashboard's controller for this registration: its path, and its CSP with the allowed framing origins. */
+function dashboard(path: string, ui: WebhookAdminUiOptions): Type {
+  adminUiAssets(); // refuses at start-up if the package was built without it
+  const ancestors = ui.frameAncestors?.length ? ui.frameAncestors.join(' ') : "'none'";
+  const policy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+    `base-uri 'self'; form-action 'self'; frame-ancestors ${ancestors}`;
+  const controller = class extends AdminUiController {
+    protected readonly contentSecurityPolicy = policy;
+  };
+  Object.defineProperty(controller, 'name', { value: 'WebhookAdminUiController' });
+  Controller(path)(controller);
+  return controller;
 }
 
 /**

@@ -19,6 +19,18 @@ export interface WebhookAdminModuleOptions {
    */
   // biome-ignore lint/suspicious/noExplicitAny: the request of Express, Fastify or any adapter, whichever the app runs.
   tenant?: (request: any) => string | undefined | Promise<string | undefined>;
+  /**
+   * Serve the dashboard at `<path>/ui/`: a page over this API (overview, endpoints, deliveries), asking for the
+   * bearer token once per browser session. `true`, or `{ frameAncestors }`: the origins that may frame it (the CSP's
+   * `frame-ancestors`, e.g. `['https://app.example.com']` for a customer portal inside your app). Default off.
+   */
+  ui?: boolean | WebhookAdminUiOptions;
+}
+
+/** Options of the dashboard. */
+export interface WebhookAdminUiOptions {
+  /** Origins allowed to frame the page. Default none (`frame-ancestors 'none'`). */
+  frameAncestors?: string[];
 }
 
 /** Injection token of the admin module's options. */

@@ -1,0 +1,106 @@
+import { useState } from 'preact/hooks';
+import { api } from './api-client.js';
+import type { DeliveryDetails, DeliverySummary } from './api-client.js';
+import { formatTime, useApi } from './use-api.js';
+
+/** The delivery log, newest first; a delivery opens with its body and every attempt, and can be sent again. */
+export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void }) {
+  const deliveries = useApi<DeliverySummary[]>('deliveries?limit=50', onUnauthorized);
+  const [open, setOpen] = useState<string | undefined>(undefined);
+  if (open) return <DeliveryPage id={open} onBack={() => setOpen(undefined)} onUnauthorized={onUnauthorized} />;
+  return (
+    <section>
+      {deliveries.error && <p class="error">{deliveries.error}</p>}
+      <table data-testid="deliveries">
+        <thead>
+          <tr>
+            <th>Created</th>
+            <th>Event type</th>
+            <th>Endpoint</th>
+            <th>Status</th>
+            <th>Attempts</th>
+            <th>Last answer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(deliveries.data ?? []).map((delivery) => (
+            <tr class="clickable" key={delivery.id} onClick={() => setOpen(delivery.id)}>
+              <td>{formatTime(delivery.createdAt)}</td>
+              <td>{delivery.eventType}</td>
+              <td>{delivery.endpointId}</td>
+              <td>
+                <span class={`status ${delivery.status}`}>{delivery.status}</span>
+              </td>
+              <td>{delivery.attempts}</td>
+              <td>{delivery.lastStatusCode ?? delivery.lastError ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function DeliveryPage({ id, onBack, onUnauthorized }: { id: string; onBack: () => void; onUnauthorized: () => void }) {
+  const delivery = useApi<DeliveryDetails>(`deliveries/${encodeURIComponent(id)}`, onUnauthorized);
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  const retry = async () => {
+    try {
+      await api(`deliveries/${encodeURIComponent(id)}/retry`, { method: 'POST', body: {} });
+      setMessage('Queued: it is sent again in a moment.');
+      await delivery.reload();
+    } catch (failure) {
+      setMessage((failure as Error).message);
+    }
+  };
+  const d = delivery.data;
+  return (
+    <section data-testid="delivery">
+      <button type="button" onClick={onBack}>
+        ← Deliveries
+      </button>
+      {delivery.error && <p class="error">{delivery.error}</p>}
+      {d && (
+        <>
+          <h2>
+            {d.eventType} to {d.endpointId}: <span class={`status ${d.status}`}>{d.status}</span>
+          </h2>
+          <p class="muted">
+            Delivery {d.id} of event {d.eventId}
+          </p>
+          <button class="action" type="button" onClick={retry}>
+            Send again
+          </button>
+          {message && <p>{message}</p>}
+          <h3>Body sent</h3>
+          <pre data-testid="payload">{d.payload}</pre>
+          <h3>Attempts</h3>
+          <table data-testid="attempts">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Started</th>
+                <th>Duration</th>
+                <th>Status</th>
+                <th>Response / error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.attemptLog.map((attempt) => (
+                <tr key={attempt.id}>
+                  <td>{attempt.attemptNumber}</td>
+                  <td>{formatTime(attempt.startedAt)}</td>
+                  <td>{attempt.durationMs} ms</td>
+                  <td>{attempt.statusCode ?? attempt.outcome}</td>
+                  <td>
+                    <pre>{attempt.responseExcerpt ?? attempt.error ?? ''}</pre>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSampleConfig } from '../../sample-app/src/config/sample-config.js';
+import { createShopApp } from '../../sample-app/src/shop-app.factory.js';
+import { freePort } from '../support/loopback.js';
+import { HTTP_PLATFORMS } from '../support/receiver-test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+
+const ADMIN_TOKEN = 'dashboard-test-token-0123456789';
+/** What a hostile receiver answers: shown in the attempts as text, it must never become an element. */
+const HOSTILE_ANSWER = '<img src=x onerror="window.__xss = 1">';
+/** A customer name that is a script: the event's data, shown in the body sent. */
+const HOSTILE_CUSTOMER = '<script>window.__xss = 2</script>';
+
+/** The README's screenshots are taken by this test from the real page: `UPDATE_SCREENSHOTS=1` writes them there. */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : join(tmpdir(), 'webhook-outbox-screenshots');
+
+/** Headless Chromium from Debian's packages, kept off the network (see the machine notes). */
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample app on %s', (platform) => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let outside: WebhookReceiver;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    database = await createTestDatabase('sqlite');
+    outside = await WebhookReceiver.start();
+    outside.respondWith(() => ({ status: 500, body: HOSTILE_ANSWER }));
+    const port = await freePort();
+    const config = loadSampleConfig({
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${(database.options as { database: string }).database}`,
+      ADMIN_TOKEN,
+      HTTP_ADAPTER: platform,
+      WEBHOOK_TARGET_URL: outside.url,
+      WEBHOOK_SECRET: generateWebhookSecret(),
+    });
+    app = await createShopApp(config, { logger: false });
+    await app.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await outside?.stop();
+    await database?.drop();
+  });
+
+  it('serves the page with a Content-Security-Policy that allows nothing inline', async () => {
+    const response = await fetch(`${base}/admin/webhooks/ui/`);
+    expect(response.status).toBe(200);
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(await response.text()).not.toMatch(/<script>|<style>| style=/);
+  });
+
+  it('asks for the token once, refuses a wrong one, and shows the overview', async () => {
+    await page.goto(`${base}/admin/webhooks/ui`);
+    await page.fill('#token', 'not-the-token');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=This token is not accepted.');
+    await page.fill('#token', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=tiles]');
+    expect(await page.textContent('[data-testid=tiles]')).toContain('Succeeded, last hour');
+  });
+
+  it('shows an order delivered to the ERP, and the outside receiver failing in the overview', async () => {
+    const order = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer: HOSTILE_CUSTOMER, items: [{ sku: 'A1', qty: 1 }], total: 1 }),
+    });
+    expect(order.status).toBe(201);
+    await outside.waitForRequests(1);
+
+    await expect
+      .poll(
+        async () => {
+          await page.click('nav >> text=Overview');
+          await page.click('nav >> text=Deliveries');
+          await page.click('nav >> text=Overview');
+          return page.textContent('main');
+        },
+        { timeout: 15_000 },
+      )
+      .toContain('external');
+    expect(await page.textContent('[data-testid=failing-endpoints]')).toContain(outside.url);
+    await page.screenshot({ path: join(SCREENSHOTS, `overview-${platform}.png`), fullPage: true });
+
+    await page.click('nav >> text=Deliveries');
+    await page.waitForSelector('[data-testid=deliveries] >> text=succeeded');
+    const rows = await page.textContent('[data-testid=deliveries]');
+    expect(rows).toContain('order.created');
+    expect(rows).toMatch(/erp\s*succeeded/);
+  });
+
+  it('renders what a receiver answered and what an event holds as text, never as HTML, and sends a delivery again', async () => {
+    await page.click('nav >> text=Deliveries');
+    await page.click('[data-testid=deliveries] tr:has-text("external")');
+    await page.waitForSelector('[data-testid=attempts]');
+    expect(await page.textContent('[data-testid=attempts]')).toContain(HOSTILE_ANSWER);
+    expect(await page.textContent('[data-testid=payload]')).toContain(HOSTILE_CUSTOMER);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+    await page.screenshot({ path: join(SCREENSHOTS, `delivery-attempts-${platform}.png`), fullPage: true });
+
+    const attemptsBefore = await page.locator('[data-testid=attempts] tbody tr').count();
+    await page.click('text=Send again');
+    await page.waitForSelector('text=Queued');
+    await outside.waitForRequests(2);
+    await expect
+      .poll(
+        async () => {
+          await page.click('text=← Deliveries');
+          await page.click('[data-testid=deliveries] tr:has-text("external")');
+          await page.waitForSelector('[data-testid=attempts]');
+          return page.locator('[data-testid=attempts] tbody tr').count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(attemptsBefore);
+  });
+});
