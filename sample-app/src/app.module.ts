@@ -12,6 +12,9 @@ import { Order } from './orders/order.entity.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
 
+/** The marketplace shop whose customer portal the sample mounts at /portal/webhooks/ui/. */
+export const DEMO_SHOP = 'demo-shop';
+
 /** The shop and its ERP receiver, wired for one configuration. */
 @Module({})
 export class AppModule {
@@ -56,6 +59,14 @@ export class AppModule {
                 path: 'admin/webhooks',
                 guards: [new AdminTokenGuard(config.adminToken)],
                 // The dashboard at /admin/webhooks/ui/, asking for ADMIN_TOKEN once per browser session.
+                ui: true,
+              }),
+              // The same page as a customer portal, scoped to one marketplace shop: it sees and manages that shop's
+              // endpoints and deliveries only. A real app resolves the tenant from its own login (request.user).
+              WebhookAdminModule.register({
+                path: 'portal/webhooks',
+                guards: [new AdminTokenGuard(config.adminToken)],
+                tenant: () => DEMO_SHOP,
                 ui: true,
               }),
             ]

@@ -19,10 +19,15 @@ const HOSTILE_ANSWER = '<img src=x onerror="window.__xss = 1">';
 /** A customer name that is a script: the event's data, shown in the body sent. */
 const HOSTILE_CUSTOMER = '<script>window.__xss = 2</script>';
 
-/** The README's screenshots are taken by this test from the real page: `UPDATE_SCREENSHOTS=1` writes them there. */
+/**
+ * The README's screenshots are taken by this test from the real page (on Express): `UPDATE_SCREENSHOTS=1` writes
+ * them to docs/screenshots/; otherwise they go to a temporary folder.
+ */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
   ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : join(tmpdir(), 'webhook-outbox-screenshots');
+const screenshot = (platform: string, name: string) =>
+  platform === 'express' ? join(SCREENSHOTS, `${name}.png`) : join(tmpdir(), `webhook-outbox-${name}-${platform}.png`);
 
 /** Headless Chromium from Debian's packages, kept off the network (see the machine notes). */
 function launchChromium(): Promise<Browser> {
@@ -116,7 +121,8 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       )
       .toContain('external');
     expect(await page.textContent('[data-testid=failing-endpoints]')).toContain(outside.url);
-    await page.screenshot({ path: join(SCREENSHOTS, `overview-${platform}.png`), fullPage: true });
+    if (platform === 'express' || !process.env.UPDATE_SCREENSHOTS)
+      await page.screenshot({ path: screenshot(platform, 'overview'), fullPage: true });
 
     await page.click('nav >> text=Deliveries');
     await page.waitForSelector('[data-testid=deliveries] >> text=succeeded');
@@ -133,7 +139,7 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     expect(await page.textContent('[data-testid=payload]')).toContain(HOSTILE_CUSTOMER);
     expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
-    await page.screenshot({ path: join(SCREENSHOTS, `delivery-attempts-${platform}.png`), fullPage: true });
+    await page.screenshot({ path: screenshot(platform, 'delivery-attempts'), fullPage: true });
 
     const attemptsBefore = await page.locator('[data-testid=attempts] tbody tr').count();
     await page.click('text=Send again');
@@ -150,5 +156,82 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
         { timeout: 15_000 },
       )
       .toBeGreaterThan(attemptsBefore);
+  });
+
+  it('creates an endpoint from the catalog, shows its secret once, and rotates it', async () => {
+    const partner = await WebhookReceiver.start();
+    try {
+      await page.click('nav >> text=Endpoints');
+      await page.click('text=Add an endpoint');
+      await page.fill('[data-testid=endpoint-form] input[name=url]', `${partner.url}/partner`);
+      await page.check('[data-testid=endpoint-form] input[value="order.created"]');
+      await page.click('[data-testid=endpoint-form] button[type=submit]');
+      await page.waitForSelector('[data-testid=secret-once]');
+      expect(await page.textContent('[data-testid=secret-once]')).toContain('you will not see it again');
+      const secret = (await page.textContent('[data-testid=secret]'))!;
+      expect(secret).toMatch(/^whsec_/);
+      await page.click('text=I have saved it');
+      expect(await page.locator('[data-testid=secret-once]').count()).toBe(0);
+      expect(await page.textContent('[data-testid=endpoints]')).toContain(`${partner.url}/partner`);
+      await page.screenshot({ path: screenshot(platform, 'endpoints'), fullPage: true });
+
+      await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Rotate secret`);
+      await page.waitForSelector('[data-testid=secret-once]');
+      const rotated = (await page.textContent('[data-testid=secret]'))!;
+      expect(rotated).toMatch(/^whsec_/);
+      expect(rotated).not.toBe(secret);
+      await page.click('text=I have saved it');
+
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Delete`);
+      await expect
+        .poll(() => page.textContent('[data-testid=endpoints]'), { timeout: 10_000 })
+        .not.toContain(`${partner.url}/partner`);
+    } finally {
+      await partner.stop();
+    }
+  });
+
+  it("shows a tenant's portal that tenant's endpoints and deliveries only; another tenant's delivery is 404", async () => {
+    const shopReceiver = await WebhookReceiver.start();
+    const portal = await browser.newPage();
+    try {
+      await portal.goto(`${base}/portal/webhooks/ui/`);
+      await portal.fill('#token', ADMIN_TOKEN);
+      await portal.click('button[type=submit]');
+      await portal.click('nav >> text=Endpoints');
+      expect(await portal.textContent('[data-testid=endpoints]')).not.toContain('erp');
+      await portal.click('text=Add an endpoint');
+      await portal.fill('[data-testid=endpoint-form] input[name=url]', `${shopReceiver.url}/shop`);
+      await portal.click('[data-testid=endpoint-form] button[type=submit]');
+      await portal.click('text=I have saved it');
+
+      for (const shop of ['demo-shop', undefined]) {
+        await fetch(`${base}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ customer: 'Ada', items: [{ sku: 'A1', qty: 1 }], total: 1, ...(shop && { shop }) }),
+        });
+      }
+      await shopReceiver.waitForRequests(1);
+      await portal.click('nav >> text=Deliveries');
+      await portal.waitForSelector('[data-testid=deliveries] >> text=succeeded');
+      const rows = await portal.locator('[data-testid=deliveries] tbody tr').allTextContents();
+      expect(rows.length).toBe(1);
+      expect(rows[0]).not.toContain('erp');
+
+      const operatorView = (await (
+        await fetch(`${base}/admin/webhooks/deliveries?endpointId=erp&limit=1`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as Array<{ id: string }>;
+      const foreign = await fetch(`${base}/portal/webhooks/deliveries/${operatorView[0]!.id}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(foreign.status).toBe(404);
+    } finally {
+      await portal.close();
+      await shopReceiver.stop();
+    }
   });
 });

@@ -5,6 +5,8 @@ export interface CreateOrderInput {
   customer: string;
   items: OrderItem[];
   total: number;
+  /** The marketplace shop (tenant) the order belongs to; none for the shop's own orders. */
+  shop?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -14,7 +16,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Checks a POST /orders body, answering 400 with what is wrong. */
 export function parseCreateOrder(body: unknown): CreateOrderInput {
   if (!isRecord(body)) throw new BadRequestException('Send a JSON object: { customer, items: [{ sku, qty }], total }.');
-  const { customer, items, total } = body;
+  const { customer, items, total, shop } = body;
   const problems: string[] = [];
   if (typeof customer !== 'string' || customer.trim() === '' || customer.length > 200)
     problems.push('customer must be a non-empty string of at most 200 characters');
@@ -27,11 +29,14 @@ export function parseCreateOrder(body: unknown): CreateOrderInput {
         problems.push(`items[${i}].qty must be a whole number ≥ 1`);
     });
   if (typeof total !== 'number' || !Number.isFinite(total) || total < 0) problems.push('total must be a number ≥ 0');
+  if (shop !== undefined && (typeof shop !== 'string' || !/^[a-z0-9-]{1,60}$/.test(shop)))
+    problems.push('shop must be lowercase letters, digits and dashes, at most 60');
   if (problems.length > 0) throw new BadRequestException(problems);
   return {
     customer: customer as string,
     items: (items as OrderItem[]).map(({ sku, qty }) => ({ sku, qty })),
     total: total as number,
+    ...(shop !== undefined && { shop: shop as string }),
   };
 }
 

@@ -6,8 +6,11 @@ export interface OrderItem {
   qty: number;
 }
 
-/** Emits order.created, order.updated (with the changed fields) and order.deleted. */
-@EmitsWebhook({ name: 'order', on: ['insert', 'update', 'remove'] })
+/**
+ * Emits order.created, order.updated (with the changed fields) and order.deleted. An order of a marketplace shop
+ * belongs to that shop (the tenant): its webhooks also go to the shop's own endpoints, created in its portal.
+ */
+@EmitsWebhook({ name: 'order', on: ['insert', 'update', 'remove'], tenant: (order: Order) => order.shop })
 @Entity({ name: 'shop_order' })
 export class Order {
   @PrimaryGeneratedColumn()
@@ -29,6 +32,10 @@ export class Order {
 
   @Column({ type: 'varchar', length: 40, default: 'new' })
   status!: string;
+
+  /** The marketplace shop the order was placed in, if any: the tenant of its webhooks. */
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  shop?: string | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;

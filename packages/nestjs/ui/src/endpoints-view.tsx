@@ -1,5 +1,8 @@
+import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
 import type { EndpointStatus } from './api-client.js';
+import { EndpointForm } from './endpoint-form.js';
+import { SecretOnce } from './secret-once.js';
 import { formatTime, useApi } from './use-api.js';
 
 function stateOf(endpoint: EndpointStatus): 'active' | 'paused' | 'disabled' {
@@ -10,13 +13,41 @@ function stateOf(endpoint: EndpointStatus): 'active' | 'paused' | 'disabled' {
 /** Every endpoint with its health; disable and enable. */
 export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }) {
   const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
+  const [secret, setSecret] = useState<{ id: string; secret: string } | undefined>(undefined);
+  const [adding, setAdding] = useState(false);
+  const path = (endpoint: EndpointStatus) => `endpoints/${encodeURIComponent(endpoint.id)}`;
   const act = async (endpoint: EndpointStatus, action: 'enable' | 'disable') => {
-    await api(`endpoints/${encodeURIComponent(endpoint.id)}/${action}`, { method: 'POST', body: {} });
+    await api(`${path(endpoint)}/${action}`, { method: 'POST', body: {} });
+    await endpoints.reload();
+  };
+  const rotate = async (endpoint: EndpointStatus) => {
+    const rotated = await api<{ secret: string }>(`${path(endpoint)}/rotate-secret`, { method: 'POST', body: {} });
+    setSecret({ id: endpoint.id, secret: rotated.secret });
+    await endpoints.reload();
+  };
+  const remove = async (endpoint: EndpointStatus) => {
+    if (!window.confirm(`Delete the endpoint ${endpoint.url}? Its pending deliveries fail; its log stays.`)) return;
+    await api(path(endpoint), { method: 'DELETE' });
     await endpoints.reload();
   };
   return (
     <section>
       {endpoints.error && <p class="error">{endpoints.error}</p>}
+      {secret && <SecretOnce endpointId={secret.id} secret={secret.secret} onDone={() => setSecret(undefined)} />}
+      {adding ? (
+        <EndpointForm
+          onUnauthorized={onUnauthorized}
+          onCreated={(created) => {
+            setAdding(false);
+            setSecret(created);
+            void endpoints.reload();
+          }}
+        />
+      ) : (
+        <button class="action" type="button" onClick={() => setAdding(true)}>
+          Add an endpoint
+        </button>
+      )}
       <table data-testid="endpoints">
         <thead>
           <tr>
@@ -52,6 +83,17 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
                   >
                     {state === 'disabled' ? 'Enable' : 'Disable'}
                   </button>
+                  {endpoint.source === 'database' && (
+                    <>
+                      {' '}
+                      <button type="button" onClick={() => rotate(endpoint)}>
+                        Rotate secret
+                      </button>{' '}
+                      <button type="button" onClick={() => remove(endpoint)}>
+                        Delete
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             );

@@ -1,0 +1,70 @@
+import { useState } from 'preact/hooks';
+import { api } from './api-client.js';
+import { useApi } from './use-api.js';
+
+interface EventTypeInfo {
+  type: string;
+}
+
+/** Creates an endpoint: its URL, the event types it receives (from the catalog), a description. */
+export function EndpointForm({
+  onCreated,
+  onUnauthorized,
+}: {
+  onCreated: (endpoint: { id: string; secret: string }) => void;
+  onUnauthorized: () => void;
+}) {
+  const catalog = useApi<EventTypeInfo[]>('event-types', onUnauthorized);
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [types, setTypes] = useState<string[]>([]);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const toggle = (type: string) => setTypes(types.includes(type) ? types.filter((t) => t !== type) : [...types, type]);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const created = await api<{ id: string; secret: string }>('endpoints', {
+        method: 'POST',
+        body: { url, eventTypes: types.length > 0 ? types : ['*'], ...(description && { description }) },
+      });
+      onCreated(created);
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+  return (
+    <form class="tile" onSubmit={submit} data-testid="endpoint-form">
+      <h3>Add an endpoint</h3>
+      <label>
+        URL <input name="url" value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Description{' '}
+        <input
+          name="description"
+          value={description}
+          onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <fieldset>
+        <legend>Event types (none: all)</legend>
+        {(catalog.data ?? []).map(({ type }) => (
+          <label key={type}>
+            <input
+              type="checkbox"
+              name="eventTypes"
+              value={type}
+              checked={types.includes(type)}
+              onChange={() => toggle(type)}
+            />{' '}
+            {type}
+          </label>
+        ))}
+      </fieldset>
+      <button class="action" type="submit">
+        Create
+      </button>
+      {error && <p class="error">{error}</p>}
+    </form>
+  );
+}
