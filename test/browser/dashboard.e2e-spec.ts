@@ -131,6 +131,23 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     expect(rows).toMatch(/erp\s*succeeded/);
   });
 
+  it('filters the log by endpoint and by status', async () => {
+    await page.click('nav >> text=Overview');
+    await page.click('nav >> text=Deliveries');
+    await page.selectOption('[data-testid=delivery-filters] select[name=endpointId]', 'erp');
+    await page.click('[data-testid=delivery-filters] button[type=submit]');
+    const rows = () => page.locator('[data-testid=deliveries] tbody tr').allTextContents();
+    await expect.poll(async () => (await rows()).every((row) => row.includes('erp'))).toBe(true);
+    expect((await rows()).length).toBeGreaterThan(0);
+    await page.selectOption('[data-testid=delivery-filters] select[name=endpointId]', '');
+    await page.selectOption('[data-testid=delivery-filters] select[name=status]', 'pending');
+    await page.click('[data-testid=delivery-filters] button[type=submit]');
+    await expect.poll(async () => (await rows()).every((row) => row.includes('pending'))).toBe(true);
+    expect((await rows()).join('|')).toContain('external');
+    await page.selectOption('[data-testid=delivery-filters] select[name=status]', '');
+    await page.click('[data-testid=delivery-filters] button[type=submit]');
+  });
+
   it('renders what a receiver answered and what an event holds as text, never as HTML, and sends a delivery again', async () => {
     await page.click('nav >> text=Deliveries');
     await page.click('[data-testid=deliveries] tr:has-text("external")');

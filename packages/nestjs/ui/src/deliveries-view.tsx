@@ -1,15 +1,31 @@
 import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
-import type { DeliveryDetails, DeliverySummary } from './api-client.js';
+import type { DeliveryDetails, DeliverySummary, EndpointStatus } from './api-client.js';
+import { type DeliveryFilter, DeliveryFilters, deliveryQuery } from './delivery-filters.js';
 import { formatTime, useApi } from './use-api.js';
 
-/** The delivery log, newest first; a delivery opens with its body and every attempt, and can be sent again. */
+const PAGE = 50;
+
+/** The delivery log, newest first, filtered and paged; a delivery opens with its body and every attempt. */
 export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void }) {
-  const deliveries = useApi<DeliverySummary[]>('deliveries?limit=50', onUnauthorized);
+  const [filter, setFilter] = useState<DeliveryFilter>({});
+  const [pages, setPages] = useState<number[]>([]);
+  const before = pages.at(-1);
+  const deliveries = useApi<DeliverySummary[]>(deliveryQuery(filter, before, PAGE), onUnauthorized);
+  const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
   const [open, setOpen] = useState<string | undefined>(undefined);
   if (open) return <DeliveryPage id={open} onBack={() => setOpen(undefined)} onUnauthorized={onUnauthorized} />;
+  const rows = deliveries.data ?? [];
   return (
     <section>
+      <DeliveryFilters
+        endpoints={endpoints.data ?? []}
+        onApply={(next) => {
+          setFilter(next);
+          setPages([]);
+        }}
+      />
+      {filter.endpointId && <RecoverFailed endpointId={filter.endpointId} onDone={deliveries.reload} />}
       {deliveries.error && <p class="error">{deliveries.error}</p>}
       <table data-testid="deliveries">
         <thead>
@@ -23,7 +39,7 @@ export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void 
           </tr>
         </thead>
         <tbody>
-          {(deliveries.data ?? []).map((delivery) => (
+          {rows.map((delivery) => (
             <tr class="clickable" key={delivery.id} onClick={() => setOpen(delivery.id)}>
               <td>{formatTime(delivery.createdAt)}</td>
               <td>{delivery.eventType}</td>
@@ -37,7 +53,48 @@ export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void 
           ))}
         </tbody>
       </table>
+      <p>
+        {pages.length > 0 && (
+          <button type="button" onClick={() => setPages(pages.slice(0, -1))}>
+            ← Newer
+          </button>
+        )}{' '}
+        {rows.length === PAGE && (
+          <button type="button" onClick={() => setPages([...pages, rows.at(-1)!.createdAt])}>
+            Older →
+          </button>
+        )}
+      </p>
     </section>
+  );
+}
+
+/** Sends again every delivery to one endpoint that failed since a time (default: the last 24 hours). */
+function RecoverFailed({ endpointId, onDone }: { endpointId: string; onDone: () => void }) {
+  const [since, setSince] = useState('');
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  const recover = async () => {
+    const from = since ? new Date(since).getTime() : Date.now() - 24 * 60 * 60 * 1000;
+    try {
+      const { retried } = await api<{ retried: number }>('deliveries/recover', {
+        method: 'POST',
+        body: { endpointId, status: 'failed', since: from },
+      });
+      setMessage(`${retried} failed deliveries sent again.`);
+      onDone();
+    } catch (failure) {
+      setMessage((failure as Error).message);
+    }
+  };
+  return (
+    <p data-testid="recover">
+      Recover the deliveries to {endpointId} that failed since{' '}
+      <input type="datetime-local" value={since} onInput={(e) => setSince((e.target as HTMLInputElement).value)} />{' '}
+      <button type="button" onClick={recover}>
+        Send them again
+      </button>{' '}
+      {message}
+    </p>
   );
 }
 
