@@ -175,7 +175,7 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       .toBeGreaterThan(attemptsBefore);
   });
 
-  it('creates an endpoint from the catalog, shows its secret once, and rotates it', async () => {
+  it('creates an endpoint from the catalog, shows its secret once, rotates it, edits it and deletes it', async () => {
     const partner = await WebhookReceiver.start();
     try {
       await page.click('nav >> text=Endpoints');
@@ -198,6 +198,11 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       expect(rotated).toMatch(/^whsec_/);
       expect(rotated).not.toBe(secret);
       await page.click('text=I have saved it');
+
+      await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Edit`);
+      await page.fill('[data-testid=endpoint-form] input[name=description]', 'Partner ERP, orders only');
+      await page.click('[data-testid=endpoint-form] button[type=submit]');
+      await expect.poll(() => page.textContent('[data-testid=endpoints]')).toContain('Partner ERP, orders only');
 
       page.once('dialog', (dialog) => void dialog.accept());
       await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Delete`);

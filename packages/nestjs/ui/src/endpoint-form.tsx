@@ -1,40 +1,57 @@
 import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
+import type { EndpointStatus } from './api-client.js';
 import { useApi } from './use-api.js';
 
 interface EventTypeInfo {
   type: string;
 }
 
-/** Creates an endpoint: its URL, the event types it receives (from the catalog), a description. */
+/**
+ * Creates an endpoint (its URL, the event types it receives from the catalog, a description), or edits one given as
+ * `editing`. Creating answers with the new secret; editing never shows one.
+ */
 export function EndpointForm({
+  editing,
   onCreated,
+  onSaved,
   onUnauthorized,
 }: {
-  onCreated: (endpoint: { id: string; secret: string }) => void;
+  editing?: EndpointStatus;
+  onCreated?: (endpoint: { id: string; secret: string }) => void;
+  onSaved?: () => void;
   onUnauthorized: () => void;
 }) {
   const catalog = useApi<EventTypeInfo[]>('event-types', onUnauthorized);
-  const [url, setUrl] = useState('');
-  const [description, setDescription] = useState('');
-  const [types, setTypes] = useState<string[]>([]);
+  const [url, setUrl] = useState(editing?.url ?? '');
+  const [description, setDescription] = useState(editing?.description ?? '');
+  const [types, setTypes] = useState<string[]>(editing?.eventTypes.filter((type) => type !== '*') ?? []);
   const [error, setError] = useState<string | undefined>(undefined);
   const toggle = (type: string) => setTypes(types.includes(type) ? types.filter((t) => t !== type) : [...types, type]);
   const submit = async (event: Event) => {
     event.preventDefault();
+    const eventTypes = types.length > 0 ? types : ['*'];
     try {
-      const created = await api<{ id: string; secret: string }>('endpoints', {
-        method: 'POST',
-        body: { url, eventTypes: types.length > 0 ? types : ['*'], ...(description && { description }) },
-      });
-      onCreated(created);
+      if (editing) {
+        await api(`endpoints/${encodeURIComponent(editing.id)}`, {
+          method: 'PATCH',
+          body: { url, eventTypes, description: description || null },
+        });
+        onSaved?.();
+      } else {
+        const created = await api<{ id: string; secret: string }>('endpoints', {
+          method: 'POST',
+          body: { url, eventTypes, ...(description && { description }) },
+        });
+        onCreated?.(created);
+      }
     } catch (failure) {
       setError((failure as Error).message);
     }
   };
   return (
     <form class="tile" onSubmit={submit} data-testid="endpoint-form">
-      <h3>Add an endpoint</h3>
+      <h3>{editing ? `Edit ${editing.id}` : 'Add an endpoint'}</h3>
       <label>
         URL <input name="url" value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
       </label>
@@ -62,7 +79,7 @@ export function EndpointForm({
         ))}
       </fieldset>
       <button class="action" type="submit">
-        Create
+        {editing ? 'Save' : 'Create'}
       </button>
       {error && <p class="error">{error}</p>}
     </form>

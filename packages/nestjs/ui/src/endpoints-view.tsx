@@ -15,6 +15,7 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
   const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
   const [secret, setSecret] = useState<{ id: string; secret: string } | undefined>(undefined);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<EndpointStatus | undefined>(undefined);
   const path = (endpoint: EndpointStatus) => `endpoints/${encodeURIComponent(endpoint.id)}`;
   const act = async (endpoint: EndpointStatus, action: 'enable' | 'disable') => {
     await api(`${path(endpoint)}/${action}`, { method: 'POST', body: {} });
@@ -34,6 +35,17 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
     <section>
       {endpoints.error && <p class="error">{endpoints.error}</p>}
       {secret && <SecretOnce endpointId={secret.id} secret={secret.secret} onDone={() => setSecret(undefined)} />}
+      {editing && (
+        <EndpointForm
+          key={editing.id}
+          editing={editing}
+          onUnauthorized={onUnauthorized}
+          onSaved={() => {
+            setEditing(undefined);
+            void endpoints.reload();
+          }}
+        />
+      )}
       {adding ? (
         <EndpointForm
           onUnauthorized={onUnauthorized}
@@ -86,6 +98,9 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
                   {endpoint.source === 'database' && (
                     <>
                       {' '}
+                      <button type="button" onClick={() => setEditing(endpoint)}>
+                        Edit
+                      </button>{' '}
                       <button type="button" onClick={() => rotate(endpoint)}>
                         Rotate secret
                       </button>{' '}
