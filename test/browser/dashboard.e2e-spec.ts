@@ -131,6 +131,14 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     expect(rows).toMatch(/erp\s*succeeded/);
   });
 
+  it('lists the event types the shop emits, with where each comes from', async () => {
+    await page.click('nav >> text=Event types');
+    await page.waitForSelector('[data-testid=event-types] >> text=order.created');
+    const catalog = await page.textContent('[data-testid=event-types]');
+    expect(catalog).toContain('Order entity');
+    expect(catalog).toContain('payment.recorded');
+  });
+
   it('filters the log by endpoint and by status', async () => {
     await page.click('nav >> text=Overview');
     await page.click('nav >> text=Deliveries');

@@ -3,15 +3,17 @@ import { useState } from 'preact/hooks';
 import { token } from './api-client.js';
 import { DeliveriesView } from './deliveries-view.js';
 import { EndpointsView } from './endpoints-view.js';
+import { EventTypesView } from './event-types-view.js';
 import { LoginForm } from './login-form.js';
 import { OverviewView } from './overview-view.js';
 
-type Page = 'overview' | 'endpoints' | 'deliveries';
+type Page = 'overview' | 'endpoints' | 'deliveries' | 'event-types';
 
 const PAGES: Array<[Page, string]> = [
   ['overview', 'Overview'],
   ['endpoints', 'Endpoints'],
   ['deliveries', 'Deliveries'],
+  ['event-types', 'Event types'],
 ];
 
 /**
@@ -42,6 +44,7 @@ function Dashboard() {
         {page === 'overview' && <OverviewView onUnauthorized={signOut} />}
         {page === 'endpoints' && <EndpointsView onUnauthorized={signOut} />}
         {page === 'deliveries' && <DeliveriesView onUnauthorized={signOut} />}
+        {page === 'event-types' && <EventTypesView onUnauthorized={signOut} />}
       </main>
     </>
   );
