@@ -207,6 +207,11 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       expect(rotated).not.toBe(secret);
       await page.click('text=I have saved it');
 
+      await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Send a test event`);
+      await page.waitForSelector('[data-testid=notice]');
+      const [test] = await partner.waitForRequests(1);
+      expect(JSON.parse(test!.body).type).toBe('webhook.test');
+
       await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Edit`);
       await page.fill('[data-testid=endpoint-form] input[name=description]', 'Partner ERP, orders only');
       await page.click('[data-testid=endpoint-form] button[type=submit]');

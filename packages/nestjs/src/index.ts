@@ -83,6 +83,8 @@ export type {
   WebhookTenantScope,
 } from './endpoints/webhook-endpoint.types.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
+export { WEBHOOK_TEST_EVENT_TYPE } from './endpoints/endpoint-test-event.js';
+export type { WebhookTestEventResult } from './endpoints/endpoint-test-event.js';
 export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';

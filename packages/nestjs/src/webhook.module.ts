@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
+import { EndpointTestEvents } from './endpoints/endpoint-test-event.js';
 import { EndpointRowStore } from './outbox/stores/endpoint-rows.store.js';
 import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
 import { WebhookEventTypes } from './emit/webhook-event-types.service.js';
@@ -108,6 +109,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     EndpointRowStore,
     EndpointRegistry,
     EndpointBackfill,
+    EndpointTestEvents,
     RelayMetrics,
     OutboxRelay,
     RelayOrchestrator,

@@ -80,6 +80,13 @@ export class EndpointsAdminController {
     return this.endpoints.rotateSecret(id, objectBody(body ?? {}), await adminScope(this.options, request));
   }
 
+  /** 202 `{ webhookId, deliveryId }`: a `webhook.test` event on its way to this endpoint. */
+  @Post('endpoints/:id/test')
+  @HttpCode(202)
+  async sendTestEvent(@Req() request: unknown, @Param('id') id: string) {
+    return this.endpoints.sendTestEvent(id, await adminScope(this.options, request));
+  }
+
   @Get('event-types')
   listEventTypes() {
     return this.eventTypes.list();

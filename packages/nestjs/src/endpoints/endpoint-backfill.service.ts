@@ -15,7 +15,7 @@ import { pendingDelivery } from '../outbox/pending-delivery.js';
 import {
   backfillProgressRow,
   changedSinceCondition,
-  insertBackfillBatch,
+  insertEventsWithDeliveries,
 } from '../outbox/stores/backfill.statements.js';
 import { runInOwnTransaction } from '../outbox/stores/own-transaction.runner.js';
 import type { WebhookClock } from '../webhook-clock.js';
@@ -116,7 +116,7 @@ export class EndpointBackfill {
           sourceEntity: event.sourceEntity ?? null,
           orderingKey: event.orderingKey ?? null,
         }));
-        await insertBackfillBatch(
+        await insertEventsWithDeliveries(
           manager,
           eventRows,
           eventRows.map((event) => pendingDelivery(event, endpoint, now)),

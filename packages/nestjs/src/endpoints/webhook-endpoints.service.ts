@@ -22,6 +22,7 @@ import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoin
 import { definedFields, secretErrors, unknownFields } from './endpoint-input.checks.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
+import { EndpointTestEvents, type WebhookTestEventResult } from './endpoint-test-event.js';
 import { endpointStatus, visible } from './endpoint-status.js';
 import type {
   CreatedWebhookEndpoint,
@@ -60,6 +61,7 @@ export class WebhookEndpoints {
     private readonly destinations: DestinationPolicy,
     private readonly cipher: EndpointSecretCipher,
     private readonly backfills: EndpointBackfill,
+    private readonly testEvents: EndpointTestEvents,
     private readonly rows: EndpointRowStore,
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
@@ -195,6 +197,11 @@ export class WebhookEndpoints {
       changed++;
     }
     return changed;
+  }
+
+  /** Sends a `webhook.test` event to this endpoint only (signed, retried and logged like any other). */
+  async sendTestEvent(id: string, scope: WebhookTenantScope = {}): Promise<WebhookTestEventResult> {
+    return this.testEvents.send(await this.require(id, scope));
   }
 
   /**

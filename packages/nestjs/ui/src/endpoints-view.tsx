@@ -26,6 +26,11 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
     setSecret({ id: endpoint.id, secret: rotated.secret });
     await endpoints.reload();
   };
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const sendTest = async (endpoint: EndpointStatus) => {
+    const sent = await api<{ webhookId: string }>(`${path(endpoint)}/test`, { method: 'POST', body: {} });
+    setNotice(`A test event (${sent.webhookId}) is on its way to ${endpoint.id}.`);
+  };
   const remove = async (endpoint: EndpointStatus) => {
     if (!window.confirm(`Delete the endpoint ${endpoint.url}? Its pending deliveries fail; its log stays.`)) return;
     await api(path(endpoint), { method: 'DELETE' });
@@ -34,6 +39,7 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
   return (
     <section>
       {endpoints.error && <p class="error">{endpoints.error}</p>}
+      {notice && <p data-testid="notice">{notice}</p>}
       {secret && <SecretOnce endpointId={secret.id} secret={secret.secret} onDone={() => setSecret(undefined)} />}
       {editing && (
         <EndpointForm
@@ -95,6 +101,9 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
                   >
                     {state === 'disabled' ? 'Enable' : 'Disable'}
                   </button>
+                  <button type="button" onClick={() => sendTest(endpoint)}>
+                    Send a test event
+                  </button>{' '}
                   {endpoint.source === 'database' && (
                     <>
                       {' '}

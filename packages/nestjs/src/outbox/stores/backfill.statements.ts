@@ -13,8 +13,8 @@ export function changedSinceCondition(dataSource: DataSource, column: string): s
   return dialectOf(dataSource) === 'sqlite' ? `julianday(${column}) >= julianday(:since)` : `${column} >= :since`;
 }
 
-/** Writes a backfill batch's events, already fanned out, and their deliveries to the one endpoint, in `manager`'s transaction. */
-export async function insertBackfillBatch(
+/** Writes events already fanned out and their deliveries to one endpoint (a backfill batch, a test event), in `manager`'s transaction. */
+export async function insertEventsWithDeliveries(
   manager: EntityManager,
   events: readonly EventInsertRow[],
   deliveries: ReadonlyArray<ReturnType<typeof pendingDelivery>>,
