@@ -201,4 +201,22 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
     expect(await deliveries.stats()).toMatchObject({ succeeded: 1, unfannedEvents: 1, pending: 0 });
     expect(await deliveries.stats({}, { since: clock.now() - 3 * 3_600_000 })).toMatchObject({ succeeded: 2 });
   });
+
+  it('counts attempts per minute by outcome over the last hours, every minute present', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 30, 15));
+    const app = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }), { clock });
+    context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 200 : 500 }));
+    await app.dataSource.getRepository(ShopOrder).save([
+      { customer: 'Ada', total: 1 },
+      { customer: 'Bob', total: 1 },
+    ]);
+    await app.relay.runOnce();
+    clock.advance(120_000);
+
+    const timeline = await app.app.get(WebhookDeliveries).timeline({}, { hours: 1 });
+    expect(timeline.length).toBeGreaterThanOrEqual(60);
+    expect(timeline.every(({ at }, i) => i === 0 || at - timeline[i - 1]!.at === 60_000)).toBe(true);
+    const busy = timeline.filter(({ succeeded, failed }) => succeeded + failed > 0);
+    expect(busy).toEqual([{ at: Date.UTC(2026, 10, 26, 12, 30, 0), succeeded: 1, failed: 1 }]);
+  });
 });

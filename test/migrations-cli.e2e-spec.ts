@@ -16,6 +16,7 @@ const NAMES = [
   'AddEndpointStore1797000000000',
   'AddUnfannedEventIndex1798000000000',
   'AddTraceContext1799000000000',
+  'AddAttemptTimeIndex1800000000000',
 ];
 
 function urlOf(database: TestDatabase): string {
@@ -91,13 +92,13 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     expect(before.code).toBe(1);
     expect(before.out.trim().split('\n')).toEqual([
       ...NAMES.map((name) => `[ ] ${name}`),
-      '6 pending: run `webhook-outbox migrate`.',
+      '7 pending: run `webhook-outbox migrate`.',
     ]);
 
     const migrated = await bin(['migrate'], { WEBHOOK_OUTBOX_DATABASE_URL: url });
     expect(migrated).toMatchObject({
       code: 0,
-      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n6 applied.\n`,
+      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n7 applied.\n`,
     });
 
     const after = await cli('status', '--url', url);
@@ -138,14 +139,14 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     const status = await cli('status', '--url', url);
     expect(status.code).toBe(1);
     expect(status.out).toContain(
-      '[x] AddEndpointStore1797000000000\n[ ] AddUnfannedEventIndex1798000000000\n[ ] AddTraceContext1799000000000\n2 pending',
+      '[x] AddUnfannedEventIndex1798000000000\n[ ] AddTraceContext1799000000000\n[ ] AddAttemptTimeIndex1800000000000\n2 pending',
     );
     const sql = (await cli('sql', '--url', url)).out;
     expect(sql).toMatch(/trace_context/);
-    expect(sql).toMatch(/IDX_webhook_event_unfanned/);
+    expect(sql).toMatch(/IDX_webhook_attempt_started/);
     expect(sql).not.toMatch(/CREATE TABLE [^(]*webhook_inbox/);
     expect(sql).toMatch(
-      /INSERT INTO .*'AddUnfannedEventIndex1798000000000'\);\n.*INSERT INTO .*'AddTraceContext1799000000000'\);$/,
+      /INSERT INTO .*'AddTraceContext1799000000000'\);\n.*INSERT INTO .*'AddAttemptTimeIndex1800000000000'\);$/,
     );
   });
 
@@ -154,7 +155,7 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
       CLI_FIXTURE_DB: JSON.stringify(database.options),
     });
     expect(result.code).toBe(1);
-    expect(result.out).toContain('6 pending');
+    expect(result.out).toContain('7 pending');
   });
 });
 

@@ -121,6 +121,8 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       )
       .toContain('external');
     expect(await page.textContent('[data-testid=failing-endpoints]')).toContain(outside.url);
+    expect(await page.locator('[data-testid=attempts-chart] rect.succeeded').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=attempts-chart] rect.failed').count()).toBeGreaterThan(0);
     if (platform === 'express' || !process.env.UPDATE_SCREENSHOTS)
       await page.screenshot({ path: screenshot(platform, 'overview'), fullPage: true });
 

@@ -56,6 +56,7 @@ export {
 } from './outbox/entities/index.js';
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export {
+  AddAttemptTimeIndex1800000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,
@@ -66,6 +67,7 @@ export {
 } from './outbox/migrations/index.js';
 
 export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
+export type { AttemptBucket as WebhookAttemptBucket } from './outbox/stores/timeline.statements.js';
 export type {
   WebhookBulkRetryFilter,
   WebhookDeliveryDetails,

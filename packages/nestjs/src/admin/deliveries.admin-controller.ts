@@ -80,6 +80,16 @@ export class DeliveriesAdminController {
     return { retried };
   }
 
+  /** Attempts per minute by outcome over the last `hours` (1 to 24, default 3). */
+  @Get('stats/timeline')
+  async timeline(@Req() request: unknown, @Query('hours') hours?: string) {
+    const parsed = hours === undefined ? 3 : Number(hours);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 24) {
+      throw new WebhookValidationError([{ field: 'hours', message: 'must be a whole number from 1 to 24.' }]);
+    }
+    return this.deliveries.timeline(await adminScope(this.options, request), { hours: parsed });
+  }
+
   @Get('stats')
   async stats(@Req() request: unknown) {
     return this.deliveries.stats(await adminScope(this.options, request));

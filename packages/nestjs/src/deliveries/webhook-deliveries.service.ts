@@ -4,6 +4,7 @@ import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from 
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
 import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
 import { readBacklog, readCompletedSince } from '../outbox/stores/backlog.statements.js';
+import { type AttemptBucket, readAttemptTimeline } from '../outbox/stores/timeline.statements.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 
@@ -156,6 +157,18 @@ export class WebhookDeliveries {
       succeeded: completed.succeeded,
       failed: completed.failed,
     };
+  }
+
+  /**
+   * Attempts per minute (or `bucketMs`) by outcome over the last `hours` (default 3), oldest first, every bucket
+   * present: what the dashboard's chart draws. Reads the window's attempts only, through their start-time index.
+   */
+  async timeline(
+    scope: WebhookTenantScope = {},
+    { hours = 3, bucketMs = 60_000 }: { hours?: number; bucketMs?: number } = {},
+  ): Promise<AttemptBucket[]> {
+    const now = this.clock.now();
+    return readAttemptTimeline(this.dataSource, now - hours * 3_600_000, now, bucketMs, scope.tenant);
   }
 
   /** The update both retries share: due now, a new series, never under a live lease. */

@@ -82,3 +82,9 @@ export interface DeliveryDetails extends DeliverySummary {
   payload: string;
   attemptLog: Attempt[];
 }
+
+export interface AttemptBucket {
+  at: number;
+  succeeded: number;
+  failed: number;
+}

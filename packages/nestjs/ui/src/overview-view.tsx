@@ -1,10 +1,12 @@
-import type { EndpointStatus, Stats } from './api-client.js';
+import type { AttemptBucket, EndpointStatus, Stats } from './api-client.js';
+import { AttemptsChart } from './attempts-chart.js';
 import { formatAge, formatTime, useApi } from './use-api.js';
 
 /** What is waiting, what finished in the last hour, and the endpoints that fail. */
 export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void }) {
   const stats = useApi<Stats>('stats', onUnauthorized);
   const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
+  const timeline = useApi<AttemptBucket[]>('stats/timeline?hours=3', onUnauthorized);
   const failing = (endpoints.data ?? []).filter((endpoint) => endpoint.failingSince !== null || endpoint.disabled);
   const s = stats.data;
   return (
@@ -20,6 +22,7 @@ export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void })
           <Tile label="Not fanned out" value={s.unfannedEvents} />
         </div>
       )}
+      {timeline.data && <AttemptsChart buckets={timeline.data} />}
       <h2>Failing endpoints</h2>
       {failing.length === 0 ? (
         <p class="muted">None: every endpoint's last attempt succeeded.</p>

@@ -4,6 +4,7 @@ import { epochMillis } from '../epoch-millis.transformer.js';
 /** One HTTP attempt of a delivery, kept as its log. */
 @Entity({ name: 'webhook_attempt' })
 @Index('IDX_webhook_attempt_delivery', ['deliveryId', 'attemptNumber'])
+@Index('IDX_webhook_attempt_started', ['startedAt'])
 export class WebhookAttemptEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;

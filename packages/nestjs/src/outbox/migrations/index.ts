@@ -4,8 +4,10 @@ import { AddWebhookInbox1796000000000 } from './1796000000000-add-webhook-inbox.
 import { AddEndpointStore1797000000000 } from './1797000000000-add-endpoint-store.js';
 import { AddUnfannedEventIndex1798000000000 } from './1798000000000-add-unfanned-event-index.js';
 import { AddTraceContext1799000000000 } from './1799000000000-add-trace-context.js';
+import { AddAttemptTimeIndex1800000000000 } from './1800000000000-add-attempt-time-index.js';
 
 export {
+  AddAttemptTimeIndex1800000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,
@@ -22,4 +24,5 @@ export const webhookOutboxMigrations = [
   AddEndpointStore1797000000000,
   AddUnfannedEventIndex1798000000000,
   AddTraceContext1799000000000,
+  AddAttemptTimeIndex1800000000000,
 ];
