@@ -109,15 +109,16 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     expect(order.status).toBe(201);
     await outside.waitForRequests(1);
 
+    // Each round shows the overview afresh and reads it once its endpoints have loaded (not the empty first render).
     await expect
       .poll(
         async () => {
-          await page.click('nav >> text=Overview');
           await page.click('nav >> text=Deliveries');
           await page.click('nav >> text=Overview');
+          await page.waitForSelector('[data-testid=failing-endpoints], [data-testid=no-failing-endpoints]');
           return page.textContent('main');
         },
-        { timeout: 15_000 },
+        { timeout: 20_000 },
       )
       .toContain('external');
     expect(await page.textContent('[data-testid=failing-endpoints]')).toContain(outside.url);

@@ -24,8 +24,12 @@ export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void })
       )}
       {timeline.data && <AttemptsChart buckets={timeline.data} />}
       <h2>Failing endpoints</h2>
-      {failing.length === 0 ? (
-        <p class="muted">None: every endpoint's last attempt succeeded.</p>
+      {endpoints.data === undefined ? (
+        <p class="muted">Loading…</p>
+      ) : failing.length === 0 ? (
+        <p class="muted" data-testid="no-failing-endpoints">
+          None: every endpoint's last attempt succeeded.
+        </p>
       ) : (
         <table data-testid="failing-endpoints">
           <thead>
