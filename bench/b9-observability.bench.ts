@@ -8,9 +8,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { context as otelContext, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { WEBHOOK_DELIVERY_CHANNELS, WebhookDeliveryEvents } from '@webhook-outbox/nestjs';
+import { OnDemandReader } from '../test/support/telemetry-sdk.js';
 import { benchApp, type BenchContext } from './support/bench-app.js';
 import type { Figure } from './support/figures.js';
 import { NullTransport } from './support/null-transport.js';
@@ -27,14 +28,6 @@ class DroppingExporter implements SpanExporter {
     done({ code: 0 });
   }
   async shutdown(): Promise<void> {}
-}
-
-class OnDemandReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override async onShutdown(): Promise<void> {}
-  protected override async onForceFlush(): Promise<void> {}
 }
 
 /** The SDK as an application registers it; returns how to take it down again. */

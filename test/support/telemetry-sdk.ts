@@ -10,8 +10,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
-/** A metric reader whose collection the test asks for. */
-class OnDemandReader extends MetricReader {
+/** A metric reader whose collection the caller asks for (tests and the B9 benchmark). */
+export class OnDemandReader extends MetricReader {
   constructor() {
     super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
   }
