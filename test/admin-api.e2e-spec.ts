@@ -230,6 +230,31 @@ describe.each(CASES)('admin API on %s with %s', (kind, platform) => {
     expect(context.receiver.requests).toHaveLength(4);
   });
 
+  it('shows the request a delivery sent: the same body and headers, signature values and credentials elided', async () => {
+    const app = await start();
+    const call = client(app);
+    await call('POST', '/endpoints', {
+      url: context.receiver.url,
+      eventTypes: ['invoice.paid'],
+      headers: { 'x-api-key': 'receiver-credential', 'x-shop': 'demo' },
+    });
+    await app.dataSource.transaction((manager) =>
+      app.app.get(WebhookPublisher).publish(manager, { type: 'invoice.paid', data: { n: 1 } }),
+    );
+    await app.relay.runOnce();
+    const [received] = context.receiver.requests;
+    const [delivery] = (await call('GET', '/deliveries')).body;
+
+    const { request } = (await call('GET', `/deliveries/${delivery.id}`)).body;
+    expect(request).toMatchObject({ method: 'POST', url: context.receiver.url, body: received!.body });
+    for (const name of ['webhook-id', 'webhook-timestamp', 'content-type', 'user-agent', 'x-shop'])
+      expect([name, request.headers[name]]).toEqual([name, received!.headers[name]]);
+    expect(received!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]{40,}$/);
+    expect(request.headers['webhook-signature']).toBe('v1,…');
+    expect(request.headers['x-api-key']).toBe('…');
+    expect(JSON.stringify(request)).not.toContain('receiver-credential');
+  });
+
   it('answers 409 to a retry of a delivery a worker is sending right now', async () => {
     const app = await start();
     const call = client(app);

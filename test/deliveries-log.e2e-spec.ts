@@ -1,4 +1,10 @@
-import { generateWebhookSecret, WebhookDeliveries, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import {
+  generateWebhookSecret,
+  WebhookDeliveries,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+} from '@webhook-outbox/nestjs';
+import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { Article, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -202,21 +208,85 @@ describe.each(DATABASE_KINDS)('delivery log on %s', (kind) => {
     expect(await deliveries.stats({}, { since: clock.now() - 3 * 3_600_000 })).toMatchObject({ succeeded: 2 });
   });
 
-  it('counts attempts per minute by outcome over the last hours, every minute present', async () => {
+  it('counts attempts per minute as succeeded, retrying and failed for good, every minute present', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 26, 12, 30, 15));
-    const app = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }), { clock });
-    context.receiver.respondWith((_request, n) => ({ status: n === 1 ? 200 : 500 }));
-    await app.dataSource.getRepository(ShopOrder).save([
-      { customer: 'Ada', total: 1 },
-      { customer: 'Bob', total: 1 },
-    ]);
-    await app.relay.runOnce();
+    const app = await context.start(
+      (url) => ({
+        endpoints: [
+          { id: 'erp', url, secret },
+          { id: 'crm', url: `${url}/crm`, secret },
+        ],
+        relay: { enabled: false },
+        retry: { attempts: 2, initialDelay: 0, jitter: 0 },
+      }),
+      { clock },
+    );
+    context.receiver.respondWith((request) => ({ status: request.url.endsWith('/crm') ? 500 : 200 }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce(); // erp succeeds; crm fails and will be retried
+    clock.advance(60_000);
+    await app.relay.runOnce(); // crm fails its last attempt
     clock.advance(120_000);
 
     const timeline = await app.app.get(WebhookDeliveries).timeline({}, { hours: 1 });
     expect(timeline.length).toBeGreaterThanOrEqual(60);
     expect(timeline.every(({ at }, i) => i === 0 || at - timeline[i - 1]!.at === 60_000)).toBe(true);
-    const busy = timeline.filter(({ succeeded, failed }) => succeeded + failed > 0);
-    expect(busy).toEqual([{ at: Date.UTC(2026, 10, 26, 12, 30, 0), succeeded: 1, failed: 1 }]);
+    const busy = timeline.filter(({ succeeded, retrying, failed }) => succeeded + retrying + failed > 0);
+    expect(busy).toEqual([
+      { at: Date.UTC(2026, 10, 26, 12, 30, 0), succeeded: 1, retrying: 1, failed: 0 },
+      { at: Date.UTC(2026, 10, 26, 12, 31, 0), succeeded: 0, retrying: 0, failed: 1 },
+    ]);
+  });
+
+  it('gives commit → delivered percentiles of the deliveries that succeeded in the last hour', async () => {
+    const clock = new ManualClock();
+    const app = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }), { clock });
+    const deliveries = app.app.get(WebhookDeliveries);
+    expect(await deliveries.latency()).toMatchObject({ deliveries: 0, p50: null, p99: null });
+    // Capture stamps events with the wall clock; each event's time is set here so the latencies are exact.
+    const events = app.dataSource.getRepository(WebhookEventEntity);
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await events.update({ fannedOutAt: IsNull() }, { occurredAt: clock.now() - 250 });
+    await app.relay.runOnce();
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Bob', total: 1 });
+    await events.update({ fannedOutAt: IsNull() }, { occurredAt: clock.now() - 1_000 });
+    await app.relay.runOnce();
+
+    expect(await deliveries.latency()).toEqual({
+      since: clock.now() - 3_600_000,
+      deliveries: 2,
+      p50: 250,
+      p95: 1_000,
+      p99: 1_000,
+      max: 1_000,
+    });
+    clock.advance(2 * 3_600_000);
+    expect(await deliveries.latency()).toMatchObject({ deliveries: 0 });
+  });
+
+  it('names the endpoints that failed most in the last hour, most first, with their attempts in all', async () => {
+    const app = await context.start((url) => ({
+      endpoints: [
+        { id: 'erp', url, secret },
+        { id: 'crm', url: `${url}/crm`, secret },
+        { id: 'chat', url: `${url}/chat`, secret },
+      ],
+      relay: { enabled: false },
+      retry: { initialDelay: 0, jitter: 0 },
+    }));
+    let chatCalls = 0;
+    context.receiver.respondWith((request) => {
+      if (request.url.endsWith('/chat')) chatCalls += 1;
+      const failing = request.url.endsWith('/crm') || (request.url.endsWith('/chat') && chatCalls === 1);
+      return { status: failing ? 500 : 200 };
+    });
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    await app.relay.runOnce();
+    await app.relay.runOnce();
+
+    expect(await app.app.get(WebhookDeliveries).failingEndpoints()).toEqual([
+      { endpointId: 'crm', failed: 2, attempts: 2 },
+      { endpointId: 'chat', failed: 1, attempts: 2 },
+    ]);
   });
 });

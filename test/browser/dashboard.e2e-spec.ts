@@ -123,7 +123,11 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       .toContain('external');
     expect(await page.textContent('[data-testid=failing-endpoints]')).toContain(outside.url);
     expect(await page.locator('[data-testid=attempts-chart] rect.succeeded').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid=attempts-chart] rect.failed').count()).toBeGreaterThan(0);
+    // The outside receiver's delivery is retried: its failed attempts are drawn as retrying, not as failed for good.
+    expect(await page.locator('[data-testid=attempts-chart] rect.retrying').count()).toBeGreaterThan(0);
+    await page.waitForSelector('[data-testid=failing-most]');
+    expect(await page.textContent('[data-testid=failing-most]')).toMatch(/external\s*\d+\s*\d+/);
+    expect(await page.textContent('[data-testid=latency-tiles]')).toMatch(/Commit → delivered p50\S*\d+ (ms|s)/);
     if (platform === 'express' || !process.env.UPDATE_SCREENSHOTS)
       await page.screenshot({ path: screenshot(platform, 'overview'), fullPage: true });
 
@@ -165,6 +169,11 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     await page.waitForSelector('[data-testid=attempts]');
     expect(await page.textContent('[data-testid=attempts]')).toContain(HOSTILE_ANSWER);
     expect(await page.textContent('[data-testid=payload]')).toContain(HOSTILE_CUSTOMER);
+    expect(await page.textContent('[data-testid=request-line]')).toContain(`POST ${outside.url}`);
+    const headers = await page.textContent('[data-testid=request-headers]');
+    expect(headers).toContain(`webhook-id: ${outside.requests[0]!.headers['webhook-id']}`);
+    expect(headers).toContain('webhook-signature: v1,…');
+    expect(headers).not.toContain(outside.requests[0]!.headers['webhook-signature']);
     expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     await page.screenshot({ path: screenshot(platform, 'delivery-attempts'), fullPage: true });

@@ -68,6 +68,8 @@ export {
 
 export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 export type { AttemptBucket as WebhookAttemptBucket } from './outbox/stores/timeline.statements.js';
+export type { EndpointFailureCount as WebhookEndpointFailureCount } from './outbox/stores/endpoint-failures.statements.js';
+export type { WebhookLatencyPercentiles } from './deliveries/latency-percentiles.js';
 export type {
   WebhookBulkRetryFilter,
   WebhookDeliveryDetails,

@@ -12,6 +12,8 @@ import {
   Req,
 } from '@nestjs/common';
 import { WebhookDeliveries, type WebhookDeliveryFilter } from '../deliveries/webhook-deliveries.service.js';
+import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
+import { previewSentRequest, type WebhookSentRequest } from '../relay/sent-request.preview.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { adminScope } from './admin-tenant.js';
 import { objectBody } from './endpoints.admin-controller.js';
@@ -22,12 +24,14 @@ const STATUSES = ['pending', 'succeeded', 'failed'] as const;
 /**
  * The delivery log over HTTP: `GET deliveries` (filters `endpointId`, `status`, `eventType`, `eventId`, `since`,
  * `until`, `limit`), `GET deliveries/:id` (body and attempts), `POST deliveries/:id/retry`, `POST
- * deliveries/recover` (`{ endpointId?, status?, since? }`: send again every match) and `GET stats`.
+ * deliveries/recover` (`{ endpointId?, status?, since? }`: send again every match), and `GET stats`,
+ * `GET stats/timeline`, `GET stats/latency` and `GET stats/failing-endpoints` for the dashboard's overview.
  */
 @Injectable()
 export class DeliveriesAdminController {
   constructor(
     private readonly deliveries: WebhookDeliveries,
+    private readonly registry: EndpointRegistry,
     @Inject(WEBHOOK_ADMIN_OPTIONS) private readonly options: WebhookAdminModuleOptions,
   ) {}
 
@@ -37,11 +41,23 @@ export class DeliveriesAdminController {
     return this.deliveries.list({ ...deliveryFilter(query), ...scope });
   }
 
+  /**
+   * One delivery, its body and attempts, and `request`: what its latest attempt sent (or its first will send),
+   * rebuilt from the endpoint as configured now, signature values elided; `null` when the endpoint is gone.
+   */
   @Get('deliveries/:id')
   async get(@Req() request: unknown, @Param('id') id: string) {
     const delivery = await this.deliveries.get(id, await adminScope(this.options, request));
     if (!delivery) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
-    return delivery;
+    await this.registry.refresh();
+    const endpoint = this.registry.get(delivery.endpointId);
+    const at = delivery.attemptLog.at(-1)?.startedAt ?? delivery.nextAttemptAt;
+    let sent: WebhookSentRequest | null = null;
+    // An endpoint whose secret cannot sign (it is reported on the endpoint) has no request to show.
+    try {
+      if (endpoint) sent = previewSentRequest(endpoint, delivery.eventId, delivery.payload, delivery.sourceId, at);
+    } catch {}
+    return { ...delivery, request: sent };
   }
 
   /** Sends the stored body again, as a new series of attempts; 409 while a worker is sending it. */
@@ -88,6 +104,18 @@ export class DeliveriesAdminController {
       throw new WebhookValidationError([{ field: 'hours', message: 'must be a whole number from 1 to 24.' }]);
     }
     return this.deliveries.timeline(await adminScope(this.options, request), { hours: parsed });
+  }
+
+  /** Commit → delivered percentiles over the last hour (the latest 1,000 successes). */
+  @Get('stats/latency')
+  async latency(@Req() request: unknown) {
+    return this.deliveries.latency(await adminScope(this.options, request));
+  }
+
+  /** The 5 endpoints with the most failed attempts in the last hour. */
+  @Get('stats/failing-endpoints')
+  async failingEndpoints(@Req() request: unknown) {
+    return this.deliveries.failingEndpoints(await adminScope(this.options, request));
   }
 
   @Get('stats')

@@ -4,7 +4,10 @@ import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from 
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
 import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
 import { readBacklog, readCompletedSince } from '../outbox/stores/backlog.statements.js';
+import { readDeliveryLatencies } from '../outbox/stores/delivery-latency.statements.js';
+import { type EndpointFailureCount, readEndpointFailures } from '../outbox/stores/endpoint-failures.statements.js';
 import { type AttemptBucket, readAttemptTimeline } from '../outbox/stores/timeline.statements.js';
+import { latencyPercentiles, type WebhookLatencyPercentiles } from './latency-percentiles.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 
@@ -38,8 +41,15 @@ export interface WebhookBulkRetryFilter {
 /** A delivery with its event's type. */
 export type WebhookDeliverySummary = WebhookDeliveryEntity & { eventType: string };
 
-/** A delivery with its event (the exact body sent) and every attempt, oldest first. */
-export type WebhookDeliveryDetails = WebhookDeliverySummary & { payload: string; attemptLog: WebhookAttemptEntity[] };
+/**
+ * A delivery with its event (the exact body stored, and the id of the row it is about, which a `thin` endpoint is
+ * sent) and every attempt, oldest first.
+ */
+export type WebhookDeliveryDetails = WebhookDeliverySummary & {
+  payload: string;
+  sourceId: string | null;
+  attemptLog: WebhookAttemptEntity[];
+};
 
 /** Counts of the delivery log, for dashboards and alerts. */
 export interface WebhookDeliveryStats {
@@ -110,7 +120,12 @@ export class WebhookDeliveries {
     const attemptLog = await this.dataSource
       .getRepository(WebhookAttemptEntity)
       .find({ where: { deliveryId: id }, order: { attemptNumber: 'ASC' } });
-    return Object.assign(delivery, { eventType: event?.type ?? '', payload: event?.payload ?? '', attemptLog });
+    return Object.assign(delivery, {
+      eventType: event?.type ?? '',
+      payload: event?.payload ?? '',
+      sourceId: event?.sourceId ?? null,
+      attemptLog,
+    });
   }
 
   /**
@@ -160,8 +175,8 @@ export class WebhookDeliveries {
   }
 
   /**
-   * Attempts per minute (or `bucketMs`) by outcome over the last `hours` (default 3), oldest first, every bucket
-   * present: what the dashboard's chart draws. Reads the window's attempts only, through their start-time index.
+   * Attempts per minute (or `bucketMs`) over the last `hours` (default 3), oldest first, every bucket present:
+   * succeeded, retrying (failed and tried again) and failed (for good). What the dashboard's chart draws. Reads the window's attempts only, through their start-time index.
    */
   async timeline(
     scope: WebhookTenantScope = {},
@@ -169,6 +184,31 @@ export class WebhookDeliveries {
   ): Promise<AttemptBucket[]> {
     const now = this.clock.now();
     return readAttemptTimeline(this.dataSource, now - hours * 3_600_000, now, bucketMs, scope.tenant);
+  }
+
+  /**
+   * Commit → delivered percentiles (p50, p95, p99, max) of the latest `sample` (default 1,000) deliveries that
+   * succeeded since `since` (default: the last hour): from the event's capture to its delivery's success, retries
+   * included. Reads only the sampled rows.
+   */
+  async latency(
+    scope: WebhookTenantScope = {},
+    { since, sample = 1_000 }: { since?: number; sample?: number } = {},
+  ): Promise<WebhookLatencyPercentiles> {
+    const from = since ?? this.clock.now() - DEFAULT_STATS_WINDOW;
+    return latencyPercentiles(from, await readDeliveryLatencies(this.dataSource, from, sample, scope.tenant));
+  }
+
+  /**
+   * The `limit` (default 5) endpoints with the most failed attempts since `since` (default: the last hour), most
+   * first, with their attempts in all; endpoints without a failure are left out.
+   */
+  async failingEndpoints(
+    scope: WebhookTenantScope = {},
+    { since, limit = 5 }: { since?: number; limit?: number } = {},
+  ): Promise<EndpointFailureCount[]> {
+    const from = since ?? this.clock.now() - DEFAULT_STATS_WINDOW;
+    return readEndpointFailures(this.dataSource, from, limit, scope.tenant);
   }
 
   /** The update both retries share: due now, a new series, never under a live lease. */

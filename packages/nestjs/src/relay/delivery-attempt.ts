@@ -12,7 +12,7 @@ import { AttemptRecordBatcher } from './attempt-record.batcher.js';
 import type { DestinationPolicy } from '../endpoints/destination-policy.js';
 import type { EndpointHealth } from './endpoint-health.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { thinPayload } from './webhook-request.builder.js';
+import { payloadFor } from './webhook-request.builder.js';
 import { WebhookExchange } from './webhook-exchange.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 
@@ -134,8 +134,7 @@ export class DeliveryAttempts {
     if (events.wants('attempt.started'))
       events.publish({ kind: 'attempt.started', ...facts, url: endpoint.url, at: now });
     const started = performance.now();
-    const body =
-      endpoint.payloadFormat === 'thin' ? thinPayload(delivery.payload, delivery.sourceId) : delivery.payload;
+    const body = payloadFor(endpoint, delivery.payload, delivery.sourceId);
     const result = await this.exchange.send(endpoint, delivery, body, now, lease.abandon);
     health.noteAnswer(endpoint.id, result.outcome === 'succeeded');
     lease.releaseSlot?.();

@@ -19,6 +19,11 @@ export function thinPayload(payload: string, sourceId: string | null): string {
   return JSON.stringify({ type, timestamp, data: sourceId === null ? {} : { id: sourceId } });
 }
 
+/** What an endpoint is sent for an event's stored body: the body itself, or its thin form for a `thin` endpoint. */
+export function payloadFor(endpoint: ResolvedWebhookEndpoint, payload: string, sourceId: string | null): string {
+  return endpoint.payloadFormat === 'thin' ? thinPayload(payload, sourceId) : payload;
+}
+
 /** Builds the signed request for one attempt. The timestamp is the attempt's, so retries pass the receiver's tolerance. */
 export function buildWebhookRequest(
   endpoint: ResolvedWebhookEndpoint,

@@ -78,13 +78,38 @@ export interface Attempt {
   error: string | null;
 }
 
+export interface SentRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
 export interface DeliveryDetails extends DeliverySummary {
   payload: string;
   attemptLog: Attempt[];
+  /** What the latest attempt sent, rebuilt by the server; `null` when the endpoint is gone. */
+  request: SentRequest | null;
 }
 
 export interface AttemptBucket {
   at: number;
   succeeded: number;
+  retrying: number;
   failed: number;
+}
+
+export interface LatencyPercentiles {
+  since: number;
+  deliveries: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface EndpointFailureCount {
+  endpointId: string;
+  failed: number;
+  attempts: number;
 }

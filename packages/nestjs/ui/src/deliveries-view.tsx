@@ -129,8 +129,7 @@ function DeliveryPage({ id, onBack, onUnauthorized }: { id: string; onBack: () =
             Send again
           </button>
           {message && <p>{message}</p>}
-          <h3>Body sent</h3>
-          <pre data-testid="payload">{d.payload}</pre>
+          <SentRequest delivery={d} />
           <h3>Attempts</h3>
           <table data-testid="attempts">
             <thead>
@@ -159,5 +158,35 @@ function DeliveryPage({ id, onBack, onUnauthorized }: { id: string; onBack: () =
         </>
       )}
     </section>
+  );
+}
+
+/** The request as sent (rebuilt by the server, signature values elided), or the stored body if the endpoint is gone. */
+function SentRequest({ delivery }: { delivery: DeliveryDetails }) {
+  const request = delivery.request;
+  if (!request)
+    return (
+      <>
+        <h3>Body stored</h3>
+        <p class="muted">The endpoint is gone, so the request it would be sent cannot be shown.</p>
+        <pre data-testid="payload">{delivery.payload}</pre>
+      </>
+    );
+  return (
+    <>
+      <h3>Request</h3>
+      <pre data-testid="request-line">
+        {request.method} {request.url}
+      </pre>
+      <h3>Headers</h3>
+      <pre data-testid="request-headers">
+        {Object.entries(request.headers)
+          .map(([name, value]) => `${name}: ${value}`)
+          .join('\n')}
+      </pre>
+      <p class="muted">Signature and credential values are elided; a traceparent is added when tracing is on.</p>
+      <h3>Body sent</h3>
+      <pre data-testid="payload">{request.body ?? '(none: a GET carries the event in its query)'}</pre>
+    </>
   );
 }

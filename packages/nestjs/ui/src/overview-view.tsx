@@ -1,5 +1,6 @@
-import type { AttemptBucket, EndpointStatus, Stats } from './api-client.js';
+import type { AttemptBucket, EndpointFailureCount, EndpointStatus, LatencyPercentiles, Stats } from './api-client.js';
 import { AttemptsChart } from './attempts-chart.js';
+import { FailingMostTable } from './failing-most-table.js';
 import { formatAge, formatTime, useApi } from './use-api.js';
 
 /** What is waiting, what finished in the last hour, and the endpoints that fail. */
@@ -7,6 +8,8 @@ export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void })
   const stats = useApi<Stats>('stats', onUnauthorized);
   const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
   const timeline = useApi<AttemptBucket[]>('stats/timeline?hours=3', onUnauthorized);
+  const latency = useApi<LatencyPercentiles>('stats/latency', onUnauthorized);
+  const failingMost = useApi<EndpointFailureCount[]>('stats/failing-endpoints', onUnauthorized);
   const failing = (endpoints.data ?? []).filter((endpoint) => endpoint.failingSince !== null || endpoint.disabled);
   const s = stats.data;
   return (
@@ -22,8 +25,18 @@ export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void })
           <Tile label="Not fanned out" value={s.unfannedEvents} />
         </div>
       )}
+      {latency.data && (
+        <div class="tiles" data-testid="latency-tiles">
+          <Tile label="Commit → delivered p50" value={formatLatency(latency.data.p50)} />
+          <Tile label="p95" value={formatLatency(latency.data.p95)} />
+          <Tile label="p99" value={formatLatency(latency.data.p99)} />
+          <Tile label="Deliveries measured, last hour" value={latency.data.deliveries} />
+        </div>
+      )}
       {timeline.data && <AttemptsChart buckets={timeline.data} />}
-      <h2>Failing endpoints</h2>
+      <h2>Endpoints that fail most, last hour</h2>
+      {failingMost.data === undefined ? <p class="muted">Loading…</p> : <FailingMostTable counts={failingMost.data} />}
+      <h2>Failing now</h2>
       {endpoints.data === undefined ? (
         <p class="muted">Loading…</p>
       ) : failing.length === 0 ? (
@@ -54,6 +67,10 @@ export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void })
       )}
     </section>
   );
+}
+
+function formatLatency(ms: number | null): string {
+  return ms === null ? '–' : formatAge(ms);
 }
 
 function Tile({ label, value }: { label: string; value: number | string }) {

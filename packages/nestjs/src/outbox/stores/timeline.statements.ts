@@ -7,12 +7,16 @@ export interface AttemptBucket {
   /** The bucket's start, epoch ms. */
   at: number;
   succeeded: number;
+  /** Failed attempts after which the delivery was (or will be) tried again. */
+  retrying: number;
+  /** Failed attempts that were their delivery's last: it failed for good. */
   failed: number;
 }
 
 /**
- * Attempts per `bucketMs` since `since`, by outcome, through the `started_at` index (only the window's rows), with
- * empty buckets filled in. `tenant` counts the attempts of that tenant's deliveries only.
+ * Attempts per `bucketMs` since `since`, by outcome, through the `started_at` index (only the window's rows, each
+ * joined to its delivery by key), with empty buckets filled in. A failed attempt is final when its delivery failed
+ * and it is the delivery's latest; any other failed attempt is retrying. `tenant` counts that tenant's only.
  */
 export async function readAttemptTimeline(
   dataSource: DataSource,
@@ -22,19 +26,24 @@ export async function readAttemptTimeline(
   tenant?: string,
 ): Promise<AttemptBucket[]> {
   const { attempt, delivery } = outboxTables(dataSource);
-  const scoped = tenant === undefined ? '' : ` JOIN ${delivery} d ON d.id = a.delivery_id AND d.tenant = :tenant`;
-  const sql = `SELECT a.started_at - (a.started_at % :bucket) AS bucket, a.outcome AS outcome, COUNT(*) AS n
-               FROM ${attempt} a${scoped}
+  const scoped = tenant === undefined ? '' : ' AND d.tenant = :tenant';
+  const sql = `SELECT a.started_at - (a.started_at % :bucket) AS bucket,
+                      CASE WHEN a.outcome = 'succeeded' THEN 'succeeded'
+                           WHEN d.status = 'failed' AND a.attempt_number = d.attempts THEN 'failed'
+                           ELSE 'retrying' END AS outcome,
+                      COUNT(*) AS n
+               FROM ${attempt} a JOIN ${delivery} d ON d.id = a.delivery_id${scoped}
                WHERE a.started_at >= :since
                GROUP BY 1, 2`;
   const [query, values] = escapeQueryWithParameters(dataSource, sql, { bucket: bucketMs, since, tenant });
   const rows = (await dataSource.query(query, values)) as Array<{ bucket: unknown; outcome: string; n: unknown }>;
   const first = since - (since % bucketMs);
   const buckets: AttemptBucket[] = [];
-  for (let at = first; at <= until; at += bucketMs) buckets.push({ at, succeeded: 0, failed: 0 });
+  for (let at = first; at <= until; at += bucketMs) buckets.push({ at, succeeded: 0, retrying: 0, failed: 0 });
   for (const row of rows) {
     const found = buckets[Math.floor((Number(row.bucket) - first) / bucketMs)];
-    if (found && (row.outcome === 'succeeded' || row.outcome === 'failed')) found[row.outcome] += Number(row.n);
+    const outcome = row.outcome as 'succeeded' | 'retrying' | 'failed';
+    if (found && outcome in found) found[outcome] += Number(row.n);
   }
   return buckets;
 }
