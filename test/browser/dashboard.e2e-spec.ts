@@ -138,12 +138,15 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     expect(rows).toMatch(/erp\s*succeeded/);
   });
 
-  it('lists the event types the shop emits, with where each comes from', async () => {
+  it('lists the event types the shop emits, with where each comes from and an example body', async () => {
     await page.click('nav >> text=Event types');
     await page.waitForSelector('[data-testid=event-types] >> text=order.created');
     const catalog = await page.textContent('[data-testid=event-types]');
     expect(catalog).toContain('Order entity');
     expect(catalog).toContain('payment.recorded');
+    await page.click('[data-testid=event-types] tr:has-text("order.created") >> text=Example');
+    const example = JSON.parse((await page.textContent('[data-testid="example-order.created"]'))!);
+    expect(example).toMatchObject({ type: 'order.created', data: { customer: expect.any(String) } });
   });
 
   it('filters the log by endpoint and by status', async () => {

@@ -42,6 +42,20 @@ function typeName(column: ColumnMetadata): string {
   return typeof type === 'string' ? type.toLowerCase() : '';
 }
 
+/** The form a column's values take in a webhook, by its declared type (see `serializeColumnValue`). */
+export type ColumnValueKind = 'decimal-string' | 'number' | 'boolean' | 'date' | 'timestamp' | 'other';
+
+/** Which form `serializeColumnValue` gives this column's values. */
+export function columnValueKind(column: ColumnMetadata): ColumnValueKind {
+  const type = typeName(column);
+  if (DECIMAL_STRING.has(type)) return 'decimal-string';
+  if (NUMBER.has(type)) return 'number';
+  if (BOOLEAN.has(type)) return 'boolean';
+  if (DATE_ONLY.has(type)) return 'date';
+  if (TIMESTAMP.has(type) || column.isCreateDate || column.isUpdateDate || column.isDeleteDate) return 'timestamp';
+  return 'other';
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
+import { exampleEntityEvent } from './event-type-example.js';
+import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { matchesEventType, parseEventTypePattern } from './event-type-pattern.js';
@@ -9,6 +10,11 @@ export interface WebhookEventTypeInfo {
   type: string;
   /** The `@EmitsWebhook` entity that emits it, or `options` for a type declared for `WebhookPublisher`. */
   source: string;
+  /**
+   * An example body of an entity event, shaped by its rule from sample column values (absent for a type declared in
+   * options; `null` when the rule's `payload` function cannot shape a sample row).
+   */
+  example?: unknown;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface WebhookEventTypeInfo {
 @Injectable()
 export class WebhookEventTypes implements OnApplicationBootstrap {
   private readonly logger = new Logger(WebhookEventTypes.name);
+  private readonly examples = new Map<string, unknown>();
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -37,14 +44,25 @@ export class WebhookEventTypes implements OnApplicationBootstrap {
 
   /** Known types, sorted. Entity rules are read when the module initialises, so this is complete from then on. */
   list(): WebhookEventTypeInfo[] {
-    const byType = new Map<string, string>();
-    for (const rule of this.rules.allRules())
-      for (const type of Object.values(rule.types)) byType.set(type!, rule.entityName);
+    const byType = new Map<string, EmissionRule | 'options'>();
+    for (const rule of this.rules.allRules()) for (const type of Object.values(rule.types)) byType.set(type!, rule);
     // Backfills send the first rule's `<name>.snapshot`.
     for (const rule of this.rules.allRules())
-      if (!byType.has(`${rule.name}.snapshot`)) byType.set(`${rule.name}.snapshot`, rule.entityName);
+      if (!byType.has(`${rule.name}.snapshot`)) byType.set(`${rule.name}.snapshot`, rule);
     for (const type of this.options.eventTypes) if (!byType.has(type)) byType.set(type, 'options');
-    return [...byType].map(([type, source]) => ({ type, source })).sort((a, b) => a.type.localeCompare(b.type));
+    return [...byType]
+      .map(([type, from]) =>
+        from === 'options'
+          ? { type, source: from }
+          : { type, source: from.entityName, example: this.example(from, type) },
+      )
+      .sort((a, b) => a.type.localeCompare(b.type));
+  }
+
+  /** An entity event's example, made once per type (rules do not change after start-up). */
+  private example(rule: EmissionRule, type: string): unknown {
+    if (!this.examples.has(type)) this.examples.set(type, exampleEntityEvent(rule, type));
+    return this.examples.get(type);
   }
 
   has(type: string): boolean {

@@ -19,6 +19,8 @@ const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 /** One `@EmitsWebhook` rule of an entity, resolved. */
 export interface EmissionRule {
   entityName: string;
+  /** The entity's TypeORM metadata (for the event catalog's examples). */
+  metadata: EntityMetadata;
   /** The prefix of its default event types (`order` of `order.created`), also of backfill `<name>.snapshot` events. */
   name: string;
   types: Partial<Record<EntityChangeKind, string>>;
@@ -171,6 +173,7 @@ export class WebhookMetadataAccessor {
     }
     return {
       entityName: metadata.name,
+      metadata,
       name,
       types,
       ...(options.columns && { columns: options.columns }),

@@ -3,9 +3,11 @@ import { useApi } from './use-api.js';
 interface EventTypeInfo {
   type: string;
   source: string;
+  /** An example body (entity events); absent for types the application publishes itself. */
+  example?: unknown;
 }
 
-/** The catalog: every event type the application emits, and the entity (or option) it comes from. */
+/** The catalog: every event type the application emits, where it comes from, and an example body of each. */
 export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void }) {
   const catalog = useApi<EventTypeInfo[]>('event-types', onUnauthorized);
   return (
@@ -16,6 +18,7 @@ export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void 
           <tr>
             <th>Event type</th>
             <th>Emitted by</th>
+            <th>Example body</th>
           </tr>
         </thead>
         <tbody>
@@ -23,6 +26,16 @@ export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void 
             <tr key={info.type}>
               <td>{info.type}</td>
               <td>{info.source === 'options' ? 'published by the application' : `${info.source} entity`}</td>
+              <td>
+                {info.example == null ? (
+                  <span class="muted">shaped by the application when it publishes</span>
+                ) : (
+                  <details>
+                    <summary>Example</summary>
+                    <pre data-testid={`example-${info.type}`}>{JSON.stringify(info.example, null, 2)}</pre>
+                  </details>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
