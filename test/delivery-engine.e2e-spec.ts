@@ -50,7 +50,7 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
       expect(context.receiver.requests).toHaveLength(1);
       expect(articles.requests).toHaveLength(2);
       const endpoint = await first.app.get(WebhookEndpoints).get('orders');
-      expect(endpoint?.pausedUntil).toBe(clock.now() + 120_000);
+      expect(endpoint).toMatchObject({ state: 'paused', pausedUntil: clock.now() + 120_000 });
 
       // A second worker, on its own connections, sees the pause: nothing is attempted for two minutes.
       second = await startWebhookTestApp(context.database, options(context.receiver.url), { keepTables: true, clock });
@@ -114,6 +114,8 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
     }));
     const endpoints = app.app.get(WebhookEndpoints);
     await endpoints.disable('crm', 'migrating the CRM');
+    expect(await endpoints.get('crm')).toMatchObject({ state: 'disabled', disabled: { reason: 'migrating the CRM' } });
+    expect(await endpoints.get('erp')).toMatchObject({ state: 'active' });
     await saveOrders(app, 1);
 
     await app.relay.runOnce();

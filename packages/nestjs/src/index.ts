@@ -83,6 +83,7 @@ export type {
   CreateWebhookEndpointInput,
   RotateWebhookSecretInput,
   UpdateWebhookEndpointInput,
+  WebhookEndpointState,
   WebhookEndpointStatus,
   WebhookTenantScope,
 } from './endpoints/webhook-endpoint.types.js';

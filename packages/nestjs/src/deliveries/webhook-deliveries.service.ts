@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
 import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
-import { readBacklog, readCompletedSince } from '../outbox/stores/backlog.statements.js';
+import { oldestDueLag, readBacklog, readCompletedSince } from '../outbox/stores/backlog.statements.js';
 import { readDeliveryLatencies } from '../outbox/stores/delivery-latency.statements.js';
 import { type EndpointFailureCount, readEndpointFailures } from '../outbox/stores/endpoint-failures.statements.js';
 import { type AttemptBucket, readAttemptTimeline } from '../outbox/stores/timeline.statements.js';
@@ -166,7 +166,7 @@ export class WebhookDeliveries {
       pending: backlog.pending,
       due: backlog.due,
       leased: backlog.leased,
-      oldestDueLag: backlog.oldestDueAt === null ? 0 : Math.max(0, now - backlog.oldestDueAt),
+      oldestDueLag: oldestDueLag(backlog, now),
       unfannedEvents: backlog.unfannedEvents,
       since: from,
       succeeded: completed.succeeded,

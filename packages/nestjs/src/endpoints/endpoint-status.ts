@@ -1,10 +1,19 @@
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { WebhookEndpointStateEntity } from '../outbox/entities/index.js';
-import type { WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
+import type { WebhookEndpointState, WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
 
 /** Whether `scope` sees `endpoint`: with a tenant, only that tenant's endpoints exist. */
 export function visible(endpoint: ResolvedWebhookEndpoint, scope: WebhookTenantScope): boolean {
   return scope.tenant === undefined || endpoint.tenant === scope.tenant;
+}
+
+/** The state an endpoint's shared row puts it in at `now` (no row: active). The one place this is decided. */
+export function endpointStateAt(
+  row: { disabledAt: number | null; pausedUntil: number | null } | undefined,
+  now: number,
+): WebhookEndpointState {
+  if (row?.disabledAt != null) return 'disabled';
+  return row?.pausedUntil != null && row.pausedUntil > now ? 'paused' : 'active';
 }
 
 /** An endpoint with the health every worker shares, as `WebhookEndpoints` shows it: never its secrets. */
@@ -26,6 +35,7 @@ export function endpointStatus(
     bodyFormat: endpoint.bodyFormat,
     payloadFormat: endpoint.payloadFormat,
     headers: { ...endpoint.headers },
+    state: endpointStateAt(state, now),
     disabled: state?.disabledAt != null ? { at: state.disabledAt, reason: state.disabledReason ?? '' } : null,
     pausedUntil: state?.pausedUntil != null && state.pausedUntil > now ? state.pausedUntil : null,
     failingSince: state?.failingSince ?? null,

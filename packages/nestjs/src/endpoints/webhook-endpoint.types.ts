@@ -47,6 +47,9 @@ export interface RotateWebhookSecretInput {
 }
 
 /** An endpoint with the health every relay worker shares. Never includes its secrets. */
+/** `disabled` (until enabled), `paused` (after failures, until its pause ends) or `active`. */
+export type WebhookEndpointState = 'active' | 'paused' | 'disabled';
+
 export interface WebhookEndpointStatus {
   id: string;
   /** `options` (read-only at runtime) or `database` (created with `create()`). */
@@ -61,6 +64,8 @@ export interface WebhookEndpointStatus {
   payloadFormat: WebhookPayloadFormat;
   headers: Record<string, string>;
   /** `null` while enabled. */
+  /** What the fields below add up to: `disabled`, `paused` or `active`. */
+  state: WebhookEndpointState;
   disabled: { at: number; reason: string } | null;
   /** Deliveries to it wait until then (after a 429/502/503/504); `null` if not paused. */
   pausedUntil: number | null;

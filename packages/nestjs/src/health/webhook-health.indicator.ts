@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { PostgresCommitListener } from '../outbox/postgres-commit.listener.js';
-import { readBacklog } from '../outbox/stores/backlog.statements.js';
+import { oldestDueLag, readBacklog } from '../outbox/stores/backlog.statements.js';
 import { RelayOrchestrator } from '../relay/relay.orchestrator.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
@@ -67,7 +67,7 @@ export class WebhookHealthIndicator {
     } catch (error) {
       reasons.push(`the database does not answer: ${(error as Error).message}`);
     }
-    const oldestDueAge = backlog ? (backlog.oldestDueAt === null ? 0 : Math.max(0, now - backlog.oldestDueAt)) : null;
+    const oldestDueAge = backlog ? oldestDueLag(backlog, now) : null;
     if (oldestDueAge !== null && oldestDueAge > maxDueAge) {
       reasons.push(`the oldest due delivery has waited ${oldestDueAge} ms (more than ${maxDueAge})`);
     }

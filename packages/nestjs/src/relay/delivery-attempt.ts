@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import type { ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
 import type { WebhookAttemptStartedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
-import { attemptErrorType } from './attempt-error-type.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
@@ -140,7 +139,7 @@ export class DeliveryAttempts {
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = clock.now();
-    const errorType = result.outcome === 'succeeded' ? null : attemptErrorType(result.statusCode, result.error);
+    const { errorType } = result;
     this.context.metrics.attempt({
       endpointId: endpoint.id,
       outcome: result.outcome,

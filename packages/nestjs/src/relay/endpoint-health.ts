@@ -7,6 +7,8 @@ import type { AttemptDecision } from './attempt-outcome.js';
 /** What an attempt came to, as endpoint health needs it. */
 export type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & {
   retryAfter?: string;
+  /** A failure's class for telemetry (`attemptErrorType`), classified once; `null` on success. */
+  errorType: string | null;
 };
 
 /** A success clears the endpoint's failing streak in the database at most this often per worker. */

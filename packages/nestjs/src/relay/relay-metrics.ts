@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
-import { readBacklog, readEndpointStates } from '../outbox/stores/backlog.statements.js';
+import { endpointStateAt } from '../endpoints/endpoint-status.js';
+import {
+  type OutboxBacklog,
+  oldestDueLag,
+  readBacklog,
+  readEndpointStates,
+} from '../outbox/stores/backlog.statements.js';
 import { INSTRUMENTATION_SCOPE, loadOpenTelemetry } from '../telemetry/open-telemetry.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
@@ -11,6 +17,39 @@ import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 /** Commit to first attempt: milliseconds when all is well, minutes or hours behind an outage. */
 const LAG_BUCKETS = [...DURATION_BUCKETS, 30, 60, 300, 900, 3600, 14_400];
+
+/** The gauges read from the backlog, each with how it reads its value. */
+const BACKLOG_GAUGES: Array<{
+  name: string;
+  description: string;
+  unit: string;
+  read: (backlog: OutboxBacklog, now: number) => number;
+}> = [
+  {
+    name: 'webhook.events.unfanned',
+    description: 'Events committed and not fanned out yet.',
+    unit: '{event}',
+    read: (backlog) => backlog.unfannedEvents,
+  },
+  {
+    name: 'webhook.deliveries.pending',
+    description: 'Deliveries waiting for their first attempt or a retry.',
+    unit: '{delivery}',
+    read: (backlog) => backlog.pending,
+  },
+  {
+    name: 'webhook.deliveries.due',
+    description: 'Pending deliveries due now and not claimed by a worker.',
+    unit: '{delivery}',
+    read: (backlog) => backlog.due,
+  },
+  {
+    name: 'webhook.deliveries.oldest_due.age',
+    description: 'How long the oldest due delivery has waited past its time (0 when none is due).',
+    unit: 's',
+    read: (backlog, now) => oldestDueLag(backlog, now) / 1000,
+  },
+];
 
 /** What one attempt adds to the metrics. */
 export interface AttemptMeasure {
@@ -62,22 +101,10 @@ export class RelayMetrics implements OnModuleInit {
       unit: 's',
       advice: { explicitBucketBoundaries: LAG_BUCKETS },
     });
-    const unfanned = meter.createObservableGauge('webhook.events.unfanned', {
-      description: 'Events committed and not fanned out yet.',
-      unit: '{event}',
-    });
-    const pending = meter.createObservableGauge('webhook.deliveries.pending', {
-      description: 'Deliveries waiting for their first attempt or a retry.',
-      unit: '{delivery}',
-    });
-    const due = meter.createObservableGauge('webhook.deliveries.due', {
-      description: 'Pending deliveries due now and not claimed by a worker.',
-      unit: '{delivery}',
-    });
-    const oldest = meter.createObservableGauge('webhook.deliveries.oldest_due.age', {
-      description: 'How long the oldest due delivery has waited past its time (0 when none is due).',
-      unit: 's',
-    });
+    const backlogGauges = BACKLOG_GAUGES.map(({ name, description, unit, read }) => ({
+      gauge: meter.createObservableGauge(name, { description, unit }),
+      read,
+    }));
     const state = meter.createObservableGauge('webhook.endpoint.state', {
       description: "Each endpoint's state: 1 for the state it is in (active, paused or disabled), 0 for the others.",
       unit: '{endpoint}',
@@ -90,14 +117,10 @@ export class RelayMetrics implements OnModuleInit {
             readBacklog(this.dataSource, now),
             readEndpointStates(this.dataSource),
           ]);
-          observe.observe(unfanned, backlog.unfannedEvents);
-          observe.observe(pending, backlog.pending);
-          observe.observe(due, backlog.due);
-          observe.observe(oldest, backlog.oldestDueAt === null ? 0 : Math.max(0, now - backlog.oldestDueAt) / 1000);
+          for (const { gauge, read } of backlogGauges) observe.observe(gauge, read(backlog, now));
           const byId = new Map(states.map((row) => [row.endpointId, row]));
           for (const endpoint of this.endpoints.all()) {
-            const row = byId.get(endpoint.id);
-            const current = row?.disabledAt != null ? 'disabled' : (row?.pausedUntil ?? 0) > now ? 'paused' : 'active';
+            const current = endpointStateAt(byId.get(endpoint.id), now);
             for (const name of ['active', 'paused', 'disabled']) {
               observe.observe(state, name === current ? 1 : 0, {
                 'messaging.destination.name': endpoint.id,
@@ -116,7 +139,7 @@ export class RelayMetrics implements OnModuleInit {
           this.collectFailing = true;
         }
       },
-      [unfanned, pending, due, oldest, state],
+      [...backlogGauges.map(({ gauge }) => gauge), state],
     );
   }
 

@@ -39,11 +39,7 @@ export class WebhookExchange {
       traceHeaders: endpoint.traceHeaders,
     });
     const result = await this.exchange(endpoint, delivery.eventId, payload, now, abandon, span);
-    span?.end(
-      result.statusCode,
-      result.outcome === 'succeeded' ? null : attemptErrorType(result.statusCode, result.error),
-      result.error,
-    );
+    span?.end(result.statusCode, result.errorType, result.error);
     return result;
   }
 
@@ -69,15 +65,24 @@ export class WebhookExchange {
       };
       const response = await (span ? span.run(() => this.transport.send(outgoing)) : this.transport.send(outgoing));
       const ok = response.status >= 200 && response.status < 300;
+      const error = ok ? null : `HTTP ${response.status}`;
       return {
         outcome: ok ? 'succeeded' : 'failed',
         statusCode: response.status,
         responseExcerpt: response.bodyExcerpt,
-        error: ok ? null : `HTTP ${response.status}`,
+        error,
+        errorType: ok ? null : attemptErrorType(response.status, error),
         ...(response.retryAfter !== undefined && { retryAfter: response.retryAfter }),
       };
     } catch (error) {
-      return { outcome: 'failed', statusCode: null, responseExcerpt: null, error: (error as Error).message };
+      const message = (error as Error).message;
+      return {
+        outcome: 'failed',
+        statusCode: null,
+        responseExcerpt: null,
+        error: message,
+        errorType: attemptErrorType(null, message),
+      };
     }
   }
 }

@@ -31,85 +31,31 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
-export interface Stats {
-  pending: number;
-  due: number;
-  leased: number;
-  oldestDueLag: number;
-  unfannedEvents: number;
-  since: number;
-  succeeded: number;
-  failed: number;
-}
+// The API's shapes are the server's own types, imported for their types only (nothing of the server is bundled):
+// a change on the server that the page does not follow fails the page's type check, not a customer's browser.
+import type {
+  WebhookAttemptBucket,
+  WebhookDeliveryDetails,
+  WebhookDeliveryStats,
+  WebhookDeliverySummary,
+  WebhookEndpointFailureCount,
+  WebhookEndpointStatus,
+  WebhookEventTypeInfo,
+  WebhookLatencyPercentiles,
+} from '../../src/index.js';
+import type { WebhookSentRequest } from '../../src/relay/sent-request.preview.js';
 
-export interface EndpointStatus {
-  id: string;
-  source: 'options' | 'database';
-  tenant: string | null;
-  url: string;
-  description: string | null;
-  eventTypes: string[];
-  disabled: { at: number; reason: string } | null;
-  pausedUntil: number | null;
-  failingSince: number | null;
-}
+/** What JSON makes of a server type: its data, no methods. */
+type Json<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 
-export interface DeliverySummary {
-  id: string;
-  eventId: string;
-  endpointId: string;
-  eventType: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface Attempt {
-  id: string;
-  attemptNumber: number;
-  startedAt: number;
-  durationMs: number;
-  outcome: 'succeeded' | 'failed';
-  statusCode: number | null;
-  responseExcerpt: string | null;
-  error: string | null;
-}
-
-export interface SentRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-export interface DeliveryDetails extends DeliverySummary {
-  payload: string;
-  attemptLog: Attempt[];
-  /** What the latest attempt sent, rebuilt by the server; `null` when the endpoint is gone. */
-  request: SentRequest | null;
-}
-
-export interface AttemptBucket {
-  at: number;
-  succeeded: number;
-  retrying: number;
-  failed: number;
-}
-
-export interface LatencyPercentiles {
-  since: number;
-  deliveries: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  max: number | null;
-}
-
-export interface EndpointFailureCount {
-  endpointId: string;
-  failed: number;
-  attempts: number;
-}
+export type Stats = WebhookDeliveryStats;
+export type EndpointStatus = Json<WebhookEndpointStatus>;
+export type DeliverySummary = Json<WebhookDeliverySummary>;
+export type Attempt = Json<WebhookDeliveryDetails['attemptLog'][number]>;
+export type SentRequest = WebhookSentRequest;
+/** A delivery's page: the delivery, and what its latest attempt sent (`null` when the endpoint is gone). */
+export type DeliveryDetails = Json<WebhookDeliveryDetails> & { request: SentRequest | null };
+export type AttemptBucket = WebhookAttemptBucket;
+export type LatencyPercentiles = WebhookLatencyPercentiles;
+export type EndpointFailureCount = WebhookEndpointFailureCount;
+export type EventTypeInfo = WebhookEventTypeInfo;

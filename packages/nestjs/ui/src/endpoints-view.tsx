@@ -5,11 +5,6 @@ import { EndpointForm } from './endpoint-form.js';
 import { SecretOnce } from './secret-once.js';
 import { formatTime, useApi } from './use-api.js';
 
-function stateOf(endpoint: EndpointStatus): 'active' | 'paused' | 'disabled' {
-  if (endpoint.disabled) return 'disabled';
-  return endpoint.pausedUntil !== null ? 'paused' : 'active';
-}
-
 /** Every endpoint with its health; disable and enable. */
 export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }) {
   const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
@@ -66,7 +61,7 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
           Add an endpoint
         </button>
       )}
-      <table data-testid="endpoints">
+      <table data-testid="endpoints" data-loaded={endpoints.data === undefined ? 'false' : 'true'}>
         <thead>
           <tr>
             <th>Endpoint</th>
@@ -79,7 +74,7 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
         </thead>
         <tbody>
           {(endpoints.data ?? []).map((endpoint) => {
-            const state = stateOf(endpoint);
+            const state = endpoint.state;
             return (
               <tr key={endpoint.id}>
                 <td>

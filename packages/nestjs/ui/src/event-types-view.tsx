@@ -1,11 +1,5 @@
+import type { EventTypeInfo } from './api-client.js';
 import { useApi } from './use-api.js';
-
-interface EventTypeInfo {
-  type: string;
-  source: string;
-  /** An example body (entity events); absent for types the application publishes itself. */
-  example?: unknown;
-}
 
 /** The catalog: every event type the application emits, where it comes from, and an example body of each. */
 export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void }) {

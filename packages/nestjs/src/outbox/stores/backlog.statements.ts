@@ -16,6 +16,11 @@ export interface OutboxBacklog {
   oldestDueAt: number | null;
 }
 
+/** How long the backlog's oldest due delivery has waited past its time at `now`, in ms (0 when none is due). */
+export function oldestDueLag(backlog: Pick<OutboxBacklog, 'oldestDueAt'>, now: number): number {
+  return backlog.oldestDueAt === null ? 0 : Math.max(0, now - backlog.oldestDueAt);
+}
+
 /** An endpoint's shared state row (an endpoint without one is active). */
 export interface EndpointStateRow {
   endpointId: string;
@@ -35,30 +40,29 @@ async function rows(dataSource: DataSource, sql: string, parameters: Record<stri
 }
 
 /**
- * The backlog, cheap however long the history: pending deliveries through the `(status, next_attempt_at)` index
+ * The backlog, cheap however long the history (its two counts read at once): pending deliveries through the `(status, next_attempt_at)` index
  * (only `status = 'pending'` rows are read) and events not fanned out through their own index (partial on
  * PostgreSQL and SQLite), never a scan of the delivery log. `tenant` counts that tenant's deliveries only.
  */
 export async function readBacklog(dataSource: DataSource, now: number, tenant?: string): Promise<OutboxBacklog> {
   const { delivery, event } = outboxTables(dataSource);
   const due = 'next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)';
-  const [deliveries] = await rows(
-    dataSource,
-    `SELECT COUNT(*) AS pending,
+  const [[deliveries], [events]] = await Promise.all([
+    rows(
+      dataSource,
+      `SELECT COUNT(*) AS pending,
             SUM(CASE WHEN ${due} THEN 1 ELSE 0 END) AS due,
             SUM(CASE WHEN locked_until > :now THEN 1 ELSE 0 END) AS leased,
             MIN(CASE WHEN ${due} THEN next_attempt_at END) AS oldest_due
      FROM ${delivery} WHERE status = 'pending'${tenant === undefined ? '' : ' AND tenant = :tenant'}`,
-    { now, tenant },
-  );
-  const [events] =
-    tenant === undefined
-      ? await rows(dataSource, `SELECT COUNT(*) AS unfanned FROM ${event} WHERE fanned_out_at IS NULL`, {})
-      : await rows(
-          dataSource,
-          `SELECT COUNT(*) AS unfanned FROM ${event} WHERE fanned_out_at IS NULL AND tenant = :tenant`,
-          { tenant },
-        );
+      { now, tenant },
+    ),
+    rows(
+      dataSource,
+      `SELECT COUNT(*) AS unfanned FROM ${event} WHERE fanned_out_at IS NULL${tenant === undefined ? '' : ' AND tenant = :tenant'}`,
+      { tenant },
+    ),
+  ]);
   const count = (value: unknown) => Number(value ?? 0);
   return {
     unfannedEvents: count(events?.unfanned),
