@@ -216,11 +216,24 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       await page.screenshot({ path: screenshot(platform, 'endpoints'), fullPage: true });
 
       await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Rotate secret`);
+      await page.selectOption('[data-testid=rotate-form] select[name=overlap]', String(3_600_000));
+      const rotatedAt = Date.now();
+      await page.click('[data-testid=rotate-form] >> text=Rotate now');
       await page.waitForSelector('[data-testid=secret-once]');
       const rotated = (await page.textContent('[data-testid=secret]'))!;
       expect(rotated).toMatch(/^whsec_/);
       expect(rotated).not.toBe(secret);
       await page.click('text=I have saved it');
+      // The overlap chosen is the one the endpoint got: the old secret signs for about another hour.
+      const listed = (await (
+        await fetch(`${base}/admin/webhooks/endpoints`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+      ).json()) as Array<{ url: string; previousSecretExpiresAt: number | null }>;
+      const expiresAt = listed.find((endpoint) => endpoint.url === `${partner.url}/partner`)!.previousSecretExpiresAt!;
+      expect(expiresAt - rotatedAt).toBeGreaterThan(3_500_000);
+      expect(expiresAt - rotatedAt).toBeLessThan(3_700_000);
+      await page.waitForSelector(
+        `[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=previous secret signs until`,
+      );
 
       await page.click(`[data-testid=endpoints] tr:has-text("${partner.url}/partner") >> text=Send a test event`);
       await page.waitForSelector('[data-testid=notice]');

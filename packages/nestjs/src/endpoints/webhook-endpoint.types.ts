@@ -46,10 +46,10 @@ export interface RotateWebhookSecretInput {
   overlap?: number;
 }
 
-/** An endpoint with the health every relay worker shares. Never includes its secrets. */
 /** `disabled` (until enabled), `paused` (after failures, until its pause ends) or `active`. */
 export type WebhookEndpointState = 'active' | 'paused' | 'disabled';
 
+/** An endpoint with the health every relay worker shares. Never includes its secrets. */
 export interface WebhookEndpointStatus {
   id: string;
   /** `options` (read-only at runtime) or `database` (created with `create()`). */

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
 import type { EndpointStatus } from './api-client.js';
 import { EndpointForm } from './endpoint-form.js';
+import { RotateSecretForm } from './rotate-secret-form.js';
 import { SecretOnce } from './secret-once.js';
 import { formatTime, useApi } from './use-api.js';
 
@@ -16,8 +17,13 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
     await api(`${path(endpoint)}/${action}`, { method: 'POST', body: {} });
     await endpoints.reload();
   };
-  const rotate = async (endpoint: EndpointStatus) => {
-    const rotated = await api<{ secret: string }>(`${path(endpoint)}/rotate-secret`, { method: 'POST', body: {} });
+  const [rotating, setRotating] = useState<EndpointStatus | undefined>(undefined);
+  const rotate = async (endpoint: EndpointStatus, overlap: number) => {
+    const rotated = await api<{ secret: string }>(`${path(endpoint)}/rotate-secret`, {
+      method: 'POST',
+      body: { overlap },
+    });
+    setRotating(undefined);
     setSecret({ id: endpoint.id, secret: rotated.secret });
     await endpoints.reload();
   };
@@ -61,6 +67,13 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
           Add an endpoint
         </button>
       )}
+      {rotating && (
+        <RotateSecretForm
+          endpoint={rotating}
+          onRotate={(overlap) => void rotate(rotating, overlap)}
+          onCancel={() => setRotating(undefined)}
+        />
+      )}
       <table data-testid="endpoints" data-loaded={endpoints.data === undefined ? 'false' : 'true'}>
         <thead>
           <tr>
@@ -86,6 +99,12 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
                 <td>
                   <span class={`status ${state}`}>{state}</span>
                   {endpoint.disabled && <div class="muted">{endpoint.disabled.reason}</div>}
+                  {endpoint.pausedUntil !== null && <div class="muted">until {formatTime(endpoint.pausedUntil)}</div>}
+                  {endpoint.previousSecretExpiresAt !== null && (
+                    <div class="muted" data-testid="previous-secret">
+                      previous secret signs until {formatTime(endpoint.previousSecretExpiresAt)}
+                    </div>
+                  )}
                 </td>
                 <td>{formatTime(endpoint.failingSince)}</td>
                 <td>
@@ -105,7 +124,7 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
                       <button type="button" onClick={() => setEditing(endpoint)}>
                         Edit
                       </button>{' '}
-                      <button type="button" onClick={() => rotate(endpoint)}>
+                      <button type="button" onClick={() => setRotating(endpoint)}>
                         Rotate secret
                       </button>{' '}
                       <button type="button" onClick={() => remove(endpoint)}>
