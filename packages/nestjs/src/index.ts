@@ -13,6 +13,7 @@ export type {
   WebhookEndpointOptions,
   WebhookMethod,
 } from './options/webhook-endpoint.options.js';
+export type { WebhookFilter, WebhookFilterOperators, WebhookFilterScalar } from './options/webhook-filter.types.js';
 export type {
   WebhookCaptureOptions,
   WebhookEncryptionOptions,
@@ -57,6 +58,7 @@ export {
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export {
   AddAttemptTimeIndex1800000000000,
+  AddEndpointFilter1801000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,

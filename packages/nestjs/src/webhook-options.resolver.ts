@@ -90,6 +90,7 @@ function resolveEndpoint(
     headers: { ...endpoint.headers },
     description: endpoint.description ?? null,
     traceHeaders: endpoint.traceHeaders ?? true,
+    filter: endpoint.filter ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import { WebhookMetadataAccessor } from '../emit/webhook-metadata.accessor.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import { WebhookBackfillEntity } from '../outbox/entities/index.js';
+import { compileWebhookFilter } from './webhook-filter.js';
 import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
@@ -66,6 +67,7 @@ export class EndpointBackfill {
     const primary = metadata.primaryColumns[0]!;
     const progress = await this.progress(endpoint.id, metadata, since);
     const type = `${rule.name}.snapshot`;
+    const accepts = endpoint.filter === null ? null : compileWebhookFilter(endpoint.filter);
     while (progress.completedAt === null) {
       const query = source
         .getRepository(metadata.target)
@@ -116,14 +118,16 @@ export class EndpointBackfill {
           sourceEntity: event.sourceEntity ?? null,
           orderingKey: event.orderingKey ?? null,
         }));
+        // The endpoint's filter holds for backfills too: a snapshot it does not match is not sent.
+        const accepted = accepts ? eventRows.filter((event) => accepts(JSON.parse(event.payload))) : eventRows;
         await insertEventsWithDeliveries(
           manager,
-          eventRows,
-          eventRows.map((event) => pendingDelivery(event, endpoint, now)),
+          accepted,
+          accepted.map((event) => pendingDelivery(event, endpoint, now)),
         );
         const last = rows.at(-1);
         progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.row)) : progress.lastKey;
-        progress.events += events.length;
+        progress.events += accepted.length;
         progress.updatedAt = now;
         if (rows.length < batchSize) progress.completedAt = now;
         await manager.getRepository(WebhookBackfillEntity).save(progress);

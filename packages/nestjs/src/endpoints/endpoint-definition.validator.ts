@@ -1,6 +1,7 @@
 import type { WebhookFieldError } from '../errors/webhook-validation.error.js';
 import type { DestinationPolicy } from './destination-policy.js';
 import { parseEventTypePattern } from '../emit/event-type-pattern.js';
+import { checkWebhookFilter } from './webhook-filter.js';
 
 /** The parts of an endpoint a user chooses, as they arrive (from options, code or an HTTP body): unchecked. */
 export interface EndpointDefinitionInput {
@@ -12,6 +13,7 @@ export interface EndpointDefinitionInput {
   headers?: unknown;
   description?: unknown;
   traceHeaders?: unknown;
+  filter?: unknown;
 }
 
 /** Headers the request builder sets itself; an endpoint's extra headers may not replace them. */
@@ -106,5 +108,6 @@ export function checkEndpointDefinition(
   if (input.traceHeaders !== undefined && typeof input.traceHeaders !== 'boolean') {
     wrong('traceHeaders', 'must be true or false.');
   }
+  if (input.filter !== undefined && input.filter !== null) errors.push(...checkWebhookFilter(input.filter, 'filter'));
   return errors;
 }

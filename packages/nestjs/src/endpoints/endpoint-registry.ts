@@ -5,11 +5,14 @@ import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.option
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
+import { compileWebhookFilter, type WebhookFilterPredicate } from './webhook-filter.js';
 import { type EventTypePattern, matchesEventType, parseEventTypePattern } from '../emit/event-type-pattern.js';
 
 interface Entry {
   endpoint: ResolvedWebhookEndpoint;
   patterns: EventTypePattern[];
+  /** The endpoint's filter, compiled; `null` when it has none. */
+  accepts: WebhookFilterPredicate | null;
 }
 
 /**
@@ -58,12 +61,26 @@ export class EndpointRegistry {
     this.fingerprint = undefined;
   }
 
-  /** Endpoints subscribed to `type` that may see an event of `tenant`: the tenant's own, and the application's. */
-  subscribersOf(type: string, tenant: string | null = null): ResolvedWebhookEndpoint[] {
+  /**
+   * Endpoints subscribed to `type` that may see an event of `tenant` (the tenant's own, and the application's) and
+   * whose filter, if any, the event's body `payload` passes. The body is parsed once, and only if a filter asks.
+   */
+  subscribersOf(type: string, tenant: string | null = null, payload?: string): ResolvedWebhookEndpoint[] {
+    let body: unknown;
+    let parsed = false;
+    const event = () => {
+      if (!parsed) {
+        parsed = true;
+        body = payload === undefined ? undefined : JSON.parse(payload);
+      }
+      return body;
+    };
     return this.entries()
       .filter(
-        ({ endpoint, patterns }) =>
-          (endpoint.tenant === null || endpoint.tenant === tenant) && matchesEventType(patterns, type),
+        ({ endpoint, patterns, accepts }) =>
+          (endpoint.tenant === null || endpoint.tenant === tenant) &&
+          matchesEventType(patterns, type) &&
+          (accepts === null || accepts(event())),
       )
       .map(({ endpoint }) => endpoint);
   }
@@ -118,6 +135,7 @@ export class EndpointRegistry {
       headers: stored.headers,
       description: stored.description,
       traceHeaders: stored.traceHeaders,
+      filter: stored.filter,
     };
   }
 
@@ -127,5 +145,9 @@ export class EndpointRegistry {
 }
 
 function entry(endpoint: ResolvedWebhookEndpoint): Entry {
-  return { endpoint, patterns: endpoint.eventTypes.map(parseEventTypePattern) };
+  return {
+    endpoint,
+    patterns: endpoint.eventTypes.map(parseEventTypePattern),
+    accepts: endpoint.filter === null ? null : compileWebhookFilter(endpoint.filter),
+  };
 }

@@ -30,6 +30,7 @@ export function endpointStatus(
     url: endpoint.url,
     description: endpoint.description,
     traceHeaders: endpoint.traceHeaders,
+    filter: endpoint.filter,
     eventTypes: [...endpoint.eventTypes],
     method: endpoint.method,
     bodyFormat: endpoint.bodyFormat,

@@ -4,6 +4,7 @@ import type {
   WebhookMethod,
   WebhookPayloadFormat,
 } from '../options/webhook-endpoint.options.js';
+import type { WebhookFilter } from '../options/webhook-filter.types.js';
 
 /**
  * Whose endpoints a call sees. With `tenant`, only that tenant's endpoints exist for the call: any other id is
@@ -28,6 +29,8 @@ export interface CreateWebhookEndpointInput {
   description?: string | null;
   /** Default `true`: requests carry `traceparent`/`tracestate` when tracing is on. */
   traceHeaders?: boolean;
+  /** Conditions an event must meet to be delivered here (see `WebhookFilter`). Default none; `null` clears it. */
+  filter?: WebhookFilter | null;
   /** An existing `whsec_` secret to keep (e.g. moving from another system). Default: a new one is generated. */
   secret?: string;
 }
@@ -58,6 +61,7 @@ export interface WebhookEndpointStatus {
   url: string;
   description: string | null;
   traceHeaders: boolean;
+  filter: WebhookFilter | null;
   eventTypes: string[];
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;

@@ -44,6 +44,7 @@ const CREATE_FIELDS = new Set([
   'headers',
   'description',
   'traceHeaders',
+  'filter',
   'secret',
 ]);
 const UPDATE_FIELDS = new Set([...CREATE_FIELDS].filter((field) => field !== 'secret'));
@@ -100,6 +101,7 @@ export class WebhookEndpoints {
       url: input.url,
       description: input.description ?? null,
       traceHeaders: input.traceHeaders ?? true,
+      filter: input.filter ?? null,
       eventTypes: input.eventTypes ?? ['*'],
       method: input.method ?? 'POST',
       bodyFormat: input.bodyFormat ?? 'json',

@@ -1,3 +1,5 @@
+import type { WebhookFilter } from './webhook-filter.types.js';
+
 /** How an endpoint's event body is encoded: JSON (default) or `application/x-www-form-urlencoded`. */
 export type WebhookBodyFormat = 'json' | 'form';
 
@@ -47,6 +49,11 @@ export interface WebhookEndpointOptions {
    * producer's. Default `true`; turn off for receivers that must not see it. Sent only when tracing is on.
    */
   traceHeaders?: boolean;
+  /**
+   * Which events it receives beyond `eventTypes`: conditions on the event's fields (see `WebhookFilter`). An event
+   * that does not match creates no delivery for this endpoint. Default: none, every event of its types.
+   */
+  filter?: WebhookFilter | null;
 }
 
 /** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
@@ -74,6 +81,8 @@ export interface ResolvedWebhookEndpoint {
   description: string | null;
   /** Whether requests carry `traceparent`/`tracestate`. */
   traceHeaders: boolean;
+  /** Conditions an event must meet to be delivered here, or `null`. */
+  filter: WebhookFilter | null;
   /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
   secretError?: string;
 }

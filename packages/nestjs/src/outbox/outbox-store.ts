@@ -106,10 +106,14 @@ export interface OutboxEventRow {
   traceContext?: string | null;
 }
 
-/** Chooses the endpoints that receive an event (by its type and tenant); each delivery records the endpoint's tenant. */
+/**
+ * Chooses the endpoints that receive an event (by its type and tenant, and its body for endpoints with a filter);
+ * each delivery records the endpoint's tenant.
+ */
 export type EventRouter = (event: {
   type: string;
   tenant: string | null;
+  payload: string;
 }) => ReadonlyArray<{ id: string; tenant: string | null }>;
 
 /**

@@ -151,7 +151,7 @@ export class OutboxRelay {
       return { forwarded, fannedOut: 0, claimed: claimed.length, more: true, heldBack: true };
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
-    const route: EventRouter = ({ type, tenant }) => this.endpoints.subscribersOf(type, tenant);
+    const route: EventRouter = ({ type, tenant, payload }) => this.endpoints.subscribersOf(type, tenant, payload);
     // No more events than there are slots left (an event has one delivery or more): the deliveries it cannot claim
     // would each cost a claim statement's write later, and make the next round claim before it may fan out again.
     const eventLimit = Math.min(batchSize, free - claimed.length);

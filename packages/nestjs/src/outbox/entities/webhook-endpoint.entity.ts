@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { WebhookBodyFormat, WebhookPayloadFormat } from '../../options/webhook-endpoint.options.js';
+import type { WebhookFilter } from '../../options/webhook-filter.types.js';
 import { epochMillis } from '../epoch-millis.transformer.js';
 
 /** One signing secret of a stored endpoint as kept in the table: sealed when encryption keys are configured. */
@@ -11,7 +12,7 @@ export interface StoredEndpointSecret {
 }
 
 const json = <T>() => ({
-  to: (value: T) => JSON.stringify(value),
+  to: (value: T) => (value == null ? null : JSON.stringify(value)),
   from: (value: string | null) => (value == null ? value : (JSON.parse(value) as T)),
 });
 
@@ -64,6 +65,10 @@ export class WebhookEndpointEntity {
     },
   })
   traceHeaders!: boolean;
+
+  /** Conditions an event must meet to be delivered here (JSON), or `null`. */
+  @Column({ type: 'text', nullable: true, transformer: json<WebhookFilter | null>() })
+  filter!: WebhookFilter | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;

@@ -5,9 +5,11 @@ import { AddEndpointStore1797000000000 } from './1797000000000-add-endpoint-stor
 import { AddUnfannedEventIndex1798000000000 } from './1798000000000-add-unfanned-event-index.js';
 import { AddTraceContext1799000000000 } from './1799000000000-add-trace-context.js';
 import { AddAttemptTimeIndex1800000000000 } from './1800000000000-add-attempt-time-index.js';
+import { AddEndpointFilter1801000000000 } from './1801000000000-add-endpoint-filter.js';
 
 export {
   AddAttemptTimeIndex1800000000000,
+  AddEndpointFilter1801000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,
@@ -25,4 +27,5 @@ export const webhookOutboxMigrations = [
   AddUnfannedEventIndex1798000000000,
   AddTraceContext1799000000000,
   AddAttemptTimeIndex1800000000000,
+  AddEndpointFilter1801000000000,
 ];
