@@ -110,7 +110,7 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
       {
         field: 'colour',
         message:
-          'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, traceHeaders, filter, secret.',
+          'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, traceHeaders, filter, secret, signature.',
       },
       { field: 'url', message: expect.stringMatching(/ftp: URLs are not deliverable/) },
       {
@@ -449,6 +449,7 @@ describe.each(DATABASE_KINDS)('secret rotation on %s', (kind) => {
     expect(await endpoints.rotateSecret(id, { secret: imported, overlap: 0 })).toEqual({
       secret: imported,
       previousSecretExpiresAt: null,
+      publicKey: null,
     });
     await publish(app, 'invoice.paid', { invoice: 1 });
     await app.relay.runOnce();

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   generateWebhookSecret,
+  generateWebhookSigningKey,
   IncomingWebhook,
   VerifyWebhook,
   WebhookModule,
@@ -18,6 +19,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-databases.
 
 const partnerSecret = generateWebhookSecret();
 const inlineSecret = generateWebhookSecret();
+/** A sender that signs v1a: the receiver holds only its public key. */
+const partnerKeys = generateWebhookSigningKey();
 
 @Controller('inbound')
 class InboundController {
@@ -32,6 +35,13 @@ class InboundController {
   @VerifyWebhook('partner')
   byQuery(@Query() query: Record<string, string>) {
     return query;
+  }
+
+  @Post('asymmetric')
+  @HttpCode(200)
+  @VerifyWebhook({ secret: partnerKeys.publicKey })
+  asymmetric(@Body() body: unknown) {
+    return body;
   }
 
   @Post('inline')
@@ -106,6 +116,17 @@ describe('WebhookGuard on a real HTTP server', () => {
       'webhook-signature': new Webhook(partnerSecret).sign('msg_official', at, body),
     };
     expect((await post('/inbound/partner', body, headers)).status).toBe(200);
+  });
+
+  it("lets a v1a (ed25519) request through on the sender's public key alone, and refuses another key's with 401", async () => {
+    const ok = await post('/inbound/asymmetric', body, signed(body, partnerKeys.secretKey));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual(JSON.parse(body));
+    await expectRefused(
+      await post('/inbound/asymmetric', body, signed(body, generateWebhookSigningKey().secretKey)),
+      /No signature .* matches/,
+    );
+    await expectRefused(await post('/inbound/asymmetric', body, signed(body, partnerSecret)), /has no v1a signature/);
   });
 
   it('verifies the raw bytes: the same JSON with different spacing is refused', async () => {

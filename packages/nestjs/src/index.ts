@@ -91,6 +91,7 @@ export type {
 } from './endpoints/webhook-endpoint.types.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
 export { WEBHOOK_TEST_EVENT_TYPE } from './endpoints/endpoint-test-event.js';
+export type { WebhookSignatureVersion } from './endpoints/signing-secret.check.js';
 export type { WebhookTestEventResult } from './endpoints/endpoint-test-event.js';
 export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
@@ -152,12 +153,15 @@ export { WebhookBodyIncompleteError } from './errors/webhook-body-incomplete.err
 
 export {
   generateWebhookSecret,
+  generateWebhookSigningKey,
+  webhookPublicKeyOf,
   hmacHeaderScheme,
   signStandardWebhook,
   verifyStandardWebhook,
   WebhookVerificationError,
 } from '@webhook-outbox/signature';
 export type {
+  WebhookSigningKeyPair,
   HmacHeaderSchemeOptions,
   WebhookScheme,
   WebhookSchemeName,

@@ -61,7 +61,11 @@ function positiveInteger(value: number, name: string, min = 1): number {
 
 function secretList(secret: string | string[] | undefined, where: string): string[] {
   const secrets = Array.isArray(secret) ? secret : secret === undefined ? [] : [secret];
-  if (secrets.length === 0) fail(`${where}.secret is required (a whsec_ secret; generateWebhookSecret() makes one).`);
+  if (secrets.length === 0)
+    fail(
+      `${where}.secret is required (a whsec_ secret, or a whsk_ secret key for v1a signatures; ` +
+        'generateWebhookSecret() or generateWebhookSigningKey() makes one).',
+    );
   for (const s of secrets) {
     const error = signingSecretError(s);
     if (error !== null) fail(`${where}.secret is not usable: ${error}`);

@@ -36,5 +36,16 @@ export {
   WEBHOOK_SECRET_PREFIX,
   WebhookSecretError,
 } from './webhook-secret.js';
+export {
+  decodeWebhookPublicKey,
+  decodeWebhookSigningKey,
+  generateWebhookSigningKey,
+  isWebhookPublicKey,
+  isWebhookSigningKey,
+  WEBHOOK_PUBLIC_KEY_PREFIX,
+  WEBHOOK_SIGNING_KEY_PREFIX,
+  webhookPublicKeyOf,
+} from './webhook-signing-key.js';
+export type { WebhookSigningKeyPair } from './webhook-signing-key.js';
 export { WebhookVerificationError } from './webhook-verification.error.js';
 export type { WebhookVerificationFailureReason } from './webhook-verification.error.js';

@@ -1,8 +1,15 @@
+import { sign as ed25519Sign, verify as ed25519Verify } from 'node:crypto';
 import { hmacSha256, matchesAny } from './hmac.js';
 import { type IncomingHeaders, readHeader } from './incoming-headers.js';
 import { assertWithinTolerance, DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, parseUnixSeconds } from './timestamp-tolerance.js';
 import type { WebhookScheme } from './webhook-scheme.js';
 import { decodeWebhookSecret } from './webhook-secret.js';
+import {
+  decodeWebhookPublicKey,
+  decodeWebhookSigningKey,
+  isWebhookPublicKey,
+  isWebhookSigningKey,
+} from './webhook-signing-key.js';
 import { WebhookVerificationError } from './webhook-verification.error.js';
 
 /** The three headers of a Standard Webhooks request. */
@@ -18,7 +25,10 @@ export interface SignStandardWebhookInput {
   /** Unix seconds, or a Date. */
   timestamp: number | Date;
   payload: string | Buffer;
-  /** One secret, or several during rotation: each adds a `v1,` signature to the header. */
+  /**
+   * One secret, or several during rotation: each adds a signature to the header, `v1,` for a `whsec_` secret
+   * (HMAC-SHA256) and `v1a,` for a `whsk_` secret key (ed25519).
+   */
   secret: string | readonly string[];
 }
 
@@ -26,7 +36,10 @@ export interface SignStandardWebhookInput {
 export interface VerifyStandardWebhookInput {
   payload: string | Buffer;
   headers: IncomingHeaders;
-  /** Any one matching secret is enough, so a receiver can accept the old and new secret while rotating. */
+  /**
+   * Any one matching is enough, so a receiver can accept the old and new one while rotating: `whsec_` secrets check
+   * `v1` signatures, `whpk_` public keys (or `whsk_` secret keys) check `v1a` ones.
+   */
   secret: string | readonly string[];
   /** Allowed clock difference in seconds, in both directions. Default 300 (5 minutes), as the spec advises. */
   toleranceSeconds?: number;
@@ -41,7 +54,8 @@ export interface VerifiedStandardWebhook {
   timestamp: number;
 }
 
-const SIGNATURE_VERSION = 'v1';
+const SYMMETRIC = 'v1';
+const ASYMMETRIC = 'v1a';
 
 function toUnixSeconds(timestamp: number | Date): number {
   const seconds = timestamp instanceof Date ? Math.floor(timestamp.getTime() / 1000) : timestamp;
@@ -56,23 +70,36 @@ function hmac(key: Buffer, id: string, timestamp: number, payload: string | Buff
   return hmacSha256(key, `${id}.${timestamp}.`, payload);
 }
 
+/** The bytes both schemes sign: `<id>.<timestamp>.<payload>`. */
+function signedContent(id: string, timestamp: number, payload: string | Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(`${id}.${timestamp}.`),
+    typeof payload === 'string' ? Buffer.from(payload) : payload,
+  ]);
+}
+
+/** One entry of the signature header: `v1,<base64 HMAC>` for a `whsec_` secret, `v1a,<base64 ed25519>` for `whsk_`. */
+function signatureWith(secret: string, id: string, timestamp: number, payload: string | Buffer): string {
+  if (isWebhookSigningKey(secret)) {
+    const signature = ed25519Sign(null, signedContent(id, timestamp, payload), decodeWebhookSigningKey(secret));
+    return `${ASYMMETRIC},${signature.toString('base64')}`;
+  }
+  return `${SYMMETRIC},${hmac(decodeWebhookSecret(secret), id, timestamp, payload).toString('base64')}`;
+}
+
 function asList(secret: string | readonly string[]): readonly string[] {
   return typeof secret === 'string' ? [secret] : secret;
 }
 
 /**
- * Computes the `webhook-signature` header value: `v1,<base64>` for each secret, separated by spaces.
+ * Computes the `webhook-signature` header value: `v1,<base64>` for each `whsec_` secret and `v1a,<base64>` for each
+ * `whsk_` secret key, separated by spaces.
  */
 export function computeStandardWebhookSignature(input: SignStandardWebhookInput): string {
   const timestamp = toUnixSeconds(input.timestamp);
   const secrets = asList(input.secret);
   if (secrets.length === 0) throw new RangeError('At least one secret is needed to sign a webhook.');
-  return secrets
-    .map(
-      (secret) =>
-        `${SIGNATURE_VERSION},${hmac(decodeWebhookSecret(secret), input.id, timestamp, input.payload).toString('base64')}`,
-    )
-    .join(' ');
+  return secrets.map((secret) => signatureWith(secret, input.id, timestamp, input.payload)).join(' ');
 }
 
 /**
@@ -130,16 +157,35 @@ export function verifyStandardWebhook(input: VerifyStandardWebhookInput): Verifi
   const tolerance = input.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS;
   assertWithinTolerance(timestamp, tolerance, input.now ?? Date.now(), names.timestamp);
 
-  const candidates = signatureHeader!
-    .split(' ')
-    .filter((part) => part.startsWith(`${SIGNATURE_VERSION},`))
-    .map((part) => Buffer.from(part.slice(SIGNATURE_VERSION.length + 1), 'base64'));
-  if (candidates.length === 0) {
-    throw new WebhookVerificationError('malformed-header', `Header ${names.signature} has no v1 signature.`);
+  const secrets = asList(input.secret);
+  const asymmetric = (secret: string) => isWebhookPublicKey(secret) || isWebhookSigningKey(secret);
+  const versions = [
+    ...(secrets.some((secret) => !asymmetric(secret)) ? [SYMMETRIC] : []),
+    ...(secrets.some(asymmetric) ? [ASYMMETRIC] : []),
+  ];
+  const candidates = (version: string) =>
+    signatureHeader!
+      .split(' ')
+      .filter((part) => part.startsWith(`${version},`))
+      .map((part) => Buffer.from(part.slice(version.length + 1), 'base64'));
+  const symmetric = candidates(SYMMETRIC);
+  const signatures = candidates(ASYMMETRIC).filter((signature) => signature.length === 64);
+  if (
+    (versions.includes(SYMMETRIC) ? symmetric.length : 0) + (versions.includes(ASYMMETRIC) ? signatures.length : 0) ===
+    0
+  ) {
+    throw new WebhookVerificationError(
+      'malformed-header',
+      `Header ${names.signature} has no ${versions.join(' or ')} signature.`,
+    );
   }
 
-  for (const secret of asList(input.secret)) {
-    if (matchesAny(candidates, hmac(decodeWebhookSecret(secret), id!, timestamp, input.payload)))
+  for (const secret of secrets) {
+    if (asymmetric(secret)) {
+      const key = decodeWebhookPublicKey(secret);
+      const content = signedContent(id!, timestamp, input.payload);
+      if (signatures.some((signature) => ed25519Verify(null, content, key, signature))) return { id: id!, timestamp };
+    } else if (matchesAny(symmetric, hmac(decodeWebhookSecret(secret), id!, timestamp, input.payload)))
       return { id: id!, timestamp };
   }
   throw new WebhookVerificationError('invalid-signature', `No signature in ${names.signature} matches the secret.`);
@@ -147,12 +193,16 @@ export function verifyStandardWebhook(input: VerifyStandardWebhookInput): Verifi
 
 /**
  * [Standard Webhooks](https://www.standardwebhooks.com/): `webhook-id`, `webhook-timestamp` and
- * `webhook-signature: v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<payload>`, with `whsec_` secrets. What this
- * library's relay sends. Also verifies Svix's `svix-*` headers, which carry the same signature.
+ * `webhook-signature: v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<payload>`, with `whsec_` secrets, or
+ * `v1a,<base64 ed25519>` with `whsk_` secret keys (verified with their `whpk_` public keys). What this library's
+ * relay sends. Also verifies Svix's `svix-*` headers, which carry the same signature.
  */
 export const standardWebhooksScheme: WebhookScheme = {
   name: 'standard-webhooks',
-  checkSecret: (secret) => void decodeWebhookSecret(secret),
+  checkSecret: (secret) =>
+    void (isWebhookPublicKey(secret) || isWebhookSigningKey(secret)
+      ? decodeWebhookPublicKey(secret)
+      : decodeWebhookSecret(secret)),
   verify: (input) =>
     verifyStandardWebhook({
       payload: input.payload,

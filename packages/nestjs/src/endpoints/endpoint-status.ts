@@ -1,5 +1,6 @@
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { WebhookEndpointStateEntity } from '../outbox/entities/index.js';
+import { publicKeysOf, signatureVersionOf } from './signing-secret.check.js';
 import type { WebhookEndpointState, WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
 
 /** Whether `scope` sees `endpoint`: with a tenant, only that tenant's endpoints exist. */
@@ -23,6 +24,7 @@ export function endpointStatus(
   now: number,
 ): WebhookEndpointStatus {
   const previous = endpoint.secrets.find(({ expiresAt }) => expiresAt !== null && expiresAt > now);
+  const live = endpoint.secrets.filter(({ expiresAt }) => expiresAt === null || expiresAt > now);
   return {
     id: endpoint.id,
     source: endpoint.source,
@@ -41,5 +43,7 @@ export function endpointStatus(
     pausedUntil: state?.pausedUntil != null && state.pausedUntil > now ? state.pausedUntil : null,
     failingSince: state?.failingSince ?? null,
     previousSecretExpiresAt: previous?.expiresAt ?? null,
+    signature: endpoint.secrets[0] ? signatureVersionOf(endpoint.secrets[0].secret) : 'v1',
+    publicKeys: publicKeysOf(live.map(({ secret }) => secret)),
   };
 }

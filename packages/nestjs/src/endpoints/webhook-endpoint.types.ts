@@ -5,6 +5,7 @@ import type {
   WebhookPayloadFormat,
 } from '../options/webhook-endpoint.options.js';
 import type { WebhookFilter } from '../options/webhook-filter.types.js';
+import type { WebhookSignatureVersion } from './signing-secret.check.js';
 
 /**
  * Whose endpoints a call sees. With `tenant`, only that tenant's endpoints exist for the call: any other id is
@@ -31,17 +32,27 @@ export interface CreateWebhookEndpointInput {
   traceHeaders?: boolean;
   /** Conditions an event must meet to be delivered here (see `WebhookFilter`). Default none; `null` clears it. */
   filter?: WebhookFilter | null;
-  /** An existing `whsec_` secret to keep (e.g. moving from another system). Default: a new one is generated. */
+  /**
+   * An existing `whsec_` secret or `whsk_` secret key to keep (e.g. moving from another system). Default: a new one
+   * is generated, of the kind `signature` asks for.
+   */
   secret?: string;
+  /** `v1` (default): HMAC-SHA256 with a `whsec_` secret; `v1a`: ed25519 with a `whsk_` key pair. */
+  signature?: WebhookSignatureVersion;
 }
 
 /** What `update()` takes: the fields to change. `description: null` clears it. */
-export type UpdateWebhookEndpointInput = Partial<Omit<CreateWebhookEndpointInput, 'secret'>>;
+export type UpdateWebhookEndpointInput = Partial<Omit<CreateWebhookEndpointInput, 'secret' | 'signature'>>;
 
 /** What `rotateSecret()` takes. */
 export interface RotateWebhookSecretInput {
-  /** The new secret. Default: a new one is generated. */
+  /** The new secret (`whsec_`) or secret key (`whsk_`). Default: a new one is generated. */
   secret?: string;
+  /**
+   * The kind of secret generated: `v1` or `v1a`. Default: that of the current secret. Changing it moves an endpoint
+   * from one signature to the other, both sent during the overlap.
+   */
+  signature?: WebhookSignatureVersion;
   /**
    * How long the previous secret keeps signing beside the new one, in ms: every request carries both signatures
    * meanwhile, so the receiver can switch at any moment. Default 24 hours; `0` retires it at once.
@@ -67,9 +78,9 @@ export interface WebhookEndpointStatus {
   bodyFormat: WebhookBodyFormat;
   payloadFormat: WebhookPayloadFormat;
   headers: Record<string, string>;
-  /** `null` while enabled. */
   /** What the fields below add up to: `disabled`, `paused` or `active`. */
   state: WebhookEndpointState;
+  /** `null` while enabled. */
   disabled: { at: number; reason: string } | null;
   /** Deliveries to it wait until then (after a 429/502/503/504); `null` if not paused. */
   pausedUntil: number | null;
@@ -77,6 +88,13 @@ export interface WebhookEndpointStatus {
   failingSince: number | null;
   /** When a previous secret still signing stops doing so; `null` when only one secret signs. */
   previousSecretExpiresAt: number | null;
+  /** How its current secret signs: `v1` (HMAC, `whsec_`) or `v1a` (ed25519, `whsk_`). */
+  signature: WebhookSignatureVersion;
+  /**
+   * The `whpk_` public keys receivers verify its `v1a` signatures with, current first, then any still signing
+   * during a rotation's overlap; empty for `v1`. Public: show them freely.
+   */
+  publicKeys: string[];
 }
 
 /** A created endpoint: its status and its secret, which is returned this once and never again. */

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { generateWebhookSecret } from '@webhook-outbox/signature';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
@@ -20,6 +19,7 @@ import {
 } from './endpoint-backfill.service.js';
 import { checkEndpointDefinition, type EndpointDefinitionInput } from './endpoint-definition.validator.js';
 import { definedFields, secretErrors, unknownFields } from './endpoint-input.checks.js';
+import { newSigningSecret, publicKeysOf, signatureVersionOf } from './signing-secret.check.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 import { EndpointTestEvents, type WebhookTestEventResult } from './endpoint-test-event.js';
@@ -46,8 +46,9 @@ const CREATE_FIELDS = new Set([
   'traceHeaders',
   'filter',
   'secret',
+  'signature',
 ]);
-const UPDATE_FIELDS = new Set([...CREATE_FIELDS].filter((field) => field !== 'secret'));
+const UPDATE_FIELDS = new Set([...CREATE_FIELDS].filter((field) => field !== 'secret' && field !== 'signature'));
 
 /**
  * The endpoints webhooks go to: those in module options and those created at runtime (stored in
@@ -90,9 +91,9 @@ export class WebhookEndpoints {
     const errors = [...unknownFields(input, CREATE_FIELDS), ...this.check(input)];
     const badTenant = scope.tenant === undefined ? null : tenantError(scope.tenant);
     if (badTenant !== null) errors.push({ field: 'tenant', message: badTenant });
-    if (input.secret !== undefined) errors.push(...secretErrors(input.secret, 'secret'));
+    errors.push(...secretErrors(input.secret, input.signature));
     if (errors.length > 0) throw new WebhookValidationError(errors);
-    const secret = input.secret ?? generateWebhookSecret();
+    const secret = input.secret ?? newSigningSecret(input.signature ?? 'v1');
     const now = this.clock.now();
     const id = newOutboxId('ep');
     const row: WebhookEndpointEntity = {
@@ -147,21 +148,23 @@ export class WebhookEndpoints {
   }
 
   /**
-   * Gives a stored endpoint a new secret and returns it. The previous one keeps signing beside it for
-   * `overlap` (default 24 h), then stops. Every secret is (re)sealed with the current encryption key.
+   * Gives a stored endpoint a new secret and returns it (with its `whpk_` public key for a `v1a` one). The previous
+   * one keeps signing beside it for `overlap` (default 24 h), then stops. Every secret is (re)sealed with the current encryption key.
    */
   async rotateSecret(
     id: string,
     input: RotateWebhookSecretInput = {},
     scope: WebhookTenantScope = {},
-  ): Promise<{ secret: string; previousSecretExpiresAt: number | null }> {
+  ): Promise<{ secret: string; previousSecretExpiresAt: number | null; publicKey: string | null }> {
     const overlap = input.overlap ?? DEFAULT_OVERLAP;
-    const errors = unknownFields(input, new Set(['secret', 'overlap']));
+    const errors = unknownFields(input, new Set(['secret', 'signature', 'overlap']));
     if (!Number.isInteger(overlap) || overlap < 0)
       errors.push({ field: 'overlap', message: 'must be a whole number of milliseconds ≥ 0.' });
-    if (input.secret !== undefined) errors.push(...secretErrors(input.secret, 'secret'));
+    errors.push(...secretErrors(input.secret, input.signature));
     if (errors.length > 0) throw new WebhookValidationError(errors);
-    const secret = input.secret ?? generateWebhookSecret();
+    const [current] = (await this.requireStored(id, scope)).secrets;
+    const secret =
+      input.secret ?? newSigningSecret(input.signature ?? (current ? signatureVersionOf(current.secret) : 'v1'));
     const now = this.clock.now();
     const expiresAt = overlap > 0 ? now + overlap : null;
     await this.modifyStored(id, scope, (row) => {
@@ -179,7 +182,7 @@ export class WebhookEndpoints {
         })),
       ];
     });
-    return { secret, previousSecretExpiresAt: expiresAt };
+    return { secret, previousSecretExpiresAt: expiresAt, publicKey: publicKeysOf([secret])[0] ?? null };
   }
 
   /**
@@ -259,13 +262,14 @@ export class WebhookEndpoints {
     return endpoint;
   }
 
-  private async requireStored(id: string, scope: WebhookTenantScope): Promise<void> {
+  private async requireStored(id: string, scope: WebhookTenantScope): Promise<ResolvedWebhookEndpoint> {
     const endpoint = await this.require(id, scope);
     if (endpoint.source === 'options') {
       throw new WebhookValidationError([
         { field: 'id', message: `endpoint "${id}" is defined in WebhookModule options: change it there.` },
       ]);
     }
+    return endpoint;
   }
 
   /** `writeStored()` for an endpoint stored and visible in `scope`. */
