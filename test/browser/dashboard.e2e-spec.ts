@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, verifyStandardWebhook } from '@webhook-outbox/nestjs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSampleConfig } from '../../sample-app/src/config/sample-config.js';
@@ -268,8 +268,13 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
       expect(await portal.locator('[data-testid=endpoints] tbody tr').count()).toBe(0);
       await portal.click('text=Add an endpoint');
       await portal.fill('[data-testid=endpoint-form] input[name=url]', `${shopReceiver.url}/shop`);
+      // The shop asks for v1a: it keeps only the public key the portal shows.
+      await portal.selectOption('[data-testid=endpoint-form] select[name=signature]', 'v1a');
       await portal.click('[data-testid=endpoint-form] button[type=submit]');
+      expect(await portal.textContent('[data-testid=secret]')).toMatch(/^whsk_/);
       await portal.click('text=I have saved it');
+      const publicKey = (await portal.textContent('[data-testid=public-key] code'))!;
+      expect(publicKey).toMatch(/^whpk_/);
 
       for (const shop of ['demo-shop', undefined]) {
         await fetch(`${base}/orders`, {
@@ -278,7 +283,10 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
           body: JSON.stringify({ customer: 'Ada', items: [{ sku: 'A1', qty: 1 }], total: 1, ...(shop && { shop }) }),
         });
       }
-      await shopReceiver.waitForRequests(1);
+      const [sent] = await shopReceiver.waitForRequests(1);
+      expect(verifyStandardWebhook({ payload: sent!.body, headers: sent!.headers, secret: publicKey }).id).toBe(
+        sent!.headers['webhook-id'],
+      );
       await portal.click('nav >> text=Deliveries');
       await portal.waitForSelector('[data-testid=deliveries] >> text=succeeded');
       const rows = await portal.locator('[data-testid=deliveries] tbody tr').allTextContents();

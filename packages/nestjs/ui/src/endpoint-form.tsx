@@ -1,11 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
-import type { EndpointStatus } from './api-client.js';
+import type { EndpointStatus, EventTypeInfo } from './api-client.js';
 import { useApi } from './use-api.js';
-
-interface EventTypeInfo {
-  type: string;
-}
 
 /**
  * Creates an endpoint (its URL, the event types it receives from the catalog, a description), or edits one given as
@@ -26,6 +22,7 @@ export function EndpointForm({
   const [url, setUrl] = useState(editing?.url ?? '');
   const [description, setDescription] = useState(editing?.description ?? '');
   const [types, setTypes] = useState<string[]>(editing?.eventTypes.filter((type) => type !== '*') ?? []);
+  const [signature, setSignature] = useState<'v1' | 'v1a'>('v1');
   const [error, setError] = useState<string | undefined>(undefined);
   const toggle = (type: string) => setTypes(types.includes(type) ? types.filter((t) => t !== type) : [...types, type]);
   const submit = async (event: Event) => {
@@ -41,7 +38,7 @@ export function EndpointForm({
       } else {
         const created = await api<{ id: string; secret: string }>('endpoints', {
           method: 'POST',
-          body: { url, eventTypes, ...(description && { description }) },
+          body: { url, eventTypes, signature, ...(description && { description }) },
         });
         onCreated?.(created);
       }
@@ -63,6 +60,19 @@ export function EndpointForm({
           onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
         />
       </label>
+      {!editing && (
+        <label>
+          Signature{' '}
+          <select
+            name="signature"
+            value={signature}
+            onChange={(e) => setSignature(e.currentTarget.value as 'v1' | 'v1a')}
+          >
+            <option value="v1">v1: HMAC-SHA256, a shared whsec_ secret</option>
+            <option value="v1a">v1a: ed25519, receivers verify with a public key</option>
+          </select>
+        </label>
+      )}
       <fieldset>
         <legend>Event types (none: all)</legend>
         {(catalog.data ?? []).map(({ type }) => (

@@ -100,6 +100,11 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
                   <span class={`status ${state}`}>{state}</span>
                   {endpoint.disabled && <div class="muted">{endpoint.disabled.reason}</div>}
                   {endpoint.pausedUntil !== null && <div class="muted">until {formatTime(endpoint.pausedUntil)}</div>}
+                  {endpoint.publicKeys.map((key) => (
+                    <div class="muted" key={key} data-testid="public-key">
+                      v1a public key: <code>{key}</code>
+                    </div>
+                  ))}
                   {endpoint.previousSecretExpiresAt !== null && (
                     <div class="muted" data-testid="previous-secret">
                       previous secret signs until {formatTime(endpoint.previousSecretExpiresAt)}

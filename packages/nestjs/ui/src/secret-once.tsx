@@ -10,7 +10,9 @@ export function SecretOnce({ endpointId, secret, onDone }: { endpointId: string;
   return (
     <div class="tile" role="alert" data-testid="secret-once">
       <p>
-        The signing secret of <strong>{endpointId}</strong>. Copy it now: <strong>you will not see it again.</strong>
+        The signing {secret.startsWith('whsk_') ? 'secret key' : 'secret'} of <strong>{endpointId}</strong>. Copy it
+        now: <strong>you will not see it again.</strong>
+        {secret.startsWith('whsk_') && ' Receivers verify with its public key, shown in the list.'}
       </p>
       <pre data-testid="secret">{secret}</pre>
       <button class="action" type="button" onClick={copy}>
