@@ -78,14 +78,14 @@ export function checkEndpointDefinition(
   if (input.method !== undefined && input.method !== 'POST' && input.method !== 'GET') {
     wrong('method', `must be "POST" or "GET"; got ${JSON.stringify(input.method)}.`);
   }
-  if (input.bodyFormat !== undefined && input.bodyFormat !== 'json' && input.bodyFormat !== 'form') {
-    wrong('bodyFormat', `must be "json" or "form"; got ${JSON.stringify(input.bodyFormat)}.`);
+  if (input.bodyFormat !== undefined && !['json', 'form', 'xml'].includes(input.bodyFormat as string)) {
+    wrong('bodyFormat', `must be "json", "form" or "xml"; got ${JSON.stringify(input.bodyFormat)}.`);
   }
   if (input.payloadFormat !== undefined && input.payloadFormat !== 'full' && input.payloadFormat !== 'thin') {
     wrong('payloadFormat', `must be "full" or "thin"; got ${JSON.stringify(input.payloadFormat)}.`);
   }
-  if (input.bodyFormat === 'form' && input.method === 'GET')
-    wrong('bodyFormat', 'a GET request has no body: use POST for "form".');
+  if ((input.bodyFormat === 'form' || input.bodyFormat === 'xml') && input.method === 'GET')
+    wrong('bodyFormat', `a GET request has no body: use POST for "${input.bodyFormat}".`);
   if (input.headers !== undefined) {
     if (typeof input.headers !== 'object' || input.headers === null || Array.isArray(input.headers)) {
       wrong('headers', 'must be an object of header names to string values.');

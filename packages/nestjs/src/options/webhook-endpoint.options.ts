@@ -1,7 +1,7 @@
 import type { WebhookFilter } from './webhook-filter.types.js';
 
-/** How an endpoint's event body is encoded: JSON (default) or `application/x-www-form-urlencoded`. */
-export type WebhookBodyFormat = 'json' | 'form';
+/** How an endpoint's event body is encoded: JSON (default), `application/x-www-form-urlencoded` or XML. */
+export type WebhookBodyFormat = 'json' | 'form' | 'xml';
 
 /** What an endpoint receives: the whole event (default), or only its type and the entity's id. */
 export type WebhookPayloadFormat = 'full' | 'thin';
@@ -31,8 +31,9 @@ export interface WebhookEndpointOptions {
   /** `POST` (default) sends the body; `GET` sends the same fields as query parameters. */
   method?: WebhookMethod;
   /**
-   * How a POST body is encoded: `json` (default) or `form` (`application/x-www-form-urlencoded`, the fields
-   * flattened as for GET). The signature covers the body exactly as sent.
+   * How a POST body is encoded: `json` (default), `form` (`application/x-www-form-urlencoded`, the fields
+   * flattened as for GET) or `xml` (`application/xml`, see the README's "XML"). The signature covers the body
+   * exactly as sent.
    */
   bodyFormat?: WebhookBodyFormat;
   /**

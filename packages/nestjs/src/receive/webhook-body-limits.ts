@@ -9,6 +9,20 @@ interface BodyParserApplication {
   useBodyParser(type: 'json' | 'urlencoded', options: { limit: number; extended?: boolean }): unknown;
 }
 
+/** The parts of a Fastify instance this needs, without depending on Fastify. */
+interface FastifyInstanceLike {
+  initialConfig: { bodyLimit?: number };
+  hasContentTypeParser(type: RegExp | string): boolean;
+  addContentTypeParser(
+    type: RegExp,
+    options: { parseAs: 'string' },
+    parser: (request: unknown, body: string, done: (error: null, body: string) => void) => void,
+  ): void;
+}
+
+/** XML content types (`application/xml`, `text/xml`, `application/…+xml`), which Fastify has no parser for. */
+const XML_CONTENT_TYPE = /^(?:application|text)\/(?:[\w.+-]+\+)?xml(?:\s*;|$)/i;
+
 /** What `applyWebhookBodyLimits` set or found. */
 export interface WebhookBodyLimits {
   /** The largest `maxBodySize` of the app's receivers (inline ones count as the default, 1 MiB). */
@@ -28,7 +42,8 @@ export interface WebhookBodyLimits {
  *   error log).
  * - **Fastify**: its limit is fixed when the adapter is made; this checks it (it must be at least the largest
  *   `maxBodySize`, and is best twice that) and refuses to start with the fix named:
- *   `new FastifyAdapter({ bodyLimit })`.
+ *   `new FastifyAdapter({ bodyLimit })`. It also lets XML bodies through (kept as text for the guard, which parses
+ *   them), which Fastify otherwise answers with 415 before any guard.
  *
  * @example
  * const app = await NestFactory.create(AppModule, { rawBody: true });
@@ -42,14 +57,16 @@ export function applyWebhookBodyLimits(app: INestApplication): WebhookBodyLimits
   );
   const adapter = app.getHttpAdapter();
   if (adapter.getType() === 'fastify') {
-    const platformLimit =
-      (adapter.getInstance() as { initialConfig: { bodyLimit?: number } }).initialConfig.bodyLimit ?? 1024 * 1024;
+    const fastify = adapter.getInstance() as FastifyInstanceLike;
+    const platformLimit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
     if (platformLimit < largestMaxBodySize) {
       throw new WebhookConfigurationError(
         `Fastify's bodyLimit (${platformLimit} bytes) is below the largest receiver maxBodySize (${largestMaxBodySize} bytes), so ` +
           `larger webhooks would be refused before any guard: create the adapter with new FastifyAdapter({ bodyLimit: ${2 * largestMaxBodySize} }).`,
       );
     }
+    if (!fastify.hasContentTypeParser(XML_CONTENT_TYPE))
+      fastify.addContentTypeParser(XML_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => done(null, body));
     return { largestMaxBodySize, platformLimit };
   }
   const platformLimit = 2 * largestMaxBodySize;

@@ -1,4 +1,5 @@
 import { WebhookVerificationError } from '@webhook-outbox/signature';
+import { parseXmlPayload } from './xml-payload.parser.js';
 
 /** What the parser needs to know about how the body arrived. */
 export interface ArrivedBodyForm {
@@ -10,10 +11,12 @@ export interface ArrivedBodyForm {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const XML_TYPE = /^(?:application|text)\/(?:[\w.+-]+\+)?xml\s*(?:;|$)/i;
 
 /**
  * Turns the verified bytes into the handler's payload: JSON for JSON content types (and for a body without a
- * content type), a form or a GET query as a flat object, text for anything else. A body that claims to be JSON and
+ * content type), a form or a GET query as a flat object, XML (`application/xml`, `text/xml`, `…+xml`) as an object
+ * of its elements (`parseXmlPayload`), text for anything else. A body that claims to be JSON and
  * is not is the sender's mistake: `malformed-body`, which an HTTP receiver answers with 400.
  */
 export function parseWebhookPayload(raw: Buffer | string, format: ArrivedBodyForm): unknown {
@@ -22,6 +25,7 @@ export function parseWebhookPayload(raw: Buffer | string, format: ArrivedBodyFor
   if (method === 'GET' || method === 'HEAD') return Object.fromEntries(new URLSearchParams(text));
   const contentType = format.contentType ?? '';
   if (FORM_TYPE.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  if (XML_TYPE.test(contentType)) return parseXmlPayload(text);
   if (JSON_TYPE.test(contentType) || (contentType === '' && text.trim() !== '')) {
     try {
       return JSON.parse(text);

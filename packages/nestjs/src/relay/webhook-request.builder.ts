@@ -1,9 +1,16 @@
 import { signStandardWebhook } from '@webhook-outbox/signature';
-import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
+import type { ResolvedWebhookEndpoint, WebhookBodyFormat } from '../options/webhook-endpoint.options.js';
 import { encodeWebhookQuery } from './query-string.encoder.js';
+import { xmlBody } from './xml-body.encoder.js';
 import type { OutgoingWebhookRequest } from '../options/webhook-transport.js';
 
 const USER_AGENT = 'webhook-outbox/0.1';
+
+const CONTENT_TYPES: Record<WebhookBodyFormat, string> = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+  xml: 'application/xml',
+};
 
 /** The secrets that sign at `now`: the current one, and a rotated-out one until its overlap ends. */
 function liveSecrets(endpoint: ResolvedWebhookEndpoint, now: number): string[] {
@@ -53,13 +60,18 @@ export function buildWebhookRequest(
     };
   }
   // A form body carries the same flattened fields as a GET query; the signature covers the body as sent.
-  const body = endpoint.bodyFormat === 'form' ? encodeWebhookQuery(JSON.parse(payload)) : payload;
+  const body =
+    endpoint.bodyFormat === 'form'
+      ? encodeWebhookQuery(JSON.parse(payload))
+      : endpoint.bodyFormat === 'xml'
+        ? xmlBody(payload)
+        : payload;
   return {
     method: 'POST',
     url: endpoint.url,
     headers: {
       ...endpoint.headers,
-      'content-type': endpoint.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json',
+      'content-type': CONTENT_TYPES[endpoint.bodyFormat],
       'user-agent': USER_AGENT,
       ...signStandardWebhook({ id: messageId, timestamp, payload: body, secret }),
     },
