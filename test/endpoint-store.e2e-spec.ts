@@ -147,12 +147,14 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
   it('knows the event types of @EmitsWebhook entities and of the eventTypes option, and accepts wildcards over them', async () => {
     const app = await context.start(() => manual());
     const types = app.app.get(WebhookEventTypes).list();
-    expect(types).toContainEqual({
-      type: 'order.created',
-      source: 'ShopOrder',
-      example: expect.objectContaining({ type: 'order.created' }),
-    });
-    expect(types).toContainEqual({ type: 'invoice.paid', source: 'options' });
+    expect(types).toContainEqual(
+      expect.objectContaining({
+        type: 'order.created',
+        source: 'ShopOrder',
+        example: expect.objectContaining({ type: 'order.created' }),
+      }),
+    );
+    expect(types).toContainEqual(expect.objectContaining({ type: 'invoice.paid', source: 'options' }));
     expect(types).toContainEqual(expect.objectContaining({ type: 'sale.created', source: 'ShopSale' }));
     const endpoints = app.app.get(WebhookEndpoints);
     await expect(endpoints.create({ url: context.receiver.url, eventTypes: ['*'] })).resolves.toMatchObject({

@@ -1,4 +1,6 @@
-import { generateWebhookSecret, WebhookEventTypes } from '@webhook-outbox/nestjs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { generateWebhookSecret, WebhookEventEntity, WebhookEventTypes } from '@webhook-outbox/nestjs';
+import { eventsNotMatchingTheirSchemas } from './support/event-schema.check.js';
 import { describe, expect, it } from 'vitest';
 import { Customer, Invoice, ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
@@ -86,6 +88,96 @@ describe.each(DATABASE_KINDS)('event catalog on %s', (kind) => {
 
   it('has no example for a type declared in options, whose data the application shapes itself', async () => {
     const app = await context.start(() => ({ relay: { enabled: false }, eventTypes: ['report.ready'] }));
-    expect(app.app.get(WebhookEventTypes).list()).toContainEqual({ type: 'report.ready', source: 'options' });
+    const info = app.app
+      .get(WebhookEventTypes)
+      .list()
+      .find((known) => known.type === 'report.ready');
+    expect(info).toMatchObject({ type: 'report.ready', source: 'options' });
+    expect(info).not.toHaveProperty('example');
+  });
+
+  it("derives an entity event's JSON Schema from its columns: their types and nullability, redaction, changes", async () => {
+    const app = await context.start(() => ({ relay: { enabled: false } }));
+    const schemas = new Map(
+      app.app
+        .get(WebhookEventTypes)
+        .list()
+        .map((known) => [known.type, known.schema as any]),
+    );
+    const created = schemas.get('customer.created');
+    expect(created).toMatchObject({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      required: ['type', 'timestamp', 'data'],
+      properties: { type: { const: 'customer.created' }, timestamp: { type: 'string', format: 'date-time' } },
+    });
+    expect(created.properties.data.properties).toMatchObject({
+      id: { type: 'integer' },
+      name: { type: 'string' },
+      lifetimeCents: { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]+)?$' },
+      vip: { type: 'boolean' },
+      lastSeenAt: { type: ['string', 'null'], format: 'date-time' },
+      birthday: { type: ['string', 'null'], format: 'date' },
+      address: { type: 'object', properties: { city: { type: ['string', 'null'] } } },
+    });
+    expect(Object.keys(created.properties.data.properties)).not.toContain('phone');
+    expect(Object.keys(created.properties.data.properties)).not.toContain('passwordHash');
+    expect(created.properties.data.properties.address.properties).not.toHaveProperty('street');
+    expect(created.properties).not.toHaveProperty('changes');
+    expect(schemas.get('customer.tier_changed').properties.changes.properties.tier).toEqual({
+      type: 'object',
+      properties: { old: { type: 'string' }, new: { type: 'string' } },
+      required: ['old', 'new'],
+      additionalProperties: false,
+    });
+  });
+
+  it('gives a published type the envelope, with the data schema and description it was declared with', async () => {
+    const data = { type: 'object', properties: { amount: { type: 'integer' } }, required: ['amount'] };
+    const app = await context.start(() => ({
+      relay: { enabled: false },
+      eventTypes: ['report.ready', { type: 'invoice.paid', schema: data, description: 'An invoice was paid.' }],
+    }));
+    const catalog = app.app.get(WebhookEventTypes).list();
+    expect(catalog.find((known) => known.type === 'invoice.paid')).toMatchObject({
+      description: 'An invoice was paid.',
+      schema: { properties: { type: { const: 'invoice.paid' }, data } },
+    });
+    expect(catalog.find((known) => known.type === 'report.ready')?.schema).toMatchObject({ properties: { data: {} } });
+  });
+
+  it("exports the catalog as a valid OpenAPI 3.1 document whose webhooks reference each type's schema", async () => {
+    const app = await context.start(() => ({ relay: { enabled: false }, eventTypes: ['report.ready'] }));
+    const document = app.app.get(WebhookEventTypes).openApi({ title: 'Shop webhooks', version: '2.0.0' }) as any;
+    const result = await new Validator().validate(document);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'Shop webhooks', version: '2.0.0' } });
+    const types = app.app
+      .get(WebhookEventTypes)
+      .list()
+      .map((known) => known.type);
+    expect(Object.keys(document.webhooks).sort()).toEqual([...types].sort());
+    const post = document.webhooks['order.created'].post;
+    expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OrderCreated' });
+    expect(document.components.schemas.OrderCreated.properties.type).toEqual({ const: 'order.created' });
+    expect(post.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ]);
+  });
+
+  it("flags an entity event whose body does not match its type's schema (the check every test of the suite runs)", async () => {
+    const app = await context.start(() => ({ relay: { enabled: false } }));
+    await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+    expect(await eventsNotMatchingTheirSchemas(app)).toEqual([]);
+    const events = app.dataSource.getRepository(WebhookEventEntity);
+    const [event] = await events.find();
+    const body = JSON.parse(event!.payload);
+    await events.update(event!.id, { payload: JSON.stringify({ ...body, data: { ...body.data, total: 'one' } }) });
+    expect(await eventsNotMatchingTheirSchemas(app)).toEqual([
+      expect.stringMatching(/^order\.created: data\/data\/total must be integer/),
+    ]);
+    await events.delete(event!.id); // leave nothing for the check after the test
   });
 });

@@ -62,6 +62,28 @@ function bin(
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
+describe('webhook-outbox openapi', () => {
+  const SHOP = fileURLToPath(new URL('./support/cli-shop-data-source.fixture.ts', import.meta.url));
+
+  it("prints the OpenAPI document of a DataSource file's entity events without connecting to its database", async () => {
+    const result = await bin(['openapi', '--data-source', SHOP, '--title', 'Shop webhooks', '--version', '3.1.4']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.out);
+    expect(document).toMatchObject({ openapi: '3.1.0', info: { title: 'Shop webhooks', version: '3.1.4' } });
+    expect(Object.keys(document.webhooks)).toEqual(
+      expect.arrayContaining(['order.created', 'order.updated', 'customer.created', 'customer.tier_changed']),
+    );
+    expect(document.components.schemas.CustomerCreated.properties.data.properties).not.toHaveProperty('phone');
+  });
+
+  it('asks for the DataSource file it needs, with exit code 2', async () => {
+    const result = await cli('openapi');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/give --data-source <file>/);
+  });
+});
+
 describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
   let database: TestDatabase;
   let url: string;

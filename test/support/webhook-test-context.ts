@@ -1,5 +1,6 @@
 import type { WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { eventsNotMatchingTheirSchemas } from './event-schema.check.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-databases.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 import { startWebhookTestApp, type WebhookTestApp, type WebhookTestAppSettings } from './webhook-test-app.js';
@@ -27,10 +28,15 @@ export function useWebhookTestContext(kind: DatabaseKind): WebhookTestContext {
     database = await createTestDatabase(kind);
   });
   afterEach(async () => {
+    // Every event a test wrote must match its type's schema in the catalog (issue 21: the catalog is checked by
+    // every entity event of the suite, not by examples of our choosing).
+    const mismatches = app ? await eventsNotMatchingTheirSchemas(app) : [];
     await app?.close();
     app = undefined;
     await receiver?.stop();
     receiver = undefined;
+    if (mismatches.length > 0)
+      throw new Error(`Events that do not match their type's JSON Schema:\n${mismatches.join('\n')}`);
   });
   afterAll(async () => {
     await database?.drop();

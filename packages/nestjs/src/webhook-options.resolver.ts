@@ -167,7 +167,19 @@ export function resolveWebhookOptions(
     receivers[name] = resolveWebhookReceiver(receiver, `WebhookModule: receivers.${name}`, name);
   }
 
-  const eventTypes = options.eventTypes ?? [];
+  const eventTypeDeclarations: ResolvedWebhookOptions['eventTypeDeclarations'] = {};
+  const eventTypes = (options.eventTypes ?? []).map((declared, index) => {
+    if (typeof declared === 'string') return declared;
+    const where = `eventTypes[${index}]`;
+    if (typeof declared !== 'object' || declared === null || typeof declared.type !== 'string')
+      fail(`${where} must be a type name, or { type, schema?, description? }.`);
+    if (declared.schema !== undefined && (typeof declared.schema !== 'object' || Array.isArray(declared.schema)))
+      fail(`${where}.schema must be a JSON Schema object of the event's data.`);
+    if (declared.description !== undefined && typeof declared.description !== 'string')
+      fail(`${where}.description must be a string.`);
+    eventTypeDeclarations[declared.type] = declared;
+    return declared.type;
+  });
   for (const type of eventTypes) {
     let pattern: EventTypePattern | undefined;
     try {
@@ -196,5 +208,16 @@ export function resolveWebhookOptions(
   const capture = { strict: options.capture?.strict ?? false };
   if (typeof capture.strict !== 'boolean') fail(`capture.strict must be true or false; got ${String(capture.strict)}.`);
 
-  return { endpoints, relay, retry, delivery, receivers, eventTypes, encryption, retention, capture };
+  return {
+    endpoints,
+    relay,
+    retry,
+    delivery,
+    receivers,
+    eventTypes,
+    eventTypeDeclarations,
+    encryption,
+    retention,
+    capture,
+  };
 }

@@ -91,6 +91,12 @@ export class EndpointsAdminController {
   listEventTypes() {
     return this.eventTypes.list();
   }
+
+  /** The event catalog as an OpenAPI 3.1 document (`webhooks`), for receiver teams to generate their types from. */
+  @Get('openapi.json')
+  openApi() {
+    return this.eventTypes.openApi();
+  }
 }
 
 /** A JSON body must be an object; anything else (an array, a string) is a 400 rather than a confusing field error. */

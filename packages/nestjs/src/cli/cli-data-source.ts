@@ -35,7 +35,8 @@ function optionsFromUrl(url: string): DataSourceOptions {
   );
 }
 
-async function optionsFromFile(file: string): Promise<DataSourceOptions> {
+/** The DataSource options a module exports (default export, or `dataSource`). */
+export async function optionsFromFile(file: string): Promise<DataSourceOptions> {
   const loaded = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   // A CommonJS file compiled from `export default` puts the DataSource on `exports.default`, which import() hands
   // back as `default.default`. InstanceChecker, not instanceof: the file may load another copy of TypeORM.

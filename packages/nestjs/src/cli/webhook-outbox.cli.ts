@@ -4,17 +4,22 @@
  *   webhook-outbox status --url postgres://user@db/app     exit 1 when migrations are pending
  *   webhook-outbox sql --url mysql://root@db/app > up.sql  the SQL, to review or run by hand
  *   webhook-outbox migrate --data-source dist/data-source.js
+ *   webhook-outbox openapi --data-source dist/data-source.js > webhooks.openapi.json
  */
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { cliDataSource, CliUsageError } from './cli-data-source.js';
+import { cliDataSource, CliUsageError, optionsFromFile } from './cli-data-source.js';
+import { entityEventsOpenApi } from './openapi-command.js';
 import { migrate, migrationStatus, pendingSql } from './migration-commands.js';
 
 const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>] [--data-source <file>] [--migrations-table <name>]
+       webhook-outbox openapi --data-source <file> [--title <title>] [--version <version>]
 
   migrate   apply the pending migrations of @webhook-outbox/nestjs, each in its own transaction
   status    list them, applied or pending; exit code 1 when any is pending
   sql       print the SQL that brings the database up to date, without running it
+  openapi   print an OpenAPI 3.1 document of the webhooks the DataSource's @EmitsWebhook entities send (their JSON
+            Schemas under "webhooks"), without connecting to the database
 
 The database: --url (postgres://, mysql://, mariadb://, sqlite:<file>), else WEBHOOK_OUTBOX_DATABASE_URL, else
 DATABASE_URL; or --data-source, a module exporting your TypeORM DataSource (only its connection is used).`;
@@ -27,6 +32,8 @@ function parseCommandLine(argv: string[]) {
       url: { type: 'string' },
       'data-source': { type: 'string' },
       'migrations-table': { type: 'string' },
+      title: { type: 'string' },
+      version: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,10 +58,11 @@ export async function main(
     out(USAGE);
     return 0;
   }
-  if (!command || !['migrate', 'status', 'sql'].includes(command) || extra.length > 0) {
+  if (!command || !['migrate', 'status', 'sql', 'openapi'].includes(command) || extra.length > 0) {
     err(USAGE);
     return 2;
   }
+  if (command === 'openapi') return openApiCommand(parsed.values, out, err);
   let dataSource: DataSource;
   try {
     dataSource = await cliDataSource({
@@ -97,5 +105,30 @@ export async function main(
     return 1;
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** `openapi`: the entity events of the application's DataSource file as an OpenAPI 3.1 document on stdout. */
+async function openApiCommand(
+  values: ReturnType<typeof parseCommandLine>['values'],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const file = values['data-source'];
+  if (!file) {
+    err(`openapi reads the entities of your DataSource: give --data-source <file>.\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const info = { ...(values.title && { title: values.title }), ...(values.version && { version: values.version }) };
+    out(JSON.stringify(await entityEventsOpenApi(await optionsFromFile(file), info), null, 2));
+    return 0;
+  } catch (error) {
+    err(
+      error instanceof CliUsageError
+        ? `${error.message}\n\n${USAGE}`
+        : `webhook-outbox openapi failed: ${(error as Error).message}`,
+    );
+    return error instanceof CliUsageError ? 2 : 1;
   }
 }

@@ -69,3 +69,11 @@ export interface SqliteHandle {
 export function sqliteHandle(dataSource: DataSource): SqliteHandle {
   return (dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
 }
+
+/**
+ * Builds a DataSource's entity metadata without connecting (what `initialize()` does before it connects): the
+ * protected `buildMetadatas()` of 0.3 and 1.x. For reading the entities' columns offline (the CLI's `openapi`).
+ */
+export async function buildEntityMetadatas(dataSource: DataSource): Promise<void> {
+  await (dataSource as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
+}

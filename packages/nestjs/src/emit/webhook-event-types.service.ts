@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { webhookOpenApiDocument, type WebhookOpenApiInfo } from './event-catalog.openapi.js';
 import { exampleEntityEvent } from './event-type-example.js';
+import { entityEventSchema, eventEnvelopeSchema, type JsonSchema, thinEventSchema } from './event-type-schema.js';
 import { type EmissionRule, WebhookMetadataAccessor } from './webhook-metadata.accessor.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
@@ -15,6 +17,14 @@ export interface WebhookEventTypeInfo {
    * options; `null` when the rule's `payload` function cannot shape a sample row).
    */
   example?: unknown;
+  /**
+   * The JSON Schema (draft 2020-12) of its body: derived from the entity's columns and the rule for entity events,
+   * from the declaration in `eventTypes` for published ones (`data` open when none is declared).
+   */
+  schema: JsonSchema;
+  /** The schema of what a `thin` endpoint receives of it. */
+  thinSchema: JsonSchema;
+  description?: string;
 }
 
 /**
@@ -25,7 +35,8 @@ export interface WebhookEventTypeInfo {
 @Injectable()
 export class WebhookEventTypes implements OnApplicationBootstrap {
   private readonly logger = new Logger(WebhookEventTypes.name);
-  private readonly examples = new Map<string, unknown>();
+  /** Each type's catalog entry, made once (rules and options do not change after start-up). */
+  private readonly infos = new Map<string, WebhookEventTypeInfo>();
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -44,36 +55,69 @@ export class WebhookEventTypes implements OnApplicationBootstrap {
 
   /** Known types, sorted. Entity rules are read when the module initialises, so this is complete from then on. */
   list(): WebhookEventTypeInfo[] {
+    return [...this.sources()]
+      .map(([type, from]) => {
+        let info = this.infos.get(type);
+        if (!info) {
+          info = from === 'options' ? this.published(type) : this.fromEntity(from, type);
+          this.infos.set(type, info);
+        }
+        return info;
+      })
+      .sort((a, b) => a.type.localeCompare(b.type));
+  }
+
+  /** Every known type and where it comes from: cheap, for the checks made on every publish. */
+  private sources(): Map<string, EmissionRule | 'options'> {
     const byType = new Map<string, EmissionRule | 'options'>();
     for (const rule of this.rules.allRules()) for (const type of Object.values(rule.types)) byType.set(type!, rule);
     // Backfills send the first rule's `<name>.snapshot`.
     for (const rule of this.rules.allRules())
       if (!byType.has(`${rule.name}.snapshot`)) byType.set(`${rule.name}.snapshot`, rule);
     for (const type of this.options.eventTypes) if (!byType.has(type)) byType.set(type, 'options');
-    return [...byType]
-      .map(([type, from]) =>
-        from === 'options'
-          ? { type, source: from }
-          : { type, source: from.entityName, example: this.example(from, type) },
-      )
-      .sort((a, b) => a.type.localeCompare(b.type));
+    return byType;
   }
 
-  /** An entity event's example, made once per type (rules do not change after start-up). */
-  private example(rule: EmissionRule, type: string): unknown {
-    if (!this.examples.has(type)) this.examples.set(type, exampleEntityEvent(rule, type));
-    return this.examples.get(type);
+  /**
+   * The catalog as an OpenAPI 3.1 document with a `webhooks` section: each event type's body schema, to generate
+   * receivers' types from (also `npx webhook-outbox openapi`, and `GET <admin>/openapi.json`).
+   */
+  openApi(info: WebhookOpenApiInfo = {}): Record<string, unknown> {
+    return webhookOpenApiDocument(this.list(), info);
+  }
+
+  private fromEntity(rule: EmissionRule, type: string): WebhookEventTypeInfo {
+    const schema = entityEventSchema(rule, type);
+    return {
+      type,
+      source: rule.entityName,
+      example: exampleEntityEvent(rule, type),
+      schema,
+      thinSchema: thinEventSchema(type),
+      description: schema.description as string,
+    };
+  }
+
+  private published(type: string): WebhookEventTypeInfo {
+    const declared = this.options.eventTypeDeclarations[type];
+    return {
+      type,
+      source: 'options',
+      schema: eventEnvelopeSchema(type, declared?.schema ?? {}, { description: declared?.description }),
+      thinSchema: thinEventSchema(type),
+      ...(declared?.description && { description: declared.description }),
+    };
   }
 
   has(type: string): boolean {
-    return this.list().some((known) => known.type === type);
+    return this.sources().has(type);
   }
 
   /** Why `pattern` would receive nothing (naming the known types), or `null` if it matches a known type or is `*`. */
   whyUnknown(pattern: string): string | null {
     const parsed = parseEventTypePattern(pattern);
     if (parsed.kind === 'all') return null;
-    const types = this.list().map((known) => known.type);
+    const types = [...this.sources().keys()].sort();
     if (types.some((type) => matchesEventType([parsed], type))) return null;
     const knownList = types.length > 0 ? types.join(', ') : 'none (no @EmitsWebhook entity, no eventTypes option)';
     return `"${pattern}" matches no known event type. Known types: ${knownList}.`;

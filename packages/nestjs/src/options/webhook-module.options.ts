@@ -132,6 +132,15 @@ export interface WebhookDeliveryOptions {
   disableEndpointAfter?: number;
 }
 
+/** An event type published with `WebhookPublisher`, with what documents it. */
+export interface WebhookEventTypeDeclaration {
+  /** E.g. `invoice.paid`. */
+  type: string;
+  /** A JSON Schema (draft 2020-12) of the event's `data`. Default: any. */
+  schema?: Record<string, unknown>;
+  description?: string;
+}
+
 /** Options of `WebhookModule.forRoot()` / `forRootAsync()`. Every field has a default. */
 export interface WebhookModuleOptions {
   /** Endpoints that receive events. Default none (events are still recorded in the outbox). */
@@ -141,9 +150,11 @@ export interface WebhookModuleOptions {
   delivery?: WebhookDeliveryOptions;
   /**
    * Event types published with `WebhookPublisher` (those of `@EmitsWebhook` entities are found by themselves).
-   * Stored endpoints may subscribe only to known types, and publishing an undeclared type is refused.
+   * Stored endpoints may subscribe only to known types, and publishing an undeclared type is refused. A type given
+   * with a JSON Schema of its `data` (and a description) is documented with it in the event catalog and the
+   * OpenAPI document.
    */
-  eventTypes?: string[];
+  eventTypes?: Array<string | WebhookEventTypeDeclaration>;
   encryption?: WebhookEncryptionOptions;
   retention?: WebhookRetentionOptions;
   capture?: WebhookCaptureOptions;
@@ -179,6 +190,8 @@ export interface ResolvedWebhookOptions {
   };
   receivers: Record<string, ResolvedWebhookReceiver>;
   eventTypes: string[];
+  /** The declarations of `eventTypes` given with a schema or a description, by type. */
+  eventTypeDeclarations: Record<string, WebhookEventTypeDeclaration>;
   encryption: { keys: string[] };
   retention: Required<WebhookRetentionOptions>;
   capture: Required<WebhookCaptureOptions>;

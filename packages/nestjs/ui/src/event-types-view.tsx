@@ -12,7 +12,7 @@ export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void 
           <tr>
             <th>Event type</th>
             <th>Emitted by</th>
-            <th>Example body</th>
+            <th>Body</th>
           </tr>
         </thead>
         <tbody>
@@ -29,6 +29,10 @@ export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void 
                     <pre data-testid={`example-${info.type}`}>{JSON.stringify(info.example, null, 2)}</pre>
                   </details>
                 )}
+                <details>
+                  <summary>JSON Schema</summary>
+                  <pre data-testid={`schema-${info.type}`}>{JSON.stringify(info.schema, null, 2)}</pre>
+                </details>
               </td>
             </tr>
           ))}
