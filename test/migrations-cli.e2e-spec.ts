@@ -18,6 +18,7 @@ const NAMES = [
   'AddTraceContext1799000000000',
   'AddAttemptTimeIndex1800000000000',
   'AddEndpointFilter1801000000000',
+  'AddTransformations1802000000000',
 ];
 
 function urlOf(database: TestDatabase): string {
@@ -115,13 +116,13 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     expect(before.code).toBe(1);
     expect(before.out.trim().split('\n')).toEqual([
       ...NAMES.map((name) => `[ ] ${name}`),
-      '8 pending: run `webhook-outbox migrate`.',
+      '9 pending: run `webhook-outbox migrate`.',
     ]);
 
     const migrated = await bin(['migrate'], { WEBHOOK_OUTBOX_DATABASE_URL: url });
     expect(migrated).toMatchObject({
       code: 0,
-      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n8 applied.\n`,
+      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n9 applied.\n`,
     });
 
     const after = await cli('status', '--url', url);
@@ -162,15 +163,15 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     const status = await cli('status', '--url', url);
     expect(status.code).toBe(1);
     expect(status.out).toContain(
-      '[x] AddTraceContext1799000000000\n[ ] AddAttemptTimeIndex1800000000000\n[ ] AddEndpointFilter1801000000000\n2 pending',
+      '[x] AddAttemptTimeIndex1800000000000\n[ ] AddEndpointFilter1801000000000\n[ ] AddTransformations1802000000000\n2 pending',
     );
     const sql = (await cli('sql', '--url', url)).out;
-    expect(sql).not.toMatch(/trace_context/);
-    expect(sql).toMatch(/IDX_webhook_attempt_started/);
+    expect(sql).not.toMatch(/IDX_webhook_attempt_started/);
     expect(sql).toMatch(/filter/);
+    expect(sql).toMatch(/transform/);
     expect(sql).not.toMatch(/CREATE TABLE [^(]*webhook_inbox/);
     expect(sql).toMatch(
-      /INSERT INTO .*'AddAttemptTimeIndex1800000000000'\);\n.*INSERT INTO .*'AddEndpointFilter1801000000000'\);$/,
+      /INSERT INTO .*'AddEndpointFilter1801000000000'\);\n.*INSERT INTO .*'AddTransformations1802000000000'\);$/,
     );
   });
 
@@ -179,7 +180,7 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
       CLI_FIXTURE_DB: JSON.stringify(database.options),
     });
     expect(result.code).toBe(1);
-    expect(result.out).toContain('8 pending');
+    expect(result.out).toContain('9 pending');
   });
 });
 

@@ -15,6 +15,11 @@ export type {
 } from './options/webhook-endpoint.options.js';
 export type { WebhookFilter, WebhookFilterOperators, WebhookFilterScalar } from './options/webhook-filter.types.js';
 export type {
+  WebhookEventBody,
+  WebhookTransformFunction,
+  WebhookTransformResult,
+} from './options/webhook-transform.types.js';
+export type {
   WebhookCaptureOptions,
   WebhookEncryptionOptions,
   WebhookRetentionOptions,
@@ -59,6 +64,7 @@ export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entit
 export {
   AddAttemptTimeIndex1800000000000,
   AddEndpointFilter1801000000000,
+  AddTransformations1802000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,

@@ -3,6 +3,7 @@ import { DestinationPolicy } from './endpoints/destination-policy.js';
 import { parseEncryptionKey } from './endpoints/endpoint-secret.cipher.js';
 import { type EventTypePattern, parseEventTypePattern } from './emit/event-type-pattern.js';
 import { signingSecretError } from './endpoints/signing-secret.check.js';
+import { compileTransform } from './endpoints/webhook-transform.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 import { KEY_COLUMN_LENGTH } from './outbox/key-columns.js';
 import type { ResolvedWebhookEndpoint, WebhookEndpointOptions } from './options/webhook-endpoint.options.js';
@@ -95,6 +96,7 @@ function resolveEndpoint(
     description: endpoint.description ?? null,
     traceHeaders: endpoint.traceHeaders ?? true,
     filter: endpoint.filter ?? null,
+    transform: endpoint.transform ? compileTransform(endpoint.transform) : null,
   };
 }
 

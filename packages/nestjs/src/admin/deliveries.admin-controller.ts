@@ -55,7 +55,9 @@ export class DeliveriesAdminController {
     let sent: WebhookSentRequest | null = null;
     // An endpoint whose secret cannot sign (it is reported on the endpoint) has no request to show.
     try {
-      if (endpoint) sent = previewSentRequest(endpoint, delivery.eventId, delivery.payload, delivery.sourceId, at);
+      // A delivery whose transformation failed sent nothing.
+      const failed = delivery.request !== null && (JSON.parse(delivery.request) as { error?: string }).error;
+      if (endpoint && !failed) sent = previewSentRequest(endpoint, delivery, at);
     } catch {}
     return { ...delivery, request: sent };
   }

@@ -42,12 +42,14 @@ export interface WebhookBulkRetryFilter {
 export type WebhookDeliverySummary = WebhookDeliveryEntity & { eventType: string };
 
 /**
- * A delivery with its event (the exact body stored, and the id of the row it is about, which a `thin` endpoint is
- * sent) and every attempt, oldest first.
+ * A delivery with its body of record (the event's exact body, or what the endpoint's transformation made of it), the
+ * id of the row it is about (which a `thin` endpoint is sent), and every attempt, oldest first.
  */
 export type WebhookDeliveryDetails = WebhookDeliverySummary & {
   payload: string;
   sourceId: string | null;
+  /** Whether the endpoint's transformation made its body or request (see `request` for what it changed). */
+  transformed: boolean;
   attemptLog: WebhookAttemptEntity[];
 };
 
@@ -120,9 +122,12 @@ export class WebhookDeliveries {
     const attemptLog = await this.dataSource
       .getRepository(WebhookAttemptEntity)
       .find({ where: { deliveryId: id }, order: { attemptNumber: 'ASC' } });
+    const transformed = delivery.payload !== null || delivery.request !== null;
     return Object.assign(delivery, {
+      transformed,
       eventType: event?.type ?? '',
-      payload: event?.payload ?? '',
+      // A transformed delivery's body of record is what was sent; otherwise the event's.
+      payload: delivery.payload ?? event?.payload ?? '',
       sourceId: event?.sourceId ?? null,
       attemptLog,
     });

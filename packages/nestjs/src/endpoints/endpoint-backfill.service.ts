@@ -9,6 +9,7 @@ import { type WebhookFieldError, WebhookValidationError } from '../errors/webhoo
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import { WebhookBackfillEntity } from '../outbox/entities/index.js';
 import { compileWebhookFilter } from './webhook-filter.js';
+import { routeWithTransforms } from './transformed-routes.js';
 import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
@@ -120,10 +121,15 @@ export class EndpointBackfill {
         }));
         // The endpoint's filter holds for backfills too: a snapshot it does not match is not sent.
         const accepted = accepts ? eventRows.filter((event) => accepts(JSON.parse(event.payload))) : eventRows;
+        // And its transformation: as at fan-out, a dropped snapshot gets no delivery.
+        const routed = accepted.flatMap((event) => {
+          const [route] = routeWithTransforms([endpoint], event.payload);
+          return route ? [{ event, route }] : [];
+        });
         await insertEventsWithDeliveries(
           manager,
           accepted,
-          accepted.map((event) => pendingDelivery(event, endpoint, now)),
+          routed.map(({ event, route }) => pendingDelivery(event, endpoint, now, route)),
         );
         const last = rows.at(-1);
         progress.lastKey = last ? JSON.stringify(primary.getEntityValue(last.row)) : progress.lastKey;

@@ -2,6 +2,8 @@ import type { WebhookFieldError } from '../errors/webhook-validation.error.js';
 import type { DestinationPolicy } from './destination-policy.js';
 import { parseEventTypePattern } from '../emit/event-type-pattern.js';
 import { checkWebhookFilter } from './webhook-filter.js';
+import { HEADER_NAME, RESERVED_HEADERS } from './request-headers.js';
+import { checkTransformExpression } from './webhook-transform.js';
 
 /** The parts of an endpoint a user chooses, as they arrive (from options, code or an HTTP body): unchecked. */
 export interface EndpointDefinitionInput {
@@ -14,21 +16,9 @@ export interface EndpointDefinitionInput {
   description?: unknown;
   traceHeaders?: unknown;
   filter?: unknown;
+  transform?: unknown;
 }
 
-/** Headers the request builder sets itself; an endpoint's extra headers may not replace them. */
-const RESERVED_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'host',
-  'user-agent',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-]);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_DESCRIPTION = 1000;
 const MAX_URL = 2048;
 
@@ -109,5 +99,9 @@ export function checkEndpointDefinition(
     wrong('traceHeaders', 'must be true or false.');
   }
   if (input.filter !== undefined && input.filter !== null) errors.push(...checkWebhookFilter(input.filter, 'filter'));
+  if (input.transform !== undefined && input.transform !== null) {
+    // A function in options runs the application's own code; a stored transformation is a JMESPath expression.
+    if (typeof input.transform !== 'function') errors.push(...checkTransformExpression(input.transform, 'transform'));
+  }
   return errors;
 }

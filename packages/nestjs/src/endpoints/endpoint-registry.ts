@@ -6,6 +6,7 @@ import type { ResolvedWebhookOptions } from '../options/webhook-module.options.j
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 import { compileWebhookFilter, type WebhookFilterPredicate } from './webhook-filter.js';
+import { compileTransform } from './webhook-transform.js';
 import { type EventTypePattern, matchesEventType, parseEventTypePattern } from '../emit/event-type-pattern.js';
 
 interface Entry {
@@ -136,6 +137,7 @@ export class EndpointRegistry {
       description: stored.description,
       traceHeaders: stored.traceHeaders,
       filter: stored.filter,
+      transform: stored.transform === null ? null : compileTransform(stored.transform),
     };
   }
 

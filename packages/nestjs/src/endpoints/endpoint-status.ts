@@ -33,6 +33,7 @@ export function endpointStatus(
     description: endpoint.description,
     traceHeaders: endpoint.traceHeaders,
     filter: endpoint.filter,
+    transform: endpoint.transform?.source ?? null,
     eventTypes: [...endpoint.eventTypes],
     method: endpoint.method,
     bodyFormat: endpoint.bodyFormat,

@@ -33,6 +33,12 @@ export interface CreateWebhookEndpointInput {
   /** Conditions an event must meet to be delivered here (see `WebhookFilter`). Default none; `null` clears it. */
   filter?: WebhookFilter | null;
   /**
+   * A JMESPath expression of the event giving `{ body?, method?, headers? }` (or `null` to drop the event), e.g.
+   * `"{ body: { text: join('', ['Order ', to_string(data.id), ' is ', data.status]) } }"`. Default none; `null`
+   * clears it. See `WebhookTransformResult`.
+   */
+  transform?: string | null;
+  /**
    * An existing `whsec_` secret or `whsk_` secret key to keep (e.g. moving from another system). Default: a new one
    * is generated, of the kind `signature` asks for.
    */
@@ -73,6 +79,8 @@ export interface WebhookEndpointStatus {
   description: string | null;
   traceHeaders: boolean;
   filter: WebhookFilter | null;
+  /** Its transformation: the JMESPath expression, `'(function)'` for one in options, or `null`. */
+  transform: string | null;
   eventTypes: string[];
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;

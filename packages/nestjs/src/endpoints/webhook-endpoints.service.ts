@@ -45,6 +45,7 @@ const CREATE_FIELDS = new Set([
   'description',
   'traceHeaders',
   'filter',
+  'transform',
   'secret',
   'signature',
 ]);
@@ -103,6 +104,7 @@ export class WebhookEndpoints {
       description: input.description ?? null,
       traceHeaders: input.traceHeaders ?? true,
       filter: input.filter ?? null,
+      transform: input.transform ?? null,
       eventTypes: input.eventTypes ?? ['*'],
       method: input.method ?? 'POST',
       bodyFormat: input.bodyFormat ?? 'json',

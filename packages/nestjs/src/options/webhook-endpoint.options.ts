@@ -1,4 +1,5 @@
 import type { WebhookFilter } from './webhook-filter.types.js';
+import type { CompiledWebhookTransform, WebhookTransformFunction } from './webhook-transform.types.js';
 
 /** How an endpoint's event body is encoded: JSON (default), `application/x-www-form-urlencoded` or XML. */
 export type WebhookBodyFormat = 'json' | 'form' | 'xml';
@@ -55,6 +56,11 @@ export interface WebhookEndpointOptions {
    * that does not match creates no delivery for this endpoint. Default: none, every event of its types.
    */
   filter?: WebhookFilter | null;
+  /**
+   * Reshapes what this endpoint is sent, or drops the event for it (see `WebhookTransformFunction`). Run when the
+   * event is fanned out; its result is stored with the delivery and sent, signed, on every attempt. Default: none.
+   */
+  transform?: WebhookTransformFunction | null;
 }
 
 /** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
@@ -84,6 +90,8 @@ export interface ResolvedWebhookEndpoint {
   traceHeaders: boolean;
   /** Conditions an event must meet to be delivered here, or `null`. */
   filter: WebhookFilter | null;
+  /** Its transformation, ready to run, or `null`. */
+  transform: CompiledWebhookTransform | null;
   /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
   secretError?: string;
 }

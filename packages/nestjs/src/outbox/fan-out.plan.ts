@@ -1,5 +1,5 @@
 import type { ClaimedDelivery, EventRouter, FanOutClaim, FanOutResult } from './outbox-store.js';
-import { pendingDelivery } from './pending-delivery.js';
+import { pendingDelivery, requestChangesOf } from './pending-delivery.js';
 
 /** An event as fan-out reads it: what routing needs, and what sending a delivery of it needs. */
 export interface UnfannedEvent {
@@ -60,7 +60,8 @@ export function planFanOut(
   const perEndpoint = new Map(claim?.alreadyClaimed);
   for (const event of events) {
     for (const endpoint of route(event)) {
-      const delivery = pendingDelivery(event, endpoint, now);
+      const transformed = { payload: endpoint.payload ?? null, request: endpoint.request ?? null };
+      const delivery = pendingDelivery(event, endpoint, now, transformed);
       deliveries.push(delivery);
       if (!claim || claimed.length >= claim.limit || event.orderingKey !== null) continue;
       if (excluded.has(endpoint.id) || holds.paused.has(endpoint.id)) continue;
@@ -77,11 +78,12 @@ export function planFanOut(
         attemptsInSeries: 0,
         lockedUntil: claim.lockedUntil,
         eventType: event.type,
-        payload: event.payload,
+        payload: transformed.payload ?? event.payload,
         sourceId: event.sourceId,
         occurredAt: event.occurredAt,
         traceContext: event.traceContext,
         endpointDisabledReason: holds.disabled.get(endpoint.id) ?? null,
+        ...requestChangesOf(transformed),
       });
     }
   }

@@ -22,6 +22,17 @@ export interface ClaimedDelivery {
   traceContext: string | null;
   /** Why the endpoint is disabled, if it is: the delivery is then failed without an attempt. */
   endpointDisabledReason: string | null;
+  /** Whether the endpoint's transformation made this delivery's body or request (`payload` is then its body). */
+  transformed: boolean;
+  /** What the transformation changed of the request, or why it failed (`error`: failed without an attempt). */
+  requestChanges: DeliveryRequestChanges | null;
+}
+
+/** The request changes a transformed delivery carries: method and headers, or why its transformation failed. */
+export interface DeliveryRequestChanges {
+  method?: 'POST' | 'GET';
+  headers?: Record<string, string>;
+  error?: string;
 }
 
 /** What to claim. */
@@ -108,13 +119,14 @@ export interface OutboxEventRow {
 
 /**
  * Chooses the endpoints that receive an event (by its type and tenant, and its body for endpoints with a filter);
- * each delivery records the endpoint's tenant.
+ * each delivery records the endpoint's tenant, and what the endpoint's transformation made of the event (`payload`,
+ * `request`: see `WebhookDeliveryEntity`).
  */
 export type EventRouter = (event: {
   type: string;
   tenant: string | null;
   payload: string;
-}) => ReadonlyArray<{ id: string; tenant: string | null }>;
+}) => ReadonlyArray<{ id: string; tenant: string | null; payload?: string | null; request?: string | null }>;
 
 /**
  * The relay's reads and writes, one implementation per database family. Capture does not go through it: capture

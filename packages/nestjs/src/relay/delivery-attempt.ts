@@ -11,7 +11,7 @@ import { AttemptRecordBatcher } from './attempt-record.batcher.js';
 import type { DestinationPolicy } from '../endpoints/destination-policy.js';
 import type { EndpointHealth } from './endpoint-health.js';
 import type { LeaseKeeper } from './lease-keeper.js';
-import { payloadFor } from './webhook-request.builder.js';
+import { payloadFor, withRequestChanges } from './webhook-request.builder.js';
 import { WebhookExchange } from './webhook-exchange.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 
@@ -104,6 +104,10 @@ export class DeliveryAttempts {
       await this.failUntried(lease, 'event-missing', `event "${delivery.eventId}" no longer exists`);
       return;
     }
+    if (delivery.requestChanges?.error !== undefined) {
+      await this.failUntried(lease, 'transform-failed', delivery.requestChanges.error);
+      return;
+    }
     if (delivery.endpointDisabledReason !== null) {
       await this.failUntried(
         lease,
@@ -133,8 +137,10 @@ export class DeliveryAttempts {
     if (events.wants('attempt.started'))
       events.publish({ kind: 'attempt.started', ...facts, url: endpoint.url, at: now });
     const started = performance.now();
-    const body = payloadFor(endpoint, delivery.payload, delivery.sourceId);
-    const result = await this.exchange.send(endpoint, delivery, body, now, lease.abandon);
+    // A transformed delivery sends its body of record, with the request changes its transformation made.
+    const body = delivery.transformed ? delivery.payload : payloadFor(endpoint, delivery.payload, delivery.sourceId);
+    const target = withRequestChanges(endpoint, delivery.requestChanges);
+    const result = await this.exchange.send(target, delivery, body, now, lease.abandon);
     health.noteAnswer(endpoint.id, result.outcome === 'succeeded');
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
@@ -209,7 +215,7 @@ export class DeliveryAttempts {
 
   private async failUntried(
     lease: Lease,
-    reason: 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing',
+    reason: 'endpoint-disabled' | 'endpoint-deleted' | 'event-missing' | 'transform-failed',
     error: string,
   ): Promise<void> {
     const { store, clock, logger } = this.context;

@@ -15,6 +15,8 @@ const delivery = (endpointId: string): ClaimedDelivery => ({
   occurredAt: 1,
   traceContext: null,
   endpointDisabledReason: null,
+  transformed: false,
+  requestChanges: null,
 });
 const claim = (
   claimed: ClaimedDelivery[],

@@ -4,6 +4,7 @@ import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox/outbox-store.js';
+import { routeWithTransforms } from '../endpoints/transformed-routes.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
@@ -151,7 +152,8 @@ export class OutboxRelay {
       return { forwarded, fannedOut: 0, claimed: claimed.length, more: true, heldBack: true };
 
     // An endpoint gets one share of the slots per round, however its deliveries are claimed.
-    const route: EventRouter = ({ type, tenant, payload }) => this.endpoints.subscribersOf(type, tenant, payload);
+    const route: EventRouter = ({ type, tenant, payload }) =>
+      routeWithTransforms(this.endpoints.subscribersOf(type, tenant, payload), payload);
     // No more events than there are slots left (an event has one delivery or more): the deliveries it cannot claim
     // would each cost a claim statement's write later, and make the next round claim before it may fan out again.
     const eventLimit = Math.min(batchSize, free - claimed.length);

@@ -1,5 +1,6 @@
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
-import { buildWebhookRequest, payloadFor } from './webhook-request.builder.js';
+import type { DeliveryRequestChanges } from '../outbox/outbox-store.js';
+import { buildWebhookRequest, payloadFor, withRequestChanges } from './webhook-request.builder.js';
 
 /** A request as the relay sends it, with its signature and credential values elided. */
 export interface WebhookSentRequest {
@@ -30,12 +31,12 @@ function elideSignatures(value: string): string {
  */
 export function previewSentRequest(
   endpoint: ResolvedWebhookEndpoint,
-  eventId: string,
-  payload: string,
-  sourceId: string | null,
+  delivery: { eventId: string; payload: string; sourceId: string | null; request: string | null; transformed: boolean },
   at: number,
 ): WebhookSentRequest {
-  const request = buildWebhookRequest(endpoint, eventId, payloadFor(endpoint, payload, sourceId), at, {
+  const changes = delivery.request === null ? null : (JSON.parse(delivery.request) as DeliveryRequestChanges);
+  const body = delivery.transformed ? delivery.payload : payloadFor(endpoint, delivery.payload, delivery.sourceId);
+  const request = buildWebhookRequest(withRequestChanges(endpoint, changes), delivery.eventId, body, at, {
     timeout: 0,
     responseExcerptBytes: 0,
   });

@@ -3,6 +3,7 @@ import type { ResolvedWebhookEndpoint, WebhookBodyFormat } from '../options/webh
 import { encodeWebhookQuery } from './query-string.encoder.js';
 import { xmlBody } from './xml-body.encoder.js';
 import type { OutgoingWebhookRequest } from '../options/webhook-transport.js';
+import type { DeliveryRequestChanges } from '../outbox/outbox-store.js';
 
 const USER_AGENT = 'webhook-outbox/0.1';
 
@@ -24,6 +25,19 @@ function liveSecrets(endpoint: ResolvedWebhookEndpoint, now: number): string[] {
 export function thinPayload(payload: string, sourceId: string | null): string {
   const { type, timestamp } = JSON.parse(payload) as { type: string; timestamp: string };
   return JSON.stringify({ type, timestamp, data: sourceId === null ? {} : { id: sourceId } });
+}
+
+/** The endpoint as one delivery's request goes out: with the method and extra headers its transformation chose. */
+export function withRequestChanges(
+  endpoint: ResolvedWebhookEndpoint,
+  changes: DeliveryRequestChanges | null,
+): ResolvedWebhookEndpoint {
+  if (!changes || (changes.method === undefined && changes.headers === undefined)) return endpoint;
+  return {
+    ...endpoint,
+    method: changes.method ?? endpoint.method,
+    headers: { ...endpoint.headers, ...changes.headers },
+  };
 }
 
 /** What an endpoint is sent for an event's stored body: the body itself, or its thin form for a `thin` endpoint. */

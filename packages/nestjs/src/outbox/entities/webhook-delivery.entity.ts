@@ -7,14 +7,16 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
 /**
  * Why a delivery failed for good: every attempt failed (`exhausted`), the receiver refused it for good
  * (`rejected`: 410 Gone, or `retry.retryIf` said no), its endpoint was disabled or deleted before it was sent, or
- * its event row was deleted from under it (`event-missing`: only by hand; there is nothing left to send).
+ * its event row was deleted from under it (`event-missing`: only by hand; there is nothing left to send), or its
+ * endpoint's transformation failed on its event (`transform-failed`: it threw, or gave something it may not).
  */
 export type WebhookFailureReason =
   | 'exhausted'
   | 'rejected'
   | 'endpoint-disabled'
   | 'endpoint-deleted'
-  | 'event-missing';
+  | 'event-missing'
+  | 'transform-failed';
 
 /** One event on its way to one endpoint. */
 @Entity({ name: 'webhook_delivery' })
@@ -86,4 +88,15 @@ export class WebhookDeliveryEntity {
 
   @Column({ name: 'completed_at', type: 'bigint', nullable: true, transformer: epochMillis })
   completedAt!: number | null;
+
+  /**
+   * The body of record when the endpoint's transformation replaced the event's (JSON, before the endpoint's
+   * `bodyFormat`); `null`: the event's own body is sent. Every attempt and replay sends it.
+   */
+  @Column({ type: 'text', nullable: true })
+  payload!: string | null;
+
+  /** What the transformation changed of the request (`{ method?, headers? }`), or why it failed (`{ error }`), as JSON. */
+  @Column({ type: 'text', nullable: true })
+  request!: string | null;
 }

@@ -70,6 +70,10 @@ export class WebhookEndpointEntity {
   @Column({ type: 'text', nullable: true, transformer: json<WebhookFilter | null>() })
   filter!: WebhookFilter | null;
 
+  /** A JMESPath expression reshaping what it is sent (see `WebhookEndpoints.create()`), or `null`. */
+  @Column({ type: 'text', nullable: true })
+  transform!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;
 

@@ -6,6 +6,7 @@ import { AddUnfannedEventIndex1798000000000 } from './1798000000000-add-unfanned
 import { AddTraceContext1799000000000 } from './1799000000000-add-trace-context.js';
 import { AddAttemptTimeIndex1800000000000 } from './1800000000000-add-attempt-time-index.js';
 import { AddEndpointFilter1801000000000 } from './1801000000000-add-endpoint-filter.js';
+import { AddTransformations1802000000000 } from './1802000000000-add-transformations.js';
 
 export {
   AddAttemptTimeIndex1800000000000,
@@ -13,6 +14,7 @@ export {
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,
+  AddTransformations1802000000000,
   AddUnfannedEventIndex1798000000000,
   AddWebhookInbox1796000000000,
   CreateWebhookOutbox1763900000000,
@@ -28,4 +30,5 @@ export const webhookOutboxMigrations = [
   AddTraceContext1799000000000,
   AddAttemptTimeIndex1800000000000,
   AddEndpointFilter1801000000000,
+  AddTransformations1802000000000,
 ];

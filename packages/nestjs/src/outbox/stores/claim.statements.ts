@@ -1,3 +1,4 @@
+import { requestChangesOf } from '../pending-delivery.js';
 import type { ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
 import type { OutboxTables } from '../outbox-tables.js';
 
@@ -64,7 +65,7 @@ export function claimStatements({ delivery, event, endpointState }: OutboxTables
       `UPDATE ${delivery} SET locked_until = ?, lock_token = ? WHERE id IN (${placeholders(ids)})`,
     claimed: (ids: number) =>
       `SELECT d.id, d.event_id, d.endpoint_id, d.attempts, d.series_start, d.locked_until, e.type, e.payload, e.source_id,
-              e.occurred_at, e.trace_context, s.disabled_at, s.disabled_reason
+              e.occurred_at, e.trace_context, s.disabled_at, s.disabled_reason, d.payload AS own_payload, d.request
        FROM ${delivery} d
        LEFT JOIN ${event} e ON e.id = d.event_id
        LEFT JOIN ${endpointState} s ON s.endpoint_id = d.endpoint_id
@@ -94,10 +95,15 @@ export function claimedDeliveryFromRow(row: Record<string, unknown>): ClaimedDel
     attemptsInSeries: Number(row.attempts) - Number(row.series_start),
     lockedUntil: Number(row.locked_until),
     eventType: row.type == null ? null : String(row.type),
-    payload: row.payload == null ? null : String(row.payload),
+    // A transformed delivery's own body of record; a missing event still fails it (its type is gone with it).
+    payload: row.own_payload != null ? String(row.own_payload) : row.payload == null ? null : String(row.payload),
     sourceId: row.source_id == null ? null : String(row.source_id),
     occurredAt: row.occurred_at == null ? null : Number(row.occurred_at),
     traceContext: row.trace_context == null ? null : String(row.trace_context),
     endpointDisabledReason: row.disabled_at == null ? null : String(row.disabled_reason ?? 'disabled'),
+    ...requestChangesOf({
+      payload: row.own_payload == null ? null : String(row.own_payload),
+      request: row.request == null ? null : String(row.request),
+    }),
   };
 }

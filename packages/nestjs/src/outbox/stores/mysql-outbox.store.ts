@@ -88,8 +88,8 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
     const result: { affectedRows: number } = await manager.query(
       `INSERT IGNORE INTO ${this.tables.delivery}
          (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
-          locked_until, lock_token)
-       VALUES ${deliveries.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)").join(', ')}`,
+          locked_until, lock_token, payload, request)
+       VALUES ${deliveries.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?, ?)").join(', ')}`,
       deliveries.flatMap((delivery) => [
         delivery.id,
         delivery.eventId,
@@ -102,6 +102,8 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
         delivery.updatedAt,
         delivery.lockedUntil,
         delivery.lockToken,
+        delivery.payload,
+        delivery.request,
       ]),
     );
     if (result.affectedRows === deliveries.length) return () => true;

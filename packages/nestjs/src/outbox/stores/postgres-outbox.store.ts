@@ -36,7 +36,8 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          UPDATE ${delivery} SET locked_until = $1, lock_token = $2
          -- ANY(ARRAY(...)) rather than IN (...): the planner then looks the ids up by key instead of hashing the table.
          WHERE id = ANY(ARRAY(SELECT id FROM picked))
-         RETURNING id, event_id, endpoint_id, attempts, series_start, locked_until, next_attempt_at)
+         RETURNING id, event_id, endpoint_id, attempts, series_start, locked_until, next_attempt_at,
+                   payload AS own_payload, request)
        SELECT claimed.*, e.type, e.payload, e.source_id, e.occurred_at, e.trace_context, s.disabled_at, s.disabled_reason
        FROM claimed
        LEFT JOIN ${event} e ON e.id = claimed.event_id
@@ -167,11 +168,12 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
       `WITH inserted AS (
          INSERT INTO ${this.tables.delivery}
            (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
-            locked_until, lock_token)
+            locked_until, lock_token, payload, request)
          SELECT id, event_id, endpoint_id, tenant, ordering_key, sequence, 'pending', 0, $7, $7, $7,
-                CASE WHEN claimed THEN $8::bigint END, CASE WHEN claimed THEN $9::varchar END
-         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $10::boolean[])
-           AS d(id, event_id, endpoint_id, tenant, ordering_key, sequence, claimed)
+                CASE WHEN claimed THEN $8::bigint END, CASE WHEN claimed THEN $9::varchar END, payload, request
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $10::boolean[],
+                     $11::text[], $12::text[])
+           AS d(id, event_id, endpoint_id, tenant, ordering_key, sequence, claimed, payload, request)
          ON CONFLICT DO NOTHING
          RETURNING id, lock_token)
        SELECT id FROM inserted WHERE lock_token IS NOT NULL`,
@@ -186,6 +188,8 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
         claimed?.lockedUntil ?? null,
         claimed?.lockToken ?? null,
         deliveries.map((delivery) => delivery.lockToken !== null),
+        column('payload'),
+        column('request'),
       ],
     );
     const ids = new Set(inserted.map((row) => row.id));

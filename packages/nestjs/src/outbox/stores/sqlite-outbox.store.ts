@@ -100,8 +100,8 @@ export class SqliteOutboxStore implements OutboxStore {
       const insert = sql(
         `INSERT OR IGNORE INTO ${delivery}
            (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,
-            locked_until, lock_token)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
+            locked_until, lock_token, payload, request)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const inserted = new Set<string>();
       for (const row of plan.deliveries) {
@@ -117,6 +117,8 @@ export class SqliteOutboxStore implements OutboxStore {
           now,
           row.lockedUntil,
           row.lockToken,
+          row.payload,
+          row.request,
         );
         if (changes === 1) inserted.add(row.id);
       }
