@@ -68,6 +68,8 @@ describe('module options', () => {
       headers: {},
       description: null,
       traceHeaders: true,
+      filter: null,
+      transform: null,
     });
   });
 

@@ -56,6 +56,8 @@ describe('planFanOut', () => {
       occurredAt: 1,
       traceContext: null,
       endpointDisabledReason: null,
+      transformed: false,
+      requestChanges: null,
     });
   });
 
