@@ -110,7 +110,7 @@ describe.each(DATABASE_KINDS)('endpoints stored in the database on %s', (kind) =
       {
         field: 'colour',
         message:
-          'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, traceHeaders, filter, transform, secret, signature.',
+          'is not a field; use url, eventTypes, method, bodyFormat, payloadFormat, headers, description, traceHeaders, filter, transform, rateLimit, secret, signature.',
       },
       { field: 'url', message: expect.stringMatching(/ftp: URLs are not deliverable/) },
       {

@@ -33,6 +33,7 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
       'AddAttemptTimeIndex1800000000000',
       'AddEndpointFilter1801000000000',
       'AddTransformations1802000000000',
+      'AddRateLimits1803000000000',
     ]);
     // What synchronize would still change; nothing, if the migration and the entities agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();

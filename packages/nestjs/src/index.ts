@@ -12,6 +12,7 @@ export type {
   WebhookPayloadFormat,
   WebhookEndpointOptions,
   WebhookMethod,
+  WebhookRateLimit,
 } from './options/webhook-endpoint.options.js';
 export type { WebhookFilter, WebhookFilterOperators, WebhookFilterScalar } from './options/webhook-filter.types.js';
 export type {
@@ -65,6 +66,7 @@ export {
   AddAttemptTimeIndex1800000000000,
   AddEndpointFilter1801000000000,
   AddTransformations1802000000000,
+  AddRateLimits1803000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,

@@ -70,6 +70,7 @@ describe('module options', () => {
       traceHeaders: true,
       filter: null,
       transform: null,
+      rateLimit: null,
     });
   });
 

@@ -4,6 +4,7 @@ import { parseEncryptionKey } from './endpoints/endpoint-secret.cipher.js';
 import { type EventTypePattern, parseEventTypePattern } from './emit/event-type-pattern.js';
 import { signingSecretError } from './endpoints/signing-secret.check.js';
 import { compileTransform } from './endpoints/webhook-transform.js';
+import { resolveRateLimit } from './endpoints/rate-limit.js';
 import { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 import { KEY_COLUMN_LENGTH } from './outbox/key-columns.js';
 import type { ResolvedWebhookEndpoint, WebhookEndpointOptions } from './options/webhook-endpoint.options.js';
@@ -97,6 +98,7 @@ function resolveEndpoint(
     traceHeaders: endpoint.traceHeaders ?? true,
     filter: endpoint.filter ?? null,
     transform: endpoint.transform ? compileTransform(endpoint.transform) : null,
+    rateLimit: resolveRateLimit(endpoint.rateLimit),
   };
 }
 

@@ -4,6 +4,7 @@ import { parseEventTypePattern } from '../emit/event-type-pattern.js';
 import { checkWebhookFilter } from './webhook-filter.js';
 import { HEADER_NAME, RESERVED_HEADERS } from './request-headers.js';
 import { checkTransformExpression } from './webhook-transform.js';
+import { checkRateLimit } from './rate-limit.js';
 
 /** The parts of an endpoint a user chooses, as they arrive (from options, code or an HTTP body): unchecked. */
 export interface EndpointDefinitionInput {
@@ -17,6 +18,7 @@ export interface EndpointDefinitionInput {
   traceHeaders?: unknown;
   filter?: unknown;
   transform?: unknown;
+  rateLimit?: unknown;
 }
 
 const MAX_DESCRIPTION = 1000;
@@ -99,6 +101,7 @@ export function checkEndpointDefinition(
     wrong('traceHeaders', 'must be true or false.');
   }
   if (input.filter !== undefined && input.filter !== null) errors.push(...checkWebhookFilter(input.filter, 'filter'));
+  if (input.rateLimit !== undefined && input.rateLimit !== null) errors.push(...checkRateLimit(input.rateLimit));
   if (input.transform !== undefined && input.transform !== null) {
     // A function in options runs the application's own code; a stored transformation is a JMESPath expression.
     if (typeof input.transform !== 'function') errors.push(...checkTransformExpression(input.transform, 'transform'));

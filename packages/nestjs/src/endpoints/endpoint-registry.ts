@@ -7,6 +7,7 @@ import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 import { compileWebhookFilter, type WebhookFilterPredicate } from './webhook-filter.js';
 import { compileTransform } from './webhook-transform.js';
+import { resolveRateLimit } from './rate-limit.js';
 import { type EventTypePattern, matchesEventType, parseEventTypePattern } from '../emit/event-type-pattern.js';
 
 interface Entry {
@@ -138,6 +139,7 @@ export class EndpointRegistry {
       traceHeaders: stored.traceHeaders,
       filter: stored.filter,
       transform: stored.transform === null ? null : compileTransform(stored.transform),
+      rateLimit: resolveRateLimit(stored.rateLimit),
     };
   }
 

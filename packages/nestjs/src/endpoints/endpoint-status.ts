@@ -34,6 +34,12 @@ export function endpointStatus(
     traceHeaders: endpoint.traceHeaders,
     filter: endpoint.filter,
     transform: endpoint.transform?.source ?? null,
+    rateLimit:
+      endpoint.rateLimit === null
+        ? null
+        : endpoint.rateLimit.windowMs === 1_000
+          ? { perSecond: endpoint.rateLimit.limit }
+          : { perMinute: endpoint.rateLimit.limit },
     eventTypes: [...endpoint.eventTypes],
     method: endpoint.method,
     bodyFormat: endpoint.bodyFormat,

@@ -3,6 +3,7 @@ import type {
   WebhookBodyFormat,
   WebhookMethod,
   WebhookPayloadFormat,
+  WebhookRateLimit,
 } from '../options/webhook-endpoint.options.js';
 import type { WebhookFilter } from '../options/webhook-filter.types.js';
 import type { WebhookSignatureVersion } from './signing-secret.check.js';
@@ -38,6 +39,8 @@ export interface CreateWebhookEndpointInput {
    * clears it. See `WebhookTransformResult`.
    */
   transform?: string | null;
+  /** At most this many sends per second or minute, by every instance together. Default none; `null` clears it. */
+  rateLimit?: WebhookRateLimit | null;
   /**
    * An existing `whsec_` secret or `whsk_` secret key to keep (e.g. moving from another system). Default: a new one
    * is generated, of the kind `signature` asks for.
@@ -81,6 +84,8 @@ export interface WebhookEndpointStatus {
   filter: WebhookFilter | null;
   /** Its transformation: the JMESPath expression, `'(function)'` for one in options, or `null`. */
   transform: string | null;
+  /** Its rate limit, as given: `{ perSecond }` or `{ perMinute }`, or `null`. */
+  rateLimit: WebhookRateLimit | null;
   eventTypes: string[];
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;

@@ -46,6 +46,7 @@ const CREATE_FIELDS = new Set([
   'traceHeaders',
   'filter',
   'transform',
+  'rateLimit',
   'secret',
   'signature',
 ]);
@@ -105,6 +106,7 @@ export class WebhookEndpoints {
       traceHeaders: input.traceHeaders ?? true,
       filter: input.filter ?? null,
       transform: input.transform ?? null,
+      rateLimit: input.rateLimit ?? null,
       eventTypes: input.eventTypes ?? ['*'],
       method: input.method ?? 'POST',
       bodyFormat: input.bodyFormat ?? 'json',

@@ -61,6 +61,17 @@ export interface WebhookEndpointOptions {
    * event is fanned out; its result is stored with the delivery and sent, signed, on every attempt. Default: none.
    */
   transform?: WebhookTransformFunction | null;
+  /**
+   * At most this many sends per second (or minute) to this endpoint, by every relay instance on the database
+   * together; its backlog waits for the next window without holding other endpoints' slots. Default: no limit.
+   */
+  rateLimit?: WebhookRateLimit | null;
+}
+
+/** A send rate: one of `perSecond` or `perMinute`, a whole number ≥ 1. */
+export interface WebhookRateLimit {
+  perSecond?: number;
+  perMinute?: number;
 }
 
 /** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
@@ -92,6 +103,8 @@ export interface ResolvedWebhookEndpoint {
   filter: WebhookFilter | null;
   /** Its transformation, ready to run, or `null`. */
   transform: CompiledWebhookTransform | null;
+  /** Its rate limit as sends per window of `windowMs`, or `null`. */
+  rateLimit: { limit: number; windowMs: number } | null;
   /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
   secretError?: string;
 }

@@ -173,6 +173,15 @@ export interface OutboxStore {
     now: number,
   ): Promise<boolean>;
 
+  /**
+   * Takes up to `wanted` sends from a rate-limited endpoint's window starting at `window` (epoch ms), `limit` per
+   * window, shared by every instance on the database; returns how many it got (0 when the window is spent).
+   */
+  takeSends(endpointId: string, window: number, limit: number, wanted: number, now: number): Promise<number>;
+
+  /** Gives a claim back untried, due again at `dueAt` (the next window of a rate-limited endpoint). */
+  postponeClaim(deliveryId: string, lockToken: string, dueAt: number): Promise<void>;
+
   /** Gives up a claim without an attempt, so the delivery is due again at once. */
   releaseClaim(deliveryId: string, lockToken: string): Promise<void>;
 

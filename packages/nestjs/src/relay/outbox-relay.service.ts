@@ -17,6 +17,7 @@ import { RequestSlots } from './request-slots.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import { RelayMetrics } from './relay-metrics.js';
+import { RateLimitGate } from './rate-limit.gate.js';
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
 type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;
@@ -66,6 +67,7 @@ export class OutboxRelay {
   private readonly leases: LeaseKeeper;
   private readonly attempts: DeliveryAttempts;
   private readonly slots: RequestSlots<Lease>;
+  private readonly rateLimits: RateLimitGate;
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -102,6 +104,7 @@ export class OutboxRelay {
       metrics,
       onReleased: () => this.dueClaims.invalidate(),
     });
+    this.rateLimits = new RateLimitGate(store, endpoints);
     this.slots = new RequestSlots<Lease>(
       options.relay.concurrency,
       (endpointId) => health.limitFor(endpointId),
@@ -145,7 +148,7 @@ export class OutboxRelay {
     // Due deliveries first (retries, and those a fan-out created unclaimed), so that new events never overtake them;
     // unless a claim moments ago found them all.
     const claimDue = free > 0 && this.dueClaims.mustClaim(performance.now(), dueClaimMaxAge);
-    const claimed = claimDue ? await this.claimAndStart(free, this.slots.saturatedEndpoints(), lease) : [];
+    const claimed = claimDue ? await this.claimAndStart(free, this.excludedEndpoints(lease.now), lease) : [];
     // With every slot taken, new events wait in the outbox: fanning them out now would only create deliveries that
     // a later claim has to write again.
     if (claimed.length === free)
@@ -161,7 +164,7 @@ export class OutboxRelay {
       limit: free - claimed.length,
       perEndpoint: endpointConcurrency,
       alreadyClaimed: countByEndpoint(claimed),
-      excludeEndpoints: this.slots.saturatedEndpoints(),
+      excludeEndpoints: this.excludedEndpoints(lease.now),
       lockToken: lease.lockToken,
       lockedUntil: lease.lockedUntil,
     });
@@ -169,14 +172,14 @@ export class OutboxRelay {
       const deliveries = fannedOut.claimed.length + fannedOut.unclaimed;
       this.events.publish({ kind: 'events.fanned-out', events: fannedOut.events, deliveries, at: this.clock.now() });
     }
-    this.startAll(fannedOut.claimed, lease);
+    await this.startAll(fannedOut.claimed, lease);
     if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();
     let total = claimed.length + fannedOut.claimed.length;
     if (fannedOut.unclaimedOrdered > 0 && total < free) {
       // Deliveries of ordered events the fan-out could not create claimed still go out this round, if their turn.
       const served = countByEndpoint([...claimed, ...fannedOut.claimed]);
       const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
-      total += (await this.claimAndStart(free - total, [...this.slots.saturatedEndpoints(), ...full], lease)).length;
+      total += (await this.claimAndStart(free - total, [...this.excludedEndpoints(lease.now), ...full], lease)).length;
     }
     return {
       forwarded,
@@ -197,11 +200,17 @@ export class OutboxRelay {
     const startedAt = performance.now();
     const claimed = await this.store.claimDeliveries({ limit, perEndpoint, excludeEndpoints, ...lease });
     this.dueClaims.claimed(startedAt, { limit, perEndpoint, excludedEndpoints: excludeEndpoints.length, claimed });
-    this.startAll(claimed, lease);
+    await this.startAll(claimed, lease);
     return claimed;
   }
 
-  private startAll(deliveries: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): void {
+  /** Endpoints a claim leaves out: those at their share of this worker's slots, and those whose rate window is spent. */
+  private excludedEndpoints(now: number): string[] {
+    return [...this.slots.saturatedEndpoints(), ...this.rateLimits.spentEndpoints(now)];
+  }
+
+  private async startAll(claimed: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): Promise<void> {
+    const deliveries = await this.rateLimits.admit(claimed, lockToken, now);
     for (const delivery of deliveries) {
       this.slots.enqueue({
         delivery,

@@ -27,4 +27,12 @@ export class WebhookEndpointStateEntity {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
   updatedAt!: number;
+
+  /** A rate-limited endpoint's current send window (its start, epoch ms), shared by every instance. */
+  @Column({ name: 'rate_window', type: 'bigint', nullable: true, transformer: epochMillis })
+  rateWindow!: number | null;
+
+  /** The sends its current window granted. */
+  @Column({ name: 'rate_used', type: 'int', default: 0 })
+  rateUsed!: number;
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { WebhookBodyFormat, WebhookPayloadFormat } from '../../options/webhook-endpoint.options.js';
 import type { WebhookFilter } from '../../options/webhook-filter.types.js';
+import type { WebhookRateLimit } from '../../options/webhook-endpoint.options.js';
 import { epochMillis } from '../epoch-millis.transformer.js';
 
 /** One signing secret of a stored endpoint as kept in the table: sealed when encryption keys are configured. */
@@ -73,6 +74,10 @@ export class WebhookEndpointEntity {
   /** A JMESPath expression reshaping what it is sent (see `WebhookEndpoints.create()`), or `null`. */
   @Column({ type: 'text', nullable: true })
   transform!: string | null;
+
+  /** Sends per window shared by every instance (`{ perSecond }` or `{ perMinute }`, JSON), or `null`. */
+  @Column({ name: 'rate_limit', type: 'text', nullable: true, transformer: json<WebhookRateLimit | null>() })
+  rateLimit!: WebhookRateLimit | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;

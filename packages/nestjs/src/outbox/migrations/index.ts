@@ -7,8 +7,10 @@ import { AddTraceContext1799000000000 } from './1799000000000-add-trace-context.
 import { AddAttemptTimeIndex1800000000000 } from './1800000000000-add-attempt-time-index.js';
 import { AddEndpointFilter1801000000000 } from './1801000000000-add-endpoint-filter.js';
 import { AddTransformations1802000000000 } from './1802000000000-add-transformations.js';
+import { AddRateLimits1803000000000 } from './1803000000000-add-rate-limits.js';
 
 export {
+  AddRateLimits1803000000000,
   AddAttemptTimeIndex1800000000000,
   AddEndpointFilter1801000000000,
   AddDeliveryEngine1795000000000,
@@ -31,4 +33,5 @@ export const webhookOutboxMigrations = [
   AddAttemptTimeIndex1800000000000,
   AddEndpointFilter1801000000000,
   AddTransformations1802000000000,
+  AddRateLimits1803000000000,
 ];

@@ -12,6 +12,8 @@ export function claimLeaseStatements({ delivery }: OutboxTables) {
                              lock_token = NULL, updated_at = :now, completed_at = :now
                          WHERE id = :deliveryId AND lock_token = :lockToken`,
     release: `UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL WHERE id = :deliveryId AND lock_token = :lockToken`,
+    postpone: `UPDATE ${delivery} SET locked_until = NULL, lock_token = NULL, next_attempt_at = :dueAt
+               WHERE id = :deliveryId AND lock_token = :lockToken`,
     // Leases held by a live worker are renewed while it holds them; a dead worker's lapse within one leaseDuration.
     // By key, skipping rows another transaction holds (one being recorded, or claimed away): a renewal never waits,
     // so it can never be one side of a deadlock. SKIP LOCKED: PostgreSQL and MySQL/MariaDB (SQLite renews one by one).

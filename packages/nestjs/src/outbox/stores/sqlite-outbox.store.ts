@@ -16,6 +16,7 @@ import type {
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { eventInsertSql, eventInsertTarget, eventValues } from './event-insert.statements.js';
+import { grantable, type RateWindowStatements, rateWindowStatements } from './rate-window.statements.js';
 import {
   endpointHoldsStatement,
   claimedDeliveryFromRow,
@@ -37,6 +38,7 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly tables: OutboxTables;
   private readonly endpointState: EndpointStateStatements;
   private readonly lease: ClaimLeaseStatements;
+  private readonly rateWindow: RateWindowStatements;
   private readonly claim: ReturnType<typeof claimStatements>;
   /** Prepared once per connection: the relay runs the same few statements for every round and every delivery. */
   private readonly statements = new WeakMap<SqliteHandle, Map<string, SqliteStatement>>();
@@ -45,6 +47,7 @@ export class SqliteOutboxStore implements OutboxStore {
     this.tables = outboxTables(dataSource);
     this.endpointState = endpointStateStatements(this.tables, 'sqlite');
     this.lease = claimLeaseStatements(this.tables);
+    this.rateWindow = rateWindowStatements(this.tables);
     // One writer at a time: the immediate transaction is the lock, so candidates need no locking clause.
     this.claim = claimStatements(this.tables, '');
   }
@@ -227,6 +230,22 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
     await this.exclusive((sql) => sql(this.lease.release).run({ deliveryId, lockToken }));
+  }
+
+  async postponeClaim(deliveryId: string, lockToken: string, dueAt: number): Promise<void> {
+    await this.exclusive((sql) => sql(this.lease.postpone).run({ deliveryId, lockToken, dueAt }));
+  }
+
+  /** One writer at a time on SQLite: read and take in one exclusive step, no retry needed. */
+  takeSends(endpointId: string, window: number, limit: number, wanted: number, now: number): Promise<number> {
+    return this.exclusive((sql) => {
+      sql(this.endpointState.ensure).run({ endpointId, now });
+      sql(this.rateWindow.roll).run({ endpointId, window });
+      const [row] = sql(this.rateWindow.used).all({ endpointId, window }) as Array<{ rate_used: number }>;
+      const granted = row ? grantable(wanted, Number(row.rate_used), limit) : 0;
+      if (granted > 0) sql(this.rateWindow.take).run({ endpointId, window, granted, limit });
+      return granted;
+    });
   }
 
   async renewClaims(

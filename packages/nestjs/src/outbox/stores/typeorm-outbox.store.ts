@@ -22,6 +22,12 @@ import type {
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { truncatedError } from './attempt-record.columns.js';
 import { insertEvents } from './event-insert.statements.js';
+import {
+  grantable,
+  RATE_WINDOW_TRIES,
+  type RateWindowStatements,
+  rateWindowStatements,
+} from './rate-window.statements.js';
 import { endpointHoldsStatement } from './claim.statements.js';
 import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
@@ -36,6 +42,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   protected readonly tables: OutboxTables;
   private readonly endpointState: EndpointStateStatements;
   private readonly lease: ClaimLeaseStatements;
+  private readonly rateWindow: RateWindowStatements;
 
   constructor(protected readonly dataSource: DataSource) {
     this.tables = outboxTables(dataSource);
@@ -44,6 +51,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       dataSource.options.type === 'postgres' ? 'postgres' : 'mysql',
     );
     this.lease = claimLeaseStatements(this.tables);
+    this.rateWindow = rateWindowStatements(this.tables);
   }
 
   abstract claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
@@ -159,6 +167,25 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
     await this.run(this.dataSource.manager, this.lease.release, { deliveryId, lockToken });
+  }
+
+  async postponeClaim(deliveryId: string, lockToken: string, dueAt: number): Promise<void> {
+    await this.run(this.dataSource.manager, this.lease.postpone, { deliveryId, lockToken, dueAt });
+  }
+
+  async takeSends(endpointId: string, window: number, limit: number, wanted: number, now: number): Promise<number> {
+    const manager = this.dataSource.manager;
+    await this.run(manager, this.endpointState.ensure, { endpointId, now });
+    await this.run(manager, this.rateWindow.roll, { endpointId, window });
+    for (let attempt = 0; attempt < RATE_WINDOW_TRIES; attempt++) {
+      const [query, values] = escapeQueryWithParameters(this.dataSource, this.rateWindow.used, { endpointId, window });
+      const [row] = (await manager.query(query, values)) as Array<{ rate_used: unknown }>;
+      if (!row) return 0; // another instance's clock is ahead: its window is later than ours
+      const granted = grantable(wanted, Number(row.rate_used), limit);
+      if (granted === 0) return 0;
+      if ((await this.run(manager, this.rateWindow.take, { endpointId, window, granted, limit })) === 1) return granted;
+    }
+    return 0;
   }
 
   async renewClaims(
