@@ -19,12 +19,13 @@ import { failingEndpoints } from './b7-failing-endpoints.bench.js';
 import { backlog } from './b8-backlog.bench.js';
 import { observabilityOverhead } from './b9-observability.bench.js';
 import { statsCost } from './b10-stats.bench.js';
+import { rateLimit } from './b11-rate-limit.bench.js';
 import { benchContext } from './support/bench-app.js';
 import { type Figure, figureTable, machineDescription } from './support/figures.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const selected = new Set(
-  (process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8,B9,B10').split(',').map((id) => id.trim().toUpperCase()),
+  (process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8,B9,B10,B11').split(',').map((id) => id.trim().toUpperCase()),
 );
 const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'postgres,sqlite').split(',') as DatabaseKind[];
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
@@ -53,6 +54,9 @@ for (const kind of kinds) {
     if (selected.has('B8')) for (const figure of await backlog(context, scaled(1_000_000), 1_000)) report(figure);
     if (selected.has('B9')) for (const figure of await observabilityOverhead(context, scaled(20_000))) report(figure);
     if (selected.has('B10')) report(await statsCost(context, scaled(1_000_000)));
+    // Several relay processes share one database: not SQLite's model (one writer, one process).
+    if (selected.has('B11') && kind !== 'sqlite')
+      for (const figure of await rateLimit(context, scaled(1_000))) report(figure);
   } finally {
     await database.drop();
   }
