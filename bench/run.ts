@@ -6,6 +6,7 @@
  *   BENCH=B2,B4 npm run bench                       some of them
  *   WEBHOOK_BENCH_DATABASES=postgres npm run bench  one database
  *   BENCH_SCALE=0.1 npm run bench                   a tenth of the rows and requests (a quick look; not for RESULTS.md)
+ *   BENCH=peers npm run bench                       the peer race: graphile-worker, pg-boss, BullMQ (issue 22)
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { backlog } from './b8-backlog.bench.js';
 import { observabilityOverhead } from './b9-observability.bench.js';
 import { statsCost } from './b10-stats.bench.js';
 import { rateLimit } from './b11-rate-limit.bench.js';
+import { peerRace } from './peers/peer-race.bench.js';
 import { benchContext } from './support/bench-app.js';
 import { type Figure, figureTable, machineDescription } from './support/figures.js';
 
@@ -57,6 +59,9 @@ for (const kind of kinds) {
     // Several relay processes share one database: not SQLite's model (one writer, one process).
     if (selected.has('B11') && kind !== 'sqlite')
       for (const figure of await rateLimit(context, scaled(1_000))) report(figure);
+    // The job queues a team would use instead (issue 22); graphile-worker and pg-boss live in PostgreSQL.
+    if (selected.has('PEERS') && kind === 'postgres')
+      for (const figure of await peerRace(context, scaled(20_000))) report(figure);
   } finally {
     await database.drop();
   }
