@@ -1,8 +1,7 @@
 /**
  * The contenders of the peer race, each written the way its own documentation recommends and tuned alike: 64 jobs
  * in flight, batches where the library has them, a PostgreSQL pool of 10, the same signing and client per row
- * (`signedPoster`). Each `drain(count)` enqueues `count` jobs (untimed), then starts its workers and resolves once
- * the receiver has answered them all; the rate is taken by the receiver, first answer to last.
+ * (`signedPoster`). Each enqueues `count` jobs (untimed) and starts its workers, returning how to stop them.
  */
 import { Queue, Worker } from 'bullmq';
 import { makeWorkerUtils, run } from 'graphile-worker';
@@ -20,7 +19,10 @@ export interface Contender {
   name: string;
   /** Whether its enqueue can be in the producer's own database transaction. */
   transactional: boolean;
-  drain(context: BenchContext, receiver: ReceiverProcess, count: number): Promise<void>;
+  /** Puts `count` webhooks in its queue, untimed. */
+  enqueue(context: BenchContext, count: number): Promise<void>;
+  /** Starts its workers on the queue, sending to `receiver`; resolves to what stops them. */
+  start(context: BenchContext, receiver: ReceiverProcess): Promise<() => Promise<void>>;
 }
 
 /** The test database's connection string (the contenders that take one). */
@@ -29,33 +31,34 @@ export function connectionString(context: BenchContext): string {
   return `postgres://${o.username}@${o.host}:${o.port}/${o.database}`;
 }
 
+const relay = { batchSize: IN_FLIGHT, concurrency: IN_FLIGHT, endpointConcurrency: IN_FLIGHT };
+const delivery = { transport: 'node-http' as const, allowHttp: true, allowPrivateNetworks: true };
+const ourEndpoints = (context: BenchContext, url: string) => [{ id: 'receiver', url, secret: context.secret }];
+
 const thisLibrary: Contender = {
   name: 'this library',
   transactional: true,
-  async drain(context, receiver, count) {
-    const endpoints = [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: context.secret }];
-    const delivery = { transport: 'node-http' as const, allowHttp: true, allowPrivateNetworks: true };
-    const relay = { batchSize: IN_FLIGHT, concurrency: IN_FLIGHT, endpointConcurrency: IN_FLIGHT };
-    let app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery });
+  async enqueue(context, count) {
+    const endpoints = ourEndpoints(context, 'http://127.0.0.1:9/unused');
+    const app = await benchApp(context, { endpoints, relay: { ...relay, enabled: false }, delivery });
     await prefillDeliveries(app.dataSource as DataSource, count, 'receiver');
     await app.close();
-    const before = await receiver.received();
-    app = await benchApp(context, { endpoints, relay, delivery }, { keepTables: true });
-    try {
-      await receiver.until(before + count);
-    } finally {
+  },
+  async start(context, receiver) {
+    const endpoints = ourEndpoints(context, `${receiver.url}/hooks`);
+    const app = await benchApp(context, { endpoints, relay, delivery }, { keepTables: true });
+    return async () => {
       await app.relay.settled();
       await app.close();
-    }
+    };
   },
 };
 
 const graphileWorker: Contender = {
   name: 'graphile-worker 0.18',
   transactional: true,
-  async drain(context, receiver, count) {
-    const connection = connectionString(context);
-    const utils = await makeWorkerUtils({ connectionString: connection });
+  async enqueue(context, count) {
+    const utils = await makeWorkerUtils({ connectionString: connectionString(context) });
     await utils.migrate();
     for (let n = 0; n < count; n += 1_000)
       await utils.addJobs(
@@ -65,10 +68,11 @@ const graphileWorker: Contender = {
         })),
       );
     await utils.release();
+  },
+  async start(context, receiver) {
     const post = signedPoster(`${receiver.url}/hooks`, context.secret);
-    const before = await receiver.received();
     const runner = await run({
-      connectionString: connection,
+      connectionString: connectionString(context),
       concurrency: IN_FLIGHT,
       maxPoolSize: 10,
       noHandleSignals: true,
@@ -81,19 +85,17 @@ const graphileWorker: Contender = {
         },
       },
     });
-    try {
-      await receiver.until(before + count);
-    } finally {
-      await runner.stop();
-    }
+    return () => runner.stop();
   },
 };
+
+const pgBossOptions = (context: BenchContext) => ({ connectionString: connectionString(context), max: 10 });
 
 const pgBoss: Contender = {
   name: 'pg-boss 12',
   transactional: true,
-  async drain(context, receiver, count) {
-    const boss = new PgBoss({ connectionString: connectionString(context), max: 10 });
+  async enqueue(context, count) {
+    const boss = new PgBoss(pgBossOptions(context));
     boss.on('error', () => undefined);
     await boss.start();
     await boss.createQueue('webhook');
@@ -104,8 +106,14 @@ const pgBoss: Contender = {
           data: { id: `msg_pb_${n + i}`, body: PEER_BODY },
         })),
       );
+    await boss.stop({ graceful: true, timeout: 10_000 });
+  },
+  async start(context, receiver) {
+    const boss = new PgBoss(pgBossOptions(context));
+    boss.on('error', () => undefined);
+    await boss.start();
+    await boss.createQueue('webhook');
     const post = signedPoster(`${receiver.url}/hooks`, context.secret);
-    const before = await receiver.received();
     // 4 local workers fetching 16 at a time: 64 in flight, as its documentation's batch guidance suggests.
     await boss.work<{ id: string; body: string }>(
       'webhook',
@@ -114,22 +122,19 @@ const pgBoss: Contender = {
         await Promise.all(jobs.map((job) => post(job.data.id, job.data.body)));
       },
     );
-    try {
-      await receiver.until(before + count);
-    } finally {
-      await boss.stop({ graceful: true, timeout: 10_000 });
-    }
+    return () => boss.stop({ graceful: true, timeout: 10_000 });
   },
 };
+
+/** BullMQ's recommended client: one connection per queue or worker (a worker blocks on its own). */
+const redis = () => new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+const BULL_QUEUE = 'peer-race-webhook';
 
 const bullMq: Contender = {
   name: 'BullMQ 6 (Redis)',
   transactional: false,
-  async drain(context, receiver, count) {
-    // BullMQ's recommended client, one connection each for the queue and the worker (its worker blocks on one).
-    const redis = () => new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-    const name = `webhook-${Date.now()}`;
-    const queue = new Queue(name, { connection: redis() });
+  async enqueue(_context, count) {
+    const queue = new Queue(BULL_QUEUE, { connection: redis() });
     for (let n = 0; n < count; n += 1_000)
       await queue.addBulk(
         Array.from({ length: Math.min(1_000, count - n) }, (_, i) => ({
@@ -138,19 +143,20 @@ const bullMq: Contender = {
           opts: { removeOnComplete: true },
         })),
       );
+    await queue.close();
+  },
+  async start(context, receiver) {
     const post = signedPoster(`${receiver.url}/hooks`, context.secret);
-    const before = await receiver.received();
-    const worker = new Worker(name, async (job) => post(job.data.id, job.data.body), {
+    const worker = new Worker(BULL_QUEUE, async (job) => post(job.data.id, job.data.body), {
       connection: redis(),
       concurrency: IN_FLIGHT,
     });
-    try {
-      await receiver.until(before + count);
-    } finally {
+    return async () => {
       await worker.close();
+      const queue = new Queue(BULL_QUEUE, { connection: redis() });
       await queue.obliterate({ force: true });
       await queue.close();
-    }
+    };
   },
 };
 
