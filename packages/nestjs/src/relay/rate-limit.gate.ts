@@ -1,11 +1,33 @@
 import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import type { ClaimedDelivery, OutboxStore } from '../outbox/outbox-store.js';
 
+/** The shortest slice a rate window is cut into, in ms. */
+const MIN_SLICE_MS = 100;
+
+/**
+ * The slice of its window `now` falls in, for a limit of `limit` per `windowMs`: the window is cut into up to
+ * `windowMs / 100` equal slices (at most one per send), each granting its share of the limit, the shares summing
+ * to the limit. Spread so, a slice's sends that arrive after their second has ended add at most one slice's share
+ * to the next second at the receiver, instead of the whole limit.
+ */
+export function rateSlice(limit: number, windowMs: number, now: number): { start: number; end: number; limit: number } {
+  const slices = Math.max(1, Math.min(limit, Math.floor(windowMs / MIN_SLICE_MS)));
+  const sliceMs = windowMs / slices;
+  const windowStart = now - (now % windowMs);
+  const index = Math.min(slices - 1, Math.floor((now - windowStart) / sliceMs));
+  const share = (i: number) => Math.floor((limit * i) / slices);
+  return {
+    start: Math.round(windowStart + index * sliceMs),
+    end: Math.round(windowStart + (index + 1) * sliceMs),
+    limit: share(index + 1) - share(index),
+  };
+}
+
 /**
  * Holds rate-limited endpoints to their limit across every instance on the database: before claimed deliveries
- * start, each limited endpoint takes its sends from its shared window (`OutboxStore.takeSends`); what the window
- * cannot grant goes back, due at the next window, so it holds no slot meanwhile. An endpoint whose window is spent
- * is left out of this instance's claims until the window ends.
+ * start, each limited endpoint takes its sends from its shared window slice (`OutboxStore.takeSends`); what the
+ * slice cannot grant goes back, due at the next slice, so it holds no request slot meanwhile. An endpoint whose slice
+ * is spent is left out of this instance's claims until the slice ends.
  */
 export class RateLimitGate {
   /** Endpoints whose current window is spent, with the window's end (epoch ms). */
@@ -42,13 +64,13 @@ export class RateLimitGate {
     const refused = new Set<string>();
     for (const [endpointId, deliveries] of limited) {
       const { limit, windowMs } = this.endpoints.get(endpointId)!.rateLimit!;
-      const window = now - (now % windowMs);
-      const granted = await this.store.takeSends(endpointId, window, limit, deliveries.length, now);
+      const slice = rateSlice(limit, windowMs, now);
+      const granted = await this.store.takeSends(endpointId, slice.start, slice.limit, deliveries.length, now);
       if (granted === deliveries.length) continue;
-      this.spent.set(endpointId, window + windowMs);
+      this.spent.set(endpointId, slice.end);
       for (const delivery of deliveries.slice(granted)) {
         refused.add(delivery.id);
-        await this.store.postponeClaim(delivery.id, lockToken, window + windowMs);
+        await this.store.postponeClaim(delivery.id, lockToken, slice.end);
       }
     }
     return claimed.filter((delivery) => !refused.has(delivery.id));
