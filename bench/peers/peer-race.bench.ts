@@ -7,7 +7,10 @@
  * - Idle cost: workers on an empty queue for 30 s, what they ask of PostgreSQL (transactions/s) and Redis
  *   (commands/s), and their CPU.
  *
- * Producer cost and commit → received latency under load are still to come (issue 22).
+ * - Producer cost: transactions/s at 1 and 8 clients, each a row and its webhook enqueued (or captured) in one
+ *   transaction, against the same row alone through the same DataSource (BullMQ enqueues after the commit).
+ *
+ * Commit → received latency under load is still to come (issue 22).
  */
 import { loadavg } from 'node:os';
 import type { BenchContext } from '../support/bench-app.js';
@@ -15,9 +18,11 @@ import type { Figure } from '../support/figures.js';
 import { ReceiverProcess } from '../support/receiver-process.js';
 import { idleCost } from './idle-cost.js';
 import { CONTENDERS, IN_FLIGHT } from './peer-contenders.js';
+import { PRODUCERS, producerRate } from './producer-cost.js';
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const IDLE_MS = 30_000;
+const PRODUCER_MS = 3_000;
 
 export async function peerRace(context: BenchContext, count: number, rounds = 3): Promise<Figure[]> {
   const receiver = await ReceiverProcess.start();
@@ -61,6 +66,35 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
         }),
       });
     }
+    const produced = new Map<string, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const clients of [1, 8]) {
+        const order = PRODUCERS.map((_, i) => PRODUCERS[(i + round) % PRODUCERS.length]!);
+        for (const producer of order) {
+          for (const withWebhook of [false, true]) {
+            const key = `${producer.name}|${clients}|${withWebhook}`;
+            const rate = await producerRate(producer, context, clients, withWebhook, PRODUCER_MS);
+            produced.set(key, [...(produced.get(key) ?? []), rate]);
+          }
+        }
+      }
+    }
+    for (const clients of [1, 8])
+      for (const producer of PRODUCERS) {
+        const withIt = median(produced.get(`${producer.name}|${clients}|true`)!);
+        const floor = median(produced.get(`${producer.name}|${clients}|false`)!);
+        console.log(
+          `peers, producer ${clients} clients: ${producer.name} ${withIt.toFixed(0)} vs ${floor.toFixed(0)} tx/s`,
+        );
+        figures.push({
+          id: 'PEERS',
+          what: `producer, ${clients} client${clients > 1 ? 's' : ''}, a row and its webhook per transaction, ${producer.name}`,
+          database: context.kind,
+          value: withIt,
+          unit: 'tx/s',
+          baseline: { what: 'the same row alone', value: floor },
+        });
+      }
     for (const contender of CONTENDERS) {
       const cost = await idleCost(contender, context, receiver, IDLE_MS);
       console.log(`peers, idle: ${contender.name} ${JSON.stringify(cost)}`);
