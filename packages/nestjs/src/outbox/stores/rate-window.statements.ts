@@ -19,9 +19,36 @@ export function rateWindowStatements({ endpointState }: OutboxTables) {
 export type RateWindowStatements = ReturnType<typeof rateWindowStatements>;
 
 /** How many of `wanted` sends a window with `used` of `limit` taken can still grant. */
-export function grantable(wanted: number, used: number, limit: number): number {
+function grantable(wanted: number, used: number, limit: number): number {
   return Math.max(0, Math.min(wanted, limit - used));
 }
 
 /** Tries to take sends this many times against concurrent instances before giving up for this round. */
-export const RATE_WINDOW_TRIES = 5;
+const RATE_WINDOW_TRIES = 5;
+
+/** How a store runs the statements: `run` returns the rows changed, `read` the rows read. */
+export interface RateWindowRunner {
+  run(sql: string, parameters: Record<string, unknown>): Promise<number>;
+  read(sql: string, parameters: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
+}
+
+/**
+ * Takes up to `wanted` sends of `limit` from the endpoint's window starting at `window`, the same way on every
+ * store: move the window forward if it is older, read what it granted, take the rest conditionally, and read again
+ * if another instance took some meanwhile. The endpoint's state row must exist (`ensure` first).
+ */
+export async function takeFromWindow(
+  statements: RateWindowStatements,
+  runner: RateWindowRunner,
+  { endpointId, window, limit, wanted }: { endpointId: string; window: number; limit: number; wanted: number },
+): Promise<number> {
+  await runner.run(statements.roll, { endpointId, window });
+  for (let attempt = 0; attempt < RATE_WINDOW_TRIES; attempt++) {
+    const [row] = await runner.read(statements.used, { endpointId, window });
+    if (!row) return 0; // another instance's clock is ahead: its window is later than ours
+    const granted = grantable(wanted, Number(row.rate_used), limit);
+    if (granted === 0) return 0;
+    if ((await runner.run(statements.take, { endpointId, window, granted, limit })) === 1) return granted;
+  }
+  return 0;
+}

@@ -16,7 +16,7 @@ import type {
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { attemptRow, deliveryColumnsAfterAttempt, truncatedError } from './attempt-record.columns.js';
 import { eventInsertSql, eventInsertTarget, eventValues } from './event-insert.statements.js';
-import { grantable, type RateWindowStatements, rateWindowStatements } from './rate-window.statements.js';
+import { type RateWindowStatements, rateWindowStatements, takeFromWindow } from './rate-window.statements.js';
 import {
   endpointHoldsStatement,
   claimedDeliveryFromRow,
@@ -236,16 +236,17 @@ export class SqliteOutboxStore implements OutboxStore {
     await this.exclusive((sql) => sql(this.lease.postpone).run({ deliveryId, lockToken, dueAt }));
   }
 
-  /** One writer at a time on SQLite: read and take in one exclusive step, no retry needed. */
-  takeSends(endpointId: string, window: number, limit: number, wanted: number, now: number): Promise<number> {
-    return this.exclusive((sql) => {
-      sql(this.endpointState.ensure).run({ endpointId, now });
-      sql(this.rateWindow.roll).run({ endpointId, window });
-      const [row] = sql(this.rateWindow.used).all({ endpointId, window }) as Array<{ rate_used: number }>;
-      const granted = row ? grantable(wanted, Number(row.rate_used), limit) : 0;
-      if (granted > 0) sql(this.rateWindow.take).run({ endpointId, window, granted, limit });
-      return granted;
-    });
+  async takeSends(endpointId: string, window: number, limit: number, wanted: number, now: number): Promise<number> {
+    await this.exclusive((sql) => sql(this.endpointState.ensure).run({ endpointId, now }));
+    return takeFromWindow(
+      this.rateWindow,
+      {
+        run: (text, parameters) => this.exclusive((sql) => sql(text).run(parameters).changes),
+        read: (text, parameters) =>
+          this.exclusive((sql) => sql(text).all(parameters) as Array<Record<string, unknown>>),
+      },
+      { endpointId, window, limit, wanted },
+    );
   }
 
   async renewClaims(

@@ -22,12 +22,7 @@ import type {
 import { type OutboxTables, outboxTables } from '../outbox-tables.js';
 import { truncatedError } from './attempt-record.columns.js';
 import { insertEvents } from './event-insert.statements.js';
-import {
-  grantable,
-  RATE_WINDOW_TRIES,
-  type RateWindowStatements,
-  rateWindowStatements,
-} from './rate-window.statements.js';
+import { type RateWindowStatements, rateWindowStatements, takeFromWindow } from './rate-window.statements.js';
 import { endpointHoldsStatement } from './claim.statements.js';
 import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
@@ -176,16 +171,14 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   async takeSends(endpointId: string, window: number, limit: number, wanted: number, now: number): Promise<number> {
     const manager = this.dataSource.manager;
     await this.run(manager, this.endpointState.ensure, { endpointId, now });
-    await this.run(manager, this.rateWindow.roll, { endpointId, window });
-    for (let attempt = 0; attempt < RATE_WINDOW_TRIES; attempt++) {
-      const [query, values] = escapeQueryWithParameters(this.dataSource, this.rateWindow.used, { endpointId, window });
-      const [row] = (await manager.query(query, values)) as Array<{ rate_used: unknown }>;
-      if (!row) return 0; // another instance's clock is ahead: its window is later than ours
-      const granted = grantable(wanted, Number(row.rate_used), limit);
-      if (granted === 0) return 0;
-      if ((await this.run(manager, this.rateWindow.take, { endpointId, window, granted, limit })) === 1) return granted;
-    }
-    return 0;
+    return takeFromWindow(
+      this.rateWindow,
+      {
+        run: (sql, parameters) => this.run(manager, sql, parameters),
+        read: (sql, parameters) => manager.query(...escapeQueryWithParameters(this.dataSource, sql, parameters)),
+      },
+      { endpointId, window, limit, wanted },
+    );
   }
 
   async renewClaims(
