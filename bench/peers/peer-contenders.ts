@@ -128,7 +128,7 @@ const pgBoss: Contender = {
 
 /** BullMQ's recommended client: one connection per queue or worker (a worker blocks on its own). */
 const redis = () => new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-const BULL_QUEUE = 'peer-race-webhook';
+export const BULL_QUEUE = 'peer-race-webhook';
 
 const bullMq: Contender = {
   name: 'BullMQ 6 (Redis)',

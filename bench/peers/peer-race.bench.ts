@@ -10,26 +10,33 @@
  * - Producer cost: transactions/s at 1 and 8 clients, each a row and its webhook enqueued (or captured) in one
  *   transaction, against the same row alone through the same DataSource (BullMQ enqueues after the commit).
  *
- * Commit → received latency under load is still to come (issue 22).
+ * - Commit → received: p50/p95/p99 at 100 and 500 events/s, each a row and its webhook committed by a producer
+ *   while the contender's workers run (`commit-latency.ts`).
  */
 import { loadavg } from 'node:os';
 import type { BenchContext } from '../support/bench-app.js';
 import type { Figure } from '../support/figures.js';
 import { ReceiverProcess } from '../support/receiver-process.js';
+import { commitLatency } from './commit-latency.js';
 import { idleCost } from './idle-cost.js';
 import { CONTENDERS, IN_FLIGHT } from './peer-contenders.js';
 import { PRODUCERS, producerRate } from './producer-cost.js';
 
+/** The scenarios to run: all by default, or those `PEERS` names (`drain,latency,idle,producer`). */
+const wanted = (scenario: string) => !process.env.PEERS || process.env.PEERS.split(',').includes(scenario);
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const IDLE_MS = 30_000;
 const PRODUCER_MS = 3_000;
+/** Seconds of events per latency measurement, at each rate. */
+const LATENCY_SECONDS = 5;
+const LATENCY_RATES = [100, 500];
 
 export async function peerRace(context: BenchContext, count: number, rounds = 3): Promise<Figure[]> {
   const receiver = await ReceiverProcess.start();
   const rates = new Map<string, number[]>(CONTENDERS.map((contender) => [contender.name, []]));
   const figures: Figure[] = [];
   try {
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < rounds && wanted('drain'); round++) {
       // Interleaved, in a different order each round, so drift of the machine does not favour one contender.
       const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!);
       for (const contender of order) {
@@ -46,9 +53,9 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
         console.log(`peers, round ${round + 1}: ${contender.name} ${rate.toFixed(0)} deliveries/s`);
       }
     }
-    const graphile = median(rates.get('graphile-worker 0.18')!);
+    const graphile = wanted('drain') ? median(rates.get('graphile-worker 0.18')!) : 0;
     const load = loadavg()[0]!.toFixed(2);
-    for (const contender of CONTENDERS) {
+    for (const contender of wanted('drain') ? CONTENDERS : []) {
       const values = rates.get(contender.name)!;
       const spread = `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
       const ours = contender.name === 'this library';
@@ -66,36 +73,42 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
         }),
       });
     }
-    const produced = new Map<string, number[]>();
-    for (let round = 0; round < rounds; round++) {
-      for (const clients of [1, 8]) {
-        const order = PRODUCERS.map((_, i) => PRODUCERS[(i + round) % PRODUCERS.length]!);
-        for (const producer of order) {
-          for (const withWebhook of [false, true]) {
-            const key = `${producer.name}|${clients}|${withWebhook}`;
-            const rate = await producerRate(producer, context, clients, withWebhook, PRODUCER_MS);
-            produced.set(key, [...(produced.get(key) ?? []), rate]);
-          }
+    // Latency, before the producer scenario (whose enqueued jobs no worker takes) and the idle one: every queue is
+    // empty here, the drain having emptied it.
+    const latencies = new Map<string, Array<{ p50: number; p95: number; p99: number }>>();
+    for (let round = 0; round < rounds && wanted('latency'); round++)
+      for (const rate of LATENCY_RATES)
+        for (let i = 0; i < CONTENDERS.length; i++) {
+          const at = (i + round) % CONTENDERS.length;
+          // PRODUCERS lists the same contenders in the same order: each one's producer with its workers.
+          const measured = await commitLatency(CONTENDERS[at]!, PRODUCERS[at]!, context, rate, rate * LATENCY_SECONDS);
+          const key = `${CONTENDERS[at]!.name}|${rate}`;
+          latencies.set(key, [...(latencies.get(key) ?? []), measured]);
+          console.log(
+            `peers, latency at ${rate}/s, round ${round + 1}: ${CONTENDERS[at]!.name} ${JSON.stringify(measured)}`,
+          );
         }
-      }
-    }
-    for (const clients of [1, 8])
-      for (const producer of PRODUCERS) {
-        const withIt = median(produced.get(`${producer.name}|${clients}|true`)!);
-        const floor = median(produced.get(`${producer.name}|${clients}|false`)!);
-        console.log(
-          `peers, producer ${clients} clients: ${producer.name} ${withIt.toFixed(0)} vs ${floor.toFixed(0)} tx/s`,
-        );
+    for (const rate of wanted('latency') ? LATENCY_RATES : []) {
+      const graphileP99 = median(latencies.get(`graphile-worker 0.18|${rate}`)!.map(({ p99 }) => p99));
+      for (const contender of CONTENDERS) {
+        const runs = latencies.get(`${contender.name}|${rate}`)!;
+        const [p50, p95, p99] = (['p50', 'p95', 'p99'] as const).map((p) => median(runs.map((run) => run[p])));
+        const spread = `${Math.min(...runs.map((run) => run.p99)).toFixed(1)}–${Math.max(...runs.map((run) => run.p99)).toFixed(1)}`;
         figures.push({
           id: 'PEERS',
-          what: `producer, ${clients} client${clients > 1 ? 's' : ''}, a row and its webhook per transaction, ${producer.name}`,
+          what:
+            `commit → received p99 at ${rate} events/s, ${contender.name}${contender.transactional ? '' : ' (enqueued after the commit)'}, ` +
+            `p50 ${p50!.toFixed(1)} ms, p95 ${p95!.toFixed(1)} ms, median of ${rounds} (p99 spread ${spread})`,
           database: context.kind,
-          value: withIt,
-          unit: 'tx/s',
-          baseline: { what: 'the same row alone', value: floor },
+          value: p99!,
+          unit: 'ms',
+          ...(contender.name === 'this library' && {
+            baseline: { what: 'graphile-worker, same run', value: graphileP99 },
+          }),
         });
       }
-    for (const contender of CONTENDERS) {
+    }
+    for (const contender of wanted('idle') ? CONTENDERS : []) {
       const cost = await idleCost(contender, context, receiver, IDLE_MS);
       console.log(`peers, idle: ${contender.name} ${JSON.stringify(cost)}`);
       figures.push({
@@ -111,6 +124,35 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
         }),
       });
     }
+    const produced = new Map<string, number[]>();
+    for (let round = 0; round < rounds && wanted('producer'); round++) {
+      for (const clients of [1, 8]) {
+        const order = PRODUCERS.map((_, i) => PRODUCERS[(i + round) % PRODUCERS.length]!);
+        for (const producer of order) {
+          for (const withWebhook of [false, true]) {
+            const key = `${producer.name}|${clients}|${withWebhook}`;
+            const rate = await producerRate(producer, context, clients, withWebhook, PRODUCER_MS);
+            produced.set(key, [...(produced.get(key) ?? []), rate]);
+          }
+        }
+      }
+    }
+    for (const clients of wanted('producer') ? [1, 8] : [])
+      for (const producer of PRODUCERS) {
+        const withIt = median(produced.get(`${producer.name}|${clients}|true`)!);
+        const floor = median(produced.get(`${producer.name}|${clients}|false`)!);
+        console.log(
+          `peers, producer ${clients} clients: ${producer.name} ${withIt.toFixed(0)} vs ${floor.toFixed(0)} tx/s`,
+        );
+        figures.push({
+          id: 'PEERS',
+          what: `producer, ${clients} client${clients > 1 ? 's' : ''}, a row and its webhook per transaction, ${producer.name}`,
+          database: context.kind,
+          value: withIt,
+          unit: 'tx/s',
+          baseline: { what: 'the same row alone', value: floor },
+        });
+      }
   } finally {
     await receiver.stop();
   }

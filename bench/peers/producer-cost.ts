@@ -5,11 +5,14 @@ import { PgBoss } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AuditNote, ShopOrder } from '../../test/support/shop-order.entity.js';
 import { benchApp, type BenchContext } from '../support/bench-app.js';
-import { connectionString } from './peer-contenders.js';
-import { PEER_BODY } from './signed-post.js';
+import { BULL_QUEUE, connectionString } from './peer-contenders.js';
+import { peerBody } from './signed-post.js';
 
-/** One producer transaction of a contender: a row written and its webhook enqueued, or the row alone (the floor). */
-type Produce = (manager: EntityManager, n: number, withWebhook: boolean) => Promise<void>;
+/**
+ * One producer transaction of a contender: a row written and its webhook enqueued, or the row alone (the floor).
+ * Resolves to the `data.id` its webhook's body carries.
+ */
+type Produce = (manager: EntityManager, n: number, withWebhook: boolean) => Promise<number>;
 
 /** What each contender does in the producer's transaction; BullMQ enqueues after the commit (it cannot inside). */
 export interface ProducerContender {
@@ -30,8 +33,9 @@ export const PRODUCERS: ProducerContender[] = [
     async setUp() {
       return {
         produce: async (manager, n, withWebhook) => {
-          if (withWebhook) await manager.getRepository(ShopOrder).insert({ customer: `C${n}`, total: n });
-          else await insertRow(manager, n);
+          if (!withWebhook) return insertRow(manager, n).then(() => n);
+          const { identifiers } = await manager.getRepository(ShopOrder).insert({ customer: `C${n}`, total: n });
+          return Number(identifiers[0]!.id);
         },
         close: async () => undefined,
       };
@@ -50,8 +54,9 @@ export const PRODUCERS: ProducerContender[] = [
           if (withWebhook)
             await manager.query('SELECT graphile_worker.add_job($1, $2::json)', [
               'webhook',
-              JSON.stringify({ id: `msg_${n}`, body: PEER_BODY }),
+              JSON.stringify({ id: `msg_${n}`, body: peerBody(n) }),
             ]);
+          return n;
         },
         close: async () => undefined,
       };
@@ -71,9 +76,10 @@ export const PRODUCERS: ProducerContender[] = [
           if (withWebhook)
             await boss.send(
               'webhook',
-              { id: `msg_${n}`, body: PEER_BODY },
+              { id: `msg_${n}`, body: peerBody(n) },
               { db: { executeSql: async (text, values) => ({ rows: await manager.query(text, values) }) } },
             );
+          return n;
         },
         close: () => boss.stop({ graceful: false, timeout: 5_000 }),
       };
@@ -82,15 +88,17 @@ export const PRODUCERS: ProducerContender[] = [
   {
     name: 'BullMQ 6 (after commit, not transactional)',
     async setUp() {
-      const queue = new Queue('peer-race-producer', {
+      // The queue the race's BullMQ workers take from (the latency scenario runs them; the producer scenario does not).
+      const queue = new Queue(BULL_QUEUE, {
         connection: new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }),
       });
       return {
         produce: async (manager, n) => {
           await insertRow(manager, n);
+          return n;
         },
         afterCommit: async (n) => {
-          await queue.add('webhook', { id: `msg_${n}`, body: PEER_BODY }, { removeOnComplete: true });
+          await queue.add('webhook', { id: `msg_${n}`, body: peerBody(n) }, { removeOnComplete: true });
         },
         close: async () => {
           await queue.obliterate({ force: true });

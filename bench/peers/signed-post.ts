@@ -5,11 +5,16 @@
 import http from 'node:http';
 import { signStandardWebhook } from '@webhook-outbox/signature';
 
-export const PEER_BODY = JSON.stringify({
-  type: 'order.created',
-  timestamp: '2026-11-23T12:00:00.000Z',
-  data: { id: 1, customer: 'Ada Lovelace', total: '129.90', status: 'new' },
-});
+/** The body every contender sends for order `id` (the receiver keys arrivals by `data.id`). */
+export function peerBody(id: number): string {
+  return JSON.stringify({
+    type: 'order.created',
+    timestamp: '2026-11-23T12:00:00.000Z',
+    data: { id, customer: 'Ada Lovelace', total: '129.90', status: 'new' },
+  });
+}
+
+export const PEER_BODY = peerBody(1);
 
 /** A poster with its own keep-alive agent: each contender gets one, as each would in its own process. */
 export function signedPoster(url: string, secret: string): (id: string, body: string) => Promise<void> {

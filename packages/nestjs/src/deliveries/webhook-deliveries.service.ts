@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import type { DataSource } from 'typeorm';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEventEntity } from '../outbox/entities/index.js';
 import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.entity.js';
@@ -88,6 +89,7 @@ export class WebhookDeliveries {
   constructor(
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,
+    private readonly wake: OutboxWakeSignal,
   ) {}
 
   /** Deliveries matching `filter`, newest first. */
@@ -141,8 +143,9 @@ export class WebhookDeliveries {
     const now = this.clock.now();
     const query = this.retryQuery(now).andWhere('id = :id', { id });
     if (scope.tenant !== undefined) query.andWhere('tenant = :tenant', { tenant: scope.tenant });
-    const result = await query.execute();
-    return result.affected === 1;
+    const retried = (await query.execute()).affected === 1;
+    if (retried) await this.wake.notifyDue();
+    return retried;
   }
 
   /** Makes every matching delivery due now, as `retry()` does one. Returns how many. */
@@ -152,7 +155,9 @@ export class WebhookDeliveries {
     if (filter.tenant !== undefined) query.andWhere('tenant = :tenant', { tenant: filter.tenant });
     if (filter.endpointId !== undefined) query.andWhere('endpoint_id = :endpointId', { endpointId: filter.endpointId });
     if (filter.since !== undefined) query.andWhere('created_at >= :since', { since: filter.since });
-    return (await query.execute()).affected ?? 0;
+    const retried = (await query.execute()).affected ?? 0;
+    if (retried > 0) await this.wake.notifyDue();
+    return retried;
   }
 
   /**

@@ -44,7 +44,9 @@ export interface WebhookRelayOptions {
   enabled?: boolean;
   /**
    * Milliseconds between polls when idle. Default `1000`. Commits made through this process wake the relay at
-   * once; polling finds the events committed by other processes.
+   * once; polling finds the events committed by other processes. On PostgreSQL, while the relay's LISTEN connection
+   * is up (and no `captureDataSources` are forwarded), every instance's commits wake it and it does not poll: idle,
+   * it sleeps until the next retry, lease lapse or pause end it knows of, looking at the outbox at most every 30 s.
    */
   pollInterval?: number;
   /** Events fanned out per dispatch, and the most deliveries one claim takes (it never takes more than free slots). Default `50`. */

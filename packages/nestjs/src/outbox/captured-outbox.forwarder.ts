@@ -36,6 +36,11 @@ export class CapturedOutboxForwarder {
     }));
   }
 
+  /** Whether other DataSources' outboxes are forwarded: their commits wake no one, so only polling finds them. */
+  get forwardsAny(): boolean {
+    return this.outboxes.length > 0;
+  }
+
   /** Moves up to `limit` events from each captured DataSource's outbox to the module's. */
   async forward(limit: number): Promise<ForwardResult> {
     const result: ForwardResult = { forwarded: 0, more: false };

@@ -4,9 +4,7 @@ import { newPostgresClient, type PostgresClient } from '../compat/typeorm-compat
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { OutboxWakeSignal } from './outbox-wake.signal.js';
-
-/** The channel capture notifies on PostgreSQL when its transaction commits. */
-export const OUTBOX_CHANNEL = 'webhook_outbox';
+import { OUTBOX_CHANNEL } from './stores/outbox-notify.statements.js';
 
 /**
  * The longest wait between reconnection attempts, in ms. Short, so that delivery resumes within about a second of
@@ -44,6 +42,7 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    this.wake.setCommitsPushed(false);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -62,6 +61,8 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
       if (lost) return;
       lost = true;
       if (this.client === client) this.client = undefined;
+      // Other instances' commits no longer reach this one: its relay polls until the connection is back.
+      this.wake.setCommitsPushed(false);
       client.end().catch(() => undefined);
       if (this.stopped) return;
       if (!this.outage)
@@ -89,6 +90,7 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
     this.reconnectDelay = 500;
     if (this.outage) this.logger.log('LISTEN connection back.');
     this.outage = false;
+    this.wake.setCommitsPushed(true);
     // Commits made while it was down were missed: look now.
     this.wake.notifyCommitted();
   }

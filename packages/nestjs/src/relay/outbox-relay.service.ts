@@ -221,6 +221,21 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * When the outbox next has work that no commit announces (see `OutboxStore.nextDueAt`), in epoch ms of the webhook
+   * clock, or `null`. `undefined` when this relay must poll whatever the answer: it forwards other DataSources'
+   * outboxes, whose commits wake no one.
+   */
+  async nextDueAt(): Promise<number | null | undefined> {
+    if (this.forwarder.forwardsAny) return undefined;
+    return this.store.nextDueAt(this.clock.now());
+  }
+
+  /** The webhook clock's time (epoch ms). */
+  now(): number {
+    return this.clock.now();
+  }
+
   /** Request slots not in use (see `RequestSlots.free`). */
   get freeSlots(): number {
     return this.slots.free;
@@ -243,11 +258,13 @@ export class OutboxRelay {
 
   /**
    * For shutdown: gives back the claims of queued deliveries at once (another worker may take them), then waits
-   * up to `timeout` ms for requests in flight. Returns false if some were still running.
+   * up to `timeout` ms for requests in flight. Returns how many claims it gave back, and false in `settled` if some
+   * requests were still running.
    */
-  async drain(timeout: number): Promise<boolean> {
+  async drain(timeout: number): Promise<{ settled: boolean; givenBack: number }> {
+    const queued = this.slots.takeQueued();
     await Promise.all(
-      this.slots.takeQueued().map(async (lease) => {
+      queued.map(async (lease) => {
         await this.attempts.release(lease);
         this.leases.release(lease.lockToken, lease.delivery.id);
       }),
@@ -255,7 +272,7 @@ export class OutboxRelay {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeout)));
     try {
-      return await Promise.race([this.settled().then(() => true), timedOut]);
+      return { settled: await Promise.race([this.settled().then(() => true), timedOut]), givenBack: queued.length };
     } finally {
       clearTimeout(timer);
     }

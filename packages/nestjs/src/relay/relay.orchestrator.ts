@@ -24,6 +24,13 @@ const MAX_ERROR_BACKOFF = 1_000;
 const ERROR_LOG_INTERVAL = 30_000;
 /** How long a wake-up waits for further commits while requests are in flight, in ms. */
 const WAKE_COALESCING = 5;
+/**
+ * While commits are pushed (LISTEN on PostgreSQL), the longest an idle relay sleeps before it looks at the outbox
+ * again, in ms, with one statement. Everything that makes work due is either announced (a commit, a retry, claims
+ * given back) or has a due time the look reads (a retry's, a lease's lapse, a pause's end); this look is the backstop
+ * for the rest (a row written by hand, a notice lost with a connection).
+ */
+export const IDLE_BACKSTOP = 30_000;
 
 /**
  * Runs the relay for the application's lifetime: starts it once the application has bootstrapped, dispatches
@@ -85,8 +92,10 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       // The loop stops at its next await; a dispatch in progress finishes (it is a few short queries).
       stopped = await Promise.race([this.loop!.then(() => true), delay(shutdownTimeout, false, { ref: false })]);
     }
-    const drained = stopped && (await this.relay.drain(shutdownTimeout));
-    if (!drained) {
+    const drained = stopped ? await this.relay.drain(shutdownTimeout) : { settled: false, givenBack: 0 };
+    // Other instances may be asleep until their next known due time: tell them the given-back claims are theirs.
+    if (drained.givenBack > 0) await this.wake.notifyDue();
+    if (!drained.settled) {
       this.logger.warn(
         `Relay still busy after ${shutdownTimeout} ms; leases of unfinished deliveries will lapse and they will be retried.`,
         { shutdownTimeout },
@@ -134,7 +143,43 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       // back by this worker's own limits (endpoints at their share, all of whose requests then finished while the
       // round ran) proves nothing of the kind, so claim again now instead of idling with deliveries due.
       if (this.wakeRequested || round?.heldBack) continue;
-      await this.sleep(pollInterval);
+      await this.idle(round);
+    }
+  }
+
+  /**
+   * Waits while nothing is in flight. Where other instances' commits are not pushed here, for the poll interval.
+   * Where they are, until the outbox's next known due time (a retry, a lease lapsing, a pause ending), looking
+   * again at most every `IDLE_BACKSTOP` ms: an idle relay then costs the database one statement per backstop
+   * instead of a round per poll. Work due now that the last round did not take (it never should) is polled for at
+   * the poll interval, never spun on.
+   */
+  private async idle(round: RelayRoundResult | undefined): Promise<void> {
+    const { pollInterval } = this.options.relay;
+    const foundNothing = round !== undefined && round.claimed === 0 && round.fannedOut === 0 && round.forwarded === 0;
+    while (this.running && !this.wakeRequested) {
+      if (!this.wake.commitsPushed) {
+        await this.sleep(pollInterval);
+        return;
+      }
+      let dueAt: number | null | undefined;
+      try {
+        dueAt = await this.relay.nextDueAt();
+      } catch {
+        dueAt = undefined; // the round that follows the poll reports the database's trouble
+      }
+      if (dueAt === undefined) {
+        await this.sleep(pollInterval);
+        return;
+      }
+      if (this.wakeRequested || !this.running) return;
+      const until = dueAt === null ? IDLE_BACKSTOP : Math.max(0, dueAt - this.relay.now());
+      const wait = Math.min(IDLE_BACKSTOP, until > 0 ? until : foundNothing ? pollInterval : 0);
+      if (wait <= 0) return;
+      const timedOut = await this.sleep(wait);
+      // Woken (a commit, a notice, stop, or the LISTEN connection's loss), or the due time came: run a round.
+      if (!timedOut || (dueAt !== null && until <= wait)) return;
+      // The backstop, with nothing known to be due: look again, without a round.
     }
   }
 
@@ -152,18 +197,21 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }, WAKE_COALESCING);
   }
 
-  /** Waits `ms`, or until `orUntil` settles, a wake-up or stop, whichever comes first. */
-  private sleep(ms: number, orUntil?: Promise<void>): Promise<void> {
+  /**
+   * Waits `ms`, or until `orUntil` settles, a wake-up or stop, whichever comes first. Resolves true when the time
+   * ran out.
+   */
+  private sleep(ms: number, orUntil?: Promise<void>): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(true), ms);
+      function done(timedOut: boolean) {
         clearTimeout(timer);
-        resolve();
+        resolve(timedOut);
       }
-      void orUntil?.then(done);
+      void orUntil?.then(() => done(false));
       this.interruptSleep = () => {
         this.interruptSleep = undefined;
-        done();
+        done(false);
       };
     });
   }

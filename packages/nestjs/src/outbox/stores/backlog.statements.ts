@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
 import { outboxTables } from '../outbox-tables.js';
+import { readRows as rows } from './run-statement.js';
 
 /** What is waiting, read from the hot rows only. */
 export interface OutboxBacklog {
@@ -32,11 +32,6 @@ export interface EndpointStateRow {
 export interface CompletedDeliveries {
   succeeded: number;
   failed: number;
-}
-
-async function rows(dataSource: DataSource, sql: string, parameters: Record<string, unknown>) {
-  const [query, values] = escapeQueryWithParameters(dataSource, sql, parameters);
-  return (await dataSource.query(query, values)) as Array<Record<string, unknown>>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
+import { readRows } from './run-statement.js';
 import { outboxTables } from '../outbox-tables.js';
 
 /**
@@ -20,7 +20,6 @@ export async function readDeliveryLatencies(
                WHERE d.completed_at >= :since AND d.status = 'succeeded'${tenant === undefined ? '' : ' AND d.tenant = :tenant'}
                ORDER BY d.completed_at DESC
                LIMIT ${Math.max(1, Math.floor(sample))}`;
-  const [query, values] = escapeQueryWithParameters(dataSource, sql, { since, tenant });
-  const rows = (await dataSource.query(query, values)) as Array<{ latency: unknown }>;
+  const rows = (await readRows(dataSource, sql, { since, tenant })) as unknown as Array<{ latency: unknown }>;
   return rows.map((row) => Math.max(0, Number(row.latency)));
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
+import { readRows } from './run-statement.js';
 import { outboxTables } from '../outbox-tables.js';
 
 /** One endpoint's attempts in a window. */
@@ -31,8 +31,7 @@ export async function readEndpointFailures(
                HAVING ${failed} > 0
                ORDER BY 2 DESC, 1
                LIMIT ${Math.max(1, Math.floor(limit))}`;
-  const [query, values] = escapeQueryWithParameters(dataSource, sql, { since, tenant });
-  const rows = (await dataSource.query(query, values)) as Array<Record<string, unknown>>;
+  const rows = await readRows(dataSource, sql, { since, tenant });
   return rows.map((row) => ({
     endpointId: String(row.endpoint_id),
     failed: Number(row.failed),

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { WebhookEventEntity } from '../entities/index.js';
 import type { OutboxEventRow } from '../outbox-store.js';
 import { escapedTableName } from '../outbox-tables.js';
-import { OUTBOX_CHANNEL } from '../postgres-commit.listener.js';
+import { OUTBOX_CHANNEL } from './outbox-notify.statements.js';
 import { type OutboxDialect, dialectOf } from './sql-dialect.js';
 
 /** A new `webhook_event` row; `fannedOutAt` is set only by a writer that creates the deliveries itself (backfill). */

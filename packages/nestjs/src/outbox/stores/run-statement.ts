@@ -20,3 +20,13 @@ export async function runStatement(
     if (!manager.queryRunner) await runner.release();
   }
 }
+
+/** Runs one `:name`-parameterised read on its own pooled connection and returns its rows. */
+export async function readRows(
+  dataSource: DataSource,
+  sql: string,
+  parameters: Record<string, unknown>,
+): Promise<Array<Record<string, unknown>>> {
+  const [query, values] = escapeQueryWithParameters(dataSource, sql, parameters);
+  return (await dataSource.query(query, values)) as Array<Record<string, unknown>>;
+}

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
+import { readRows } from './run-statement.js';
 import { outboxTables } from '../outbox-tables.js';
 
 /** Attempts in one time bucket, by outcome. */
@@ -35,8 +35,11 @@ export async function readAttemptTimeline(
                FROM ${attempt} a JOIN ${delivery} d ON d.id = a.delivery_id${scoped}
                WHERE a.started_at >= :since
                GROUP BY 1, 2`;
-  const [query, values] = escapeQueryWithParameters(dataSource, sql, { bucket: bucketMs, since, tenant });
-  const rows = (await dataSource.query(query, values)) as Array<{ bucket: unknown; outcome: string; n: unknown }>;
+  const rows = (await readRows(dataSource, sql, { bucket: bucketMs, since, tenant })) as unknown as Array<{
+    bucket: unknown;
+    outcome: string;
+    n: unknown;
+  }>;
   const first = since - (since % bucketMs);
   const buckets: AttemptBucket[] = [];
   for (let at = first; at <= until; at += bucketMs) buckets.push({ at, succeeded: 0, retrying: 0, failed: 0 });

@@ -26,6 +26,8 @@ import { type RateWindowStatements, rateWindowStatements, takeFromWindow } from 
 import { endpointHoldsStatement } from './claim.statements.js';
 import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
+import { readNextDue } from './next-due.statements.js';
+import { notifyDeliveriesDue } from './outbox-notify.statements.js';
 import { runStatement } from './run-statement.js';
 
 /**
@@ -160,6 +162,10 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     return affected === 1;
   }
 
+  nextDueAt(now: number): Promise<number | null> {
+    return readNextDue(this.dataSource, now);
+  }
+
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
     await this.run(this.dataSource.manager, this.lease.release, { deliveryId, lockToken });
   }
@@ -241,6 +247,8 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
     await this.transaction(async (manager) => {
       await this.run(manager, this.endpointState.ensure, { endpointId, now });
       await this.run(manager, this.endpointState.enable, { endpointId, now });
+      // Its deliveries held by a pause are due now: wake relays that sleep until their next known due time.
+      await notifyDeliveriesDue(manager);
     });
   }
 
