@@ -138,13 +138,26 @@ export async function httpDelivery(context: BenchContext, count: number): Promis
             : undefined,
       });
     }
+    const ceiling = await relayWithoutHttp(context, count);
     figures.push({
       id: 'B4',
       what: `reference: the same relay and deliveries with an in-process transport answering at once (no HTTP), concurrency ${CONCURRENCY}`,
       database: context.kind,
-      value: await relayWithoutHttp(context, count),
+      value: ceiling,
       unit: 'req/s',
       baseline: { what: 'bare node-http loop, same concurrency', value: bareLoops.get('node-http')! },
+    });
+    // Issue 22's restatement: what HTTP costs the relay, against the relay's own ceiling rather than a loop that does
+    // no database work.
+    const overHttp = figures.find((figure) => figure.what.includes('node-http transport'))!.value;
+    figures.push({
+      id: 'B4',
+      what: `restated: the relay over node-http against its own no-HTTP ceiling, concurrency ${CONCURRENCY}`,
+      database: context.kind,
+      value: overHttp,
+      unit: 'req/s',
+      baseline: { what: 'the same relay without HTTP', value: ceiling },
+      target: context.kind === 'postgres' ? { text: '≥0.8×', met: overHttp / ceiling >= 0.8 } : undefined,
     });
     return figures;
   } finally {

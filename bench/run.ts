@@ -10,7 +10,7 @@
  *   BENCH=peers npm run bench                       the peer race: graphile-worker, pg-boss, BullMQ (issue 22)
  */
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createTestDatabase, type DatabaseKind } from '../test/support/test-databases.js';
 import { captureOverhead } from './b1-capture.bench.js';
 import { relayDrain } from './b2-relay-drain.bench.js';
@@ -73,11 +73,21 @@ for (const kind of kinds) {
 
 const table = figureTable(figures);
 console.log(`\n${table}`);
-// Only a full run (every benchmark, full scale) replaces the recorded results.
+const RESULTS = new URL('./RESULTS.md', import.meta.url);
+/** The peer race's section of RESULTS.md: a run of its own (`BENCH=peers`), kept by full runs of the suite. */
+const PEERS_SECTION = /\n## The peer race[\s\S]*$/;
+const recorded = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+const today = new Date().toISOString().slice(0, 10);
+// Only a full run (every benchmark, full scale) replaces the recorded results; a full peer race replaces its section.
 if (scale === 1 && process.env.BENCH === undefined) {
   writeFileSync(
-    new URL('./RESULTS.md', import.meta.url),
-    `# Benchmark results\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on: ${machineDescription()}.\n\n${NOISE}\n\n${table}\n`,
+    RESULTS,
+    `# Benchmark results\n\nMeasured ${today} with \`npm run bench\` on: ${machineDescription()}.\n\n${NOISE}\n\n${table}\n${PEERS_SECTION.exec(recorded)?.[0] ?? ''}`,
+  );
+} else if (scale === 1 && process.env.BENCH?.toUpperCase() === 'PEERS' && !process.env.PEERS) {
+  writeFileSync(
+    RESULTS,
+    `${recorded.replace(PEERS_SECTION, '').trimEnd()}\n\n## The peer race\n\nMeasured ${today} with \`BENCH=peers npm run bench\` on: ${machineDescription()}.\n\n${table}\n`,
   );
 }
 process.exit(0);
