@@ -15,6 +15,7 @@ import { OutboxEventWriter } from './emit/outbox-event.writer.js';
 import { WebhookPublisher } from './emit/webhook-publisher.service.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
 import { type CapturedDataSources, requireOutboxEntities } from './outbox/outbox-data-sources.js';
+import { OutboxDueTimes } from './outbox/outbox-due-times.js';
 import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
 import { createOutboxStore } from './outbox/stores/outbox-store.factory.js';
 import { OutboxWakeSignal } from './outbox/outbox-wake.signal.js';
@@ -100,6 +101,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookDeliveryEvents,
     PostgresCommitListener,
     CapturedOutboxForwarder,
+    OutboxDueTimes,
     OutboxEventWriter,
     EntityChangeCapture,
     EntityChangeSubscriber,

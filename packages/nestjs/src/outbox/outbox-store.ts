@@ -192,12 +192,6 @@ export interface OutboxStore {
    */
   renewClaims(claims: ReadonlyArray<{ deliveryId: string; lockToken: string }>, lockedUntil: number): Promise<void>;
 
-  /**
-   * When the outbox next has work that no commit announces (`now` while events wait to be fanned out; else the
-   * earliest retry due, lease lapsing or pause ending), or `null`: how long an idle relay woken by commits may sleep.
-   */
-  nextDueAt(now: number): Promise<number | null>;
-
   /** Holds every worker off `endpointId` until `until` (never shortens a longer pause). */
   pauseEndpoint(endpointId: string, until: number, now: number): Promise<void>;
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js';
+import { OutboxDueTimes } from '../outbox/outbox-due-times.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox/outbox-store.js';
 import { routeWithTransforms } from '../endpoints/transformed-routes.js';
@@ -77,6 +78,7 @@ export class OutboxRelay {
     private readonly endpoints: EndpointRegistry,
     destinations: DestinationPolicy,
     private readonly forwarder: CapturedOutboxForwarder,
+    private readonly dueTimes: OutboxDueTimes,
     private readonly events: WebhookDeliveryEvents,
     metrics: RelayMetrics,
   ) {
@@ -222,13 +224,13 @@ export class OutboxRelay {
   }
 
   /**
-   * When the outbox next has work that no commit announces (see `OutboxStore.nextDueAt`), in epoch ms of the webhook
+   * When the outbox next has work that no commit announces (see `OutboxDueTimes`), in epoch ms of the webhook
    * clock, or `null`. `undefined` when this relay must poll whatever the answer: it forwards other DataSources'
    * outboxes, whose commits wake no one.
    */
   async nextDueAt(): Promise<number | null | undefined> {
     if (this.forwarder.forwardsAny) return undefined;
-    return this.store.nextDueAt(this.clock.now());
+    return this.dueTimes.nextDueAt(this.clock.now());
   }
 
   /** The webhook clock's time (epoch ms). */

@@ -1,4 +1,3 @@
-import { readNextDue } from './next-due.statements.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { type SqliteHandle, type SqliteStatement, sqliteHandle } from '../../compat/typeorm-compat.js';
@@ -227,10 +226,6 @@ export class SqliteOutboxStore implements OutboxStore {
         sql(this.lease.failWithoutAttempt).run({ deliveryId, lockToken, reason, error: truncatedError(error), now })
           .changes === 1,
     );
-  }
-
-  nextDueAt(now: number): Promise<number | null> {
-    return readNextDue(this.dataSource, now);
   }
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {

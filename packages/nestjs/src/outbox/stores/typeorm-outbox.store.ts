@@ -26,7 +26,6 @@ import { type RateWindowStatements, rateWindowStatements, takeFromWindow } from 
 import { endpointHoldsStatement } from './claim.statements.js';
 import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
-import { readNextDue } from './next-due.statements.js';
 import { notifyDeliveriesDue } from './outbox-notify.statements.js';
 import { runStatement } from './run-statement.js';
 
@@ -160,10 +159,6 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       now,
     });
     return affected === 1;
-  }
-
-  nextDueAt(now: number): Promise<number | null> {
-    return readNextDue(this.dataSource, now);
   }
 
   async releaseClaim(deliveryId: string, lockToken: string): Promise<void> {
