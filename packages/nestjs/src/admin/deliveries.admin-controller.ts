@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { WebhookDeliveries, type WebhookDeliveryFilter } from '../deliveries/webhook-deliveries.service.js';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
+import { requestChangesOf } from '../outbox/pending-delivery.js';
 import { previewSentRequest, type WebhookSentRequest } from '../relay/sent-request.preview.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { adminScope } from './admin-tenant.js';
@@ -56,7 +57,7 @@ export class DeliveriesAdminController {
     // An endpoint whose secret cannot sign (it is reported on the endpoint) has no request to show.
     try {
       // A delivery whose transformation failed sent nothing.
-      const failed = delivery.request !== null && (JSON.parse(delivery.request) as { error?: string }).error;
+      const failed = requestChangesOf(delivery).requestChanges?.error !== undefined;
       if (endpoint && !failed) sent = previewSentRequest(endpoint, delivery, at);
     } catch {}
     return { ...delivery, request: sent };
