@@ -14,7 +14,13 @@ const at = CONTENDERS.findIndex(({ name }) => name.startsWith(process.env.CONTEN
 const database = await createTestDatabase('postgres');
 try {
   for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
-    const measured = await commitLatency(CONTENDERS[at]!, PRODUCERS[at]!, benchContext('postgres', database), rate, rate * 5);
+    const measured = await commitLatency(
+      CONTENDERS[at]!,
+      PRODUCERS[at]!,
+      benchContext('postgres', database),
+      rate,
+      rate * 5,
+    );
     console.log(`${CONTENDERS[at]!.name} at ${rate}/s: ${JSON.stringify(measured)}`);
   }
 } finally {

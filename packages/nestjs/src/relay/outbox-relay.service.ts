@@ -106,7 +106,7 @@ export class OutboxRelay {
       metrics,
       onReleased: () => this.dueClaims.invalidate(),
     });
-    this.rateLimits = new RateLimitGate(store, endpoints);
+    this.rateLimits = new RateLimitGate(store, endpoints, clock);
     this.slots = new RequestSlots<Lease>(
       options.relay.concurrency,
       (endpointId) => health.limitFor(endpointId),
@@ -212,7 +212,7 @@ export class OutboxRelay {
   }
 
   private async startAll(claimed: readonly ClaimedDelivery[], { lockToken, now }: ClaimLease): Promise<void> {
-    const deliveries = await this.rateLimits.admit(claimed, lockToken, now);
+    const deliveries = await this.rateLimits.admit(claimed, lockToken);
     for (const delivery of deliveries) {
       this.slots.enqueue({
         delivery,
