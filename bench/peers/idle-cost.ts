@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { BenchContext } from '../support/bench-app.js';
+import { countPgStatements } from '../support/pg-statement-counter.js';
 import type { ReceiverProcess } from '../support/receiver-process.js';
 import type { Contender } from './peer-contenders.js';
 
@@ -14,28 +14,6 @@ export interface IdleCost {
 async function redisCommands(redis: Redis): Promise<number> {
   const info = await redis.info('stats');
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
-}
-
-/**
- * Counts every statement sent through node-postgres in this process, where every contender's workers run (all of
- * them use the one `pg` installed). Counted at the client, not from PostgreSQL's `pg_stat_database`: those counters
- * are flushed by each backend up to 10 s late, and include autovacuum's transactions, which made a 30 s window of
- * idle workers read anything from 0.1 to 9 transactions/s for the same code.
- */
-function countStatements(): { readonly count: number; stop(): void } {
-  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = prototype.query;
-  const counter = {
-    count: 0,
-    stop: () => {
-      prototype.query = original;
-    },
-  };
-  prototype.query = function (this: unknown, ...args: unknown[]) {
-    counter.count++;
-    return original.apply(this, args);
-  };
-  return counter;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,7 +33,7 @@ export async function idleCost(
   try {
     await pause(3_000);
     const commands = await redisCommands(redis);
-    const statements = countStatements();
+    const statements = countPgStatements();
     const cpu = process.cpuUsage();
     await pause(ms);
     const cpuUsed = process.cpuUsage(cpu);

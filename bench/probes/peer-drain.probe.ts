@@ -9,6 +9,7 @@ import { CONTENDERS } from '../peers/peer-contenders.js';
 import pg from 'pg';
 import { type BenchContext, benchContext } from '../support/bench-app.js';
 import { connectionString } from '../peers/peer-contenders.js';
+import { countPgStatements } from '../support/pg-statement-counter.js';
 import { ReceiverProcess } from '../support/receiver-process.js';
 
 async function createPgClientQuery(context: BenchContext, sql: string): Promise<unknown[]> {
@@ -47,20 +48,12 @@ try {
       await createPgClientQuery(context, sql);
   }
   await contender.enqueue(context, count);
-  const statements = new Map<string, number>();
-  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = prototype.query;
-  prototype.query = function (this: unknown, ...args: unknown[]) {
-    const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text);
-    const key = text.replace(/\s+/g, ' ').slice(0, 70);
-    statements.set(key, (statements.get(key) ?? 0) + 1);
-    return original.apply(this, args);
-  };
+  const statements = countPgStatements();
   const stop = await contender.start(context, receiver);
   await receiver.until(count);
   await stop();
-  prototype.query = original;
-  for (const [text, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 15))
+  statements.stop();
+  for (const [text, n] of [...statements.byText].sort((a, b) => b[1] - a[1]).slice(0, 15))
     console.log(String(n).padStart(7), text);
   console.log(`${contender.name}: ${(await receiver.rate(count)).toFixed(0)} deliveries/s`);
   if (contender.name === 'this library')

@@ -224,18 +224,15 @@ export class OutboxRelay {
   }
 
   /**
-   * When the outbox next has work that no commit announces (see `OutboxDueTimes`), in epoch ms of the webhook
-   * clock, or `null`. `undefined` when this relay must poll whatever the answer: it forwards other DataSources'
-   * outboxes, whose commits wake no one.
+   * How long until the outbox next has work that no commit announces (see `OutboxDueTimes`), in ms (0 when it has
+   * some now), or `null` when nothing is known to come due. `undefined` when this relay must poll whatever the
+   * answer: it forwards other DataSources' outboxes, whose commits wake no one.
    */
-  async nextDueAt(): Promise<number | null | undefined> {
+  async nextDueIn(): Promise<number | null | undefined> {
     if (this.forwarder.forwardsAny) return undefined;
-    return this.dueTimes.nextDueAt(this.clock.now());
-  }
-
-  /** The webhook clock's time (epoch ms). */
-  now(): number {
-    return this.clock.now();
+    const now = this.clock.now();
+    const dueAt = await this.dueTimes.nextDueAt(now);
+    return dueAt === null ? null : Math.max(0, dueAt - now);
   }
 
   /** Request slots not in use (see `RequestSlots.free`). */

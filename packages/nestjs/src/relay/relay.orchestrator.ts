@@ -30,7 +30,7 @@ const WAKE_COALESCING = 5;
  * given back) or has a due time the look reads (a retry's, a lease's lapse, a pause's end); this look is the backstop
  * for the rest (a row written by hand, a notice lost with a connection).
  */
-export const IDLE_BACKSTOP = 30_000;
+const IDLE_BACKSTOP = 30_000;
 
 /**
  * Runs the relay for the application's lifetime: starts it once the application has bootstrapped, dispatches
@@ -162,23 +162,25 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         await this.sleep(pollInterval);
         return;
       }
-      let dueAt: number | null | undefined;
+      let dueIn: number | null | undefined;
       try {
-        dueAt = await this.relay.nextDueAt();
+        dueIn = await this.relay.nextDueIn();
       } catch {
-        dueAt = undefined; // the round that follows the poll reports the database's trouble
+        dueIn = undefined; // the round that follows the poll reports the database's trouble
       }
-      if (dueAt === undefined) {
+      if (dueIn === undefined) {
         await this.sleep(pollInterval);
         return;
       }
       if (this.wakeRequested || !this.running) return;
-      const until = dueAt === null ? IDLE_BACKSTOP : Math.max(0, dueAt - this.relay.now());
-      const wait = Math.min(IDLE_BACKSTOP, until > 0 ? until : foundNothing ? pollInterval : 0);
+      const wait = Math.min(
+        IDLE_BACKSTOP,
+        dueIn === null ? IDLE_BACKSTOP : dueIn > 0 ? dueIn : foundNothing ? pollInterval : 0,
+      );
       if (wait <= 0) return;
       const timedOut = await this.sleep(wait);
       // Woken (a commit, a notice, stop, or the LISTEN connection's loss), or the due time came: run a round.
-      if (!timedOut || (dueAt !== null && until <= wait)) return;
+      if (!timedOut || (dueIn !== null && dueIn <= wait)) return;
       // The backstop, with nothing known to be due: look again, without a round.
     }
   }
