@@ -1,8 +1,8 @@
 /**
  * B1 capture overhead: transactions per second of save() on an @EmitsWebhook entity with the module (capture only;
- * the relay is off) against the same entity in an application without the module, on the same database. A third
- * measurement is the floor of any same-transaction outbox: the application without the module writing the same
- * outbox rows itself, with one hand-written multi-row INSERT per transaction.
+ * the relay is off) against the floor of any same-transaction outbox: the application without the module writing
+ * the same outbox rows itself, with one hand-written multi-row INSERT per transaction (issue 22: ≥ 0.9× of it). A
+ * reference row gives the same transactions without any outbox, the ceiling no outbox reaches.
  */
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -18,7 +18,7 @@ interface Shape {
 }
 
 /** The outbox row capture writes for an order, written by hand: what any same-transaction outbox has to write. */
-type OutboxWrite = (manager: EntityManager, orders: ReadonlyArray<ShopOrder>) => Promise<void>;
+export type OutboxWrite = (manager: EntityManager, orders: ReadonlyArray<ShopOrder>) => Promise<void>;
 
 /** `clients` loops, each committing its share of `transactions`, each saving `perTransaction` new orders. */
 async function transactionsPerSecond(
@@ -48,7 +48,7 @@ async function transactionsPerSecond(
 const FLOOR_TABLE = 'b1_hand_written_outbox';
 
 /** The table of the hand-written outbox: the columns and indexes of `webhook_event`. */
-async function createFloorTable(dataSource: DataSource): Promise<void> {
+export async function createFloorTable(dataSource: DataSource): Promise<void> {
   await dataSource.query(`DROP TABLE IF EXISTS ${FLOOR_TABLE}`);
   await dataSource.query(
     `CREATE TABLE ${FLOOR_TABLE} (id varchar(64) PRIMARY KEY, type varchar(191) NOT NULL, payload text NOT NULL, occurred_at bigint NOT NULL,
@@ -61,7 +61,7 @@ async function createFloorTable(dataSource: DataSource): Promise<void> {
 }
 
 /** One multi-row INSERT of the orders' outbox rows, as an application writing its own outbox would. */
-function handWrittenOutbox(dataSource: DataSource): OutboxWrite {
+export function handWrittenOutbox(dataSource: DataSource): OutboxWrite {
   const postgres = dataSource.options.type === 'postgres';
   let next = 0;
   return async (manager, orders) => {
@@ -121,11 +121,12 @@ export async function captureOverhead(context: BenchContext, scale: number): Pro
         perTransaction,
         transactions: Math.max(clients * 5, Math.round((perTransaction === 1 ? 2000 : 100) * scale)),
       };
-      // Interleaved, three rounds: the best of each (the machine's interference only ever slows a run down).
+      // Interleaved, five rounds: the best of each (the machine's interference only ever slows a run down; a commit's
+      // flush to disk varies by ±30% from one round to the next here).
       const baselines: number[] = [];
       const floors: number[] = [];
       const captured: number[] = [];
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 5; round++) {
         baselines.push(await withoutModule(context, shape));
         floors.push(await withoutModule(context, shape, true));
         const app = await benchApp(context, { relay: { enabled: false } });
@@ -135,26 +136,28 @@ export async function captureOverhead(context: BenchContext, scale: number): Pro
           await app.close();
         }
       }
-      const baseline = { what: 'same without the module', value: Math.max(...baselines) };
+      const floor = {
+        what: 'save() and a hand-written INSERT of the same outbox rows, without the module',
+        value: Math.max(...floors),
+      };
       const what = `${clients} client${clients > 1 ? 's' : ''}, ${perTransaction} entit${perTransaction > 1 ? 'ies' : 'y'} per transaction`;
       const value = Math.max(...captured);
-      const target = perTransaction === 1 ? 0.85 : 0.9;
       figures.push({
         id: 'B1',
         what: `save() with capture, ${what}`,
         database: context.kind,
         value,
         unit: 'tx/s',
-        baseline,
-        target: { text: `≥${target}×`, met: value / baseline.value >= target },
+        baseline: floor,
+        target: { text: '≥0.9×', met: value / floor.value >= 0.9 },
       });
       figures.push({
         id: 'B1',
-        what: `reference: save() and a hand-written INSERT of the same outbox rows, without the module, ${what}`,
+        what: `reference: the floor against the same save() without any outbox, ${what}`,
         database: context.kind,
-        value: Math.max(...floors),
+        value: floor.value,
         unit: 'tx/s',
-        baseline,
+        baseline: { what: 'same without the module', value: Math.max(...baselines) },
       });
     }
   }

@@ -1,6 +1,6 @@
-import { generateWebhookSecret, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
-import { Customer, ShopOrder } from './support/shop-order.entity.js';
+import { Customer, ShopOrder, ShopSale } from './support/shop-order.entity.js';
 import { emittedEvents as emitted } from './support/outbox-events.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
@@ -35,6 +35,30 @@ describe.each(DATABASE_KINDS)('coalescing on %s', (kind) => {
     expect(events).toHaveLength(1200);
     expect(events.every((event) => event.type === 'order.created')).toBe(true);
     expect(new Set(events.map((event) => event.data.id))).toEqual(new Set(saved.map((order) => order.id)));
+  });
+
+  it("writes many rows' text exactly as saved: quotes, backslashes, line breaks, accents and emoji", async () => {
+    const app = await context.start(options);
+    const customers = Array.from({ length: 40 }, (_, n) => `"Ada" \\ O'Brien\n\t${n} é 😀`);
+    await app.dataSource.transaction((manager) =>
+      manager.getRepository(ShopOrder).save(customers.map((customer, total) => ({ customer, total }))),
+    );
+    expect((await emitted(app)).map((event) => event.data.customer)).toEqual(customers);
+  });
+
+  it('stores a lone surrogate in an event column as the driver stores it in the row itself', async () => {
+    const app = await context.start(options);
+    await app.dataSource.transaction((manager) =>
+      manager
+        .getRepository(ShopSale)
+        .save(Array.from({ length: 20 }, (_, amount) => ({ shop: 'north\ud800', amount }))),
+    );
+    const [stored] = await app.dataSource.getRepository(ShopSale).find();
+    // U+FFFD in place of the surrogate (one, or three on SQLite), never an error that would fail the transaction.
+    expect(stored!.shop).toMatch(/^north\ufffd+$/);
+    const events = await app.dataSource.getRepository(WebhookEventEntity).find();
+    expect(events).toHaveLength(20);
+    expect(new Set(events.map((event) => event.tenant))).toEqual(new Set([stored!.shop]));
   });
 
   it('turns a create followed by updates in one transaction into one created event with the final state', async () => {

@@ -95,6 +95,32 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
     }
   });
 
+  it('announces a burst of commits with a few notices, the last of them after the last commit', async () => {
+    const { producing } = await twoInstances();
+    const listener = new pg.Client(pgOptions(database));
+    await listener.connect();
+    const notifiedAt: number[] = [];
+    listener.on('notification', () => notifiedAt.push(Date.now()));
+    await listener.query('LISTEN webhook_outbox');
+    try {
+      const orders = producing.dataSource.getRepository(ShopOrder);
+      // 8 writers at once, 20 commits each: a notice per commit would make PostgreSQL commit them one at a time.
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, writer) => {
+          for (let n = 0; n < 20; n++) await orders.save({ customer: `W${writer}-${n}`, total: n });
+        }),
+      );
+      const lastCommit = Date.now();
+      await until(() => notifiedAt.some((at) => at >= lastCommit), 2_000);
+      expect(notifiedAt.length).toBeGreaterThan(0);
+      expect(notifiedAt.length).toBeLessThan(160);
+      // Nothing is left to announce: the receiver has every event, the last ones included.
+      await receiver.waitForRequests(160, 10_000);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('listens again after its connection is cut (a database restart), and catches up on what was committed meanwhile', async () => {
     const { producing, relaying } = await twoInstances();
     const cut: unknown[] = await producing.dataSource.query(

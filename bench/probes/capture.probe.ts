@@ -1,6 +1,6 @@
 /**
  * Profiling aid, not a benchmark: transactions saving PER orders each, with capture, for a CPU profile
- * (node --cpu-prof ...). Run: KIND=postgres PER=100 [BASELINE=1] node --import @swc-node/register/esm-register bench/probes/capture.probe.ts
+ * (node --cpu-prof ...). Run: KIND=postgres PER=100 [BASELINE=1 [FLOOR=1]] node --import @swc-node/register/esm-register bench/probes/capture.probe.ts
  */
 import 'reflect-metadata';
 import { ShopOrder } from '../../test/support/shop-order.entity.js';
@@ -9,11 +9,12 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { benchApp, benchContext } from '../support/bench-app.js';
+import { createFloorTable, handWrittenOutbox } from '../b1-capture.bench.js';
 
 const kind = (process.env.KIND ?? 'postgres') as 'postgres';
 const per = Number(process.env.PER ?? 100);
 const database = await createTestDatabase(kind);
-// BASELINE=1: the same entity in an application without the module.
+// BASELINE=1: the same entity in an application without the module; with FLOOR=1, writing the outbox rows by hand.
 async function plainApp() {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -26,17 +27,20 @@ async function plainApp() {
     ],
   }).compile();
   const nest = await moduleRef.createNestApplication({ logger: false }).init();
-  return { dataSource: nest.get(DataSource), close: () => nest.close() };
+  const dataSource = nest.get(DataSource);
+  if (process.env.FLOOR) await createFloorTable(dataSource);
+  return { dataSource, close: () => nest.close() };
 }
 const app = process.env.BASELINE
   ? await plainApp()
   : await benchApp(benchContext(kind, database), { relay: { enabled: false } });
 const orders = (n: number) => Array.from({ length: per }, (_, i) => ({ customer: `customer ${n}-${i}`, total: i }));
 const count = Number(process.env.COUNT ?? 300);
+const floor = process.env.FLOOR ? handWrittenOutbox(app.dataSource) : undefined;
 const save = (n: number) =>
   app.dataSource.transaction(async (manager) => {
-    if (per === 1) await manager.save(ShopOrder, orders(n)[0]!);
-    else await manager.save(ShopOrder, orders(n));
+    const saved = per === 1 ? [await manager.save(ShopOrder, orders(n)[0]!)] : await manager.save(ShopOrder, orders(n));
+    await floor?.(manager, saved);
   });
 for (let n = 0; n < 30; n++) await save(n);
 const started = performance.now();

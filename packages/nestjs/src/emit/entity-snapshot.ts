@@ -5,6 +5,11 @@ import type { FieldChange } from './entity-change.js';
 type ColumnMetadata = EntityMetadata['columns'][number];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  // Most columns are not embedded: no path to walk (this runs for every column of every captured row).
+  if (!path.includes('.')) {
+    target[path] = value;
+    return;
+  }
   const parts = path.split('.');
   let node = target;
   for (const part of parts.slice(0, -1)) {

@@ -82,5 +82,7 @@ export function exampleEntityEvent(rule: EmissionRule, type: string): unknown {
   } catch {
     return null;
   }
-  return JSON.parse(eventBody({ type, data, changes: change.changes, sequence: 1 }, EXAMPLE_TIME));
+  return JSON.parse(
+    eventBody({ type, data, changes: change.changes, sequence: 1 }, new Date(EXAMPLE_TIME).toISOString()),
+  );
 }

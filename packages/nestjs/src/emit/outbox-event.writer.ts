@@ -35,18 +35,19 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-/** The JSON body of an event, serialised once: `{ type, timestamp, sequence?, data, changes? }`. */
+/**
+ * The JSON body of an event, serialised once: `{ type, timestamp, sequence?, data, changes? }`. `timestamp` is the
+ * ISO 8601 form of its `occurred_at` (formatted once for every event of a transaction).
+ */
 export function eventBody(
   input: Pick<OutboxEventInput, 'type' | 'data' | 'changes' | 'sequence'>,
-  occurredAt: number,
+  timestamp: string,
 ): string {
-  const body = {
-    type: input.type,
-    timestamp: new Date(occurredAt).toISOString(),
-    ...(input.sequence != null && { sequence: input.sequence }),
-    data: input.data,
-    ...(input.changes !== undefined && { changes: input.changes }),
-  };
+  // Assigned in the body's key order rather than spread: this runs for every captured event.
+  const body: Record<string, unknown> = { type: input.type, timestamp };
+  if (input.sequence != null) body.sequence = input.sequence;
+  body.data = input.data;
+  if (input.changes !== undefined) body.changes = input.changes;
   try {
     // Without a replacer first: a replacer is a function call for every value, and bigints are rare.
     return JSON.stringify(body);
@@ -85,10 +86,11 @@ export class OutboxEventWriter {
   ): Promise<string[]> {
     if (inputs.length === 0) return [];
     const occurredAt = Date.now();
+    const timestamp = new Date(occurredAt).toISOString();
     const rows: EventInsertRow[] = inputs.map((input) => ({
       id: newOutboxId('msg'),
       type: input.type,
-      payload: eventBody(input, occurredAt),
+      payload: eventBody(input, timestamp),
       occurredAt,
       sourceEntity: input.sourceEntity ?? null,
       sourceId: input.sourceId ?? null,

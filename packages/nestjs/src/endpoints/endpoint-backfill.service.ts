@@ -86,6 +86,7 @@ export class EndpointBackfill {
       // As routing would: a tenant's endpoint sees that tenant's rows; the application's own endpoints see all.
       const sent = rows.filter((row) => endpoint.tenant === null || row.tenant === endpoint.tenant);
       const now = this.clock.now();
+      const timestamp = new Date(now).toISOString();
       const events = sent.map(({ snapshot, tenant }) => {
         const redacted = redactSnapshot(snapshot, rule.redact);
         const event = this.shaper.shape(
@@ -112,7 +113,7 @@ export class EndpointBackfill {
         // Written already fanned out: the one delivery, to this endpoint, is created with it.
         const eventRows = events.map(({ data, changes: _none, ...event }) => ({
           ...event,
-          payload: eventBody({ type, sequence: event.sequence, data }, now),
+          payload: eventBody({ type, sequence: event.sequence, data }, timestamp),
           occurredAt: now,
           fannedOutAt: now,
           tenant: event.tenant ?? null,

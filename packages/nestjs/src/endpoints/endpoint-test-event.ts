@@ -38,7 +38,7 @@ export class EndpointTestEvents {
     const event = {
       id: newOutboxId('msg'),
       type: WEBHOOK_TEST_EVENT_TYPE,
-      payload: eventBody({ type: WEBHOOK_TEST_EVENT_TYPE, data }, now),
+      payload: eventBody({ type: WEBHOOK_TEST_EVENT_TYPE, data }, new Date(now).toISOString()),
       occurredAt: now,
       fannedOutAt: now,
       sourceEntity: null,

@@ -14,9 +14,9 @@ import { OUTBOX_CHANNEL } from './stores/outbox-notify.statements.js';
 const MAX_RECONNECT_DELAY = 1_000;
 
 /**
- * On PostgreSQL, wakes this instance's relay when any instance commits outbox events: capture sends
- * `pg_notify('webhook_outbox')` in the same statement as its insert, which PostgreSQL delivers at commit (never
- * for a rollback), and this keeps one connection of its own LISTENing. Polling stays as the fallback: while the
+ * On PostgreSQL, wakes this instance's relay when any instance commits outbox events: each instance announces its
+ * commits with `pg_notify('webhook_outbox')` (`OutboxWakeSignal`, after the commit, never for a rollback), and this
+ * keeps one connection of its own LISTENing. Polling stays as the fallback: while the
  * connection is down (a database restart), the relay polls and the listener reconnects with backoff.
  */
 @Injectable()
@@ -74,7 +74,7 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
     };
     client.on('error', onLost);
     client.on('end', onLost);
-    client.on('notification', () => this.wake.notifyCommitted());
+    client.on('notification', () => this.wake.wakeForPeerCommit());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -92,7 +92,7 @@ export class PostgresCommitListener implements OnApplicationBootstrap, OnApplica
     this.outage = false;
     this.wake.setCommitsPushed(true);
     // Commits made while it was down were missed: look now.
-    this.wake.notifyCommitted();
+    this.wake.wakeForPeerCommit();
   }
 
   private scheduleReconnect(): void {

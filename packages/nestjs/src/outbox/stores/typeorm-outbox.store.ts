@@ -26,7 +26,7 @@ import { type RateWindowStatements, rateWindowStatements, takeFromWindow } from 
 import { endpointHoldsStatement } from './claim.statements.js';
 import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.statements.js';
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
-import { notifyDeliveriesDue } from './outbox-notify.statements.js';
+import { notifyRelays } from './outbox-notify.statements.js';
 import { runStatement } from './run-statement.js';
 
 /**
@@ -243,7 +243,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
       await this.run(manager, this.endpointState.ensure, { endpointId, now });
       await this.run(manager, this.endpointState.enable, { endpointId, now });
       // Its deliveries held by a pause are due now: wake relays that sleep until their next known due time.
-      await notifyDeliveriesDue(manager);
+      await notifyRelays(manager);
     });
   }
 
