@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 import type { DataSource } from 'typeorm';
-import { WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
+import { WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.tokens.js';
 import { notifyRelays } from './stores/outbox-notify.statements.js';
 
 /**
- * The least time between two announcements of this process's commits to other relays, in ms. A NOTIFY is a
- * transaction of its own, and PostgreSQL makes every transaction that notifies commit one at a time: sent with each
- * capture it cost a third of the throughput of eight concurrent writers (the NOTIFY lock serialised their commits).
- * One per 10 ms costs them nothing measurable, and the first commit after a quiet spell is announced at once.
+ * The least time between two announcements of this process's commits to other relays, in ms, while this process
+ * runs a relay of its own. A NOTIFY is a transaction of its own, and PostgreSQL commits transactions that notify one
+ * at a time: sent in each capturing transaction it cost eight concurrent writers a third of their throughput. This
+ * process's relay is woken in-process at once; the others, busy anyway under load, hear at most every 10 ms, and
+ * the first commit after a quiet spell is announced at once. A process without a relay (a producer whose commits
+ * only other instances deliver) announces promptly instead: one notice in flight, commits meanwhile make one more.
  */
 const ANNOUNCE_INTERVAL = 10;
 
@@ -27,11 +30,19 @@ export class OutboxWakeSignal implements OnModuleDestroy, OnApplicationShutdown 
   private announcing?: Promise<void>;
   private announceAgain = false;
   private lastAnnounced = 0;
-  /** An announcement waiting out `ANNOUNCE_INTERVAL`: its timer, and the send it will make. */
+  /** An announcement waiting out the interval: its timer, and the send it will make. */
   private waiting?: { timer: NodeJS.Timeout; send: () => void };
   private closing = false;
 
-  constructor(@Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  /** `ANNOUNCE_INTERVAL` with a relay here, 0 without. */
+  private readonly announceInterval: number;
+
+  constructor(
+    @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_OPTIONS) options: ResolvedWebhookOptions,
+  ) {
+    this.announceInterval = options.relay.enabled ? ANNOUNCE_INTERVAL : 0;
+  }
 
   /** Emits after each commit that wrote outbox events, and whenever `commitsPushed` changes. */
   readonly committed$: Observable<void> = this.subject.asObservable();
@@ -43,7 +54,7 @@ export class OutboxWakeSignal implements OnModuleDestroy, OnApplicationShutdown 
 
   /**
    * A transaction of this process committed outbox events: wakes this relay at once and, on PostgreSQL, announces
-   * the commit to every other (after it, from a connection of the pool, at most once per `ANNOUNCE_INTERVAL`).
+   * the commit to every other (after it, from a connection of the pool; see `ANNOUNCE_INTERVAL`).
    */
   notifyCommitted(): void {
     this.subject.next();
@@ -94,7 +105,7 @@ export class OutboxWakeSignal implements OnModuleDestroy, OnApplicationShutdown 
       this.announceAgain = true;
       return;
     }
-    const wait = this.closing ? 0 : this.lastAnnounced + ANNOUNCE_INTERVAL - Date.now();
+    const wait = this.closing ? 0 : this.lastAnnounced + this.announceInterval - Date.now();
     this.announcing = new Promise<void>((resolve) => {
       const send = () => {
         this.waiting = undefined;
