@@ -1,11 +1,10 @@
 import { generateWebhookSecret } from '@webhook-outbox/nestjs';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+import { DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
 import { until } from './support/until.js';
-import { WebhookReceiver } from './support/webhook-receiver.js';
-import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
 
@@ -23,33 +22,16 @@ const pgOptions = (database: TestDatabase) => {
 const POLL = 60_000;
 
 describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances on postgres (LISTEN/NOTIFY)', () => {
-  let database: TestDatabase;
-  let receiver: WebhookReceiver;
-  const apps: WebhookTestApp[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-  afterEach(async () => {
-    for (const app of apps.splice(0)) await app.close();
-    await receiver?.stop();
-  });
+  const context = useWebhookTestContext('postgres');
+  const receiver = () => context.receiver;
 
   /** A producer with no relay, and a relay instance that would otherwise only poll once a minute. */
   async function twoInstances() {
-    receiver = await WebhookReceiver.start();
-    const endpoints = [{ url: receiver.url, secret }];
-    const relaying = await startWebhookTestApp(database, { endpoints, relay: { pollInterval: POLL } });
-    apps.push(relaying);
-    const producing = await startWebhookTestApp(
-      database,
-      { endpoints, relay: { enabled: false } },
-      { keepTables: true },
-    );
-    apps.push(producing);
+    const relaying = await context.start((url) => ({ endpoints: [{ url, secret }], relay: { pollInterval: POLL } }));
+    const producing = await context.startAnother((url) => ({
+      endpoints: [{ url, secret }],
+      relay: { enabled: false },
+    }));
     // The relay's first rounds (at start-up) are over before anything is committed.
     await new Promise((resolve) => setTimeout(resolve, 200));
     return { relaying, producing };
@@ -59,14 +41,14 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
     const { producing } = await twoInstances();
     const started = Date.now();
     await producing.dataSource.getRepository(ShopOrder).save({ customer: 'from the other instance', total: 1 });
-    const [request] = await receiver.waitForRequests(1, 5_000);
+    const [request] = await receiver().waitForRequests(1, 5_000);
     expect(JSON.parse(request!.body).data.customer).toBe('from the other instance');
     expect(Date.now() - started).toBeLessThan(POLL);
   });
 
   it('notifies once per committed transaction, and never for a rolled-back one', async () => {
     const { producing } = await twoInstances();
-    const listener = new pg.Client(pgOptions(database));
+    const listener = new pg.Client(pgOptions(context.database));
     await listener.connect();
     const notified: string[] = [];
     listener.on('notification', (message) => notified.push(message.channel));
@@ -97,7 +79,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
 
   it('announces a burst of commits with a few notices, the last of them after the last commit', async () => {
     const { producing } = await twoInstances();
-    const listener = new pg.Client(pgOptions(database));
+    const listener = new pg.Client(pgOptions(context.database));
     await listener.connect();
     const notifiedAt: number[] = [];
     listener.on('notification', () => notifiedAt.push(Date.now()));
@@ -115,7 +97,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
       expect(notifiedAt.length).toBeGreaterThan(0);
       expect(notifiedAt.length).toBeLessThan(160);
       // Nothing is left to announce: the receiver has every event, the last ones included.
-      await receiver.waitForRequests(160, 10_000);
+      await receiver().waitForRequests(160, 10_000);
     } finally {
       await listener.end();
     }
@@ -132,12 +114,12 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('wake-ups across instances
     await until(() => warnings().some((warning) => warning.includes('Lost the LISTEN connection')), 5_000);
     await producing.dataSource.getRepository(ShopOrder).save({ customer: 'while cut', total: 1 });
     // The listener reconnects (after half a second), then looks for what it missed.
-    const [request] = await receiver.waitForRequests(1, 10_000);
+    const [request] = await receiver().waitForRequests(1, 10_000);
     expect(JSON.parse(request!.body).data.customer).toBe('while cut');
     expect(warnings().filter((warning) => warning.includes('Lost the LISTEN connection'))).toHaveLength(1);
 
     await producing.dataSource.getRepository(ShopOrder).save({ customer: 'after reconnecting', total: 2 });
-    await receiver.waitForRequests(2, 5_000);
-    expect(JSON.parse(receiver.requests[1]!.body).data.customer).toBe('after reconnecting');
+    await receiver().waitForRequests(2, 5_000);
+    expect(JSON.parse(receiver().requests[1]!.body).data.customer).toBe('after reconnecting');
   });
 });

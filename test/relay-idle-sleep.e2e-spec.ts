@@ -1,12 +1,13 @@
 import { generateWebhookSecret, WebhookDeliveries, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/test-databases.js';
+import { DATABASE_KINDS } from './support/test-databases.js';
 import { until } from './support/until.js';
-import { WebhookReceiver } from './support/webhook-receiver.js';
-import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';
+import type { WebhookReceiver } from './support/webhook-receiver.js';
+import type { WebhookTestApp } from './support/webhook-test-app.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
 /** Long enough that polling cannot explain anything the relay does within a test. */
@@ -24,29 +25,16 @@ function countPoolCheckouts(app: WebhookTestApp): { readonly count: number; stop
 }
 
 describe.skipIf(!DATABASE_KINDS.includes('postgres'))('an idle relay while commits are pushed (postgres)', () => {
-  let database: TestDatabase;
+  const context = useWebhookTestContext('postgres');
   let receiver: WebhookReceiver;
-  const apps: WebhookTestApp[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-  afterEach(async () => {
-    for (const app of apps.splice(0)) await app.close();
-    await receiver?.stop();
-  });
 
   async function relaying(options: { pollInterval?: number; retry?: Record<string, number> } = {}) {
-    receiver = await WebhookReceiver.start();
-    const app = await startWebhookTestApp(database, {
-      endpoints: [{ id: 'erp', url: receiver.url, secret }],
+    const app = await context.start((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
       relay: { pollInterval: options.pollInterval },
       retry: options.retry,
-    });
-    apps.push(app);
+    }));
+    receiver = context.receiver;
     await until(() => app.orchestrator.isRunning, 2_000);
     return app;
   }
@@ -97,12 +85,10 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('an idle relay while commi
     const app = await relaying({ pollInterval: POLL });
     await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await receiver.waitForRequests(1, 5_000);
-    const admin = await startWebhookTestApp(
-      database,
-      { endpoints: [{ id: 'erp', url: receiver.url, secret }], relay: { enabled: false } },
-      { keepTables: true },
-    );
-    apps.push(admin);
+    const admin = await context.startAnother((url) => ({
+      endpoints: [{ id: 'erp', url, secret }],
+      relay: { enabled: false },
+    }));
     const delivery = await admin.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
     await until(
       async () =>

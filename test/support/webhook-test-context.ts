@@ -14,6 +14,14 @@ export interface WebhookTestContext {
     options: (receiverUrl: string) => WebhookModuleOptions,
     settings?: WebhookTestAppSettings,
   ): Promise<WebhookTestApp>;
+  /**
+   * Another instance in the same test: an application on the same database (its tables kept) whose options may point
+   * at the same receiver. Closed after the test, before the first.
+   */
+  startAnother(
+    options: (receiverUrl: string) => WebhookModuleOptions,
+    settings?: Omit<WebhookTestAppSettings, 'keepTables'>,
+  ): Promise<WebhookTestApp>;
   /** Closes the application now (it is otherwise closed after the test). */
   closeApp(): Promise<void>;
 }
@@ -23,6 +31,7 @@ export function useWebhookTestContext(kind: DatabaseKind): WebhookTestContext {
   let database: TestDatabase | undefined;
   let receiver: WebhookReceiver | undefined;
   let app: WebhookTestApp | undefined;
+  const others: WebhookTestApp[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -31,6 +40,7 @@ export function useWebhookTestContext(kind: DatabaseKind): WebhookTestContext {
     // Every event a test wrote must match its type's schema in the catalog (issue 21: the catalog is checked by
     // every entity event of the suite, not by examples of our choosing).
     const mismatches = app ? await eventsNotMatchingTheirSchemas(app) : [];
+    for (const other of others.splice(0)) await other.close();
     await app?.close();
     app = undefined;
     await receiver?.stop();
@@ -53,6 +63,11 @@ export function useWebhookTestContext(kind: DatabaseKind): WebhookTestContext {
       receiver = await WebhookReceiver.start();
       app = await startWebhookTestApp(database!, options(receiver.url), settings);
       return app;
+    },
+    async startAnother(options, settings) {
+      const another = await startWebhookTestApp(database!, options(receiver!.url), { ...settings, keepTables: true });
+      others.push(another);
+      return another;
     },
     async closeApp() {
       await app?.close();
