@@ -1,6 +1,6 @@
 /**
  * Profiling aid, not a benchmark: transactions saving PER orders each, with capture, for a CPU profile
- * (node --cpu-prof ...). Run: KIND=postgres PER=100 [BASELINE=1 [FLOOR=1]] node --import @swc-node/register/esm-register bench/probes/capture.probe.ts
+ * (node --cpu-prof ...). Run: KIND=postgres PER=100 [CLIENTS=8] [BASELINE=1 [FLOOR=1]] node --import @swc-node/register/esm-register bench/probes/capture.probe.ts
  */
 import 'reflect-metadata';
 import { ShopOrder } from '../../test/support/shop-order.entity.js';
@@ -36,6 +36,7 @@ const app = process.env.BASELINE
   : await benchApp(benchContext(kind, database), { relay: { enabled: false } });
 const orders = (n: number) => Array.from({ length: per }, (_, i) => ({ customer: `customer ${n}-${i}`, total: i }));
 const count = Number(process.env.COUNT ?? 300);
+const clients = Number(process.env.CLIENTS ?? 1);
 const floor = process.env.FLOOR ? handWrittenOutbox(app.dataSource) : undefined;
 const save = (n: number) =>
   app.dataSource.transaction(async (manager) => {
@@ -45,7 +46,11 @@ const save = (n: number) =>
 for (let n = 0; n < 30; n++) await save(n);
 const started = performance.now();
 const cpu = process.cpuUsage();
-for (let n = 0; n < count; n++) await save(n);
+await Promise.all(
+  Array.from({ length: clients }, async () => {
+    for (let n = 0; n < count / clients; n++) await save(n);
+  }),
+);
 const { user, system } = process.cpuUsage(cpu);
 // Node's own CPU per transaction is steadier than the rate on a shared machine: it is what capture adds in JS.
 console.log(
