@@ -26,12 +26,13 @@ export class OutboxWakeSignal implements OnModuleDestroy, OnApplicationShutdown 
   private readonly logger = new Logger(OutboxWakeSignal.name);
   private readonly subject = new Subject<void>();
   private pushed = false;
-  /** The announcement to other relays: one in flight at a time, commits meanwhile make one more after it. */
+  /** The loop announcing this process's commits to other relays while there are commits to announce. */
   private announcing?: Promise<void>;
-  private announceAgain = false;
+  /** Commits made since the last notice was sent: the next notice is for them. */
+  private unannounced = false;
   private lastAnnounced = 0;
-  /** An announcement waiting out the interval: its timer, and the send it will make. */
-  private waiting?: { timer: NodeJS.Timeout; send: () => void };
+  /** Ends the wait for the interval now (shutdown). */
+  private endWait?: () => void;
   private closing = false;
 
   /** `ANNOUNCE_INTERVAL` with a relay here, 0 without. */
@@ -90,40 +91,40 @@ export class OutboxWakeSignal implements OnModuleDestroy, OnApplicationShutdown 
   /** A commit waiting for its announcement is announced now, before the DataSource closes. */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    while (this.announcing) {
-      if (this.waiting) {
-        clearTimeout(this.waiting.timer);
-        this.waiting.send();
-      }
-      await this.announcing;
-    }
+    this.endWait?.();
+    await this.announcing;
   }
 
   private announce(): void {
     if (this.dataSource.options.type !== 'postgres') return;
-    if (this.announcing) {
-      this.announceAgain = true;
-      return;
-    }
-    const wait = this.closing ? 0 : this.lastAnnounced + this.announceInterval - Date.now();
-    this.announcing = new Promise<void>((resolve) => {
-      const send = () => {
-        this.waiting = undefined;
-        this.lastAnnounced = Date.now();
-        void this.sendNotice().then(() => {
-          this.announcing = undefined;
-          resolve();
-          if (!this.announceAgain) return;
-          this.announceAgain = false;
-          this.announce();
-        });
-      };
-      if (wait <= 0) send();
-      else {
-        this.waiting = { timer: setTimeout(send, wait), send };
-        this.waiting.timer.unref();
-      }
+    this.unannounced = true;
+    this.announcing ??= this.announceAll().finally(() => {
+      this.announcing = undefined;
     });
+  }
+
+  /**
+   * One notice in flight at a time, at most one per interval. A commit made while a notice waits out the interval is
+   * covered by it; one made while a notice is in flight needs the next (a relay may have looked before it).
+   */
+  private async announceAll(): Promise<void> {
+    while (this.unannounced) {
+      const wait = this.lastAnnounced + this.announceInterval - Date.now();
+      if (wait > 0 && !this.closing) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          timer.unref();
+          this.endWait = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.endWait = undefined;
+      }
+      this.unannounced = false;
+      this.lastAnnounced = Date.now();
+      await this.sendNotice();
+    }
   }
 
   /** `pg_notify` through the pool; a failure is a warning (relays find the work at their next look). */

@@ -3,13 +3,14 @@ import type { DataSource } from 'typeorm';
 import { type SqliteHandle, type SqliteStatement, sqliteHandle } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { endpointHoldsFromRows, fanOutResult, NOTHING_FANNED_OUT, planFanOut } from '../fan-out.plan.js';
-import { type FanOutClaim, type FanOutResult } from '../outbox-store.js';
 import { UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from './unfanned-event.columns.js';
 import type {
   AttemptRecord,
   ClaimedDelivery,
   ClaimRequest,
   EventRouter,
+  FanOutClaim,
+  FanOutResult,
   OutboxEventRow,
   OutboxStore,
 } from '../outbox-store.js';
@@ -52,16 +53,12 @@ export class SqliteOutboxStore implements OutboxStore {
     this.claim = claimStatements(this.tables, '');
   }
 
-  private get handle(): SqliteHandle {
-    return sqliteHandle(this.dataSource);
-  }
-
   /**
    * Runs `work` as one immediate transaction once the application has no transaction open. `work` gets a function
    * returning the prepared statement for a SQL text.
    */
   private async exclusive<T>(work: (sql: (text: string) => SqliteStatement) => T): Promise<T> {
-    const db = this.handle;
+    const db = sqliteHandle(this.dataSource);
     while (db.inTransaction) await delay(2);
     let cache = this.statements.get(db);
     if (!cache) {
