@@ -10,6 +10,7 @@ import pg from 'pg';
 import { type BenchContext, benchContext } from '../support/bench-app.js';
 import { connectionString } from '../peers/peer-contenders.js';
 import { countPgStatements } from '../support/pg-statement-counter.js';
+import { ProcessCpu } from '../support/process-cpu.js';
 import { ReceiverProcess } from '../support/receiver-process.js';
 
 async function createPgClientQuery(context: BenchContext, sql: string): Promise<unknown[]> {
@@ -28,34 +29,29 @@ const database = await createTestDatabase('postgres');
 const context = benchContext('postgres', database);
 const receiver = await ReceiverProcess.start();
 try {
-  if (process.env.FILLFACTOR) {
-    // Experiment: room on each page for HOT updates (the claim's and the outcome's) of webhook_delivery.
-    await contender.enqueue(context, 0);
-    await createPgClientQuery(
-      context,
-      `ALTER TABLE webhook_delivery SET (fillfactor = ${Number(process.env.FILLFACTOR)})`,
-    );
-  }
-  if (process.env.PARTIAL) {
-    // Experiment: the hot indexes partial, so an outcome's update does not insert into them.
-    await contender.enqueue(context, 0);
-    for (const sql of [
-      'DROP INDEX "IDX_webhook_delivery_due"',
-      `CREATE INDEX "IDX_webhook_delivery_due" ON webhook_delivery (status, next_attempt_at) WHERE status = 'pending'`,
-      'DROP INDEX "IDX_webhook_delivery_ordering"',
-      `CREATE INDEX "IDX_webhook_delivery_ordering" ON webhook_delivery (endpoint_id, ordering_key, sequence) WHERE status = 'pending' AND ordering_key IS NOT NULL`,
-    ])
-      await createPgClientQuery(context, sql);
-  }
   await contender.enqueue(context, count);
   const statements = countPgStatements();
+  const cpu = new ProcessCpu({
+    node: ProcessCpu.self,
+    postgres: ProcessCpu.named('postgres'),
+    receiver: ProcessCpu.pid(receiver.pid),
+  });
   const stop = await contender.start(context, receiver);
   await receiver.until(count);
+  // Read before stopping: a backend that closes takes its CPU time with it.
+  const spent = cpu.spent();
   await stop();
   statements.stop();
   for (const [text, n] of [...statements.byText].sort((a, b) => b[1] - a[1]).slice(0, 15))
     console.log(String(n).padStart(7), text);
   console.log(`${contender.name}: ${(await receiver.rate(count)).toFixed(0)} deliveries/s`);
+  // CPU per delivery moves far less with the host's speed than the rate: the figure to compare variants by.
+  console.log(
+    'CPU µs per delivery:',
+    Object.entries(spent)
+      .map(([group, ms]) => `${group} ${((ms * 1000) / count).toFixed(0)}`)
+      .join(', '),
+  );
   if (contender.name === 'this library')
     console.log(
       await createPgClientQuery(

@@ -64,6 +64,11 @@ export class ReceiverProcess {
     return new ReceiverProcess(child, `http://127.0.0.1:${ready.port}`);
   }
 
+  /** The child's pid, to count its CPU. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Requests answered so far. */
   async received(): Promise<number> {
     const reply = await this.ask({ type: 'count', id: this.nextId++ });

@@ -13,7 +13,13 @@ export const DATABASE_KINDS: DatabaseKind[] = (process.env.WEBHOOK_TEST_DATABASE
   .split(',')
   .map((kind) => kind.trim() as DatabaseKind);
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+// WEBHOOK_TEST_PG_PORT points the tests and probes at another cluster (a throw-away one with extensions, say).
+const PG = {
+  host: '127.0.0.1',
+  port: Number(process.env.WEBHOOK_TEST_PG_PORT ?? 5432),
+  user: 'postgres',
+  database: 'test',
+};
 const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
 
 /** A database of its own for one test file, dropped afterwards, so parallel runs never collide. */
