@@ -79,6 +79,21 @@ describe.each([
     await expect(transport.send(request({ timeout: 150 }))).rejects.toThrow('timed out after 150 ms');
   });
 
+  it('fails with "abandoned" and the reason when the relay abandons the exchange mid-way', async () => {
+    receiver.respondWith(() => ({ status: 200, delayMs: 1_000 }));
+    const abandon = new AbortController();
+    const sent = transport.send(request({ signal: abandon.signal }));
+    setTimeout(() => abandon.abort(new Error('the claim could not be renewed')), 100);
+    await expect(sent).rejects.toThrow('abandoned: the claim could not be renewed');
+  });
+
+  it('does not send a request the relay has already abandoned', async () => {
+    const abandon = new AbortController();
+    abandon.abort(new Error('the claim could not be renewed'));
+    await expect(transport.send(request({ signal: abandon.signal }))).rejects.toThrow(/^abandoned: /);
+    expect(receiver.requests).toEqual([]);
+  });
+
   it('fails saying the connection was refused when nothing listens', async () => {
     const port = await freePort();
     await expect(transport.send(request({ url: `http://127.0.0.1:${port}/hooks` }))).rejects.toThrow(/ECONNREFUSED/);

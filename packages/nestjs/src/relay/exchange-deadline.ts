@@ -1,3 +1,5 @@
+import { abandonedMessage } from './abandon-watch.js';
+
 /**
  * One deadline for a whole HTTP exchange: `signal` aborts after `timeout` ms unless `clear()` is called first.
  * `AbortSignal.timeout()` cannot be cleared: its timer fires for every request, long after the answer, and builds a
@@ -46,7 +48,7 @@ export class ExchangeDeadline {
 
   /** Why the exchange ended without a response, if the deadline or the abandon signal ended it. */
   describe(): string | undefined {
-    if (this.abandoned) return `abandoned: ${String((this.abandon!.reason as Error)?.message ?? this.abandon!.reason)}`;
+    if (this.abandoned) return abandonedMessage(this.abandon!.reason);
     if (this.expired) return `timed out after ${this.timeout} ms`;
     return undefined;
   }
