@@ -20,6 +20,7 @@ const NAMES = [
   'AddEndpointFilter1801000000000',
   'AddTransformations1802000000000',
   'AddRateLimits1803000000000',
+  'AddPendingDeliveryIndexes1804000000000',
 ];
 
 function urlOf(database: TestDatabase): string {
@@ -117,13 +118,13 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     expect(before.code).toBe(1);
     expect(before.out.trim().split('\n')).toEqual([
       ...NAMES.map((name) => `[ ] ${name}`),
-      '10 pending: run `webhook-outbox migrate`.',
+      '11 pending: run `webhook-outbox migrate`.',
     ]);
 
     const migrated = await bin(['migrate'], { WEBHOOK_OUTBOX_DATABASE_URL: url });
     expect(migrated).toMatchObject({
       code: 0,
-      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n10 applied.\n`,
+      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n11 applied.\n`,
     });
 
     const after = await cli('status', '--url', url);
@@ -164,14 +165,14 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     const status = await cli('status', '--url', url);
     expect(status.code).toBe(1);
     expect(status.out).toContain(
-      '[x] AddEndpointFilter1801000000000\n[ ] AddTransformations1802000000000\n[ ] AddRateLimits1803000000000\n2 pending',
+      '[x] AddTransformations1802000000000\n[ ] AddRateLimits1803000000000\n[ ] AddPendingDeliveryIndexes1804000000000\n2 pending',
     );
     const sql = (await cli('sql', '--url', url)).out;
-    expect(sql).toMatch(/transform/);
     expect(sql).toMatch(/rate_window/);
+    expect(sql).toMatch(/IDX_webhook_delivery_failed/);
     expect(sql).not.toMatch(/CREATE TABLE [^(]*webhook_inbox/);
     expect(sql).toMatch(
-      /INSERT INTO .*'AddTransformations1802000000000'\);\n.*INSERT INTO .*'AddRateLimits1803000000000'\);$/,
+      /INSERT INTO .*'AddRateLimits1803000000000'\);\n.*INSERT INTO .*'AddPendingDeliveryIndexes1804000000000'\);$/,
     );
   });
 
@@ -180,7 +181,7 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
       CLI_FIXTURE_DB: JSON.stringify(database.options),
     });
     expect(result.code).toBe(1);
-    expect(result.out).toContain('10 pending');
+    expect(result.out).toContain('11 pending');
   });
 });
 

@@ -18,11 +18,14 @@ export function benchContext(kind: DatabaseKind, database: TestDatabase): BenchC
   return { kind, database, secret: generateWebhookSecret() };
 }
 
-/** The application the tests use (TypeORM, the module, the test entities), quiet. */
+/**
+ * The application the tests use (TypeORM, the module, the test entities), quiet; its tables made by the module's
+ * migrations, as in production.
+ */
 export function benchApp(
   context: BenchContext,
   options: WebhookModuleOptions,
   settings: WebhookTestAppSettings = {},
 ): Promise<WebhookTestApp> {
-  return startWebhookTestApp(context.database, options, settings);
+  return startWebhookTestApp(context.database, options, { migrations: true, ...settings });
 }

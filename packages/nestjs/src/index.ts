@@ -67,6 +67,7 @@ export {
   AddEndpointFilter1801000000000,
   AddTransformations1802000000000,
   AddRateLimits1803000000000,
+  AddPendingDeliveryIndexes1804000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,

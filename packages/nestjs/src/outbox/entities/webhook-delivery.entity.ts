@@ -21,9 +21,13 @@ export type WebhookFailureReason =
 /** One event on its way to one endpoint. */
 @Entity({ name: 'webhook_delivery' })
 @Unique('UQ_webhook_delivery_event_endpoint', ['eventId', 'endpointId'])
-@Index('IDX_webhook_delivery_due', ['status', 'nextAttemptAt'])
+// Partial where the database has partial indexes (not MySQL/MariaDB): see AddPendingDeliveryIndexes1804000000000.
+@Index('IDX_webhook_delivery_due', ['status', 'nextAttemptAt'], { where: "status = 'pending'" })
 @Index('IDX_webhook_delivery_completed', ['completedAt'])
-@Index('IDX_webhook_delivery_ordering', ['endpointId', 'orderingKey', 'sequence'])
+@Index('IDX_webhook_delivery_ordering', ['endpointId', 'orderingKey', 'sequence'], {
+  where: "status = 'pending' AND ordering_key IS NOT NULL",
+})
+@Index('IDX_webhook_delivery_failed', ['createdAt'], { where: "status = 'failed'" })
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;

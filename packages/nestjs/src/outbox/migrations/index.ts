@@ -8,8 +8,10 @@ import { AddAttemptTimeIndex1800000000000 } from './1800000000000-add-attempt-ti
 import { AddEndpointFilter1801000000000 } from './1801000000000-add-endpoint-filter.js';
 import { AddTransformations1802000000000 } from './1802000000000-add-transformations.js';
 import { AddRateLimits1803000000000 } from './1803000000000-add-rate-limits.js';
+import { AddPendingDeliveryIndexes1804000000000 } from './1804000000000-add-pending-delivery-indexes.js';
 
 export {
+  AddPendingDeliveryIndexes1804000000000,
   AddRateLimits1803000000000,
   AddAttemptTimeIndex1800000000000,
   AddEndpointFilter1801000000000,
@@ -34,4 +36,5 @@ export const webhookOutboxMigrations = [
   AddEndpointFilter1801000000000,
   AddTransformations1802000000000,
   AddRateLimits1803000000000,
+  AddPendingDeliveryIndexes1804000000000,
 ];
