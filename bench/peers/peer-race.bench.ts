@@ -3,7 +3,8 @@
  * a team would use instead, in interleaved rounds against one receiver process.
  *
  * - Drain: `count` pending webhooks, 64 in flight for everyone, deliveries per second as the receiver sees them
- *   (first answer to last). Medians of the rounds with their spread, and this library's ratio to graphile-worker's.
+ *   (first answer to last). Medians of the rounds with their spread, and this library's ratio to graphile-worker's;
+ *   and the CPU each delivery cost Node, PostgreSQL, Redis and the receiver (from /proc, medians of the rounds).
  * - Idle cost: workers on an empty queue for 30 s, what they ask of PostgreSQL (statements/s, counted at the client)
  *   and Redis (commands/s), and their CPU.
  *
@@ -16,6 +17,7 @@
 import { loadavg } from 'node:os';
 import type { BenchContext } from '../support/bench-app.js';
 import type { Figure } from '../support/figures.js';
+import { ProcessCpu } from '../support/process-cpu.js';
 import { ReceiverProcess } from '../support/receiver-process.js';
 import { commitLatency } from './commit-latency.js';
 import { idleCost } from './idle-cost.js';
@@ -34,6 +36,8 @@ const LATENCY_RATES = [100, 500];
 export async function peerRace(context: BenchContext, count: number, rounds = 3): Promise<Figure[]> {
   const receiver = await ReceiverProcess.start();
   const rates = new Map<string, number[]>(CONTENDERS.map((contender) => [contender.name, []]));
+  // CPU per delivery of each round, by process group: steadier than the rate on a host whose speed moves.
+  const cpuByContender = new Map<string, Array<Record<string, number>>>();
   const figures: Figure[] = [];
   try {
     for (let round = 0; round < rounds && wanted('drain'); round++) {
@@ -42,15 +46,30 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
       for (const contender of order) {
         await contender.enqueue(context, count);
         const before = await receiver.received();
+        const cpu = new ProcessCpu({
+          node: ProcessCpu.self,
+          postgres: ProcessCpu.named('postgres'),
+          redis: ProcessCpu.named('redis-server'),
+          receiver: ProcessCpu.pid(receiver.pid),
+        });
         const stop = await contender.start(context, receiver);
+        let spent: Record<string, number>;
         try {
           await receiver.until(before + count);
         } finally {
+          // Before stopping: a backend that closes takes its CPU time with it.
+          spent = cpu.spent();
           await stop();
         }
         const rate = await receiver.rate(count);
         rates.get(contender.name)!.push(rate);
-        console.log(`peers, round ${round + 1}: ${contender.name} ${rate.toFixed(0)} deliveries/s`);
+        const perDelivery = Object.fromEntries(
+          Object.entries(spent).map(([group, ms]) => [group, (ms * 1000) / count]),
+        );
+        cpuByContender.set(contender.name, [...(cpuByContender.get(contender.name) ?? []), perDelivery]);
+        console.log(
+          `peers, round ${round + 1}: ${contender.name} ${rate.toFixed(0)} deliveries/s, CPU µs per delivery ${JSON.stringify(perDelivery)}`,
+        );
       }
     }
     const graphile = wanted('drain') ? median(rates.get('graphile-worker 0.18')!) : 0;
@@ -59,11 +78,14 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
       const values = rates.get(contender.name)!;
       const spread = `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
       const ours = contender.name === 'this library';
+      const cpu = cpuByContender.get(contender.name)!;
+      const cpuOf = (group: string) => median(cpu.map((round) => round[group]!)).toFixed(0);
       figures.push({
         id: 'PEERS',
         what:
           `drain of ${count.toLocaleString('en')} pending webhooks, ${contender.name}${contender.transactional ? '' : ' (not transactional)'}, ` +
-          `${IN_FLIGHT} in flight, node:http, median of ${rounds} (spread ${spread}, load ${load})`,
+          `${IN_FLIGHT} in flight, node:http, median of ${rounds} (spread ${spread}, load ${load}); CPU µs per delivery: ` +
+          `Node ${cpuOf('node')}, PostgreSQL ${cpuOf('postgres')}, Redis ${cpuOf('redis')}, receiver ${cpuOf('receiver')}`,
         database: context.kind,
         value: median(values),
         unit: 'deliveries/s',
