@@ -161,3 +161,34 @@ const bullMq: Contender = {
 };
 
 export const CONTENDERS: Contender[] = [thisLibrary, graphileWorker, pgBoss, bullMq];
+
+/**
+ * A reference, not a contender: the same signing and POST loop with no queue at all (`count` ids, 64 in flight), so
+ * the drain's floor (the HTTP client, the signing and the receiver, which every contender pays) is measured beside
+ * what each queue adds to it.
+ */
+export function noQueue(): Contender {
+  let pending = 0;
+  return {
+    name: 'no queue (reference)',
+    transactional: false,
+    async enqueue(_context, count) {
+      pending += count;
+    },
+    async start(context, receiver) {
+      const post = signedPoster(`${receiver.url}/hooks`, context.secret);
+      let next = 0;
+      const loop = async () => {
+        while (pending > 0) {
+          pending--;
+          const id = next++;
+          await post(`msg_nq_${id}`, PEER_BODY);
+        }
+      };
+      const loops = Array.from({ length: IN_FLIGHT }, loop);
+      return async () => {
+        await Promise.all(loops);
+      };
+    },
+  };
+}
