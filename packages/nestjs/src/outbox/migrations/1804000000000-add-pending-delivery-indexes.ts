@@ -1,17 +1,23 @@
-import { type MigrationInterface, type QueryRunner, TableIndex } from 'typeorm';
+import { type MigrationInterface, type QueryRunner, TableIndex, type TableIndexOptions } from 'typeorm';
 
 const DELIVERY = 'webhook_delivery';
 
 /** The indexes as this migration leaves them; `where` is dropped by MySQL/MariaDB, which has no partial indexes. */
-export const PENDING_DELIVERY_INDEXES = {
-  due: { name: 'IDX_webhook_delivery_due', columnNames: ['status', 'next_attempt_at'], where: "status = 'pending'" },
-  ordering: {
-    name: 'IDX_webhook_delivery_ordering',
-    columnNames: ['endpoint_id', 'ordering_key', 'sequence'],
-    where: "status = 'pending' AND ordering_key IS NOT NULL",
-  },
-  failed: { name: 'IDX_webhook_delivery_failed', columnNames: ['created_at'], where: "status = 'failed'" },
-} as const;
+const DUE: TableIndexOptions = {
+  name: 'IDX_webhook_delivery_due',
+  columnNames: ['status', 'next_attempt_at'],
+  where: "status = 'pending'",
+};
+const ORDERING: TableIndexOptions = {
+  name: 'IDX_webhook_delivery_ordering',
+  columnNames: ['endpoint_id', 'ordering_key', 'sequence'],
+  where: "status = 'pending' AND ordering_key IS NOT NULL",
+};
+const FAILED: TableIndexOptions = {
+  name: 'IDX_webhook_delivery_failed',
+  columnNames: ['created_at'],
+  where: "status = 'failed'",
+};
 
 /**
  * Cheaper writes of a delivery on its way, on PostgreSQL and SQLite. Each delivery is written three times (created,
@@ -34,31 +40,27 @@ export class AddPendingDeliveryIndexes1804000000000 implements MigrationInterfac
   name = 'AddPendingDeliveryIndexes1804000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const partial = hasPartialIndexes(queryRunner);
-    if (partial) {
-      for (const index of [PENDING_DELIVERY_INDEXES.due, PENDING_DELIVERY_INDEXES.ordering]) {
-        await queryRunner.dropIndex(DELIVERY, index.name);
-        await queryRunner.createIndex(DELIVERY, new TableIndex({ ...index, columnNames: [...index.columnNames] }));
+    if (hasPartialIndexes(queryRunner))
+      for (const index of [DUE, ORDERING]) {
+        await queryRunner.dropIndex(DELIVERY, index.name!);
+        await queryRunner.createIndex(DELIVERY, new TableIndex(index));
       }
-    }
-    const { failed } = PENDING_DELIVERY_INDEXES;
-    await queryRunner.createIndex(DELIVERY, new TableIndex({ ...failed, columnNames: [...failed.columnNames] }));
-    if (queryRunner.connection.driver.options.type === 'postgres')
-      await queryRunner.query(`ALTER TABLE ${DELIVERY} SET (fillfactor = 50)`);
+    await queryRunner.createIndex(DELIVERY, new TableIndex(FAILED));
+    if (isPostgres(queryRunner)) await queryRunner.query(`ALTER TABLE ${DELIVERY} SET (fillfactor = 50)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (queryRunner.connection.driver.options.type === 'postgres')
-      await queryRunner.query(`ALTER TABLE ${DELIVERY} RESET (fillfactor)`);
-    await queryRunner.dropIndex(DELIVERY, PENDING_DELIVERY_INDEXES.failed.name);
-    if (hasPartialIndexes(queryRunner)) {
-      for (const { name, columnNames } of [PENDING_DELIVERY_INDEXES.due, PENDING_DELIVERY_INDEXES.ordering]) {
-        await queryRunner.dropIndex(DELIVERY, name);
-        await queryRunner.createIndex(DELIVERY, new TableIndex({ name, columnNames: [...columnNames] }));
+    if (isPostgres(queryRunner)) await queryRunner.query(`ALTER TABLE ${DELIVERY} RESET (fillfactor)`);
+    await queryRunner.dropIndex(DELIVERY, FAILED.name!);
+    if (hasPartialIndexes(queryRunner))
+      for (const { name, columnNames } of [DUE, ORDERING]) {
+        await queryRunner.dropIndex(DELIVERY, name!);
+        await queryRunner.createIndex(DELIVERY, new TableIndex({ name, columnNames }));
       }
-    }
   }
 }
+
+const isPostgres = (queryRunner: QueryRunner) => queryRunner.connection.driver.options.type === 'postgres';
 
 function hasPartialIndexes(queryRunner: QueryRunner): boolean {
   const type = queryRunner.connection.driver.options.type;
