@@ -68,6 +68,7 @@ export {
   AddTransformations1802000000000,
   AddRateLimits1803000000000,
   AddPendingDeliveryIndexes1804000000000,
+  AddCodeEndpointRegistry1805000000000,
   AddDeliveryEngine1795000000000,
   AddEndpointStore1797000000000,
   AddTraceContext1799000000000,
@@ -136,6 +137,7 @@ export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
 export { WebhookAdminModule } from './admin/webhook-admin.module.js';
 export { WEBHOOK_ADMIN_OPTIONS } from './admin/webhook-admin.options.js';
+export { ALL_TENANTS, type WebhookAdminTenant } from './admin/admin-tenant.js';
 export type { WebhookAdminModuleOptions, WebhookAdminUiOptions } from './admin/webhook-admin.options.js';
 
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { WebhookDeliveries, type WebhookDeliveryFilter } from '../deliveries/webhook-deliveries.service.js';
 import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
+import { visible } from '../endpoints/endpoint-status.js';
 import { requestChangesOf } from '../outbox/pending-delivery.js';
 import { previewSentRequest, type WebhookSentRequest } from '../relay/sent-request.preview.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
@@ -90,11 +91,19 @@ export class DeliveriesAdminController {
     if (since !== undefined && !Number.isSafeInteger(since))
       errors.push({ field: 'since', message: 'must be a time in epoch milliseconds.' });
     if (errors.length > 0) throw new WebhookValidationError(errors);
+    const scope = await adminScope(this.options, request);
+    if (endpointId !== undefined) {
+      // Another tenant's endpoint is "not found", as on every other route.
+      await this.registry.refresh();
+      const endpoint = this.registry.get(endpointId as string);
+      if (!endpoint || !visible(endpoint, scope))
+        throw new NotFoundException(`No webhook endpoint has the id "${String(endpointId)}".`);
+    }
     const retried = await this.deliveries.retryMany({
       ...(endpointId !== undefined && { endpointId: endpointId as string }),
       ...(status !== undefined && { status: status as 'failed' | 'succeeded' }),
       ...(since !== undefined && { since: since as number }),
-      ...(await adminScope(this.options, request)),
+      ...scope,
     });
     return { retried };
   }

@@ -1,6 +1,7 @@
 import { Controller, type DynamicModule, Module, type Type, UseGuards, UseInterceptors } from '@nestjs/common';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor.js';
+import { AdminTenantGuard } from './admin-tenant.guard.js';
 import { DeliveriesAdminController } from './deliveries.admin-controller.js';
 import { EndpointsAdminController } from './endpoints.admin-controller.js';
 import { adminUiAssets } from './admin-ui.assets.js';
@@ -66,7 +67,8 @@ function mounted<T extends Type>(base: T, path: string, options: WebhookAdminMod
   const controller = class extends base {};
   Object.defineProperty(controller, 'name', { value: base.name });
   Controller(path)(controller);
-  UseGuards(...options.guards)(controller);
+  // The application's guards first (they sign the user in), then the tenant's: see AdminTenantGuard.
+  UseGuards(...options.guards, AdminTenantGuard)(controller);
   UseInterceptors(AdminErrorsInterceptor)(controller);
   return controller;
 }

@@ -1,4 +1,5 @@
 import type { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
+import type { WebhookAdminTenant } from './admin-tenant.js';
 
 /** Options of `WebhookAdminModule.register()`. */
 export interface WebhookAdminModuleOptions {
@@ -13,12 +14,17 @@ export interface WebhookAdminModuleOptions {
   /** Modules the guards (and `tenant`) need. */
   imports?: ModuleMetadata['imports'];
   /**
-   * The tenant a request acts for, e.g. `(request) => request.user.accountId`. The request then sees and changes
-   * only that tenant's endpoints and deliveries (others answer 404). Default: no tenant, the whole of both (an
-   * operator's API). Return `undefined` to act unscoped for a request, e.g. for staff.
+   * The tenant a request acts for, e.g. `(request) => request.user.accountId`, called after `guards` on every API
+   * route. The request then sees and changes only that tenant's endpoints and deliveries (another tenant's ids
+   * answer 404). It fails closed: `undefined`, `null`, `''` or a throw answers 403 on every API route (with a WARN
+   * "No tenant for this request"), never "all tenants". Return `ALL_TENANTS` for staff who may see every tenant.
+   * Default: no function, every request sees every tenant (an operator's API, behind its own guards).
+   *
+   * @example
+   * tenant: (req) => (req.user.role === 'staff' ? ALL_TENANTS : req.user.accountId)
    */
   // biome-ignore lint/suspicious/noExplicitAny: the request of Express, Fastify or any adapter, whichever the app runs.
-  tenant?: (request: any) => string | undefined | Promise<string | undefined>;
+  tenant?: (request: any) => WebhookAdminTenant | Promise<WebhookAdminTenant>;
   /**
    * Serve the dashboard at `<path>/ui/`: a page over this API (overview, endpoints, deliveries), asking for the
    * bearer token once per browser session. `true`, or `{ frameAncestors }`: the origins that may frame it (the CSP's
