@@ -7,6 +7,7 @@ import {
   verifyStandardWebhook,
   WebhookEndpoints,
   WebhookPayload,
+  WebhookPublisher,
   WebhookValidationError,
 } from '@webhook-outbox/nestjs';
 import { XMLValidator } from 'fast-xml-parser';
@@ -91,6 +92,43 @@ describe.each(DATABASE_KINDS)('XML bodies sent on %s', (kind) => {
       await database.drop();
     }
   });
+
+  it('reach a receiver of this library with data keys __proto__, constructor and prototype kept as <field name="…">', async () => {
+    const database = await createTestDatabase('sqlite');
+    const receiver = await startReceiverApp(database, { controllers: [XmlInboundController] });
+    try {
+      received.length = 0;
+      const app = await context.start(() => ({
+        endpoints: [{ url: `${receiver.base}/inbound/xml`, secret, bodyFormat: 'xml' }],
+        relay: { enabled: false },
+      }));
+      // JSON.parse makes __proto__ an own key, as it is for a sender whose data came from JSON.
+      const data = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":"c","prototype":"p"}') as object;
+      await app.dataSource.transaction((manager) =>
+        app.app.get(WebhookPublisher).publish(manager, { type: 'order.created', data }),
+      );
+      await app.relay.runOnce();
+
+      expect(receiver.logs.filter((line) => line.startsWith('error'))).toEqual([]);
+      expect(received).toEqual([
+        {
+          webhook: expect.objectContaining({
+            data: {
+              field: [
+                { '@name': '__proto__', polluted: 'yes' },
+                { '@name': 'constructor', '#text': 'c' },
+                { '@name': 'prototype', '#text': 'p' },
+              ],
+            },
+          }),
+        },
+      ]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      await receiver.close();
+      await database.drop();
+    }
+  });
 });
 
 describe.each(HTTP_PLATFORMS)('XML bodies received on %s', (platform) => {
@@ -136,6 +174,8 @@ describe.each(HTTP_PLATFORMS)('XML bodies received on %s', (platform) => {
     expect(received).toEqual([{ a: '1' }, { a: '2' }]);
   });
 
+  const errorLines = () => receiver.logs.filter((line) => line.startsWith('error'));
+
   it('refuse a DOCTYPE and a body that is not well-formed with 400, at most a warning', async () => {
     const bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><x>&a;&a;&a;</x>';
     expect((await post(bomb)).status).toBe(400);
@@ -143,9 +183,62 @@ describe.each(HTTP_PLATFORMS)('XML bodies received on %s', (platform) => {
       reason: 'malformed-body',
       message: expect.stringMatching(/DOCTYPE/),
     });
+    const laughs = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
+    expect((await post(`<!DOCTYPE l [<!ENTITY l0 "lol">${laughs}]><l>&l9;</l>`)).status).toBe(400);
+    expect((await post('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')).status).toBe(400);
     expect((await post('<order><customer>Ada</order>')).status).toBe(400);
     expect(receiver.refusals.at(-1)?.message).toMatch(/not well-formed XML/);
     expect(received).toEqual([]);
-    expect(receiver.logs.filter((line) => line.startsWith('error'))).toEqual([]);
+    expect(errorLines()).toEqual([]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuse an element named %s with 400 malformed-body, a warning and no ERROR, leaving Object.prototype alone',
+    async (name) => {
+      const response = await post(`<${name}><polluted>yes</polluted></${name}>`);
+      expect(response.status).toBe(400);
+      expect(receiver.refusals.at(-1)).toMatchObject({
+        reason: 'malformed-body',
+        message: expect.stringContaining(`"${name}"`),
+      });
+      expect(receiver.logs.filter((line) => line.startsWith('warn')).at(-1)).toMatch(/malformed-body/);
+      expect(errorLines()).toEqual([]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(received).toEqual([]);
+    },
+  );
+
+  it('refuse 100,000 nested elements with 400 malformed-body naming the depth limit, no ERROR', async () => {
+    const response = await post(`${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`);
+    expect(response.status).toBe(400);
+    expect(receiver.refusals.at(-1)).toMatchObject({
+      reason: 'malformed-body',
+      message: expect.stringMatching(/nested deeper than 100/),
+    });
+    expect(errorLines()).toEqual([]);
+  });
+
+  it('refuse an element with 60,000 attributes with 400 malformed-body naming the attribute limit', async () => {
+    const attributes = Array.from({ length: 60_000 }, (_, i) => `a${i}="1"`).join(' ');
+    const response = await post(`<a ${attributes}/>`);
+    expect(response.status).toBe(400);
+    expect(receiver.refusals.at(-1)).toMatchObject({
+      reason: 'malformed-body',
+      message: expect.stringMatching(/more than 100 attributes/),
+    });
+    expect(errorLines()).toEqual([]);
+    expect(received).toEqual([]);
+  });
+
+  it('refuse a body of 50,000 elements with 400 malformed-body naming the element limit, before parsing it', async () => {
+    const elements = Array.from({ length: 50_000 }, (_, i) => `<b${i}>1</b${i}>`).join('');
+    const response = await post(`<r>${elements}</r>`);
+    expect(response.status).toBe(400);
+    expect(receiver.refusals.at(-1)).toMatchObject({
+      reason: 'malformed-body',
+      message: expect.stringMatching(/more than 10000 elements/),
+    });
+    expect(errorLines()).toEqual([]);
+    expect(received).toEqual([]);
   });
 });

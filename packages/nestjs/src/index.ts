@@ -150,6 +150,7 @@ export { IncomingWebhook, WebhookPayload } from './receive/webhook-param.decorat
 export { WebhookGuard } from './receive/webhook.guard.js';
 export { PlatformClientErrorsFilter } from './receive/platform-client-errors.filter.js';
 export { applyWebhookBodyLimits, type WebhookBodyLimits } from './receive/webhook-body-limits.js';
+export { DEFAULT_XML_PAYLOAD_LIMITS, type XmlPayloadLimits } from './receive/xml-markup.budget.js';
 export { DUPLICATE_WEBHOOK_RESPONSE, WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js';
 export { WebhookVerifier } from './receive/webhook-verifier.service.js';
 export type { WebhookToVerify } from './receive/webhook-verifier.service.js';

@@ -1,4 +1,5 @@
 import type { WebhookScheme, WebhookSchemeReference } from '@webhook-outbox/signature';
+import type { XmlPayloadLimits } from '../receive/xml-markup.budget.js';
 
 /** A receiver: who sends to it (the scheme), the secret(s) to verify with, and how strict to be. */
 export interface WebhookReceiverOptions {
@@ -16,6 +17,18 @@ export interface WebhookReceiverOptions {
   tolerance?: number;
   /** Largest body accepted, in bytes; a larger one is answered 413 before any verification. Default 1 MiB. */
   maxBodySize?: number;
+  /**
+   * Longest time, in milliseconds, to receive a body once the request has arrived: a sender still trickling its
+   * body after it is answered 408 and its connection closed (a warning, no handler), instead of holding the
+   * connection until Node's 300 s `requestTimeout`. Applies to bodies the guard reads itself, and to every body of
+   * the app once `applyWebhookBodyLimits(app)` is called (the largest receiver's value). Default `10000`.
+   */
+  bodyTimeout?: number;
+  /**
+   * Bounds on XML bodies' markup, each refusal a 400 `malformed-body`. Defaults: `maxDepth` 100, `maxElements`
+   * 10,000, `maxAttributes` 100 per element (`DEFAULT_XML_PAYLOAD_LIMITS`).
+   */
+  xmlLimits?: Partial<XmlPayloadLimits>;
   /**
    * Remember processed webhook ids in the `webhook_inbox` table, so a redelivery is acknowledged without running
    * the handler again. Needs `WebhookModule` (a DataSource). Default `true`.
@@ -39,5 +52,7 @@ export interface ResolvedWebhookReceiver {
   secrets: string[];
   tolerance: number;
   maxBodySize: number;
+  bodyTimeout: number;
+  xmlLimits: XmlPayloadLimits;
   deduplicate: boolean;
 }

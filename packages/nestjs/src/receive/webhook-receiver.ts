@@ -5,8 +5,11 @@ import {
 } from '@webhook-outbox/signature';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import type { ResolvedWebhookReceiver, WebhookReceiverOptions } from '../options/webhook-receiver.options.js';
+import { DEFAULT_XML_PAYLOAD_LIMITS, type XmlPayloadLimits } from './xml-markup.budget.js';
 
 export const DEFAULT_MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+/** How long a receiver waits for a body to arrive whole, in milliseconds, unless it sets `bodyTimeout`. */
+export const DEFAULT_WEBHOOK_BODY_TIMEOUT_MS = 10_000;
 /** Inbox keys are stored in a varchar(100) column. */
 const MAX_RECEIVER_NAME_LENGTH = 100;
 
@@ -49,5 +52,22 @@ export function resolveWebhookReceiver(
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
   if (!Number.isInteger(maxBodySize) || maxBodySize < 1)
     fail(`maxBodySize must be a whole number of bytes ≥ 1; got ${String(maxBodySize)}.`);
-  return { name, scheme, secrets, tolerance, maxBodySize, deduplicate: options.deduplicate ?? true };
+  const bodyTimeout = options.bodyTimeout ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
+  if (!Number.isInteger(bodyTimeout) || bodyTimeout < 1)
+    fail(`bodyTimeout must be a whole number of milliseconds ≥ 1; got ${String(bodyTimeout)}.`);
+  const xmlLimits: XmlPayloadLimits = { ...DEFAULT_XML_PAYLOAD_LIMITS, ...options.xmlLimits };
+  for (const [limit, value] of Object.entries(xmlLimits)) {
+    if (!Number.isInteger(value) || value < 1)
+      fail(`xmlLimits.${limit} must be a whole number ≥ 1; got ${String(value)}.`);
+  }
+  return {
+    name,
+    scheme,
+    secrets,
+    tolerance,
+    maxBodySize,
+    bodyTimeout,
+    xmlLimits,
+    deduplicate: options.deduplicate ?? true,
+  };
 }

@@ -115,7 +115,7 @@ export class WebhookVerifier {
       const payload =
         input.parsedBody !== undefined
           ? input.parsedBody
-          : parseWebhookPayload(input.body, { contentType, method: input.method });
+          : parseWebhookPayload(input.body, { contentType, method: input.method, xmlLimits: receiver.xmlLimits });
       return new ReceivedWebhook<TPayload>({
         id: identity.id ?? `sha256:${createHash('sha256').update(input.body).digest('hex')}`,
         receiver: receiver.name,

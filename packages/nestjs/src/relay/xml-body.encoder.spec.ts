@@ -27,6 +27,23 @@ describe('XML webhook bodies', () => {
     );
   });
 
+  it('give keys that name members of every object (__proto__, constructor, prototype, toString) a <field> element, which fast-xml-parser reads back as data', () => {
+    const data = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":"c","prototype":"p","toString":"t"}');
+    const xml = xmlBody(JSON.stringify({ data }));
+    expect(xml).toContain(
+      '<data><field name="__proto__"><polluted>yes</polluted></field><field name="constructor">c</field>' +
+        '<field name="prototype">p</field><field name="toString">t</field></data>',
+    );
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml);
+    expect(parsed.webhook.data.field.map((field: Record<string, unknown>) => field['@name'])).toEqual([
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('escape markup in values, so a value never becomes an element', () => {
     const xml = xmlBody(JSON.stringify({ data: { customer: '<script>alert("x")</script> & ]]>' } }));
     expect(xml).toContain('<customer>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ]]&gt;</customer>');

@@ -5,6 +5,15 @@ export const XML_ROOT = 'webhook';
 
 /** An XML element name that needs no escaping and is not reserved (`xml…` names are). */
 const ELEMENT_NAME = /^(?!xml)[A-Za-z_][A-Za-z0-9._-]*$/i;
+/**
+ * Valid XML names that receivers refuse or rename: parsers that build objects (fast-xml-parser among them) throw on
+ * `__proto__`, `constructor` and `prototype`, and rename the other members of every object (`toString` arrives as
+ * `__toString`). Such keys travel as `<field name="…">`, which any parser keeps as data.
+ */
+const OBJECT_MEMBER_NAMES: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
 /** Characters XML 1.0 cannot carry at all, even escaped: C0 controls other than tab, LF and CR, and non-characters. */
 const NOT_XML =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to replace.
@@ -37,7 +46,7 @@ function content(value: unknown): OrderedNode[] {
  * (the key kept exactly, escaped as an attribute), so every key has a stable element. `null` is `nil="true"`.
  */
 function element(key: string, value: unknown): OrderedNode {
-  const plain = ELEMENT_NAME.test(key);
+  const plain = ELEMENT_NAME.test(key) && !OBJECT_MEMBER_NAMES.has(key);
   const attributes: Record<string, string> = plain ? {} : { '@_name': key.replace(NOT_XML, '\uFFFD') };
   if (value === null) attributes['@_nil'] = 'true';
   const node: OrderedNode = { [plain ? key : 'field']: value === null ? [] : content(value) };
@@ -47,7 +56,8 @@ function element(key: string, value: unknown): OrderedNode {
 
 /**
  * An event's JSON body as XML (`bodyFormat: 'xml'`): `<webhook>` holding `<type>`, `<timestamp>`, `<data>`, … in
- * the order of the JSON; list items as `<item>`; keys that are not XML names as `<field name="…">`; `null` as
+ * the order of the JSON; list items as `<item>`; keys that are not XML names, or that name a member of every
+ * JavaScript object (`__proto__`, `constructor`, `prototype`, `toString`, …), as `<field name="…">`; `null` as
  * `nil="true"`. Deterministic: the same event gives the same bytes, which are what is signed.
  */
 export function xmlBody(payload: string): string {
