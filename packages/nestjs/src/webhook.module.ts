@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
+import { TransformSandbox } from './endpoints/transform-sandbox.js';
 import { EndpointTestEvents } from './endpoints/endpoint-test-event.js';
 import { EndpointRowStore } from './outbox/stores/endpoint-rows.store.js';
 import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
@@ -110,6 +111,8 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookEventTypes,
     EndpointRowStore,
     EndpointRegistry,
+    // Stored transformations run in worker threads, started at the first one and terminated at shutdown.
+    { provide: TransformSandbox, useFactory: () => new TransformSandbox() },
     EndpointBackfill,
     EndpointTestEvents,
     RelayMetrics,

@@ -9,7 +9,8 @@ import { type WebhookFieldError, WebhookValidationError } from '../errors/webhoo
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import { WebhookBackfillEntity } from '../outbox/entities/index.js';
 import { compileWebhookFilter } from './webhook-filter.js';
-import { routeWithTransforms } from './transformed-routes.js';
+import { routeEventsWithTransforms } from './transformed-routes.js';
+import { TransformSandbox } from './transform-sandbox.js';
 import type { CapturedDataSources } from '../outbox/outbox-data-sources.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
@@ -60,6 +61,7 @@ export class EndpointBackfill {
     private readonly rules: WebhookMetadataAccessor,
     private readonly shaper: EntityEventShaper,
     private readonly wake: OutboxWakeSignal,
+    private readonly sandbox: TransformSandbox,
   ) {}
 
   async run(endpoint: ResolvedWebhookEndpoint, options: WebhookBackfillOptions): Promise<WebhookBackfillResult> {
@@ -122,9 +124,10 @@ export class EndpointBackfill {
         }));
         // The endpoint's filter holds for backfills too: a snapshot it does not match is not sent.
         const accepted = accepts ? eventRows.filter((event) => accepts(JSON.parse(event.payload))) : eventRows;
-        // And its transformation: as at fan-out, a dropped snapshot gets no delivery.
-        const routed = accepted.flatMap((event) => {
-          const [route] = routeWithTransforms([endpoint], event.payload);
+        // And its transformation: as at fan-out, a dropped snapshot gets no delivery (a stored one runs in the sandbox).
+        const routes = await routeEventsWithTransforms(accepted, () => [endpoint], this.sandbox);
+        const routed = accepted.flatMap((event, index) => {
+          const [route] = routes[index]!;
           return route ? [{ event, route }] : [];
         });
         await insertEventsWithDeliveries(

@@ -1,7 +1,8 @@
-import { compile, TreeInterpreter } from '@jmespath-community/jmespath';
+import { compile } from '@jmespath-community/jmespath';
 import type { WebhookFieldError } from '../errors/webhook-validation.error.js';
 import type { DeliveryRequestChanges } from '../outbox/outbox-store.js';
 import { HEADER_NAME, RESERVED_HEADERS } from './request-headers.js';
+import type { SandboxResult } from './transform-sandbox.js';
 import type {
   CompiledWebhookTransform,
   WebhookEventBody,
@@ -12,7 +13,10 @@ import type {
 const MAX_EXPRESSION = 10_000;
 /** A transformed body may not grow an event beyond what a receiver would reasonably take. */
 export const MAX_TRANSFORMED_BODY = 256 * 1024;
-/** A transformation that takes longer than this fails its delivery (it runs during fan-out). */
+/**
+ * A transformation that takes longer than this fails its delivery (it runs during fan-out): a stored one is stopped
+ * when it reaches it, a function from options is judged when it returns.
+ */
 export const TRANSFORM_TIME_LIMIT_MS = 50;
 
 const RESULT_FIELDS = new Set(['body', 'method', 'headers']);
@@ -45,14 +49,21 @@ export function checkTransformExpression(expression: unknown, field = 'transform
 }
 
 /**
- * A stored expression (checked first) or an options function, ready to run. JMESPath is pure and synchronous: it
- * reads the event and builds JSON, and cannot reach the process, the network or the clock.
+ * An endpoint's transformation, ready to run: a function from options runs in process (`applyTransform`); a stored
+ * expression (checked when it was written) runs in the transformation sandbox (`TransformSandbox`), where it is
+ * parsed, so that no stored text is evaluated on the event loop.
  */
 export function compileTransform(transform: string | WebhookTransformFunction): CompiledWebhookTransform {
-  if (typeof transform === 'function') return { source: '(function)', run: (event) => transform(event) };
-  const tree = compile(transform);
-  return { source: transform, run: (event) => TreeInterpreter.search(tree, event as never) };
+  if (typeof transform === 'function')
+    return { kind: 'function', source: '(function)', run: (event) => transform(event) };
+  return { kind: 'expression', source: transform };
 }
+
+const fail = (message: string): TransformOutcome => ({
+  kind: 'error',
+  message,
+  request: JSON.stringify({ error: message }),
+});
 
 /** Why `result` is not a transformation result, or `null`. */
 function resultError(result: unknown): string | null {
@@ -77,16 +88,15 @@ function resultError(result: unknown): string | null {
 }
 
 /**
- * Runs an endpoint's transformation on one event's stored body. Never throws: what the transformation throws, a
- * result of the wrong shape, one too large or too slow, is an `error` outcome, so one bad event fails its own
- * delivery, visibly, and the rest of the fan-out goes on.
+ * Runs the transformation of an endpoint in options (the application's own function) on one event's stored body.
+ * Never throws: what the function throws, a result of the wrong shape, one too large or too slow, is an `error`
+ * outcome, so one bad event fails its own delivery, visibly, and the rest of the fan-out goes on. The time limit is
+ * checked once the function has returned: it is the application's code, trusted not to hang.
  */
-export function applyTransform(transform: CompiledWebhookTransform, payload: string): TransformOutcome {
-  const fail = (message: string): TransformOutcome => ({
-    kind: 'error',
-    message,
-    request: JSON.stringify({ error: message }),
-  });
+export function applyTransform(
+  transform: Extract<CompiledWebhookTransform, { kind: 'function' }>,
+  payload: string,
+): TransformOutcome {
   const started = performance.now();
   let result: unknown;
   try {
@@ -97,6 +107,17 @@ export function applyTransform(transform: CompiledWebhookTransform, payload: str
   const elapsed = performance.now() - started;
   if (elapsed > TRANSFORM_TIME_LIMIT_MS)
     return fail(`the transformation took ${Math.round(elapsed)} ms; at most ${TRANSFORM_TIME_LIMIT_MS} ms`);
+  return outcomeOf(result);
+}
+
+/** The outcome of a stored transformation from what the sandbox answered for it (see `TransformSandbox.run`). */
+export function sandboxedOutcome(result: SandboxResult): TransformOutcome {
+  if ('error' in result) return fail(`the transformation ${result.error}`);
+  return result.json === null ? { kind: 'drop' } : outcomeOf(JSON.parse(result.json));
+}
+
+/** What a transformation's result comes to: dropped, sent changed, or failed for its shape or size. */
+function outcomeOf(result: unknown): TransformOutcome {
   if (result === null || result === undefined || result === false) return { kind: 'drop' };
   const wrong = resultError(result);
   if (wrong !== null) return fail(`the transformation ${wrong}`);

@@ -21,13 +21,21 @@ export interface WebhookTransformResult {
 
 /**
  * A transformation of an endpoint in options: a synchronous function of the event, run when the event is fanned out.
- * It runs in your process with your code's rights; stored endpoints take a JMESPath expression instead, which cannot.
+ * It is your application's own code, so it runs in your process, on the event loop, with your code's rights (a
+ * function cannot cross to a worker thread): keep it quick. It is timed, and a call that took longer than 50 ms fails
+ * its delivery as `transform-failed`, but only once it has returned. Stored endpoints (written by tenants over the
+ * API) take a JMESPath expression instead, which runs in a worker thread that is stopped at the time limit.
  */
 export type WebhookTransformFunction = (event: WebhookEventBody) => WebhookTransformResult | null;
 
-/** A transformation ready to run, from options (a function) or stored (a checked JMESPath expression). */
-export interface CompiledWebhookTransform {
-  /** The JMESPath expression of a stored endpoint, or `'(function)'` for an endpoint in options. */
-  source: string;
-  run(event: WebhookEventBody): unknown;
-}
+/**
+ * A transformation ready to run: a function from options (run in process), or a stored JMESPath expression (run in
+ * the transformation sandbox, a worker thread with a time and memory limit; see `TransformSandbox`).
+ */
+export type CompiledWebhookTransform =
+  | { kind: 'function'; source: '(function)'; run(event: WebhookEventBody): unknown }
+  | {
+      kind: 'expression';
+      /** The JMESPath expression, as stored. */
+      source: string;
+    };

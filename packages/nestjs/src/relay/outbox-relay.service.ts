@@ -4,8 +4,9 @@ import { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import { CapturedOutboxForwarder } from '../outbox/captured-outbox.forwarder.js';
 import { OutboxDueTimes } from '../outbox/outbox-due-times.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
-import type { ClaimedDelivery, ClaimRequest, EventRouter, OutboxStore } from '../outbox/outbox-store.js';
-import { routeWithTransforms } from '../endpoints/transformed-routes.js';
+import type { ClaimedDelivery, ClaimRequest, FanOutResult, OutboxStore } from '../outbox/outbox-store.js';
+import { TransformSandbox } from '../endpoints/transform-sandbox.js';
+import { NOTHING_FANNED_OUT } from '../outbox/fan-out.plan.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { OUTBOX_STORE, WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
@@ -19,6 +20,7 @@ import type { WebhookTransport } from '../options/webhook-transport.js';
 import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import { RelayMetrics } from './relay-metrics.js';
 import { RateLimitGate } from './rate-limit.gate.js';
+import { FanOutRoutes, TransformsNotReadyError } from './fan-out-routes.js';
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
 type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;
@@ -69,6 +71,7 @@ export class OutboxRelay {
   private readonly attempts: DeliveryAttempts;
   private readonly slots: RequestSlots<Lease>;
   private readonly rateLimits: RateLimitGate;
+  private readonly routes: FanOutRoutes;
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -81,7 +84,9 @@ export class OutboxRelay {
     private readonly dueTimes: OutboxDueTimes,
     private readonly events: WebhookDeliveryEvents,
     metrics: RelayMetrics,
+    sandbox: TransformSandbox,
   ) {
+    this.routes = new FanOutRoutes(store, endpoints, sandbox);
     this.leases = new LeaseKeeper(
       (claims, lockedUntil) => this.store.renewClaims(claims, lockedUntil),
       clock,
@@ -156,20 +161,28 @@ export class OutboxRelay {
     if (claimed.length === free)
       return { forwarded, fannedOut: 0, claimed: claimed.length, more: true, heldBack: true };
 
-    // An endpoint gets one share of the slots per round, however its deliveries are claimed.
-    const route: EventRouter = ({ type, tenant, payload }) =>
-      routeWithTransforms(this.endpoints.subscribersOf(type, tenant, payload), payload);
     // No more events than there are slots left (an event has one delivery or more): the deliveries it cannot claim
     // would each cost a claim statement's write later, and make the next round claim before it may fan out again.
     const eventLimit = Math.min(batchSize, free - claimed.length);
-    const fannedOut = await this.store.fanOut(eventLimit, now, route, {
-      limit: free - claimed.length,
-      perEndpoint: endpointConcurrency,
-      alreadyClaimed: countByEndpoint(claimed),
-      excludeEndpoints: this.excludedEndpoints(lease.now),
-      lockToken: lease.lockToken,
-      lockedUntil: lease.lockedUntil,
-    });
+    // Stored transformations run before the fan-out's transaction, in the sandbox (see FanOutRoutes).
+    const routing = await this.routes.prepare(eventLimit);
+    let fannedOut: FanOutResult = NOTHING_FANNED_OUT;
+    let transformsLate = false;
+    try {
+      // An endpoint gets one share of the slots per round, however its deliveries are claimed.
+      if (routing.limit > 0)
+        fannedOut = await this.store.fanOut(routing.limit, now, routing.route, {
+          limit: free - claimed.length,
+          perEndpoint: endpointConcurrency,
+          alreadyClaimed: countByEndpoint(claimed),
+          excludeEndpoints: this.excludedEndpoints(lease.now),
+          lockToken: lease.lockToken,
+          lockedUntil: lease.lockedUntil,
+        });
+    } catch (error) {
+      if (!(error instanceof TransformsNotReadyError)) throw error;
+      transformsLate = true;
+    }
     if (fannedOut.events > 0 && this.events.wants('events.fanned-out')) {
       const deliveries = fannedOut.claimed.length + fannedOut.unclaimed;
       this.events.publish({ kind: 'events.fanned-out', events: fannedOut.events, deliveries, at: this.clock.now() });
@@ -187,7 +200,7 @@ export class OutboxRelay {
       forwarded,
       fannedOut: fannedOut.events,
       claimed: total,
-      more: moreToForward || fannedOut.events >= eventLimit || total === free,
+      more: moreToForward || transformsLate || fannedOut.events >= eventLimit || total === free,
       heldBack: this.dueClaims.mayHaveLeftDue,
     };
   }
