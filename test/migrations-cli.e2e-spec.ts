@@ -21,6 +21,7 @@ const NAMES = [
   'AddTransformations1802000000000',
   'AddRateLimits1803000000000',
   'AddPendingDeliveryIndexes1804000000000',
+  'AddCodeEndpointRegistry1805000000000',
 ];
 
 function urlOf(database: TestDatabase): string {
@@ -118,13 +119,13 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     expect(before.code).toBe(1);
     expect(before.out.trim().split('\n')).toEqual([
       ...NAMES.map((name) => `[ ] ${name}`),
-      '11 pending: run `webhook-outbox migrate`.',
+      '12 pending: run `webhook-outbox migrate`.',
     ]);
 
     const migrated = await bin(['migrate'], { WEBHOOK_OUTBOX_DATABASE_URL: url });
     expect(migrated).toMatchObject({
       code: 0,
-      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n11 applied.\n`,
+      out: `${NAMES.map((name) => `Applied ${name}`).join('\n')}\n12 applied.\n`,
     });
 
     const after = await cli('status', '--url', url);
@@ -165,14 +166,14 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
     const status = await cli('status', '--url', url);
     expect(status.code).toBe(1);
     expect(status.out).toContain(
-      '[x] AddTransformations1802000000000\n[ ] AddRateLimits1803000000000\n[ ] AddPendingDeliveryIndexes1804000000000\n2 pending',
+      '[x] AddRateLimits1803000000000\n[ ] AddPendingDeliveryIndexes1804000000000\n[ ] AddCodeEndpointRegistry1805000000000\n2 pending',
     );
     const sql = (await cli('sql', '--url', url)).out;
-    expect(sql).toMatch(/rate_window/);
+    expect(sql).toMatch(/declared_at/);
     expect(sql).toMatch(/IDX_webhook_delivery_failed/);
     expect(sql).not.toMatch(/CREATE TABLE [^(]*webhook_inbox/);
     expect(sql).toMatch(
-      /INSERT INTO .*'AddRateLimits1803000000000'\);\n.*INSERT INTO .*'AddPendingDeliveryIndexes1804000000000'\);$/,
+      /INSERT INTO .*'AddPendingDeliveryIndexes1804000000000'\);\n.*INSERT INTO .*'AddCodeEndpointRegistry1805000000000'\);$/,
     );
   });
 

@@ -11,9 +11,11 @@ import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS, type DatabaseKind } from './support/test-databases.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
-import { startWebhookTestApp } from './support/webhook-test-app.js';
+import { ManualClock, startWebhookTestApp } from './support/webhook-test-app.js';
 
 const secret = generateWebhookSecret();
+/** A code endpoint no running instance has declared for this long is retired (see the README's rolling deploys). */
+const RETIRE_AFTER = 10 * 60_000;
 
 /** Cuts every other connection to this test's database, as a server restart would. */
 async function killOtherConnections(kind: DatabaseKind, dataSource: DataSource): Promise<number> {
@@ -72,11 +74,12 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
     }
   });
 
-  it('marks a pending delivery dead, with the reason, when its endpoint is no longer configured after a restart', async () => {
-    const first = await context.start((url) => ({
-      endpoints: [{ id: 'old-erp', url, secret }],
-      relay: { enabled: false },
-    }));
+  it('keeps delivering to a code endpoint removed from the options of a restarted instance until it is retired ten minutes later', async () => {
+    const clock = new ManualClock();
+    const first = await context.start(
+      (url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }),
+      { clock },
+    );
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await first.relay.runOnce(); // fans out and delivers once
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Bob', total: 2 });
@@ -88,41 +91,55 @@ describe.each(DATABASE_KINDS)('relay resilience on %s', (kind) => {
         endpoints: [{ id: 'new-erp', url: context.receiver.url, secret, eventTypes: ['invoice.*'] }],
         relay: { enabled: false },
       },
-      { keepTables: true },
+      { keepTables: true, clock },
     );
     try {
+      await restarted.relay.runOnce();
+      // old-erp is still registered (declared less than ten minutes ago): Bob's event goes to it, with its stored config.
+      expect(context.receiver.requests).toHaveLength(2);
+      clock.advance(RETIRE_AFTER + 1);
+      await restarted.dataSource.getRepository(ShopOrder).save({ customer: 'Cy', total: 3 });
       await restarted.relay.runOnce();
       const deliveries = await restarted.dataSource
         .getRepository(WebhookDeliveryEntity)
         .find({ order: { createdAt: 'ASC' } });
-      expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([['old-erp', 'succeeded']]);
-      // Bob's event was fanned out after the restart, to the endpoints configured then: none subscribe to orders.
-      expect(context.receiver.requests).toHaveLength(1);
+      expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([
+        ['old-erp', 'succeeded'],
+        ['old-erp', 'succeeded'],
+      ]);
+      // Cy's event was fanned out after old-erp was retired: no endpoint configured then subscribes to orders.
+      expect(context.receiver.requests).toHaveLength(2);
     } finally {
       await restarted.close();
     }
   });
 
-  it('fails a delivery whose endpoint was removed while it was pending as endpoint-deleted, without an attempt', async () => {
-    const first = await context.start((url) => ({
-      endpoints: [{ id: 'old-erp', url, secret }],
-      relay: { enabled: false },
-    }));
+  it('fails a delivery whose code endpoint no instance has declared for ten minutes as endpoint-deleted, without an attempt', async () => {
+    const clock = new ManualClock();
+    const first = await context.start(
+      (url) => ({ endpoints: [{ id: 'old-erp', url, secret }], relay: { enabled: false } }),
+      { clock },
+    );
     context.receiver.respondWith(() => ({ status: 500 }));
     await first.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
     await first.relay.runOnce(); // fanned out to old-erp; the attempt fails and a retry is scheduled
     await first.dataSource.getRepository(WebhookDeliveryEntity).update({ endpointId: 'old-erp' }, { nextAttemptAt: 0 }); // due now
     await first.close();
 
-    const restarted = await startWebhookTestApp(context.database, { relay: { enabled: false } }, { keepTables: true });
+    const restarted = await startWebhookTestApp(
+      context.database,
+      { relay: { enabled: false } },
+      { keepTables: true, clock },
+    );
     try {
+      clock.advance(RETIRE_AFTER + 1);
       await restarted.relay.runOnce();
       const delivery = await restarted.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({});
       expect(delivery).toMatchObject({
         status: 'failed',
         failureReason: 'endpoint-deleted',
         attempts: 1,
-        lastError: 'endpoint "old-erp" no longer exists',
+        lastError: expect.stringMatching(/^endpoint "old-erp" was retired: no running instance has declared it/),
       });
       expect(await restarted.dataSource.getRepository(WebhookAttemptEntity).count()).toBe(1);
       expect(context.receiver.requests).toHaveLength(1);

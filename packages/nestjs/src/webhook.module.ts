@@ -5,6 +5,7 @@ import { EndpointRegistry } from './endpoints/endpoint-registry.js';
 import { TransformSandbox } from './endpoints/transform-sandbox.js';
 import { EndpointTestEvents } from './endpoints/endpoint-test-event.js';
 import { EndpointRowStore } from './outbox/stores/endpoint-rows.store.js';
+import { EndpointDeclarationStore } from './outbox/stores/endpoint-declaration.store.js';
 import { EndpointSecretCipher } from './endpoints/endpoint-secret.cipher.js';
 import { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 import { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
@@ -110,6 +111,7 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookPublisher,
     WebhookEventTypes,
     EndpointRowStore,
+    EndpointDeclarationStore,
     EndpointRegistry,
     // Stored transformations run in worker threads, started at the first one and terminated at shutdown.
     { provide: TransformSandbox, useFactory: () => new TransformSandbox() },

@@ -113,6 +113,10 @@ export class WebhookEndpoints {
       payloadFormat: input.payloadFormat ?? 'full',
       headers: { ...input.headers },
       secrets: [{ secret: this.cipher.seal(secret, id), expiresAt: null }],
+      source: 'database',
+      codeTransform: false,
+      declaredAt: null,
+      retiredAt: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -107,4 +107,9 @@ export interface ResolvedWebhookEndpoint {
   rateLimit: { limit: number; windowMs: number } | null;
   /** Why its secrets cannot be read (a stored secret sealed with a key no longer configured); nothing is sent then. */
   secretError?: string;
+  /**
+   * A code endpoint registered with a function transformation. `transform` is then this instance's function, or
+   * `null` where the instance does not declare the endpoint: its deliveries wait for an instance that does.
+   */
+  codeTransform?: boolean;
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import type { ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
+import { sendTimeTransform } from './send-time-transform.js';
 import type { WebhookAttemptStartedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { WebhookClock } from '../webhook-clock.js';
@@ -14,6 +15,15 @@ import type { LeaseKeeper } from './lease-keeper.js';
 import { payloadFor, withRequestChanges } from './webhook-request.builder.js';
 import { WebhookExchange } from './webhook-exchange.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
+
+/**
+ * How long a delivery of an endpoint the database does not describe waits before it is claimed again (ms): the
+ * endpoint may be registered by a newer instance soon, or belong to an application on an older version.
+ */
+const UNKNOWN_ENDPOINT_DELAY_MS = 30_000;
+
+/** How long a delivery waits for an instance that has its endpoint's transformation function (ms). */
+const ELSEWHERE_TRANSFORM_DELAY_MS = 5_000;
 
 /** What every attempt and outcome event says about the delivery. */
 type AttemptFacts = Pick<
@@ -59,6 +69,9 @@ export class DeliveryAttempts {
   private readonly outcomes: AttemptRecordBatcher;
 
   private readonly exchange: WebhookExchange;
+
+  /** Endpoints (with the cause) whose postponed deliveries were already reported: one warning each. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly context: DeliveryAttemptContext) {
     this.outcomes = new AttemptRecordBatcher((records) => context.store.recordAttempts(records));
@@ -118,14 +131,29 @@ export class DeliveryAttempts {
     }
     let endpoint = endpoints.get(delivery.endpointId);
     if (!endpoint) {
-      // Created by another instance since this one last looked: look again before calling it deleted.
+      // Registered by another instance since this one last looked: look again before anything else.
       await endpoints.refresh();
       endpoint = endpoints.get(delivery.endpointId);
     }
     if (!endpoint) {
-      await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" no longer exists`);
+      if (await endpoints.isRetired(delivery.endpointId)) {
+        await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" was deleted or retired`);
+      } else {
+        // Only the database says an endpoint is gone: one it does not describe (yet) waits for the next refresh.
+        await this.postpone(lease, UNKNOWN_ENDPOINT_DELAY_MS, 'is not registered in the database (yet)');
+      }
       return;
     }
+    const transform = sendTimeTransform(endpoint, delivery);
+    if (transform.kind === 'elsewhere') {
+      await this.postpone(lease, ELSEWHERE_TRANSFORM_DELAY_MS, 'has a transformation function this instance lacks');
+      return;
+    }
+    if (transform.kind === 'failed') {
+      await this.failUntried(lease, 'transform-failed', transform.message);
+      return;
+    }
+    const transformed = transform.kind === 'send' ? transform : undefined;
 
     const facts = {
       deliveryId: delivery.id,
@@ -138,8 +166,10 @@ export class DeliveryAttempts {
       events.publish({ kind: 'attempt.started', ...facts, url: endpoint.url, at: now });
     const started = performance.now();
     // A transformed delivery sends its body of record, with the request changes its transformation made.
-    const body = delivery.transformed ? delivery.payload : payloadFor(endpoint, delivery.payload, delivery.sourceId);
-    const target = withRequestChanges(endpoint, delivery.requestChanges);
+    const body =
+      transformed?.payload ??
+      (delivery.transformed ? delivery.payload : payloadFor(endpoint, delivery.payload, delivery.sourceId));
+    const target = withRequestChanges(endpoint, transformed ? transformed.changes : delivery.requestChanges);
     const result = await this.exchange.send(target, delivery, body, now, lease.abandon);
     health.noteAnswer(endpoint.id, result.outcome === 'succeeded');
     lease.releaseSlot?.();
@@ -211,6 +241,22 @@ export class DeliveryAttempts {
     }
     this.reportOutcome(facts, decision.next, finishedAt);
     await health.update(endpoint.id, result, decision, finishedAt);
+  }
+
+  /** Gives a claim back untried, due again after `delayMs`; warns once per endpoint and cause. */
+  private async postpone(lease: Lease, delayMs: number, cause: string): Promise<void> {
+    const { store, clock, logger } = this.context;
+    const { delivery } = lease;
+    const warning = `${delivery.endpointId} ${cause}`;
+    if (!this.warned.has(warning)) {
+      this.warned.add(warning);
+      logger.warn(
+        `Endpoint "${delivery.endpointId}" ${cause}: its deliveries stay pending (retried every ` +
+          `${delayMs / 1000} s) for an instance that can send them; none is failed for it. Further ones are not logged.`,
+        { endpointId: delivery.endpointId, deliveryId: delivery.id },
+      );
+    }
+    await store.postponeClaim(delivery.id, lease.lockToken, clock.now() + delayMs);
   }
 
   private async failUntried(

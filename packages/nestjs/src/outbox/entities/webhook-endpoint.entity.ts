@@ -17,7 +17,11 @@ const json = <T>() => ({
   from: (value: string | null) => (value == null ? value : (JSON.parse(value) as T)),
 });
 
-/** An endpoint created at runtime through `WebhookEndpoints` (e.g. by a SaaS customer), beside those in options. */
+/**
+ * An endpoint as every instance sees it: one created at runtime through `WebhookEndpoints` (e.g. by a SaaS customer),
+ * or one declared in module options ("code endpoint"), registered here by each instance that declares it at start.
+ * A deleted or retired endpoint stays as a row without credentials (`retiredAt`), so every instance knows it is gone.
+ */
 @Entity({ name: 'webhook_endpoint' })
 @Index('IDX_webhook_endpoint_tenant', ['tenant'])
 export class WebhookEndpointEntity {
@@ -78,6 +82,33 @@ export class WebhookEndpointEntity {
   /** Sends per window shared by every instance (`{ perSecond }` or `{ perMinute }`, JSON), or `null`. */
   @Column({ name: 'rate_limit', type: 'text', nullable: true, transformer: json<WebhookRateLimit | null>() })
   rateLimit!: WebhookRateLimit | null;
+
+  /** Where it was declared: `database` (created through `WebhookEndpoints`) or `options` (a code endpoint). */
+  @Column({ type: 'varchar', length: 16, default: 'database' })
+  source!: 'database' | 'options';
+
+  /**
+   * Whether a code endpoint has a function transformation: it cannot be stored, so its deliveries are transformed
+   * and sent only by instances that declare the endpoint (see `EndpointRegistry`).
+   */
+  @Column({
+    name: 'code_transform',
+    type: 'int',
+    default: 0,
+    transformer: {
+      to: (value: boolean | undefined) => (value === true ? 1 : 0),
+      from: (value: unknown) => Number(value) !== 0,
+    },
+  })
+  codeTransform!: boolean;
+
+  /** When an instance last declared this code endpoint (epoch ms; each declaring instance renews it); `null` otherwise. */
+  @Column({ name: 'declared_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  declaredAt!: number | null;
+
+  /** When it was deleted, or retired because no instance declared it any more (epoch ms); `null` while it exists. */
+  @Column({ name: 'retired_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  retiredAt!: number | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;

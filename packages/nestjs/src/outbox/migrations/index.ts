@@ -9,8 +9,10 @@ import { AddEndpointFilter1801000000000 } from './1801000000000-add-endpoint-fil
 import { AddTransformations1802000000000 } from './1802000000000-add-transformations.js';
 import { AddRateLimits1803000000000 } from './1803000000000-add-rate-limits.js';
 import { AddPendingDeliveryIndexes1804000000000 } from './1804000000000-add-pending-delivery-indexes.js';
+import { AddCodeEndpointRegistry1805000000000 } from './1805000000000-add-code-endpoint-registry.js';
 
 export {
+  AddCodeEndpointRegistry1805000000000,
   AddPendingDeliveryIndexes1804000000000,
   AddRateLimits1803000000000,
   AddAttemptTimeIndex1800000000000,
@@ -37,4 +39,5 @@ export const webhookOutboxMigrations = [
   AddTransformations1802000000000,
   AddRateLimits1803000000000,
   AddPendingDeliveryIndexes1804000000000,
+  AddCodeEndpointRegistry1805000000000,
 ];

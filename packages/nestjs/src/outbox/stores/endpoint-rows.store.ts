@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DataSource, In } from 'typeorm';
+import { type DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
 import { WebhookEndpointNotFoundError } from '../../errors/webhook-endpoint-not-found.error.js';
 import { WEBHOOK_DATA_SOURCE } from '../../webhook.tokens.js';
 import { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEndpointStateEntity } from '../entities/index.js';
@@ -8,9 +8,11 @@ import { runInOwnTransaction } from './own-transaction.runner.js';
 import { dialectOf } from './sql-dialect.js';
 
 /**
- * The reads and writes of stored endpoints (`webhook_endpoint`) and of the health rows shown with them, each in a
- * transaction of its own. Every write sets `updated_at` strictly above the row's previous value, which is what
- * `fingerprint()` relies on.
+ * The reads and writes of endpoints (`webhook_endpoint`: stored ones and registered code endpoints, see
+ * `EndpointDeclarationStore`) and of the health rows shown with them, each in a transaction of its own. Every write
+ * sets `updated_at` strictly above the row's previous value, which is what `fingerprint()` relies on. A deleted or
+ * retired endpoint stays as a row without credentials (`retired_at`), so no instance mistakes it for one it does
+ * not know yet.
  */
 @Injectable()
 export class EndpointRowStore {
@@ -29,14 +31,23 @@ export class EndpointRowStore {
     return `${String(row?.n)}:${String(row?.total)}:${String(row?.latest)}`;
   }
 
-  /** Every stored endpoint, by creation. */
+  /** Every endpoint that exists (neither deleted nor retired), by creation. */
   all(): Promise<WebhookEndpointEntity[]> {
-    return this.dataSource.getRepository(WebhookEndpointEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.dataSource
+      .getRepository(WebhookEndpointEntity)
+      .find({ where: { retiredAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /** Every stored endpoint's id and sealed secrets. */
+  /** Whether an endpoint with this id was deleted or retired (as opposed to never registered here). */
+  async isRetired(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(WebhookEndpointEntity).exists({ where: { id, retiredAt: Not(IsNull()) } });
+  }
+
+  /** Every existing endpoint's id and sealed secrets. */
   secrets(): Promise<Array<Pick<WebhookEndpointEntity, 'id' | 'secrets'>>> {
-    return this.dataSource.getRepository(WebhookEndpointEntity).find({ select: { id: true, secrets: true } });
+    return this.dataSource
+      .getRepository(WebhookEndpointEntity)
+      .find({ select: { id: true, secrets: true }, where: { retiredAt: IsNull() } });
   }
 
   async insert(row: WebhookEndpointEntity): Promise<void> {
@@ -52,7 +63,7 @@ export class EndpointRowStore {
       const repository = manager.getRepository(WebhookEndpointEntity);
       // SQLite has one writer and our queue; the servers need the lock so two rotations cannot both keep "their" old secret.
       const current = await repository.findOne({
-        where: { id },
+        where: { id, retiredAt: IsNull() },
         ...(dialectOf(this.dataSource) === 'sqlite' ? {} : { lock: { mode: 'pessimistic_write' as const } }),
       });
       if (!current) throw new WebhookEndpointNotFoundError(id);
@@ -64,30 +75,13 @@ export class EndpointRowStore {
   }
 
   /**
-   * Deletes a stored endpoint and its health row, and fails its pending deliveries that no worker holds with
-   * `endpoint-deleted`, in one transaction. The delivery log stays.
+   * Deletes a stored endpoint: keeps its row without credentials, marked retired, deletes its health row, and fails
+   * its pending deliveries that no worker holds with `endpoint-deleted`, in one transaction. The delivery log stays.
    */
   async delete(id: string, now: number): Promise<void> {
-    await runInOwnTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository(WebhookEndpointEntity).delete({ id });
-      await manager.getRepository(WebhookEndpointStateEntity).delete({ endpointId: id });
-      await manager
-        .createQueryBuilder()
-        .update(WebhookDeliveryEntity)
-        .set({
-          status: 'failed',
-          failureReason: 'endpoint-deleted',
-          lastError: `endpoint "${id}" was deleted`,
-          updatedAt: now,
-          completedAt: now,
-        })
-        .where("endpoint_id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until <= :now)", {
-          id,
-          now,
-        })
-        .callListeners(false)
-        .execute();
-    });
+    await runInOwnTransaction(this.dataSource, (manager) =>
+      retireEndpointRow(manager, { id }, now, `endpoint "${id}" was deleted`),
+    );
   }
 
   /** The health rows of these endpoints (an endpoint that never failed has none). */
@@ -95,4 +89,43 @@ export class EndpointRowStore {
     if (endpointIds.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(WebhookEndpointStateEntity).findBy({ endpointId: In([...endpointIds]) });
   }
+}
+
+/**
+ * Marks the endpoint retired (matched by `where`, which may add conditions: none matched, nothing happens), wipes its
+ * credentials, deletes its health row and fails its pending deliveries that no worker holds with `endpoint-deleted`
+ * and `error`. Returns whether it retired the endpoint. Run inside a transaction.
+ */
+export async function retireEndpointRow(
+  manager: EntityManager,
+  where: { id: string } & Record<string, unknown>,
+  now: number,
+  error: string,
+): Promise<boolean> {
+  const { id } = where;
+  const repository = manager.getRepository(WebhookEndpointEntity);
+  // Locked on the servers, so a declaration renewed meanwhile waits and then finds the endpoint retired.
+  const current = await repository.findOne({
+    where: { ...where, retiredAt: IsNull() },
+    ...(dialectOf(manager.connection) === 'sqlite' ? {} : { lock: { mode: 'pessimistic_write' as const } }),
+  });
+  if (!current) return false;
+  const retired = await manager
+    .createQueryBuilder()
+    .update(WebhookEndpointEntity)
+    .set({ retiredAt: now, secrets: [], headers: {}, updatedAt: Math.max(now, current.updatedAt + 1) })
+    // Fenced by updated_at: a concurrent declaration or change wins, and this retirement does nothing.
+    .where('id = :id AND updated_at = :updatedAt AND retired_at IS NULL', { id, updatedAt: current.updatedAt })
+    .callListeners(false)
+    .execute();
+  if (retired.affected === 0) return false;
+  await manager.getRepository(WebhookEndpointStateEntity).delete({ endpointId: id });
+  await manager
+    .createQueryBuilder()
+    .update(WebhookDeliveryEntity)
+    .set({ status: 'failed', failureReason: 'endpoint-deleted', lastError: error, updatedAt: now, completedAt: now })
+    .where("endpoint_id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until <= :now)", { id, now })
+    .callListeners(false)
+    .execute();
+  return true;
 }
