@@ -39,6 +39,7 @@ export type { WebhookClock } from './webhook-clock.js';
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 export { WebhookPayloadError } from './errors/webhook-payload.error.js';
 export { WebhookEndpointNotFoundError } from './errors/webhook-endpoint-not-found.error.js';
+export { WebhookSealingKeyMissingError } from './errors/webhook-sealing-key-missing.error.js';
 export { WebhookValidationError } from './errors/webhook-validation.error.js';
 export type { WebhookFieldError } from './errors/webhook-validation.error.js';
 export { WebhookTransactionRequiredError } from './errors/webhook-transaction-required.error.js';
@@ -90,6 +91,7 @@ export type {
   WebhookDeliverySummary,
 } from './deliveries/webhook-deliveries.service.js';
 export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
+export { MASKED_HEADER_VALUE } from './endpoints/endpoint-headers.seal.js';
 export type {
   CreatedWebhookEndpoint,
   CreateWebhookEndpointInput,

@@ -18,6 +18,8 @@ import { requestChangesOf } from '../outbox/pending-delivery.js';
 import { previewSentRequest, type WebhookSentRequest } from '../relay/sent-request.preview.js';
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { adminScope } from './admin-tenant.js';
+import { EndpointActionLimiter } from './endpoint-action.limiter.js';
+import { ENDPOINT_ACTION_LIMITS } from '../endpoints/endpoint-input.limits.js';
 import { objectBody } from './endpoints.admin-controller.js';
 import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook-admin.options.js';
 
@@ -35,6 +37,7 @@ export class DeliveriesAdminController {
     private readonly deliveries: WebhookDeliveries,
     private readonly registry: EndpointRegistry,
     @Inject(WEBHOOK_ADMIN_OPTIONS) private readonly options: WebhookAdminModuleOptions,
+    private readonly limiter: EndpointActionLimiter,
   ) {}
 
   @Get('deliveries')
@@ -64,18 +67,27 @@ export class DeliveriesAdminController {
     return { ...delivery, request: sent };
   }
 
-  /** Sends the stored body again, as a new series of attempts; 409 while a worker is sending it. */
+  /**
+   * Sends the stored body again, as a new series of attempts; 409 while a worker is sending it; 429 with
+   * `Retry-After` beyond `ENDPOINT_ACTION_LIMITS.retry` for the delivery's endpoint.
+   */
   @Post('deliveries/:id/retry')
   @HttpCode(202)
   async retry(@Req() request: unknown, @Param('id') id: string) {
     const scope = await adminScope(this.options, request);
+    const delivery = await this.deliveries.get(id, scope);
+    if (!delivery) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
+    this.limiter.take('retry', delivery.endpointId, ENDPOINT_ACTION_LIMITS.retry);
     if (await this.deliveries.retry(id, scope)) return { retried: 1 };
-    // Not retried: either there is no such delivery (for this tenant) or a worker holds it.
+    // Not retried: the delivery is gone since, or a worker holds it.
     if (!(await this.deliveries.get(id, scope))) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
     throw new ConflictException(`Delivery "${id}" is being sent right now; try again when it is done.`);
   }
 
-  /** Sends again every delivery that matches (by default the failed ones), e.g. after an endpoint's outage. */
+  /**
+   * Sends again every delivery that matches (by default the failed ones), e.g. after an endpoint's outage; 429 with
+   * `Retry-After` beyond `ENDPOINT_ACTION_LIMITS.recover` for its `endpointId` (without one, for the caller's tenant).
+   */
   @Post('deliveries/recover')
   @HttpCode(202)
   async recover(@Req() request: unknown, @Body() body: Record<string, unknown> = {}) {
@@ -99,6 +111,8 @@ export class DeliveriesAdminController {
       if (!endpoint || !visible(endpoint, scope))
         throw new NotFoundException(`No webhook endpoint has the id "${String(endpointId)}".`);
     }
+    const key = endpointId === undefined ? `(every endpoint of ${scope.tenant ?? 'every tenant'})` : String(endpointId);
+    this.limiter.take('recover', key, ENDPOINT_ACTION_LIMITS.recover);
     const retried = await this.deliveries.retryMany({
       ...(endpointId !== undefined && { endpointId: endpointId as string }),
       ...(status !== undefined && { status: status as 'failed' | 'succeeded' }),

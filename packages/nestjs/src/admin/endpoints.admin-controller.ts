@@ -1,20 +1,23 @@
-import { Injectable, Body, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { Injectable, Body, Delete, Get, Header, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import {
   type CreateWebhookEndpointInput,
   type RotateWebhookSecretInput,
   type UpdateWebhookEndpointInput,
 } from '../endpoints/webhook-endpoint.types.js';
 import { WebhookEndpoints } from '../endpoints/webhook-endpoints.service.js';
+import { ENDPOINT_ACTION_LIMITS } from '../endpoints/endpoint-input.limits.js';
 import { WebhookEventTypes } from '../emit/webhook-event-types.service.js';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';
 import { adminScope } from './admin-tenant.js';
+import { EndpointActionLimiter } from './endpoint-action.limiter.js';
 import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook-admin.options.js';
 
 /**
  * Endpoints over HTTP: `GET|POST endpoints`, `GET|PATCH|DELETE endpoints/:id`, `POST endpoints/:id/enable`,
- * `.../disable` (`{ reason? }`), `.../rotate-secret` (`{ secret?, overlap? }`), and `GET event-types`. Mounted (and
- * guarded) by `WebhookAdminModule.register()`.
+ * `.../disable` (`{ reason? }`), `.../rotate-secret` (`{ secret?, overlap? }`), `.../test`, and `GET event-types`.
+ * Mounted (and guarded) by `WebhookAdminModule.register()`. Custom header values are write-only: shown masked, and a
+ * masked value sent back in an update keeps the stored one. Answers that carry a secret are `Cache-Control: no-store`.
  */
 @Injectable()
 export class EndpointsAdminController {
@@ -22,6 +25,7 @@ export class EndpointsAdminController {
     private readonly endpoints: WebhookEndpoints,
     private readonly eventTypes: WebhookEventTypes,
     @Inject(WEBHOOK_ADMIN_OPTIONS) private readonly options: WebhookAdminModuleOptions,
+    private readonly limiter: EndpointActionLimiter,
   ) {}
 
   @Get('endpoints')
@@ -29,8 +33,9 @@ export class EndpointsAdminController {
     return this.endpoints.list(await adminScope(this.options, request));
   }
 
-  /** 201 with the endpoint and its secret, which is shown this once. */
+  /** 201 with the endpoint and its secret, which is shown this once (and kept by no cache). */
   @Post('endpoints')
+  @Header('cache-control', 'no-store')
   async create(@Req() request: unknown, @Body() body: CreateWebhookEndpointInput) {
     return this.endpoints.create(objectBody(body), await adminScope(this.options, request));
   }
@@ -73,18 +78,29 @@ export class EndpointsAdminController {
     return this.endpoints.get(id, scope);
   }
 
-  /** The new secret, shown this once. */
+  /**
+   * The new secret, shown this once (and kept by no cache). 409 naming the key when a stored secret is sealed with an
+   * encryption key that is not configured: nothing is changed.
+   */
   @Post('endpoints/:id/rotate-secret')
   @HttpCode(200)
+  @Header('cache-control', 'no-store')
   async rotateSecret(@Req() request: unknown, @Param('id') id: string, @Body() body: RotateWebhookSecretInput = {}) {
     return this.endpoints.rotateSecret(id, objectBody(body ?? {}), await adminScope(this.options, request));
   }
 
-  /** 202 `{ webhookId, deliveryId }`: a `webhook.test` event on its way to this endpoint. */
+  /**
+   * 202 `{ webhookId, deliveryId }`: a `webhook.test` event on its way to this endpoint; 429 with `Retry-After` beyond
+   * `ENDPOINT_ACTION_LIMITS.test`.
+   */
   @Post('endpoints/:id/test')
   @HttpCode(202)
   async sendTestEvent(@Req() request: unknown, @Param('id') id: string) {
-    return this.endpoints.sendTestEvent(id, await adminScope(this.options, request));
+    const scope = await adminScope(this.options, request);
+    // Another tenant's id is 404 before it can spend this endpoint's allowance.
+    if (!(await this.endpoints.get(id, scope))) throw new WebhookEndpointNotFoundError(id);
+    this.limiter.take('test', id, ENDPOINT_ACTION_LIMITS.test);
+    return this.endpoints.sendTestEvent(id, scope);
   }
 
   @Get('event-types')

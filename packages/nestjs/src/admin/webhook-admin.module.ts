@@ -2,6 +2,7 @@ import { Controller, type DynamicModule, Module, type Type, UseGuards, UseInterc
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor.js';
 import { AdminTenantGuard } from './admin-tenant.guard.js';
+import { EndpointActionLimiter } from './endpoint-action.limiter.js';
 import { DeliveriesAdminController } from './deliveries.admin-controller.js';
 import { EndpointsAdminController } from './endpoints.admin-controller.js';
 import { adminUiAssets } from './admin-ui.assets.js';
@@ -39,7 +40,7 @@ export class WebhookAdminModule {
         mounted(DeliveriesAdminController, path, options),
         ...(options.ui ? [dashboard(path, options.ui === true ? {} : options.ui)] : []),
       ],
-      providers: [{ provide: WEBHOOK_ADMIN_OPTIONS, useValue: options }],
+      providers: [{ provide: WEBHOOK_ADMIN_OPTIONS, useValue: options }, EndpointActionLimiter],
     };
   }
 }

@@ -2,7 +2,14 @@ import type { WebhookFieldError } from '../errors/webhook-validation.error.js';
 import type { DestinationPolicy } from './destination-policy.js';
 import { parseEventTypePattern } from '../emit/event-type-pattern.js';
 import { checkWebhookFilter } from './webhook-filter.js';
-import { HEADER_NAME, RESERVED_HEADERS } from './request-headers.js';
+import { HEADER_NAME, RESERVED_HEADERS, headerValueError } from './request-headers.js';
+import {
+  MAX_DESCRIPTION_LENGTH,
+  MAX_EVENT_TYPES,
+  MAX_HEADERS,
+  MAX_HEADERS_BYTES,
+  MAX_URL_LENGTH,
+} from './endpoint-input.limits.js';
 import { checkTransformExpression } from './webhook-transform.js';
 import { checkRateLimit } from './rate-limit.js';
 
@@ -21,8 +28,9 @@ export interface EndpointDefinitionInput {
   rateLimit?: unknown;
 }
 
-const MAX_DESCRIPTION = 1000;
-const MAX_URL = 2048;
+/** C0 controls, space, DEL and C1 controls: a URL parser drops or re-encodes them, so the URL used is not the one given. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds.
+const URL_UNSAFE = /[\x00-\x20\x7F-\x9F]/;
 
 /**
  * Checks `input` and returns what is wrong with each field, so a caller can report every mistake at once; only
@@ -37,8 +45,14 @@ export function checkEndpointDefinition(
   const errors: WebhookFieldError[] = [];
   const wrong = (field: string, message: string) => errors.push({ field, message });
 
+  const unsafeAt = typeof input.url === 'string' ? input.url.search(URL_UNSAFE) : -1;
   if (typeof input.url !== 'string' || input.url === '') wrong('url', 'is required: the https: URL to deliver to.');
-  else if (input.url.length > MAX_URL) wrong('url', `is longer than ${MAX_URL} characters.`);
+  else if (input.url.length > MAX_URL_LENGTH) wrong('url', `is longer than ${MAX_URL_LENGTH} characters.`);
+  else if (unsafeAt >= 0)
+    wrong(
+      'url',
+      `contains a space or control character at position ${unsafeAt + 1}: percent-encode it (a space is %20).`,
+    );
   else {
     try {
       destinations.checkUrl(input.url);
@@ -49,6 +63,11 @@ export function checkEndpointDefinition(
   if (input.eventTypes !== undefined) {
     if (!Array.isArray(input.eventTypes) || input.eventTypes.length === 0) {
       wrong('eventTypes', "must be a non-empty list of event types, e.g. ['order.created'], ['order.*'] or ['*'].");
+    } else if (input.eventTypes.length > MAX_EVENT_TYPES) {
+      wrong(
+        'eventTypes',
+        `has ${input.eventTypes.length} patterns; at most ${MAX_EVENT_TYPES} (a wildcard such as 'order.*' covers a family).`,
+      );
     } else {
       for (const [index, pattern] of (input.eventTypes as unknown[]).entries()) {
         const field = `eventTypes[${index}]`;
@@ -78,24 +97,11 @@ export function checkEndpointDefinition(
   }
   if ((input.bodyFormat === 'form' || input.bodyFormat === 'xml') && input.method === 'GET')
     wrong('bodyFormat', `a GET request has no body: use POST for "${input.bodyFormat}".`);
-  if (input.headers !== undefined) {
-    if (typeof input.headers !== 'object' || input.headers === null || Array.isArray(input.headers)) {
-      wrong('headers', 'must be an object of header names to string values.');
-    } else {
-      for (const [name, value] of Object.entries(input.headers)) {
-        const field = `headers.${name}`;
-        if (!HEADER_NAME.test(name)) wrong(field, 'is not a valid header name.');
-        else if (RESERVED_HEADERS.has(name.toLowerCase()))
-          wrong(field, 'is set by the sender itself and cannot be replaced.');
-        else if (typeof value !== 'string' || /[\r\n\0]/.test(value))
-          wrong(field, 'must be a string without line breaks.');
-      }
-    }
-  }
+  if (input.headers !== undefined) errors.push(...headersErrors(input.headers));
   if (input.description !== undefined && input.description !== null) {
     if (typeof input.description !== 'string') wrong('description', 'must be a string.');
-    else if (input.description.length > MAX_DESCRIPTION)
-      wrong('description', `is longer than ${MAX_DESCRIPTION} characters.`);
+    else if (input.description.length > MAX_DESCRIPTION_LENGTH)
+      wrong('description', `is longer than ${MAX_DESCRIPTION_LENGTH} characters.`);
   }
   if (input.traceHeaders !== undefined && typeof input.traceHeaders !== 'boolean') {
     wrong('traceHeaders', 'must be true or false.');
@@ -105,6 +111,36 @@ export function checkEndpointDefinition(
   if (input.transform !== undefined && input.transform !== null) {
     // A function in options runs the application's own code; a stored transformation is a JMESPath expression.
     if (typeof input.transform !== 'function') errors.push(...checkTransformExpression(input.transform, 'transform'));
+  }
+  return errors;
+}
+
+/**
+ * The errors of an endpoint's custom headers: their count and total size first (a set over either is reported as
+ * one error, not one per header), then each name and value.
+ */
+function headersErrors(headers: unknown): WebhookFieldError[] {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    return [{ field: 'headers', message: 'must be an object of header names to string values.' }];
+  const entries = Object.entries(headers as Record<string, unknown>);
+  if (entries.length > MAX_HEADERS)
+    return [{ field: 'headers', message: `has ${entries.length} headers; at most ${MAX_HEADERS}.` }];
+  const bytes = entries.reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + (typeof value === 'string' ? Buffer.byteLength(value) : 0),
+    0,
+  );
+  if (bytes > MAX_HEADERS_BYTES)
+    return [
+      { field: 'headers', message: `are ${bytes} bytes (names and values); at most ${MAX_HEADERS_BYTES} together.` },
+    ];
+  const errors: WebhookFieldError[] = [];
+  for (const [name, value] of entries) {
+    const field = `headers.${name}`;
+    const valueError = headerValueError(value);
+    if (!HEADER_NAME.test(name)) errors.push({ field, message: 'is not a valid header name.' });
+    else if (RESERVED_HEADERS.has(name.toLowerCase()))
+      errors.push({ field, message: 'is set by the sender itself and cannot be replaced.' });
+    else if (valueError !== null) errors.push({ field, message: valueError });
   }
   return errors;
 }

@@ -20,6 +20,7 @@ import {
   REGISTRATION_SETTLE_MS,
 } from './code-endpoint.declarations.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
+import { openHeaders } from './endpoint-headers.seal.js';
 import { compileWebhookFilter, type WebhookFilterPredicate } from './webhook-filter.js';
 import { compileTransform } from './webhook-transform.js';
 import { resolveRateLimit } from './rate-limit.js';
@@ -209,12 +210,14 @@ export class EndpointRegistry implements OnModuleInit, OnApplicationBootstrap, B
    */
   resolveStored(stored: WebhookEndpointEntity): ResolvedWebhookEndpoint {
     let secrets: ResolvedWebhookEndpoint['secrets'] = [];
+    let headers: Record<string, string> = {};
     let secretError: string | undefined;
     try {
       secrets = stored.secrets.map(({ secret, expiresAt }) => ({
         secret: this.cipher.open(secret, stored.id),
         expiresAt,
       }));
+      headers = openHeaders(this.cipher, stored.headers, stored.id);
     } catch (error) {
       secretError = (error as Error).message;
       this.logger.error(secretError, { endpointId: stored.id });
@@ -233,7 +236,7 @@ export class EndpointRegistry implements OnModuleInit, OnApplicationBootstrap, B
       method: stored.method,
       bodyFormat: stored.bodyFormat,
       payloadFormat: stored.payloadFormat,
-      headers: stored.headers,
+      headers,
       description: stored.description,
       traceHeaders: stored.traceHeaders,
       filter: stored.filter,

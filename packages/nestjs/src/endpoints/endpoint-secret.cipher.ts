@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { WebhookSealingKeyMissingError } from '../errors/webhook-sealing-key-missing.error.js';
 
 const SEALED_PREFIX = 'enc:v1:';
 const IV_BYTES = 12;
@@ -29,10 +30,11 @@ export function parseEncryptionKey(encoded: string, where: string): EncryptionKe
 }
 
 /**
- * Seals endpoint secrets at rest with AES-256-GCM: the first key seals, every key opens (so keys can be rotated:
- * put the new key first, keep the old one until `WebhookEndpoints.resealSecrets()` has run). The endpoint id is
- * authenticated data, so a sealed secret copied onto another endpoint does not open. Without keys, secrets are
- * stored as they are; plaintext values are always readable, so turning encryption on later needs no migration.
+ * Seals endpoint secrets and custom header values at rest with AES-256-GCM: the first key seals, every key opens
+ * (so keys can be rotated: put the new key first, keep the old one until `WebhookEndpoints.resealSecrets()` has
+ * run). The endpoint id (and a header's name) is authenticated data, so a sealed value copied onto another endpoint
+ * or header does not open. Without keys, values are stored as they are; plaintext values are always readable, so
+ * turning encryption on later needs no migration.
  */
 export class EndpointSecretCipher {
   private readonly keys: EncryptionKey[];
@@ -50,30 +52,28 @@ export class EndpointSecretCipher {
     return this.keys.length === 0 ? !isSealed(stored) : stored.startsWith(`${SEALED_PREFIX}${this.keys[0]!.id}:`);
   }
 
-  seal(secret: string, endpointId: string): string {
+  /** `purpose` names what is sealed beyond the endpoint (e.g. `header:authorization`); default: its secret. */
+  seal(secret: string, endpointId: string, purpose?: string): string {
     const key = this.keys[0];
     if (!key) return secret;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.key, iv);
-    cipher.setAAD(aad(endpointId));
+    cipher.setAAD(aad(endpointId, purpose));
     const sealed = Buffer.concat([iv, cipher.update(secret, 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return `${SEALED_PREFIX}${key.id}:${sealed.toString('base64url')}`;
   }
 
-  open(stored: string, endpointId: string): string {
+  /** Opens what `seal()` gave (with the same `purpose`); a plaintext value is returned as it is. */
+  open(stored: string, endpointId: string, purpose?: string): string {
     if (!isSealed(stored)) return stored;
     const [keyId, data] = stored.slice(SEALED_PREFIX.length).split(':');
     const key = this.keys.find((candidate) => candidate.id === keyId);
-    if (!key) {
-      throw new Error(
-        `The secret of endpoint "${endpointId}" is sealed with key ${keyId}, which is not in encryption.keys: ` +
-          'add that key back (after the current one) until resealSecrets() has run.',
-      );
-    }
+    const what = purpose?.replace(':', ' ') ?? 'secret';
+    if (!key) throw new WebhookSealingKeyMissingError(endpointId, keyId ?? '', what);
     const bytes = Buffer.from(data ?? '', 'base64url');
     try {
       const decipher = createDecipheriv('aes-256-gcm', key.key, bytes.subarray(0, IV_BYTES));
-      decipher.setAAD(aad(endpointId));
+      decipher.setAAD(aad(endpointId, purpose));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
       return Buffer.concat([
         decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
@@ -81,16 +81,17 @@ export class EndpointSecretCipher {
       ]).toString('utf8');
     } catch {
       throw new Error(
-        `The sealed secret of endpoint "${endpointId}" does not open with key ${keyId}: it was altered or belongs to another endpoint.`,
+        `The sealed ${what} of endpoint "${endpointId}" does not open with key ${keyId}: it was altered or belongs to another endpoint.`,
       );
     }
   }
 }
 
-function isSealed(stored: string): boolean {
+/** Whether `stored` is a sealed value (`enc:v1:<key id>:...`) rather than plaintext. */
+export function isSealed(stored: string): boolean {
   return stored.startsWith(SEALED_PREFIX);
 }
 
-function aad(endpointId: string): Buffer {
-  return Buffer.from(`webhook-outbox:endpoint:${endpointId}`, 'utf8');
+function aad(endpointId: string, purpose?: string): Buffer {
+  return Buffer.from(`webhook-outbox:endpoint:${endpointId}${purpose ? `:${purpose}` : ''}`, 'utf8');
 }

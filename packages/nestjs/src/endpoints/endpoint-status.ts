@@ -1,6 +1,7 @@
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { WebhookEndpointStateEntity } from '../outbox/entities/index.js';
 import { publicKeysOf, signatureVersionOf } from './signing-secret.check.js';
+import { maskedHeaders } from './endpoint-headers.seal.js';
 import type { WebhookEndpointState, WebhookEndpointStatus, WebhookTenantScope } from './webhook-endpoint.types.js';
 
 /** Whether `scope` sees `endpoint`: with a tenant, only that tenant's endpoints exist. */
@@ -17,7 +18,10 @@ export function endpointStateAt(
   return row?.pausedUntil != null && row.pausedUntil > now ? 'paused' : 'active';
 }
 
-/** An endpoint with the health every worker shares, as `WebhookEndpoints` shows it: never its secrets. */
+/**
+ * An endpoint with the health every worker shares, as `WebhookEndpoints` shows it: never its secrets, and its
+ * custom headers by name only (each value `MASKED_HEADER_VALUE`).
+ */
 export function endpointStatus(
   endpoint: ResolvedWebhookEndpoint,
   state: WebhookEndpointStateEntity | undefined,
@@ -44,7 +48,7 @@ export function endpointStatus(
     method: endpoint.method,
     bodyFormat: endpoint.bodyFormat,
     payloadFormat: endpoint.payloadFormat,
-    headers: { ...endpoint.headers },
+    headers: maskedHeaders(endpoint.headers),
     state: endpointStateAt(state, now),
     disabled: state?.disabledAt != null ? { at: state.disabledAt, reason: state.disabledReason ?? '' } : null,
     pausedUntil: state?.pausedUntil != null && state.pausedUntil > now ? state.pausedUntil : null,

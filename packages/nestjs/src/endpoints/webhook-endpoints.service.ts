@@ -22,6 +22,13 @@ import { definedFields, secretErrors, unknownFields } from './endpoint-input.che
 import { newSigningSecret, publicKeysOf, signatureVersionOf } from './signing-secret.check.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
+import {
+  headersAreCurrent,
+  resealHeaders,
+  sealedLookingHeaders,
+  sealHeaders,
+  updatedHeaders,
+} from './endpoint-headers.seal.js';
 import { EndpointTestEvents, type WebhookTestEventResult } from './endpoint-test-event.js';
 import { endpointStatus, visible } from './endpoint-status.js';
 import type {
@@ -93,7 +100,10 @@ export class WebhookEndpoints {
     const errors = [...unknownFields(input, CREATE_FIELDS), ...this.check(input)];
     const badTenant = scope.tenant === undefined ? null : tenantError(scope.tenant);
     if (badTenant !== null) errors.push({ field: 'tenant', message: badTenant });
-    errors.push(...secretErrors(input.secret, input.signature));
+    errors.push(
+      ...secretErrors(input.secret, input.signature),
+      ...sealedLookingHeaders(headersObject(input.headers) ?? {}),
+    );
     if (errors.length > 0) throw new WebhookValidationError(errors);
     const secret = input.secret ?? newSigningSecret(input.signature ?? 'v1');
     const now = this.clock.now();
@@ -111,7 +121,7 @@ export class WebhookEndpoints {
       method: input.method ?? 'POST',
       bodyFormat: input.bodyFormat ?? 'json',
       payloadFormat: input.payloadFormat ?? 'full',
-      headers: { ...input.headers },
+      headers: sealHeaders(this.cipher, { ...input.headers }, id),
       secrets: [{ secret: this.cipher.seal(secret, id), expiresAt: null }],
       source: 'database',
       codeTransform: false,
@@ -135,11 +145,19 @@ export class WebhookEndpoints {
     const unknown = unknownFields(patch, UPDATE_FIELDS);
     if (unknown.length > 0) throw new WebhookValidationError(unknown);
     const changes = definedFields(patch);
+    // Header values are checked as sent (opened), where a masked one keeps the value stored under its name.
+    const { headers: opened } = await this.requireStored(id, scope);
+    const given = headersObject(patch.headers);
+    // Not an object: the check says so.
+    const plain = patch.headers === undefined ? opened : given ? updatedHeaders(given, opened).headers : patch.headers;
     const updated = await this.modifyStored(id, scope, (row) => {
       // The whole result is checked (e.g. GET with a form body), but only the patched fields against known types.
-      const errors = this.check({ ...row, ...changes, eventTypes: patch.eventTypes });
+      const errors = this.check({ ...row, ...changes, headers: plain, eventTypes: patch.eventTypes });
+      const merged = given ? updatedHeaders(given, row.headers) : { headers: row.headers, errors: [] };
+      errors.push(...merged.errors, ...sealedLookingHeaders(given ?? {}));
       if (errors.length > 0) throw new WebhookValidationError(errors);
-      Object.assign(row, changes, patch.headers !== undefined && { headers: { ...patch.headers } });
+      // Plaintext values left from before headers were sealed are sealed at the first update.
+      Object.assign(row, changes, { headers: sealHeaders(this.cipher, merged.headers, row.id) });
     });
     return (await this.withHealth([this.registry.resolveStored(updated)]))[0]!;
   }
@@ -176,6 +194,9 @@ export class WebhookEndpoints {
     const now = this.clock.now();
     const expiresAt = overlap > 0 ? now + overlap : null;
     await this.modifyStored(id, scope, (row) => {
+      // Every stored secret must open, even one this rotation drops: one sealed with a key that is gone means the
+      // keys are misconfigured (a restart without them, say), and this rotation would store what they cannot open.
+      for (const stored of row.secrets) this.cipher.open(stored.secret, row.id);
       const previous = row.secrets.find((stored) => stored.expiresAt === null);
       const stillSigning = row.secrets.filter((stored) => stored.expiresAt !== null && stored.expiresAt > now);
       const kept: StoredEndpointSecret[] = [
@@ -194,18 +215,21 @@ export class WebhookEndpoints {
   }
 
   /**
-   * Seals every stored secret with the current (first) encryption key: plaintext ones and those sealed with an older
-   * key. Run it after putting a new key first; then the old key can be removed. Returns how many endpoints changed.
+   * Seals every stored secret and custom header value with the current (first) encryption key: plaintext ones and
+   * those sealed with an older key. Run it after putting a new key first; then the old key can be removed. Returns
+   * how many endpoints changed.
    */
   async resealSecrets(): Promise<number> {
     let changed = 0;
-    for (const { id, secrets } of await this.rows.secrets()) {
-      if (secrets.every((stored) => this.cipher.isCurrent(stored.secret))) continue;
+    for (const { id, secrets, headers } of await this.rows.all()) {
+      if (secrets.every((stored) => this.cipher.isCurrent(stored.secret)) && headersAreCurrent(this.cipher, headers))
+        continue;
       await this.writeStored(id, (row) => {
         row.secrets = row.secrets.map((stored) => ({
           ...stored,
           secret: this.cipher.seal(this.cipher.open(stored.secret, id), id),
         }));
+        row.headers = resealHeaders(this.cipher, row.headers, id);
       });
       changed++;
     }
@@ -303,4 +327,11 @@ export class WebhookEndpoints {
     const now = this.clock.now();
     return endpoints.map((endpoint) => endpointStatus(endpoint, byId.get(endpoint.id), now));
   }
+}
+
+/** `value` if it is an object of headers (its values are checked elsewhere), else `undefined`. */
+function headersObject(value: unknown): Record<string, string> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, string>)
+    : undefined;
 }

@@ -1,6 +1,7 @@
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { DeliveryRequestChanges } from '../outbox/outbox-store.js';
 import { buildWebhookRequest, payloadFor, withRequestChanges } from './webhook-request.builder.js';
+import { MASKED_HEADER_VALUE } from '../endpoints/endpoint-headers.seal.js';
 
 /** A request as the relay sends it, with its signature and credential values elided. */
 export interface WebhookSentRequest {
@@ -14,7 +15,7 @@ export interface WebhookSentRequest {
 /** Header names whose values are credentials of the receiver's (an endpoint's extra headers often carry one). */
 const CREDENTIAL = /auth|cookie|token|secret|key|password|session/i;
 
-export const ELIDED = '…';
+export const ELIDED = MASKED_HEADER_VALUE;
 
 /** `v1,abc= v1a,def=` → `v1,… v1a,…`: which schemes signed stays visible, the values do not. */
 function elideSignatures(value: string): string {
@@ -26,8 +27,8 @@ function elideSignatures(value: string): string {
 
 /**
  * The request an attempt of this delivery sends (sent) at `at`, rebuilt by the code that builds the real one, for
- * the delivery log: method, URL, headers and body as the endpoint is configured now, `webhook-signature` values and
- * credential-like headers elided. A `traceparent` is added to real requests when tracing is on.
+ * the delivery log: method, URL, headers and body as the endpoint is configured now, `webhook-signature` values,
+ * the endpoint's custom header values and credential-like headers elided. A `traceparent` is added to real requests when tracing is on.
  */
 export function previewSentRequest(
   endpoint: ResolvedWebhookEndpoint,
@@ -40,10 +41,12 @@ export function previewSentRequest(
     timeout: 0,
     responseExcerptBytes: 0,
   });
+  // An endpoint's own headers are write-only, whatever their names: every value elided.
+  const custom = new Set(Object.keys(endpoint.headers).map((name) => name.toLowerCase()));
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (name === 'webhook-signature') headers[name] = elideSignatures(value);
-    else headers[name] = CREDENTIAL.test(name) ? ELIDED : value;
+    else headers[name] = CREDENTIAL.test(name) || custom.has(name.toLowerCase()) ? ELIDED : value;
   }
   return { method: request.method, url: request.url, headers, body: request.body ?? null };
 }
