@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { WebhookBodyIncompleteError } from '../errors/webhook-body-incomplete.error.js';
+import { WebhookBodyTimeoutError } from '../errors/webhook-body-timeout.error.js';
 import { WebhookBodyTooLargeError } from '../errors/webhook-body-too-large.error.js';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 
@@ -22,29 +23,55 @@ const RAW_BODY_MISSING =
   'Create the app with NestFactory.create(AppModule, { rawBody: true }) on Express, or ' +
   'NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true }) on Fastify.';
 
-async function readStream(stream: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of stream) {
-      length += (chunk as Buffer).length;
-      if (length > maxBytes) throw new WebhookBodyTooLargeError(maxBytes);
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
+/**
+ * Reads a request body to its end, up to `maxBytes` and within `timeoutMs`. On a refusal it stops listening and
+ * leaves the stream paused: the answer is still written, and the caller closes the connection with it.
+ */
+function readStream(stream: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (error: Error | undefined) => {
+      clearTimeout(deadline);
+      stream.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error === undefined) resolve(Buffer.concat(chunks));
+      else {
+        stream.pause();
+        reject(error);
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > maxBytes) finish(new WebhookBodyTooLargeError(maxBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(undefined);
     // The stream itself failed ("aborted": the sender hung up mid-body or broke its chunked encoding).
-    if (error instanceof WebhookBodyTooLargeError) throw error;
-    throw new WebhookBodyIncompleteError(error as Error);
-  }
-  return Buffer.concat(chunks);
+    const onError = (error: Error) => finish(new WebhookBodyIncompleteError(error));
+    const onClose = () => finish(new WebhookBodyIncompleteError(new Error('aborted')));
+    const deadline = setTimeout(() => finish(new WebhookBodyTimeoutError(timeoutMs)), timeoutMs);
+    stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/** How much of a body to read, and for how long, when no parser read it before the guard. */
+export interface BodyReadLimits {
+  maxBytes: number;
+  timeoutMs: number;
 }
 
 /**
  * The exact bytes the sender signed: the raw query string for GET, the raw body otherwise. A body that no parser
- * consumed (a content type the framework does not parse) is read here, up to `maxBytes`. A body parsed without
- * keeping its raw bytes cannot be verified: that is a set-up error of this server, reported as such, never a pass.
+ * consumed (a content type the framework does not parse) is read here, up to `maxBytes` and within `timeoutMs`. A
+ * body parsed without keeping its raw bytes cannot be verified: that is a set-up error of this server, reported as
+ * such, never a pass.
+ *
+ * @throws {WebhookBodyTooLargeError} {WebhookBodyIncompleteError} {WebhookBodyTimeoutError} for the sender's faults.
  */
-export async function readSignedPayload(request: WebhookHttpRequest, maxBytes: number): Promise<Buffer | string> {
+export async function readSignedPayload(
+  request: WebhookHttpRequest,
+  { maxBytes, timeoutMs }: BodyReadLimits,
+): Promise<Buffer | string> {
   const method = request.method?.toUpperCase();
   if (method === 'GET' || method === 'HEAD') {
     const url = request.originalUrl ?? request.url ?? '';
@@ -56,7 +83,7 @@ export async function readSignedPayload(request: WebhookHttpRequest, maxBytes: n
   if (typeof stream.readableEnded === 'boolean' && !stream.readableEnded && typeof request.body !== 'string') {
     const declared = Number(request.headers['content-length']);
     if (declared > maxBytes) throw new WebhookBodyTooLargeError(maxBytes);
-    request.rawBody = await readStream(stream, maxBytes);
+    request.rawBody = await readStream(stream, maxBytes, timeoutMs);
     return request.rawBody;
   }
   // Fastify parses text/plain into a string and keeps no raw copy; for text the string is the bytes.

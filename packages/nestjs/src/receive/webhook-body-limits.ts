@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS } from '../webhook.tokens.js';
-import { DEFAULT_MAX_WEBHOOK_BODY_BYTES } from './webhook-receiver.js';
+import { RequestBodyDeadline } from './request-body.deadline.js';
+import { DEFAULT_MAX_WEBHOOK_BODY_BYTES, DEFAULT_WEBHOOK_BODY_TIMEOUT_MS } from './webhook-receiver.js';
 
 /** The parts of Nest's Express application this needs (`NestExpressApplication`), without depending on it. */
 interface BodyParserApplication {
@@ -29,12 +31,19 @@ export interface WebhookBodyLimits {
   largestMaxBodySize: number;
   /** The platform's body limit now, in bytes. */
   platformLimit: number;
+  /** Every request body's deadline in ms: the largest `bodyTimeout` of the named receivers (10 s without any). */
+  bodyTimeout: number;
 }
 
 /**
  * Makes the HTTP platform's own body limit fit the app's receivers, so that a webhook up to its receiver's
  * `maxBodySize` reaches the guard, and one above it is refused by the guard (413 and a `refused` event) rather
  * than by the platform's parser, silently, before any guard runs. Call it after creating the app, before listening.
+ *
+ * On both platforms it also gives every request body of the app a deadline, the largest `bodyTimeout` of the named
+ * receivers (default 10 s): a body still arriving then is answered 408, its connection closed, with a warning.
+ * Platforms read bodies before routing, so this cannot be per route; a route that takes slow uploads needs its
+ * receivers' `bodyTimeout` raised.
  *
  * - **Express** (default limit 100 kB): sets the JSON and urlencoded parsers' limit to twice the largest
  *   `maxBodySize`, for every route of the app (Express parses bodies before routing). Bodies up to that are read and
@@ -55,6 +64,10 @@ export function applyWebhookBodyLimits(app: INestApplication): WebhookBodyLimits
     DEFAULT_MAX_WEBHOOK_BODY_BYTES,
     ...Object.values(options.receivers).map((receiver) => receiver.maxBodySize),
   );
+  // Named receivers only, so one can set a deadline shorter than the default; inline ones are not known here.
+  const timeouts = Object.values(options.receivers).map((receiver) => receiver.bodyTimeout);
+  const bodyTimeout = timeouts.length > 0 ? Math.max(...timeouts) : DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
+  RequestBodyDeadline.watch(app.getHttpServer() as Server, bodyTimeout);
   const adapter = app.getHttpAdapter();
   if (adapter.getType() === 'fastify') {
     const fastify = adapter.getInstance() as FastifyInstanceLike;
@@ -67,12 +80,12 @@ export function applyWebhookBodyLimits(app: INestApplication): WebhookBodyLimits
     }
     if (!fastify.hasContentTypeParser(XML_CONTENT_TYPE))
       fastify.addContentTypeParser(XML_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    return { largestMaxBodySize, platformLimit };
+    return { largestMaxBodySize, platformLimit, bodyTimeout };
   }
   const platformLimit = 2 * largestMaxBodySize;
   const express = app as unknown as BodyParserApplication;
   express.useBodyParser('json', { limit: platformLimit });
   // extended: true, as Nest's own urlencoded parser has it, so forms parse as they did.
   express.useBodyParser('urlencoded', { limit: platformLimit, extended: true });
-  return { largestMaxBodySize, platformLimit };
+  return { largestMaxBodySize, platformLimit, bodyTimeout };
 }

@@ -3,10 +3,15 @@ import type { WebhookVerificationFailureReason } from '@webhook-outbox/signature
 import { type Observable, Subject } from 'rxjs';
 
 /**
- * Why a webhook was refused: a verification failure, a body above the receiver's `maxBodySize`, or a body that
- * could not be read to its end (the sender hung up mid-body, or broke its chunked encoding).
+ * Why a webhook was refused: a verification failure, a body above the receiver's `maxBodySize`, a body that could
+ * not be read to its end (the sender hung up mid-body, or broke its chunked encoding), or one still arriving after
+ * the receiver's `bodyTimeout` (408).
  */
-export type WebhookRefusalReason = WebhookVerificationFailureReason | 'payload-too-large' | 'incomplete-body';
+export type WebhookRefusalReason =
+  | WebhookVerificationFailureReason
+  | 'payload-too-large'
+  | 'incomplete-body'
+  | 'body-timeout';
 
 /** A refused inbound webhook. The sender only sees a generic answer; this says exactly what was wrong. */
 export interface WebhookRefusedEvent {
@@ -41,7 +46,7 @@ export class WebhookReceiverEvents {
   private readonly refusedSubject = new Subject<WebhookRefusedEvent>();
   private readonly duplicateSubject = new Subject<WebhookDuplicateEvent>();
 
-  /** Every refusal: 401 (signature, headers, time), 400 (body) and 413 (size). */
+  /** Every refusal: 401 (signature, headers, time), 400 (body), 408 (body too slow) and 413 (size). */
   readonly refused: Observable<WebhookRefusedEvent> = this.refusedSubject.asObservable();
   /** Every redelivery acknowledged without running the handler. */
   readonly duplicates: Observable<WebhookDuplicateEvent> = this.duplicateSubject.asObservable();
