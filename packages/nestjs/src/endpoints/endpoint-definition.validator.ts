@@ -45,17 +45,19 @@ export function checkEndpointDefinition(
   const errors: WebhookFieldError[] = [];
   const wrong = (field: string, message: string) => errors.push({ field, message });
 
-  const unsafeAt = typeof input.url === 'string' ? input.url.search(URL_UNSAFE) : -1;
   if (typeof input.url !== 'string' || input.url === '') wrong('url', 'is required: the https: URL to deliver to.');
   else if (input.url.length > MAX_URL_LENGTH) wrong('url', `is longer than ${MAX_URL_LENGTH} characters.`);
-  else if (unsafeAt >= 0)
-    wrong(
-      'url',
-      `contains a space or control character at position ${unsafeAt + 1}: percent-encode it (a space is %20).`,
-    );
   else {
+    // What is not a URL at all is said first; a URL the parser would silently clean up (a tab dropped, a space
+    // encoded) is refused after, so the URL stored is the URL used.
+    const unsafeAt = input.url.search(URL_UNSAFE);
     try {
       destinations.checkUrl(input.url);
+      if (unsafeAt >= 0)
+        wrong(
+          'url',
+          `contains a space or control character at position ${unsafeAt + 1}: percent-encode it (a space is %20).`,
+        );
     } catch (error) {
       wrong('url', (error as Error).message);
     }
