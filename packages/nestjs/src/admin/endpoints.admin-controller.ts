@@ -5,7 +5,7 @@ import {
   type UpdateWebhookEndpointInput,
 } from '../endpoints/webhook-endpoint.types.js';
 import { WebhookEndpoints } from '../endpoints/webhook-endpoints.service.js';
-import { ENDPOINT_ACTION_LIMITS } from '../endpoints/endpoint-input.limits.js';
+import { ENDPOINT_ACTION_LIMITS, MAX_DISABLE_REASON_LENGTH } from '../endpoints/endpoint-input.limits.js';
 import { WebhookEventTypes } from '../emit/webhook-event-types.service.js';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';
@@ -71,8 +71,10 @@ export class EndpointsAdminController {
   async disable(@Req() request: unknown, @Param('id') id: string, @Body() body: { reason?: unknown } = {}) {
     const scope = await adminScope(this.options, request);
     const { reason } = objectBody(body ?? {});
-    if (reason !== undefined && (typeof reason !== 'string' || reason.length > 1000)) {
-      throw new WebhookValidationError([{ field: 'reason', message: 'must be a string of at most 1000 characters.' }]);
+    if (reason !== undefined && (typeof reason !== 'string' || reason.length > MAX_DISABLE_REASON_LENGTH)) {
+      throw new WebhookValidationError([
+        { field: 'reason', message: `must be a string of at most ${MAX_DISABLE_REASON_LENGTH} characters.` },
+      ]);
     }
     await this.endpoints.disable(id, reason, scope);
     return this.endpoints.get(id, scope);

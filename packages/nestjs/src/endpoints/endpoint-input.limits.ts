@@ -9,6 +9,9 @@ export const MAX_URL_LENGTH = 2048;
 /** `description`: characters, as the `webhook_endpoint.description` column holds. */
 export const MAX_DESCRIPTION_LENGTH = 1000;
 
+/** `reason` of `POST endpoints/:id/disable`: characters. */
+export const MAX_DISABLE_REASON_LENGTH = 1000;
+
 /** `eventTypes`: patterns per endpoint (a wildcard such as `order.*` covers a family). */
 export const MAX_EVENT_TYPES = 100;
 

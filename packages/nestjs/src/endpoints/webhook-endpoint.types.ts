@@ -27,6 +27,11 @@ export interface CreateWebhookEndpointInput {
   bodyFormat?: WebhookBodyFormat;
   /** Default `full`; `thin` sends only the type and the entity's id. */
   payloadFormat?: WebhookPayloadFormat;
+  /**
+   * Extra request headers, e.g. a credential of the receiver's: at most 20, 8 KiB in all, values visible ASCII with
+   * inner spaces. Stored sealed with `encryption.keys`, and write-only: read back as `MASKED_HEADER_VALUE` (`'…'`).
+   * In an update the whole set is replaced; a value of `MASKED_HEADER_VALUE` keeps the value stored under that name.
+   */
   headers?: Record<string, string>;
   description?: string | null;
   /** Default `true`: requests carry `traceparent`/`tracestate` when tracing is on. */
@@ -90,6 +95,7 @@ export interface WebhookEndpointStatus {
   method: WebhookMethod;
   bodyFormat: WebhookBodyFormat;
   payloadFormat: WebhookPayloadFormat;
+  /** Its extra headers by name, each value `MASKED_HEADER_VALUE`: they are write-only. */
   headers: Record<string, string>;
   /** What the fields below add up to: `disabled`, `paused` or `active`. */
   state: WebhookEndpointState;
