@@ -164,6 +164,7 @@ export type {
 } from './receive/webhook-receiver.events.js';
 export { WebhookBodyTooLargeError } from './errors/webhook-body-too-large.error.js';
 export { WebhookBodyIncompleteError } from './errors/webhook-body-incomplete.error.js';
+export { WebhookBodyTimeoutError } from './errors/webhook-body-timeout.error.js';
 
 export {
   generateWebhookSecret,
