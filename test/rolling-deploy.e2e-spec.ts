@@ -86,11 +86,11 @@ describe.each(DATABASE_KINDS)('a rolling deploy of code endpoints on %s', (kind)
       byV2 += (await v2.relay.runOnce()).fannedOut;
     }
 
+    expect(await deliveriesOf(v1, 'new')).toHaveLength(50);
+    expect(await deliveriesOf(v1, 'old')).toHaveLength(50);
     expect(byV1 + byV2).toBe(50);
     expect(byV1).toBeGreaterThan(0); // both instances fanned out
     expect(byV2).toBeGreaterThan(0);
-    expect(await deliveriesOf(v1, 'new')).toHaveLength(50);
-    expect(await deliveriesOf(v1, 'old')).toHaveLength(50);
     await drain(v1);
     expect(requestsTo(context.receiver.requests, 'new')).toHaveLength(50);
   });
