@@ -15,7 +15,7 @@ export class WebhookSealingKeyMissingError extends Error {
     super(
       `The ${what} of endpoint "${endpointId}" is sealed with key ${keyId}, which is not in ` +
         `encryption.keys: add that key back (after the current one) and run WebhookEndpoints.resealSecrets(), ` +
-        'or, if that key is lost, rotate the secret with { overlap: 0 } and give the header again.',
+        'or, if that key is lost, delete the endpoint and create it again (its receivers then need the new secret).',
     );
   }
 }
