@@ -3,6 +3,7 @@ import type { ResolvedWebhookEndpoint, WebhookRateLimit } from '../options/webho
 import type { WebhookEndpointEntity } from '../outbox/entities/index.js';
 import type { DeclaredEndpointRow, EndpointDeclarationStore } from '../outbox/stores/endpoint-declaration.store.js';
 import type { WebhookClock } from '../webhook-clock.js';
+import { headersAreCurrent, openHeaders, sealHeaders } from './endpoint-headers.seal.js';
 import type { EndpointSecretCipher } from './endpoint-secret.cipher.js';
 
 /** How often a running instance renews its declarations and looks for code endpoints no instance declares (ms). */
@@ -94,7 +95,7 @@ export class CodeEndpointDeclarations {
       method: endpoint.method,
       bodyFormat: endpoint.bodyFormat,
       payloadFormat: endpoint.payloadFormat,
-      headers: { ...endpoint.headers },
+      headers: sealHeaders(this.cipher, { ...endpoint.headers }, endpoint.id),
       secrets: endpoint.secrets.map(({ secret, expiresAt }) => ({
         secret: this.cipher.seal(secret, endpoint.id),
         expiresAt,
@@ -123,8 +124,9 @@ export class CodeEndpointDeclarations {
       }));
       return (
         secrets.every(({ secret }) => this.cipher.isCurrent(secret)) &&
+        headersAreCurrent(this.cipher, headers) &&
         JSON.stringify(opened) === JSON.stringify(endpoint.secrets) &&
-        JSON.stringify(headers) === JSON.stringify(endpoint.headers)
+        JSON.stringify(openHeaders(this.cipher, headers, current.id)) === JSON.stringify(endpoint.headers)
       );
     } catch {
       // Sealed with a key this instance does not have: write its own.

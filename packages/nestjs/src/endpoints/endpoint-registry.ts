@@ -194,11 +194,14 @@ export class EndpointRegistry implements OnModuleInit, OnApplicationBootstrap, B
     const fingerprint = await this.rows.fingerprint();
     if (fingerprint === this.fingerprint) return;
     const rows = await this.rows.all();
-    // Code endpoints first, as in options; then stored ones by creation.
-    const ordered = [
-      ...rows.filter((row) => row.source === 'options'),
-      ...rows.filter((row) => row.source !== 'options'),
-    ];
+    // Code endpoints first (this instance's own in the order of its options, then others' by registration), then
+    // stored ones by creation.
+    const position = (row: WebhookEndpointEntity) => {
+      const index = this.fromOptions.findIndex(({ endpoint }) => endpoint.id === row.id);
+      return index < 0 ? this.fromOptions.length : index;
+    };
+    const code = rows.filter((row) => row.source === 'options').sort((a, b) => position(a) - position(b));
+    const ordered = [...code, ...rows.filter((row) => row.source !== 'options')];
     this.stored = ordered.map((stored) => entry(this.resolveStored(stored)));
     this.index();
     this.fingerprint = fingerprint;
