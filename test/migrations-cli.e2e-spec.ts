@@ -182,7 +182,7 @@ describe.each(DATABASE_KINDS)('the webhook-outbox CLI on %s', (kind) => {
       CLI_FIXTURE_DB: JSON.stringify(database.options),
     });
     expect(result.code).toBe(1);
-    expect(result.out).toContain('11 pending');
+    expect(result.out).toContain('12 pending');
   });
 });
 
