@@ -5,13 +5,24 @@ import { LeaseKeeper } from './lease-keeper.js';
 const clock = { now: () => Date.now() };
 const keepers: LeaseKeeper[] = [];
 
-/** A keeper whose renewals are recorded, and fail while `down.value` is true. */
-function keeper(leaseDuration: number, down = { value: false }) {
-  const renewals: Array<{ lockTokens: string[]; lockedUntil: number }> = [];
+/** Keeps the event loop busy for `ms`, as a starved or saturated process is. */
+function blockEventLoop(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
+
+/**
+ * A keeper whose renewals are recorded (with the lease each wrote, from when it was asked), fail while `down.value`
+ * is true, and each take `slow.value` ms.
+ */
+function keeper(leaseDuration: number, down = { value: false }, slow = { value: 0 }) {
+  const renewals: Array<{ lockTokens: string[]; lockedUntil: number; lease: number }> = [];
   const failures: string[] = [];
   const renew = async (claims: Array<{ deliveryId: string; lockToken: string }>, lockedUntil: number) => {
+    const lease = lockedUntil - Date.now();
     if (down.value) throw new Error('database unreachable');
-    renewals.push({ lockTokens: [...new Set(claims.map((claim) => claim.lockToken))], lockedUntil });
+    if (slow.value > 0) await delay(slow.value);
+    renewals.push({ lockTokens: [...new Set(claims.map((claim) => claim.lockToken))], lockedUntil, lease });
   };
   const kept = new LeaseKeeper(renew, clock, leaseDuration, (error) => failures.push(error.message));
   keepers.push(kept);
@@ -81,5 +92,55 @@ describe('LeaseKeeper', () => {
     } finally {
       process.off('warning', onWarning);
     }
+  });
+
+  it('writes leases of exactly relay.leaseDuration while its renewals come on time', async () => {
+    const { kept, renewals } = keeper(300);
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    await delay(350);
+    expect(renewals.length).toBeGreaterThanOrEqual(2);
+    for (const { lease } of renewals) expect(lease).toBeLessThan(300 + 100);
+  });
+
+  it('stretches the lease by twice the delay of a renewal whose timer fired late (a starved event loop)', async () => {
+    const { kept, renewals } = keeper(300);
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    await delay(50);
+    blockEventLoop(200); // the renewal due 50 ms from now fires about 150 ms late
+    await delay(20);
+    expect(renewals.length).toBeGreaterThanOrEqual(1);
+    expect(renewals[0]!.lease).toBeGreaterThanOrEqual(300 + 2 * 140);
+    expect(kept.lease).toBeGreaterThanOrEqual(300 + 2 * 140);
+  });
+
+  it('stretches the lease by twice the time a renewal statement took (waiting for a lock)', async () => {
+    const slow = { value: 150 };
+    const { kept, renewals } = keeper(300, { value: false }, slow);
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    await delay(100 + 150 + 20);
+    slow.value = 0;
+    await delay(100);
+    expect(renewals.length).toBeGreaterThanOrEqual(2);
+    expect(renewals.at(-1)!.lease).toBeGreaterThanOrEqual(300 + 2 * 140);
+  });
+
+  it('stretches the lease to at most three leases, however long the delay', async () => {
+    const { kept, renewals } = keeper(300);
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    await delay(50);
+    blockEventLoop(1_500);
+    await delay(20);
+    expect(renewals[0]!.lease).toBeLessThanOrEqual(900);
+    expect(kept.lease).toBe(900);
+  });
+
+  it('shrinks the lease back to relay.leaseDuration once ten renewals in a row came on time', async () => {
+    const { kept, renewals } = keeper(300);
+    kept.hold('lease_a', 'dlv_1', Date.now() + 300);
+    await delay(50);
+    blockEventLoop(200);
+    await delay(11 * 100 + 50);
+    expect(renewals.length).toBeGreaterThanOrEqual(11);
+    expect(kept.lease).toBeLessThan(300 + 100);
   });
 });

@@ -1,5 +1,9 @@
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { WebhookClock } from '../webhook-clock.js';
+
+/** How many recent renewals' delays the lease's stretch looks at (about 20 s of them at the default lease). */
+const DELAY_WINDOW = 10;
 
 /** This worker's claims made in one round (one lock token): how many deliveries, held until when. */
 interface HeldClaim {
@@ -20,12 +24,23 @@ interface HeldClaim {
  * that would lapse before the next renewal could save it are abandoned a third of a lease before it lapses: no
  * other worker ever sends a delivery while this one still is, with that much clock difference between hosts
  * tolerated.
+ *
+ * On a saturated host a live worker's renewal can come seconds late (its event loop starved of CPU, its statement
+ * queued behind others' writes), and a lease that lapses then lets another worker send again what this one already
+ * sent. So the lease stretches with the delay measured lately: a renewal's delay is how late its timer fired plus
+ * how long its statement took; the longest of the last `DELAY_WINDOW` renewals, twice over, at most two more leases. A host
+ * that keeps up stays at `relay.leaseDuration`; only a worker that dies on a saturated host is taken over later.
  */
 export class LeaseKeeper {
   private readonly held = new Map<string, HeldClaim>();
   private timer?: NodeJS.Timeout;
   private renewal?: Promise<void>;
   private failing = false;
+  /** The latest delays measured (ms, real time: how late this worker was, whatever the webhook clock says). */
+  private readonly delays: number[] = [];
+  /** When the renewal timer should fire next (performance.now()), and how late it fired last. */
+  private nextTickAt = 0;
+  private lateness = 0;
 
   constructor(
     private readonly renew: (
@@ -42,6 +57,15 @@ export class LeaseKeeper {
     return Math.max(1, Math.floor(this.leaseDuration / 3));
   }
 
+  /**
+   * How long a claim or renewal made now holds, in ms: `relay.leaseDuration` plus twice the longest delay measured
+   * over the last renewals (and the timer's lateness now), at most three leases in all.
+   */
+  get lease(): number {
+    const delay = Math.max(this.lateness, ...this.delays);
+    return this.leaseDuration + Math.min(2 * this.leaseDuration, Math.ceil(2 * delay));
+  }
+
   /** Notes a delivery held under `lockToken` until `until`; its signal aborts if the claim cannot be kept. */
   hold(lockToken: string, deliveryId: string, until: number): AbortSignal {
     let claim = this.held.get(lockToken);
@@ -54,7 +78,10 @@ export class LeaseKeeper {
       this.held.set(lockToken, claim);
     }
     claim.deliveryIds.add(deliveryId);
-    this.timer ??= setInterval(() => void this.renewNow(), this.interval).unref();
+    if (!this.timer) {
+      this.nextTickAt = performance.now() + this.interval;
+      this.timer = setInterval(() => this.tick(), this.interval).unref();
+    }
     return claim.abandon.signal;
   }
 
@@ -85,15 +112,28 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 
+  /** A timer's turn: how late it fired (the event loop's delay) is part of this renewal's delay. */
+  private tick(): void {
+    const now = performance.now();
+    this.lateness = Math.max(this.lateness, now - this.nextTickAt);
+    this.nextTickAt = now + this.interval;
+    void this.renewNow();
+  }
+
   private async renewHeld(): Promise<void> {
     const lockTokens = [...this.held.keys()];
     if (lockTokens.length === 0) return;
     const claims = [...this.held].flatMap(([lockToken, { deliveryIds }]) =>
       [...deliveryIds].map((deliveryId) => ({ deliveryId, lockToken })),
     );
-    const until = this.clock.now() + this.leaseDuration;
+    const until = this.clock.now() + this.lease;
+    const started = performance.now();
     try {
       await this.renew(claims, until);
+      // The statement's time (waiting for a lock included) delays a renewal as much as a late timer does.
+      this.delays.push(this.lateness + performance.now() - started);
+      if (this.delays.length > DELAY_WINDOW) this.delays.shift();
+      this.lateness = 0;
       for (const lockToken of lockTokens) {
         const claim = this.held.get(lockToken);
         if (claim) claim.until = Math.max(claim.until, until);

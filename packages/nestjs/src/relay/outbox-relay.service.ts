@@ -144,14 +144,15 @@ export class OutboxRelay {
     endpointsMaxAge?: number;
     dueClaimMaxAge?: number;
   } = {}): Promise<RelayRoundResult> {
-    const { batchSize, leaseDuration, endpointConcurrency } = this.options.relay;
+    const { batchSize, endpointConcurrency } = this.options.relay;
     // Slots freed from here on are news to this round's claim: whenSlotsFree() must not wait for another.
     this.slots.roundStarted();
     await this.endpoints.refresh(endpointsMaxAge);
     const { forwarded, more: moreToForward } = await this.forwarder.forward(batchSize);
     const free = Math.min(this.freeSlots, batchSize);
     const now = this.clock.now();
-    const lease = { lockToken: newOutboxId('lease'), lockedUntil: now + leaseDuration, now };
+    // The lease stretched by the delays this worker measured lately (LeaseKeeper): a saturated host's claims last longer.
+    const lease = { lockToken: newOutboxId('lease'), lockedUntil: now + this.leases.lease, now };
     // Due deliveries first (retries, and those a fan-out created unclaimed), so that new events never overtake them;
     // unless a claim moments ago found them all.
     const claimDue = free > 0 && this.dueClaims.mustClaim(performance.now(), dueClaimMaxAge);
