@@ -1,0 +1,35 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { SqliteStatement } from '../../compat/typeorm-compat.js';
+
+/** The longest pause between two tries for the write lock, in ms: short, since the lock is held for milliseconds. */
+const MAX_PAUSE = 8;
+
+/**
+ * Begins an immediate transaction (SQLite's write lock) on `db`, waiting for it between turns of the event loop:
+ * each try is a `BEGIN IMMEDIATE` with the busy timeout set to 0 for it alone, then put back, so SQLite's busy
+ * handler never sleeps inside the call. Waits as long as the connection's busy timeout (better-sqlite3: 5 s
+ * unless set), then fails with SQLite's own SQLITE_BUSY error, as a call on that connection would. Resolves inside
+ * the transaction; the caller must end it before its next await.
+ */
+export async function sqliteWriteLock(
+  db: { readonly inTransaction: boolean },
+  sql: (text: string) => SqliteStatement,
+): Promise<void> {
+  const started = performance.now();
+  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE)) {
+    // The application's own transaction on this shared connection is waited for the same way.
+    while (db.inTransaction) await delay(2);
+    const [{ timeout }] = sql('PRAGMA busy_timeout').all() as [{ timeout: number }];
+    sql('PRAGMA busy_timeout = 0').run();
+    try {
+      sql('BEGIN IMMEDIATE').run();
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || performance.now() - started >= timeout) throw error;
+    } finally {
+      sql(`PRAGMA busy_timeout = ${Number(timeout)}`).run();
+    }
+    await delay(pause);
+  }
+}
