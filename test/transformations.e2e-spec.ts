@@ -6,8 +6,10 @@ import {
   WebhookEndpoints,
   WebhookValidationError,
 } from '@webhook-outbox/nestjs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Controller, Get, Module } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { ShopOrder } from './support/shop-order.entity.js';
+import { ShopOrder, ShopSale } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
@@ -16,6 +18,60 @@ const secret = generateWebhookSecret();
 /** A chat receiver wants a message, not an order: the example of the README. */
 const CHAT_MESSAGE =
   "data.status == 'paid' && { body: { text: join('', ['Order ', to_string(data.id), ' by ', data.customer, ' is paid']) }, headers: { \"x-chat-channel\": 'sales' } } || null";
+
+/** Issue 30: builds a 40-million-character string and counts it; it held the event loop, every tenant's requests, 7-9 s. */
+const HOSTILE = "length(pad_right(type, `40000000`, 'x')) == `0` && null || null";
+
+/** Another tenant's business with the application: a route that answers at once, unless the event loop is held. */
+@Controller('ping')
+class PingController {
+  @Get()
+  ping(): string {
+    return 'pong';
+  }
+}
+
+@Module({ controllers: [PingController] })
+class PingModule {}
+
+/**
+ * Asks `url` every 5 ms, on a fixed schedule, until `stop()`; resolves to each answer's time in ms from when it was
+ * due, so a held event loop counts fully: the requests due while it was held are late by as much (at most 20 are
+ * sent at once after a hold; the others count their lateness so far).
+ */
+function pollLatencies(url: string): { stop(): Promise<number[]> } {
+  const latencies: number[] = [];
+  const answers: Array<Promise<void>> = [];
+  const start = performance.now();
+  let due = 0;
+  const tick = () => {
+    const now = performance.now();
+    for (let sent = 0; start + due * 5 <= now; due++, sent++) {
+      const dueAt = start + due * 5;
+      if (sent >= 20) latencies.push(now - dueAt);
+      else
+        answers.push(
+          fetch(url)
+            .then((response) => response.text())
+            // A request refused (a connection its server dropped meanwhile) counts as answered when it failed.
+            .catch(() => undefined)
+            .then(() => {
+              latencies.push(performance.now() - dueAt);
+            }),
+        );
+    }
+  };
+  const timer = setInterval(tick, 5);
+  tick();
+  return {
+    async stop() {
+      clearInterval(timer);
+      tick();
+      await Promise.all(answers);
+      return latencies;
+    },
+  };
+}
 
 describe.each(DATABASE_KINDS)('transformations on %s', (kind) => {
   const context = useWebhookTestContext(kind);
@@ -133,5 +189,53 @@ describe.each(DATABASE_KINDS)('transformations on %s', (kind) => {
     await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 5 });
     await app.relay.runOnce();
     expect(JSON.parse(context.receiver.requests[0]!.body)).toMatchObject({ type: 'order.created' });
+  });
+
+  it("stop a tenant's slow transformation at 50 ms: its one delivery fails, other requests keep answering, the rest is sent", async () => {
+    const app = await context.start(() => ({ relay: { enabled: false } }), {
+      imports: [PingModule],
+      listen: true,
+    });
+    const endpoints = app.app.get(WebhookEndpoints);
+    const url = context.receiver.url;
+    const slow = await endpoints.create(
+      { url: `${url}/a-slow`, eventTypes: ['sale.*'], transform: HOSTILE },
+      { tenant: 'a' },
+    );
+    await endpoints.create({ url: `${url}/a-plain`, eventTypes: ['sale.*'] }, { tenant: 'a' });
+    await endpoints.create(
+      { url: `${url}/b`, eventTypes: ['sale.*'], transform: '{ body: { amount: data.amount } }' },
+      { tenant: 'b' },
+    );
+    // A first round warms the application up (and starts the sandbox's worker with tenant b's transformation).
+    const sales = app.dataSource.getRepository(ShopSale);
+    await sales.save({ shop: 'b', amount: 0 });
+    await app.relay.runOnce();
+    for (let warmUp = 0; warmUp < 20; warmUp++) await (await fetch(`${app.url}/ping`)).text();
+    await sales.save([
+      { shop: 'a', amount: 1 },
+      { shop: 'b', amount: 2 },
+    ]);
+
+    // Polled while the round runs, and for half a second at least: 100 answers or more, so p99 is not the slowest.
+    const poll = pollLatencies(`${app.url}/ping`);
+    await Promise.all([app.relay.runOnce(), delay(500)]);
+    const latencies = (await poll.stop()).sort((a, b) => a - b);
+
+    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
+    const summary = `${latencies.length} requests to GET /ping: p99 ${Math.round(p99)} ms, slowest ${Math.round(latencies.at(-1)!)} ms`;
+    expect(p99, summary).toBeLessThan(100);
+    const [failed] = await app.dataSource.getRepository(WebhookDeliveryEntity).findBy({ endpointId: slow.id });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failureReason: 'transform-failed',
+      lastError: 'the transformation took longer than 50 ms and was stopped',
+    });
+    const sent = context.receiver.requests.map((request) => [request.url, JSON.parse(request.body).amount ?? null]);
+    expect(sent.sort()).toEqual([
+      ['/hooks/a-plain', null],
+      ['/hooks/b', 0],
+      ['/hooks/b', 2],
+    ]);
   });
 });

@@ -189,6 +189,8 @@ export class OutboxRelay {
       this.events.publish({ kind: 'events.fanned-out', events: fannedOut.events, deliveries, at: this.clock.now() });
     }
     await this.startAll(fannedOut.claimed, lease);
+    // A full batch: more events wait. Their stored transformations run while this round's requests go out.
+    if (fannedOut.events >= eventLimit) this.routes.lookAhead(batchSize);
     if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();
     let total = claimed.length + fannedOut.claimed.length;
     if (fannedOut.unclaimedOrdered > 0 && total < free) {
