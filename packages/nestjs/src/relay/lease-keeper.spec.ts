@@ -143,4 +143,12 @@ describe('LeaseKeeper', () => {
     expect(renewals.length).toBeGreaterThanOrEqual(11);
     expect(kept.lease).toBeLessThan(300 + 100);
   });
+
+  it('stretches its first claim by the event-loop delay measured since it started (a worker starting on a busy host)', async () => {
+    const { kept } = keeper(300);
+    await delay(50);
+    blockEventLoop(200);
+    await delay(50);
+    expect(kept.lease).toBeGreaterThanOrEqual(300 + 2 * 150);
+  });
 });

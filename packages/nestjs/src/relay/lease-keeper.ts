@@ -1,9 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { WebhookClock } from '../webhook-clock.js';
 
 /** How many recent renewals' delays the lease's stretch looks at (about 20 s of them at the default lease). */
 const DELAY_WINDOW = 10;
+
+/** How finely the event loop's delay is sampled while claims are held (and from start-up to the first claim), ms. */
+const LOOP_SAMPLING = 20;
 
 /** This worker's claims made in one round (one lock token): how many deliveries, held until when. */
 interface HeldClaim {
@@ -27,8 +30,9 @@ interface HeldClaim {
  *
  * On a saturated host a live worker's renewal can come seconds late (its event loop starved of CPU, its statement
  * queued behind others' writes), and a lease that lapses then lets another worker send again what this one already
- * sent. So the lease stretches with the delay measured lately: a renewal's delay is how late its timer fired plus
- * how long its statement took; the longest of the last `DELAY_WINDOW` renewals, twice over, at most two more leases. A host
+ * sent. So the lease stretches with the delay measured lately: a renewal's delay is the longest the event loop lagged
+ * since the one before (sampled from start-up on, so a worker starting on a busy host claims with it) plus how long
+ * its statement took; the longest of the last `DELAY_WINDOW` renewals, twice over, at most two more leases. A host
  * that keeps up stays at `relay.leaseDuration`; only a worker that dies on a saturated host is taken over later.
  */
 export class LeaseKeeper {
@@ -41,6 +45,11 @@ export class LeaseKeeper {
   /** When the renewal timer should fire next (performance.now()), and how late it fired last. */
   private nextTickAt = 0;
   private lateness = 0;
+  /**
+   * The event loop's delay since the last renewal, sampled while claims are held, and from start-up on: a worker
+   * that starts on a saturated host claims with a stretched lease from its first claim.
+   */
+  private readonly loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLING });
 
   constructor(
     private readonly renew: (
@@ -50,7 +59,11 @@ export class LeaseKeeper {
     private readonly clock: WebhookClock,
     private readonly leaseDuration: number,
     private readonly onRenewalFailed: (error: Error) => void,
-  ) {}
+  ) {
+    this.loop.enable();
+    // A relay that never claims (disabled, say) samples its start-up only.
+    setTimeout(() => this.timer === undefined && this.loop.disable(), 3 * leaseDuration).unref();
+  }
 
   /** Time between renewals, in ms: a third of the lease. */
   get interval(): number {
@@ -62,7 +75,7 @@ export class LeaseKeeper {
    * over the last renewals (and the timer's lateness now), at most three leases in all.
    */
   get lease(): number {
-    const delay = Math.max(this.lateness, ...this.delays);
+    const delay = Math.max(this.lateness, this.loopDelay(), ...this.delays);
     return this.leaseDuration + Math.min(2 * this.leaseDuration, Math.ceil(2 * delay));
   }
 
@@ -79,6 +92,7 @@ export class LeaseKeeper {
     }
     claim.deliveryIds.add(deliveryId);
     if (!this.timer) {
+      this.loop.enable();
       this.nextTickAt = performance.now() + this.interval;
       this.timer = setInterval(() => this.tick(), this.interval).unref();
     }
@@ -110,14 +124,22 @@ export class LeaseKeeper {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.loop.disable();
   }
 
   /** A timer's turn: how late it fired (the event loop's delay) is part of this renewal's delay. */
   private tick(): void {
     const now = performance.now();
-    this.lateness = Math.max(this.lateness, now - this.nextTickAt);
+    this.lateness = Math.max(this.lateness, now - this.nextTickAt, this.loopDelay());
+    this.loop.reset();
     this.nextTickAt = now + this.interval;
     void this.renewNow();
+  }
+
+  /** The longest event-loop delay sampled since the last renewal, in ms (0 before any sample). */
+  private loopDelay(): number {
+    // Each sample is the time between two of the sampling timer's turns: the sampling interval itself is no delay.
+    return this.loop.count === 0 ? 0 : Math.max(0, this.loop.max / 1e6 - LOOP_SAMPLING);
   }
 
   private async renewHeld(): Promise<void> {

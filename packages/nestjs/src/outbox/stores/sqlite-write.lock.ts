@@ -2,8 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SqliteStatement } from '../../compat/typeorm-compat.js';
 
-/** The longest pause between two tries for the write lock, in ms: short, since the lock is held for milliseconds. */
-const MAX_PAUSE = 8;
+/**
+ * The pauses between tries for the write lock, in ms, then the last one over and over: SQLite's own busy handler's
+ * (sqliteDefaultBusyCallback), so a relay waiting here is no keener than the application's writers waiting there.
+ */
+const PAUSES = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
 
 /**
  * Begins an immediate transaction (SQLite's write lock) on `db`, waiting for it between turns of the event loop:
@@ -17,7 +20,7 @@ export async function sqliteWriteLock(
   sql: (text: string) => SqliteStatement,
 ): Promise<void> {
   const started = performance.now();
-  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE)) {
+  for (let tries = 0; ; tries++) {
     // The application's own transaction on this shared connection is waited for the same way.
     while (db.inTransaction) await delay(2);
     const [{ timeout }] = sql('PRAGMA busy_timeout').all() as [{ timeout: number }];
@@ -30,6 +33,6 @@ export async function sqliteWriteLock(
     } finally {
       sql(`PRAGMA busy_timeout = ${Number(timeout)}`).run();
     }
-    await delay(pause);
+    await delay(PAUSES[Math.min(tries, PAUSES.length - 1)]);
   }
 }
