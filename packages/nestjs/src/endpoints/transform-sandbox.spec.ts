@@ -83,6 +83,20 @@ describe('the transformation sandbox', () => {
     ]);
   });
 
+  it('pauses a transformation stopped on 3 events in a row: its other items fail at once, the others run', async () => {
+    const sandbox = start();
+    const before = performance.now();
+    const results = await sandbox.run([...Array.from({ length: 20 }, () => item(HOSTILE)), item('data.id')]);
+    const paused = results.slice(3, 20);
+    expect(results.slice(0, 3)).toEqual(Array(3).fill({ error: 'took longer than 50 ms and was stopped' }));
+    expect(
+      new Set(paused.map((result) => ('error' in result ? result.error.replace(/\d{4}-.*Z$/, '<time>') : ''))),
+    ).toEqual(new Set(['was not run: it was stopped on 3 events in a row, and is paused until <time>']));
+    expect(results[20]).toEqual({ json: '7' });
+    // Three stops, not twenty: 20 x (50 ms and a new worker) would take seconds.
+    expect(performance.now() - before).toBeLessThan(1_500);
+  });
+
   it('runs the next batch on a new worker after one was stopped', async () => {
     const sandbox = start();
     await sandbox.run([item(HOSTILE)]);

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { jmespathModuleLocation } from './jmespath-module.location.js';
+import { STOPS_BEFORE_PAUSE, TransformPauses } from './transform-pauses.js';
 import { type TransformBatch, TransformWorker, type TransformWorkerLimits } from './transform-worker.js';
 
 /** One stored transformation to run on one event. */
@@ -38,8 +39,10 @@ export const TRANSFORM_SANDBOX_DEFAULTS: TransformSandboxSettings = {
  * Runs the stored (tenant-written) transformations in worker threads, where one that runs too long or allocates too
  * much can be stopped without holding the event loop: a transformation that reaches the time limit, or the heap
  * limit, has its worker terminated, fails alone (`{ error }`, which fails its delivery as `transform-failed`), and the
- * other items of its batch run again on a new worker. A batch is one message each way. No worker is started until a
- * stored transformation has to run, and the workers are terminated when the application shuts down.
+ * other items of its batch run again on a new worker. A batch is one message each way. A transformation stopped on
+ * several events in a row is paused a while (`TransformPauses`), so that one tenant's slow expression cannot make
+ * every round wait for it once per event. No worker is started until a stored transformation has to run, and the
+ * workers are terminated when the application shuts down.
  */
 export class TransformSandbox implements OnApplicationShutdown {
   private readonly logger = new Logger(TransformSandbox.name);
@@ -47,6 +50,7 @@ export class TransformSandbox implements OnApplicationShutdown {
   private readonly idle: TransformWorker[] = [];
   private readonly running = new Set<TransformWorker>();
   private readonly waiting: Array<(worker: TransformWorker) => void> = [];
+  private readonly pauses = new TransformPauses();
   private jmespath?: string;
   private closed = false;
 
@@ -68,12 +72,22 @@ export class TransformSandbox implements OnApplicationShutdown {
         for (const index of remaining) results[index] = { error: 'was not run: the application is shutting down' };
         break;
       }
+      remaining = remaining.filter((index) => {
+        const until = this.pauses.pausedUntil(items[index]!.expression);
+        if (until !== null)
+          results[index] = {
+            error: `was not run: it was stopped on ${STOPS_BEFORE_PAUSE} events in a row, and is paused until ${new Date(until).toISOString()}`,
+          };
+        return until === null;
+      });
+      if (remaining.length === 0) break;
       const worker = await this.acquire();
       const outcome = await worker.run(batchOf(items, remaining));
       this.release(worker);
       if (outcome.kind === 'done') {
         outcome.results.forEach((result, position) => {
           results[remaining[position]!] = result;
+          this.pauses.ran(items[remaining[position]!]!.expression);
         });
         break;
       }
@@ -85,6 +99,7 @@ export class TransformSandbox implements OnApplicationShutdown {
       }
       const culprit = remaining[outcome.at]!;
       results[culprit] = { error: outcome.error };
+      this.pauses.stopped(items[culprit]!.expression);
       if (!this.closed)
         this.logger.warn(
           `The transformation of endpoint ${items[culprit]!.endpointId} ${outcome.error}; its delivery fails as transform-failed, the worker is restarted.`,
