@@ -32,7 +32,8 @@ interface HeldClaim {
  * queued behind others' writes), and a lease that lapses then lets another worker send again what this one already
  * sent. So the lease stretches with the delay measured lately: a renewal's delay is the longest the event loop lagged
  * since the one before (sampled from start-up on, so a worker starting on a busy host claims with it) plus how long
- * its statement took; the longest of the last `DELAY_WINDOW` renewals, twice over, at most two more leases. A host
+ * its statement took; the longest of the last `DELAY_WINDOW` renewals beyond a tenth of the lease, twice over, at
+ * most two more leases. A host
  * that keeps up stays at `relay.leaseDuration`; only a worker that dies on a saturated host is taken over later.
  */
 export class LeaseKeeper {
@@ -72,11 +73,13 @@ export class LeaseKeeper {
 
   /**
    * How long a claim or renewal made now holds, in ms: `relay.leaseDuration` plus twice the longest delay measured
-   * over the last renewals (and the timer's lateness now), at most three leases in all.
+   * over the last renewals (and the event loop's now) beyond a tenth of the lease, at most three leases in all.
    */
   get lease(): number {
-    const delay = Math.max(this.lateness, this.loopDelay(), ...this.delays);
-    return this.leaseDuration + Math.min(2 * this.leaseDuration, Math.ceil(2 * delay));
+    // Delays within a tenth of the lease (a start-up's compiling, a collection) are far within the two thirds of a
+    // lease a renewal may be late by: a worker that keeps up claims for exactly relay.leaseDuration.
+    const delay = Math.max(this.lateness, this.loopDelay(), ...this.delays) - this.leaseDuration / 10;
+    return this.leaseDuration + Math.min(2 * this.leaseDuration, Math.ceil(2 * Math.max(0, delay)));
   }
 
   /** Notes a delivery held under `lockToken` until `until`; its signal aborts if the claim cannot be kept. */
