@@ -4,7 +4,7 @@ import { WebhookConfigurationError } from '../../errors/webhook-configuration.er
 import { WEBHOOK_DATA_SOURCE } from '../../webhook.tokens.js';
 import { WebhookEndpointEntity } from '../entities/index.js';
 import { retireEndpointRow } from './endpoint-rows.store.js';
-import { runInOwnTransaction } from './own-transaction.runner.js';
+import { runInOwnTransactionRetriedWhileBusy } from './own-transaction.runner.js';
 import { dialectOf } from './sql-dialect.js';
 
 /** What declaring one code endpoint did to its row. */
@@ -62,7 +62,7 @@ export class EndpointDeclarationStore {
     const retired: string[] = [];
     for (const { id } of stale) {
       if (keep.includes(id)) continue;
-      const done = await runInOwnTransaction(this.dataSource, (manager) =>
+      const done = await runInOwnTransactionRetriedWhileBusy(this.dataSource, (manager) =>
         retireEndpointRow(
           manager,
           { id, source: 'options', declaredAt: LessThan(cutoff) },
@@ -80,7 +80,7 @@ export class EndpointDeclarationStore {
     now: number,
     unchanged: (current: WebhookEndpointEntity) => boolean,
   ): Promise<DeclarationOutcome> {
-    return runInOwnTransaction(this.dataSource, async (manager) => {
+    return runInOwnTransactionRetriedWhileBusy(this.dataSource, async (manager) => {
       const repository = manager.getRepository(WebhookEndpointEntity);
       const current = await repository.findOne({
         where: { id: row.id },

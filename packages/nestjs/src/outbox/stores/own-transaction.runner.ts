@@ -1,5 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf } from './sql-dialect.js';
+
+/** Tries of a SQLite transaction refused as busy (about 5 s of pauses in all, like a busy timeout). */
+const BUSY_TRIES = 10;
 
 /** The running chain of own transactions (inbox, endpoint writes) per SQLite DataSource. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
@@ -33,4 +37,30 @@ export function runInOwnTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   return runSerialized(dataSource, () => dataSource.transaction(work));
+}
+
+/**
+ * Like `runInOwnTransaction`, for a transaction that reads before it writes: on SQLite, another process's writer
+ * makes its write fail at once with SQLITE_BUSY (the busy handler cannot wait there without a deadlock), so the
+ * whole transaction is tried again after a growing pause. Several processes starting together all write this way.
+ */
+export async function runInOwnTransactionRetriedWhileBusy<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await runInOwnTransaction(dataSource, work);
+    } catch (error) {
+      if (tries >= BUSY_TRIES || !isSqliteBusy(error)) throw error;
+      await delay(10 * 2 ** Math.min(tries, 6) * (0.5 + Math.random()));
+    }
+  }
+}
+
+function isSqliteBusy(error: unknown): boolean {
+  const codeOf = (value: unknown) => String((value as { code?: unknown } | undefined)?.code ?? '');
+  return [codeOf(error), codeOf((error as { driverError?: unknown })?.driverError)].some((code) =>
+    code.startsWith('SQLITE_BUSY'),
+  );
 }
