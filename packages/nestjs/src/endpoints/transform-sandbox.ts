@@ -2,6 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { jmespathModuleLocation } from './jmespath-module.location.js';
 import { STOPS_BEFORE_PAUSE, TransformPauses } from './transform-pauses.js';
 import { type TransformBatch, TransformWorker, type TransformWorkerLimits } from './transform-worker.js';
+import { MAX_TRANSFORMED_BODY, TRANSFORM_TIME_LIMIT_MS } from './webhook-transform.js';
 
 /** One stored transformation to run on one event. */
 export interface SandboxItem {
@@ -30,9 +31,9 @@ export interface TransformSandboxSettings extends TransformWorkerLimits {
  */
 export const TRANSFORM_SANDBOX_DEFAULTS: TransformSandboxSettings = {
   workers: 1,
-  timeLimitMs: 50,
+  timeLimitMs: TRANSFORM_TIME_LIMIT_MS,
   maxOldGenerationSizeMb: 64,
-  maxResultChars: 512 * 1024,
+  maxResultChars: 2 * MAX_TRANSFORMED_BODY,
 };
 
 /**
