@@ -191,7 +191,11 @@ describe.each(DATABASE_KINDS)('transformations on %s', (kind) => {
     expect(JSON.parse(context.receiver.requests[0]!.body)).toMatchObject({ type: 'order.created' });
   });
 
-  it("stop a tenant's slow transformation at 50 ms: its one delivery fails, other requests keep answering, the rest is sent", async () => {
+  // Tried again on a miss: the client and the server share a busy 2-core host, so a p99 above 100 ms can be the host's
+  // contention once; the old code held every request 4-5 s, on every try.
+  it("stop a tenant's slow transformation at 50 ms: its one delivery fails, other requests keep answering, the rest is sent", {
+    retry: 2,
+  }, async () => {
     const app = await context.start(() => ({ relay: { enabled: false } }), {
       imports: [PingModule],
       listen: true,
