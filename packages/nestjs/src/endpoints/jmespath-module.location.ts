@@ -1,28 +1,39 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 
 const JMESPATH = '@jmespath-community/jmespath';
 
 /**
- * The absolute path of JMESPath's CommonJS build, for a transformation worker to `require()`. Resolved from this
- * package first (the version it depends on), then from the application's folder; by the working directory because
- * the ESM and CommonJS builds of this package cannot both know their own path (no `import.meta`, no `__dirname`).
+ * The absolute path of JMESPath's CommonJS build, for a transformation worker to `require()`. The CommonJS build of
+ * this package resolves it from itself; the ESM build cannot know its own path in code that also compiles to
+ * CommonJS (no `import.meta`), so it looks from the application's main script's folder, then the working directory:
+ * through this package first (the version it depends on), then the application's own copy.
  */
-export function jmespathModuleLocation(cwd = process.cwd()): string {
-  const fromApp = createRequire(join(cwd, 'index.js'));
-  try {
-    const ours = createRequire(fromApp.resolve('@webhook-outbox/nestjs/package.json'));
-    return ours.resolve(JMESPATH);
-  } catch {
-    // The package may be linked or bundled without its own package.json reachable: the application's copy will do.
+export function jmespathModuleLocation(cwd = process.cwd(), main = process.argv[1]): string {
+  if (typeof require === 'function') {
+    try {
+      return require.resolve(JMESPATH);
+    } catch {
+      // Bundled or linked without its dependencies beside it: look from the application as the ESM build does.
+    }
   }
-  try {
-    return fromApp.resolve(JMESPATH);
-  } catch {
-    throw new WebhookConfigurationError(
-      `Stored transformations need ${JMESPATH}, which cannot be found from the working directory ${cwd}. ` +
-        'Start the application from its own folder, or install the package there.',
-    );
+  const folders = [...(main ? [dirname(main)] : []), cwd];
+  for (const folder of folders) {
+    const fromApp = createRequire(join(folder, 'index.js'));
+    for (const resolve of [
+      () => createRequire(fromApp.resolve('@webhook-outbox/nestjs/package.json')).resolve(JMESPATH),
+      () => fromApp.resolve(JMESPATH),
+    ]) {
+      try {
+        return resolve();
+      } catch {
+        // Not from here: the next place.
+      }
+    }
   }
+  throw new WebhookConfigurationError(
+    `Stored transformations need ${JMESPATH}, which cannot be found from ${folders.join(' or ')}. ` +
+      'Install it beside the application (npm install @jmespath-community/jmespath).',
+  );
 }
