@@ -10,10 +10,14 @@ const JMESPATH = '@jmespath-community/jmespath';
  * CommonJS (no `import.meta`), so it looks from the application's main script's folder, then the working directory:
  * through this package first (the version it depends on), then the application's own copy.
  */
-export function jmespathModuleLocation(cwd = process.cwd(), main = process.argv[1]): string {
-  if (typeof require === 'function') {
+export function jmespathModuleLocation(
+  cwd = process.cwd(),
+  main = process.argv[1],
+  own: NodeJS.Require | null = typeof require === 'function' ? require : null,
+): string {
+  if (own) {
     try {
-      return require.resolve(JMESPATH);
+      return own.resolve(JMESPATH);
     } catch {
       // Bundled or linked without its dependencies beside it: look from the application as the ESM build does.
     }
