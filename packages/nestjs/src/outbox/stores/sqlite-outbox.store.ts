@@ -78,16 +78,17 @@ export class SqliteOutboxStore implements OutboxStore {
       }
       return statement;
     };
-    await sqliteWriteLock(db, sql);
-    // No await from taking the lock to the end of the transaction: nothing of this process can slip in between.
-    try {
-      const result = work(sql);
-      sql('COMMIT').run();
-      return result;
-    } catch (error) {
-      if (db.inTransaction) sql('ROLLBACK').run();
-      throw error;
-    }
+    // Run in the turn that took the lock, to its end: nothing of this process can slip in between.
+    return sqliteWriteLock(db, sql, () => {
+      try {
+        const result = work(sql);
+        sql('COMMIT').run();
+        return result;
+      } catch (error) {
+        if (db.inTransaction) sql('ROLLBACK').run();
+        throw error;
+      }
+    });
   }
 
   fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {

@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { sqliteWriteLock } from './sqlite-write.lock.js';
+
+describe('sqliteWriteLock', () => {
+  it("runs the transaction in the turn that began it: the application's code never sees it open", async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (n INTEGER)');
+    const sql = (text: string) => db.prepare(text);
+    // The application's code, interleaved as microtasks: TypeORM would begin its own transaction in any of them.
+    let sawOpen = 0;
+    const application = (async () => {
+      for (let turn = 0; turn < 100; turn++) {
+        if (db.inTransaction) sawOpen++;
+        await null;
+      }
+    })();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        sqliteWriteLock(db, sql, () => {
+          sql('INSERT INTO t (n) VALUES (?)').run(n);
+          sql('COMMIT').run();
+          return n;
+        }),
+      ),
+    );
+    await application;
+    expect(results).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(sawOpen).toBe(0);
+    expect(db.prepare('SELECT count(*) AS count FROM t').get()).toEqual({ count: 20 });
+  });
+});
