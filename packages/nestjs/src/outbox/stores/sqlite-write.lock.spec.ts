@@ -1,6 +1,12 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import type { SqliteHandle } from '../../compat/typeorm-compat.js';
 import { sqliteWriteLock } from './sqlite-write.lock.js';
+
+// better-sqlite3 ships no types; the library reaches it through the compat file's SqliteHandle too.
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (
+  file: string,
+) => SqliteHandle & { exec(sql: string): void };
 
 describe('sqliteWriteLock', () => {
   it("runs the transaction in the turn that began it: the application's code never sees it open", async () => {
@@ -27,6 +33,6 @@ describe('sqliteWriteLock', () => {
     await application;
     expect(results).toEqual(Array.from({ length: 20 }, (_, n) => n));
     expect(sawOpen).toBe(0);
-    expect(db.prepare('SELECT count(*) AS count FROM t').get()).toEqual({ count: 20 });
+    expect(db.prepare('SELECT count(*) AS count FROM t').all()).toEqual([{ count: 20 }]);
   });
 });
