@@ -165,6 +165,9 @@ export class OutboxRelay {
     // No more events than there are slots left (an event has one delivery or more): the deliveries it cannot claim
     // would each cost a claim statement's write later, and make the next round claim before it may fan out again.
     const eventLimit = Math.min(batchSize, free - claimed.length);
+    // Looked at again after the claim, which can take long on a busy host: an instance registering an endpoint waits
+    // REGISTRATION_SETTLE_MS for every relay to see it, and the events committed after that must be routed to it.
+    await this.endpoints.refresh(endpointsMaxAge);
     // Stored transformations run before the fan-out's transaction, in the sandbox (see FanOutRoutes).
     const routing = await this.routes.prepare(eventLimit);
     let fannedOut: FanOutResult = NOTHING_FANNED_OUT;
