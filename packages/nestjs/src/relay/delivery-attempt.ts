@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { EndpointRegistry } from '../endpoints/endpoint-registry.js';
 import type { ClaimedDelivery, DeliveryNextState, OutboxStore } from '../outbox/outbox-store.js';
-import { sendTimeTransform } from './send-time-transform.js';
+import { routeDelivery } from './delivery-route.js';
 import type { WebhookAttemptStartedEvent, WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { WebhookClock } from '../webhook-clock.js';
@@ -15,15 +15,6 @@ import type { LeaseKeeper } from './lease-keeper.js';
 import { payloadFor, withRequestChanges } from './webhook-request.builder.js';
 import { WebhookExchange } from './webhook-exchange.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
-
-/**
- * How long a delivery of an endpoint the database does not describe waits before it is claimed again (ms): the
- * endpoint may be registered by a newer instance soon, or belong to an application on an older version.
- */
-const UNKNOWN_ENDPOINT_DELAY_MS = 30_000;
-
-/** How long a delivery waits for an instance that has its endpoint's transformation function (ms). */
-const ELSEWHERE_TRANSFORM_DELAY_MS = 5_000;
 
 /** What every attempt and outcome event says about the delivery. */
 type AttemptFacts = Pick<
@@ -129,31 +120,16 @@ export class DeliveryAttempts {
       );
       return;
     }
-    let endpoint = endpoints.get(delivery.endpointId);
-    if (!endpoint) {
-      // Registered by another instance since this one last looked: look again before anything else.
-      await endpoints.refresh();
-      endpoint = endpoints.get(delivery.endpointId);
-    }
-    if (!endpoint) {
-      if (await endpoints.isRetired(delivery.endpointId)) {
-        await this.failUntried(lease, 'endpoint-deleted', `endpoint "${delivery.endpointId}" was deleted or retired`);
-      } else {
-        // Only the database says an endpoint is gone: one it does not describe (yet) waits for the next refresh.
-        await this.postpone(lease, UNKNOWN_ENDPOINT_DELAY_MS, 'is not registered in the database (yet)');
-      }
+    const route = await routeDelivery(endpoints, delivery);
+    if (route.kind === 'fail') {
+      await this.failUntried(lease, route.reason, route.message);
       return;
     }
-    const transform = sendTimeTransform(endpoint, delivery);
-    if (transform.kind === 'elsewhere') {
-      await this.postpone(lease, ELSEWHERE_TRANSFORM_DELAY_MS, 'has a transformation function this instance lacks');
+    if (route.kind === 'postpone') {
+      await this.postpone(lease, route.delayMs, route.cause);
       return;
     }
-    if (transform.kind === 'failed') {
-      await this.failUntried(lease, 'transform-failed', transform.message);
-      return;
-    }
-    const transformed = transform.kind === 'send' ? transform : undefined;
+    const { endpoint, transformed } = route;
 
     const facts = {
       deliveryId: delivery.id,
