@@ -3,7 +3,6 @@ import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-fou
 import { type WebhookFieldError, WebhookValidationError } from '../errors/webhook-validation.error.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { WebhookEndpointEntity } from '../outbox/entities/index.js';
-import type { StoredEndpointSecret } from '../outbox/entities/webhook-endpoint.entity.js';
 import { tenantError } from '../outbox/key-columns.js';
 import { newOutboxId } from '../outbox/outbox-ids.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
@@ -22,6 +21,7 @@ import { definedFields, secretErrors, unknownFields } from './endpoint-input.che
 import { newSigningSecret, publicKeysOf, signatureVersionOf } from './signing-secret.check.js';
 import { EndpointRegistry } from './endpoint-registry.js';
 import { EndpointSecretCipher } from './endpoint-secret.cipher.js';
+import { rotatedSecrets } from './secret-rotation.js';
 import {
   headersAreCurrent,
   resealHeaders,
@@ -194,22 +194,7 @@ export class WebhookEndpoints {
     const now = this.clock.now();
     const expiresAt = overlap > 0 ? now + overlap : null;
     await this.modifyStored(id, scope, (row) => {
-      // Every stored secret must open, even one this rotation drops: one sealed with a key that is gone means the
-      // keys are misconfigured (a restart without them, say), and this rotation would store what they cannot open.
-      for (const stored of row.secrets) this.cipher.open(stored.secret, row.id);
-      const previous = row.secrets.find((stored) => stored.expiresAt === null);
-      const stillSigning = row.secrets.filter((stored) => stored.expiresAt !== null && stored.expiresAt > now);
-      const kept: StoredEndpointSecret[] = [
-        ...stillSigning,
-        ...(previous && expiresAt !== null ? [{ ...previous, expiresAt }] : []),
-      ];
-      row.secrets = [
-        { secret: this.cipher.seal(secret, row.id), expiresAt: null },
-        ...kept.map((stored) => ({
-          secret: this.cipher.seal(this.cipher.open(stored.secret, row.id), row.id),
-          expiresAt: stored.expiresAt,
-        })),
-      ];
+      row.secrets = rotatedSecrets(this.cipher, row.id, row.secrets, secret, expiresAt, now);
     });
     return { secret, previousSecretExpiresAt: expiresAt, publicKey: publicKeysOf([secret])[0] ?? null };
   }
