@@ -3,7 +3,7 @@
  * process's memory while it works through the large backlog.
  */
 import { generateWebhookSecret } from '@webhook-outbox/nestjs';
-import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/testing';
+import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/internal';
 import { benchApp, type BenchContext } from './support/bench-app.js';
 import type { Figure } from './support/figures.js';
 import { NullTransport } from './support/null-transport.js';

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import {
   WebhookAdminModule,
-  WebhookEndpointEntity,
   WebhookEndpoints,
   WebhookPublisher,
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
+import { WebhookEndpointEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { adminClient } from './support/admin-client.js';
 import type { HttpPlatform } from './support/receiver-test-app.js';

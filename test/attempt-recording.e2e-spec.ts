@@ -1,5 +1,6 @@
-import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
-import { type AttemptRecord, OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/testing';
+import { generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { type AttemptRecord, OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

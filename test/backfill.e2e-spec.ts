@@ -2,12 +2,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   generateWebhookSecret,
   verifyStandardWebhook,
-  WebhookBackfillEntity,
   WebhookEndpointNotFoundError,
   WebhookEndpoints,
   WebhookValidationError,
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
+import { WebhookBackfillEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { AuditNote, Invoice, ShopOrder, ShopSale, Subscription } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

@@ -2,10 +2,10 @@ import {
   generateWebhookSecret,
   verifyStandardWebhook,
   WebhookConfigurationError,
-  WebhookEndpointEntity,
   WebhookEndpoints,
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
+import { WebhookEndpointEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

@@ -1,9 +1,5 @@
-import {
-  generateWebhookSecret,
-  WebhookDeliveries,
-  WebhookDeliveryEntity,
-  WebhookEventEntity,
-} from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookDeliveries, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { Article, ShopOrder } from './support/shop-order.entity.js';

@@ -1,10 +1,5 @@
-import {
-  generateWebhookSecret,
-  WebhookAttemptEntity,
-  WebhookDeliveryEntity,
-  WebhookEndpointNotFoundError,
-  WebhookEndpoints,
-} from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookEndpointNotFoundError, WebhookEndpoints } from '@webhook-outbox/nestjs';
+import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';

@@ -1,10 +1,5 @@
-import {
-  generateWebhookSecret,
-  WebhookAttemptEntity,
-  WebhookDeliveryEntity,
-  WebhookEventEntity,
-  type WebhookModuleOptions,
-} from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
+import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { verifyStandardWebhook } from '@webhook-outbox/signature';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';

@@ -2,7 +2,6 @@ import {
   generateWebhookSecret,
   verifyStandardWebhook,
   WebhookDeliveries,
-  WebhookEndpointEntity,
   WebhookEndpointNotFoundError,
   WebhookEndpoints,
   WebhookEventTypes,
@@ -11,6 +10,7 @@ import {
   WebhookValidationError,
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
+import { WebhookEndpointEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder, ShopSale } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

@@ -1,5 +1,6 @@
-import { generateWebhookSecret, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
-import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/testing';
+import { generateWebhookSecret, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/internal';
 import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';

@@ -20,8 +20,22 @@ export function integrationProject(stack?: TestStack): UserWorkspaceConfig {
         dir: here,
         name: stack ? `integration · ${stack.name}` : 'integration',
         include: ['**/*.e2e-spec.ts', '**/*.spec.ts'],
-        exclude: ['**/node_modules/**', 'stacks/**', 'consumers/**', 'faults/**', 'browser/**'],
+        // Folders with a project of their own (test:all runs them once, on this stack).
+        exclude: [
+          '**/node_modules/**',
+          'stacks/**',
+          'consumers/**',
+          'faults/**',
+          'browser/**',
+          'docs/**',
+          'docs-reference/**',
+        ],
         env: stack ? { WEBHOOK_TEST_STACK: stack.name } : {},
+        // Stop before the first test, with the command that fixes it, when a database server or the stack is missing.
+        globalSetup: [
+          './support/prerequisites/database-servers.global-setup.ts',
+          ...(stack ? ['./support/prerequisites/test-stack.global-setup.ts'] : []),
+        ],
         // Real databases and real HTTP servers: give each test room, but never minutes.
         testTimeout: 30_000,
         hookTimeout: 60_000,

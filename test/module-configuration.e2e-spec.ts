@@ -5,13 +5,11 @@ import { Test } from '@nestjs/testing';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import {
   generateWebhookSecret,
-  NodeHttpWebhookTransport,
-  OutboxRelay,
-  WEBHOOK_TRANSPORT,
   WebhookConfigurationError,
   WebhookEventEntity,
   WebhookModule,
 } from '@webhook-outbox/nestjs';
+import { NodeHttpWebhookTransport, OutboxRelay, WEBHOOK_TRANSPORT } from '@webhook-outbox/nestjs/internal';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from './support/loopback.js';

@@ -3,7 +3,6 @@ import { Test } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import {
   generateWebhookSecret,
-  OutboxRelay,
   verifyStandardWebhook,
   WebhookConfigurationError,
   WebhookEndpoints,
@@ -14,6 +13,7 @@ import {
   WebhookPublisher,
   WebhookTransactionRequiredError,
 } from '@webhook-outbox/nestjs';
+import { OutboxRelay } from '@webhook-outbox/nestjs/internal';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditNote, Invoice, Shipment, ShopOrder } from './support/shop-order.entity.js';

@@ -1,4 +1,5 @@
-import { generateWebhookSecret, WebhookInboxEntity, WebhookVerifier } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookVerifier } from '@webhook-outbox/nestjs';
+import { WebhookInboxEntity } from '@webhook-outbox/nestjs/internal';
 import { signWebhook } from '@webhook-outbox/nestjs/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';

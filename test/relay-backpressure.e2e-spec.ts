@@ -1,4 +1,5 @@
-import { generateWebhookSecret, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

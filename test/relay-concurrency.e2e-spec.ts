@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateWebhookSecret, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookEventEntity } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';

@@ -1,4 +1,5 @@
-import { generateWebhookSecret, WebhookDeliveries, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret, WebhookDeliveries } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';

@@ -1,13 +1,12 @@
 import {
   generateWebhookSecret,
   verifyStandardWebhook,
-  WebhookDeliveryEntity,
-  WebhookEndpointEntity,
   WebhookEndpoints,
   type WebhookEndpointOptions,
   WebhookValidationError,
   type WebhookModuleOptions,
 } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity, WebhookEndpointEntity } from '@webhook-outbox/nestjs/internal';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';

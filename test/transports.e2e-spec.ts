@@ -1,10 +1,5 @@
-import {
-  AxiosWebhookTransport,
-  DestinationPolicy,
-  NodeHttpWebhookTransport,
-  type OutgoingWebhookRequest,
-  type WebhookTransport,
-} from '@webhook-outbox/nestjs';
+import { AxiosWebhookTransport, NodeHttpWebhookTransport } from '@webhook-outbox/nestjs/internal';
+import { DestinationPolicy, type OutgoingWebhookRequest, type WebhookTransport } from '@webhook-outbox/nestjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './support/loopback.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';

@@ -10,6 +10,13 @@ export default mergeConfig(
   sharedConfig,
   defineProject({
     root: here,
-    test: { name: 'browser', dir: here, include: ['*.e2e-spec.ts'], testTimeout: 60_000, hookTimeout: 90_000 },
+    test: {
+      name: 'browser',
+      dir: here,
+      include: ['*.e2e-spec.ts'],
+      globalSetup: ['../support/prerequisites/chromium.global-setup.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 90_000,
+    },
   }),
 );

@@ -12,6 +12,7 @@ export default defineProject({
     dir: here,
     include: ['*.e2e-spec.ts'],
     environment: 'node',
+    globalSetup: ['../support/prerequisites/database-servers.global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 600_000,
   },

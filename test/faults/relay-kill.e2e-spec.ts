@@ -1,4 +1,5 @@
-import { generateWebhookSecret, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
+import { generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';

@@ -10,6 +10,13 @@ export default mergeConfig(
   sharedConfig,
   defineProject({
     root: here,
-    test: { name: 'faults', dir: here, include: ['*.e2e-spec.ts'], testTimeout: 120_000, hookTimeout: 60_000 },
+    test: {
+      name: 'faults',
+      dir: here,
+      include: ['*.e2e-spec.ts'],
+      globalSetup: ['../support/prerequisites/database-servers.global-setup.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 60_000,
+    },
   }),
 );

@@ -2,9 +2,8 @@ import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/co
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxRelay, RelayOrchestrator } from '@webhook-outbox/nestjs/internal';
 import {
-  OutboxRelay,
-  RelayOrchestrator,
   WEBHOOK_CLOCK,
   type WebhookClock,
   WebhookModule,

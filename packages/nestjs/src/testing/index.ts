@@ -1,17 +1,8 @@
+/**
+ * Supported testing API of `@webhook-outbox/nestjs`: sign requests as each sender would, so an app's tests can
+ * send its own receivers real, verifiable webhooks.
+ *
+ * @packageDocumentation
+ */
 export { signWebhook } from './sign-webhook.js';
 export type { SignedWebhook, SignWebhookInput } from './sign-webhook.js';
-
-/**
- * The relay's store and its types, for tests and benchmarks that drive or observe the relay's database work
- * directly (`app.get<OutboxStore>(OUTBOX_STORE)`). Internal: they change whenever the relay needs them to.
- */
-export { OUTBOX_STORE } from '../webhook.tokens.js';
-export type {
-  AttemptRecord,
-  ClaimedDelivery,
-  ClaimRequest,
-  EventRouter,
-  FanOutClaim,
-  FanOutResult,
-  OutboxStore,
-} from '../outbox/outbox-store.js';
