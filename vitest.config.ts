@@ -1,18 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { integrationProject } from './test/integration-project.js';
-import { testStacks } from './test/stacks/test-stacks.js';
 
-// `npm test` runs every project in one Vitest process, so one summary counts every test: the unit specs, the
-// integration suite on the workspace's stack and again on each test stack (test/stacks/), and the packed consumers.
+// `npm test`, the contributor's loop: the packages' unit specs and the integration suite on the workspace's own
+// stack, on SQLite, PostgreSQL and MariaDB. Everything else CI runs (the other stacks, packed consumers, faults,
+// the browser, the docs) is vitest.all.config.ts, `npm run test:all`.
 export default defineConfig({
   test: {
-    projects: [
-      'packages/*/vitest.config.ts',
-      'test/vitest.config.ts',
-      ...testStacks().map(integrationProject),
-      'test/consumers/vitest.config.ts',
-      'test/faults/vitest.config.ts',
-      'test/browser/vitest.config.ts',
-    ],
+    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts'],
   },
 });
