@@ -51,10 +51,7 @@ const internals: DefaultTheme.SidebarItem = {
   ],
 };
 
-const contributing: DefaultTheme.SidebarItem = {
-  text: 'Contributing',
-  items: [{ text: 'Contributing', link: '/contributing' }],
-};
+const contributing: DefaultTheme.SidebarItem = { text: 'Contributing', link: '/contributing' };
 
 export default defineConfig({
   title: 'Webhook Outbox',
