@@ -10,6 +10,7 @@ import { KEY_COLUMN_LENGTH } from './outbox/key-columns.js';
 import type { ResolvedWebhookEndpoint, WebhookEndpointOptions } from './options/webhook-endpoint.options.js';
 import type {
   ResolvedWebhookOptions,
+  WebhookMigrationsMode,
   WebhookModuleOptions,
   WebhookRelayOptions,
   WebhookRetentionOptions,
@@ -51,6 +52,8 @@ const DELIVERY_DEFAULTS = {
   throttlePause: 60_000,
   disableEndpointAfter: 5 * 24 * 60 * 60 * 1000,
 };
+
+const MIGRATIONS_MODES: readonly WebhookMigrationsMode[] = ['check', 'warn', 'run', 'skip'];
 
 function fail(message: string): never {
   throw new WebhookConfigurationError(`WebhookModule: ${message}`);
@@ -212,6 +215,10 @@ export function resolveWebhookOptions(
   const capture = { strict: options.capture?.strict ?? false };
   if (typeof capture.strict !== 'boolean') fail(`capture.strict must be true or false; got ${String(capture.strict)}.`);
 
+  const migrations = options.migrations ?? 'check';
+  if (!MIGRATIONS_MODES.includes(migrations))
+    fail(`migrations must be 'check', 'warn', 'run' or 'skip'; got ${JSON.stringify(migrations)}.`);
+
   return {
     endpoints,
     relay,
@@ -223,5 +230,6 @@ export function resolveWebhookOptions(
     encryption,
     retention,
     capture,
+    migrations,
   };
 }

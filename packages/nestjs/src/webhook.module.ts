@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
@@ -17,6 +17,7 @@ import { OutboxEventWriter } from './emit/outbox-event.writer.js';
 import { WebhookPublisher } from './emit/webhook-publisher.service.js';
 import { WebhookMetadataAccessor } from './emit/webhook-metadata.accessor.js';
 import { type CapturedDataSources, requireOutboxEntities } from './outbox/outbox-data-sources.js';
+import { ensureOutboxMigrations, OUTBOX_MIGRATIONS_CHECK } from './outbox/migrations-check.js';
 import { OutboxDueTimes } from './outbox/outbox-due-times.js';
 import { CapturedOutboxForwarder } from './outbox/captured-outbox.forwarder.js';
 import { createOutboxStore } from './outbox/stores/outbox-store.factory.js';
@@ -79,6 +80,13 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
       useFactory: (options: WebhookModuleOptions, destinations: DestinationPolicy) =>
         resolveWebhookOptions(options, destinations),
       inject: [WEBHOOK_MODULE_OPTIONS, DestinationPolicy],
+    },
+    // Pending migrations stop the start (or warn, or are applied: the `migrations` option) before anything is captured.
+    {
+      provide: OUTBOX_MIGRATIONS_CHECK,
+      useFactory: (sources: CapturedDataSources, options: ResolvedWebhookOptions) =>
+        ensureOutboxMigrations(sources, options.migrations, new Logger(WebhookModule.name)),
+      inject: [WEBHOOK_CAPTURED_DATA_SOURCES, WEBHOOK_OPTIONS],
     },
     { provide: OUTBOX_STORE, useFactory: outboxStoreFor, inject: [WEBHOOK_CAPTURED_DATA_SOURCES] },
     { provide: WEBHOOK_CLOCK, useValue: systemClock },

@@ -1,27 +1,13 @@
 import { type DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
+import { applyPackageMigrations, packageMigrationStatus } from '../outbox/package-migrations.js';
 
-/** One of the package's migrations and whether the database has it. */
-export interface MigrationState {
-  name: string;
-  applied: boolean;
-}
+export type { MigrationState } from '../outbox/package-migrations.js';
 
-/** The package's migrations in order, each marked applied or pending. */
-export async function migrationStatus(dataSource: DataSource): Promise<MigrationState[]> {
-  const pending = new Set(
-    (await new MigrationExecutor(dataSource).getPendingMigrations()).map((migration) => migration.name),
-  );
-  return dataSource.migrations.map((migration) => {
-    const name = migration.name ?? migration.constructor.name;
-    return { name, applied: !pending.has(name) };
-  });
-}
+/** The package's migrations in order, each marked applied or pending (what the module's start checks too). */
+export const migrationStatus = packageMigrationStatus;
 
 /** Applies the pending migrations, each in its own transaction; returns their names. */
-export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((migration) => migration.name);
-}
+export const migrate = applyPackageMigrations;
 
 /** Exposes TypeORM's own definition of the migrations table, so the preview creates exactly what `migrate` would. */
 class MigrationsTablePreview extends MigrationExecutor {

@@ -143,6 +143,12 @@ export interface WebhookEventTypeDeclaration {
   description?: string;
 }
 
+/**
+ * What the module's start does about the package's migrations (see `WebhookModuleOptions.migrations`): `'check'`
+ * refuses to start while one is pending, `'warn'` logs it and starts, `'run'` applies them, `'skip'` looks at nothing.
+ */
+export type WebhookMigrationsMode = 'check' | 'warn' | 'run' | 'skip';
+
 /** Options of `WebhookModule.forRoot()` / `forRootAsync()`. Every field has a default. */
 export interface WebhookModuleOptions {
   /** Endpoints that receive events. Default none (events are still recorded in the outbox). */
@@ -165,6 +171,22 @@ export interface WebhookModuleOptions {
    * Standard Webhooks), its secret(s), and how strict to be. Default none.
    */
   receivers?: Record<string, WebhookReceiverOptions>;
+  /**
+   * What the module's start does about the package's migrations, on its DataSource and those of
+   * `captureDataSources`, before anything is captured or sent. A DataSource with `synchronize: true` takes its tables
+   * from the entities and is not checked.
+   *
+   * - `'check'`: a pending migration stops the start with `WebhookMigrationsPendingError`, which names it and the
+   *   command that applies it (`npx webhook-outbox migrate --data-source <file>`).
+   * - `'warn'`: logs the same text as a warning and starts; saves of `@EmitsWebhook` entities fail until applied.
+   * - `'run'`: applies the pending ones at start, each in its own transaction: handy in development and quick
+   *   starts. Not the default: a deploy should migrate before the new code runs (instances of the previous version
+   *   keep working on the schema they know), and instances starting together would race to apply the same migration.
+   * - `'skip'`: looks at nothing, for teams that manage the schema their own way.
+   *
+   * @defaultValue `'check'`
+   */
+  migrations?: WebhookMigrationsMode;
 }
 
 /** Options known when the module is defined, for both `forRoot` and `forRootAsync`. */
@@ -197,4 +219,5 @@ export interface ResolvedWebhookOptions {
   encryption: { keys: string[] };
   retention: Required<WebhookRetentionOptions>;
   capture: Required<WebhookCaptureOptions>;
+  migrations: WebhookMigrationsMode;
 }
