@@ -1,5 +1,9 @@
-import { generateWebhookSecret, WebhookDeliveries, WebhookEventEntity } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import {
+  generateWebhookSecret,
+  WebhookDeliveries,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+} from '@webhook-outbox/nestjs';
 import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { Article, ShopOrder } from './support/shop-order.entity.js';

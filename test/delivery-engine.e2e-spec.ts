@@ -1,5 +1,10 @@
-import { generateWebhookSecret, WebhookEndpointNotFoundError, WebhookEndpoints } from '@webhook-outbox/nestjs';
-import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import {
+  generateWebhookSecret,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointNotFoundError,
+  WebhookEndpoints,
+} from '@webhook-outbox/nestjs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';

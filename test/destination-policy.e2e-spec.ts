@@ -1,5 +1,5 @@
-import { AxiosWebhookTransport, WebhookAttemptEntity } from '@webhook-outbox/nestjs/internal';
-import { DestinationPolicy, generateWebhookSecret } from '@webhook-outbox/nestjs';
+import { AxiosWebhookTransport } from '@webhook-outbox/nestjs/internal';
+import { DestinationPolicy, generateWebhookSecret, WebhookAttemptEntity } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

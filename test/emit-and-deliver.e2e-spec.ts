@@ -1,5 +1,10 @@
-import { generateWebhookSecret, WebhookEventEntity, type WebhookModuleOptions } from '@webhook-outbox/nestjs';
-import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import {
+  generateWebhookSecret,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+  type WebhookModuleOptions,
+} from '@webhook-outbox/nestjs';
 import { verifyStandardWebhook } from '@webhook-outbox/signature';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';

@@ -1,5 +1,10 @@
-import { generateWebhookSecret, WebhookEndpoints, WebhookValidationError } from '@webhook-outbox/nestjs';
-import { resolveWebhookOptions, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import {
+  generateWebhookSecret,
+  WebhookDeliveryEntity,
+  WebhookEndpoints,
+  WebhookValidationError,
+} from '@webhook-outbox/nestjs';
+import { resolveWebhookOptions } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';
 import { DATABASE_KINDS } from './support/test-databases.js';

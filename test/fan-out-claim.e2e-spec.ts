@@ -1,5 +1,4 @@
-import { generateWebhookSecret, WebhookEventEntity } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { generateWebhookSecret, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
 import { OUTBOX_STORE, type OutboxStore } from '@webhook-outbox/nestjs/internal';
 import { IsNull } from 'typeorm';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateWebhookSecret, WebhookEventEntity } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { generateWebhookSecret, WebhookDeliveryEntity, WebhookEventEntity } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { startWebhookTestApp, type WebhookTestApp } from './support/webhook-test-app.js';

@@ -1,5 +1,4 @@
-import { generateWebhookSecret } from '@webhook-outbox/nestjs';
-import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { generateWebhookSecret, WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';

@@ -1,5 +1,4 @@
-import { generateWebhookSecret, WebhookDeliveries } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { generateWebhookSecret, WebhookDeliveries, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,4 @@
-import { generateWebhookSecret } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { generateWebhookSecret, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';

@@ -1,5 +1,9 @@
-import { generateWebhookSecret, WebhookEventEntity } from '@webhook-outbox/nestjs';
-import { WebhookAttemptEntity, WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import {
+  generateWebhookSecret,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+} from '@webhook-outbox/nestjs';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './support/loopback.js';

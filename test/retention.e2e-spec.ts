@@ -1,12 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   generateWebhookSecret,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
   WebhookEventEntity,
   type WebhookModuleOptions,
   WebhookPublisher,
   WebhookRetention,
 } from '@webhook-outbox/nestjs';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookInboxEntity } from '@webhook-outbox/nestjs/internal';
+import { WebhookInboxEntity } from '@webhook-outbox/nestjs/internal';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from './support/test-databases.js';
 import { ManualClock, type WebhookTestApp } from './support/webhook-test-app.js';

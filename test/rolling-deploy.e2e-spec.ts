@@ -1,12 +1,13 @@
 import {
   generateWebhookSecret,
   verifyStandardWebhook,
-  WebhookEndpoints,
+  WebhookDeliveryEntity,
   type WebhookEndpointOptions,
-  WebhookValidationError,
+  WebhookEndpoints,
   type WebhookModuleOptions,
+  WebhookValidationError,
 } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity, WebhookEndpointEntity } from '@webhook-outbox/nestjs/internal';
+import { WebhookEndpointEntity } from '@webhook-outbox/nestjs/internal';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ShopOrder } from './support/shop-order.entity.js';

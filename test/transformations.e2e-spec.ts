@@ -2,10 +2,10 @@ import {
   generateWebhookSecret,
   verifyStandardWebhook,
   WebhookDeliveries,
+  WebhookDeliveryEntity,
   WebhookEndpoints,
   WebhookValidationError,
 } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Controller, Get, Module } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,4 @@
-import { generateWebhookSecret } from '@webhook-outbox/nestjs';
-import { WebhookDeliveryEntity } from '@webhook-outbox/nestjs/internal';
+import { generateWebhookSecret, WebhookDeliveryEntity } from '@webhook-outbox/nestjs';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 
-// ── The module and its options ───────────────────────────────────────────────────────────────────────────────
+// ── The module and its options ─────────────────────────────────────────────────────────────────────────────────────
 export { WebhookModule } from './webhook.module.js';
 export type {
   WebhookAttemptFailure,
@@ -20,6 +20,7 @@ export type {
   WebhookModuleOptions,
   WebhookRelayOptions,
   WebhookRetentionOptions,
+  WebhookEventTypeDeclaration,
   WebhookRetryOptions,
 } from './options/webhook-module.options.js';
 export type {
@@ -39,7 +40,7 @@ export type {
 export { WEBHOOK_CLOCK } from './webhook.tokens.js';
 export type { WebhookClock } from './webhook-clock.js';
 
-// ── Emitting: entities that emit, and events published by hand ──────────────────────────────────────────────
+// ── Emitting: entities that emit, and events published by hand ─────────────────────────────────────────────────────
 export { EmitsWebhook } from './emit/emits-webhook.decorator.js';
 export type { EmitsWebhookOptions } from './emit/emits-webhook.decorator.js';
 export { WebhookExclude } from './emit/webhook-exclude.decorator.js';
@@ -48,12 +49,19 @@ export { WebhookPublisher } from './emit/webhook-publisher.service.js';
 export type { WebhookPublication } from './emit/webhook-publisher.service.js';
 export { WebhookEventTypes } from './emit/webhook-event-types.service.js';
 export type { WebhookEventTypeInfo } from './emit/webhook-event-types.service.js';
+export type { JsonSchema } from './emit/event-type-schema.js';
+export type { WebhookOpenApiInfo } from './emit/event-catalog.openapi.js';
 
-// ── The outbox tables: entities to register, migrations to run ───────────────────────────────────────────────
-export { WebhookEventEntity, webhookOutboxEntities } from './outbox/entities/index.js';
+// ── The outbox tables: entities and migrations to register; events, deliveries, attempts to read ──────────────────
+export {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEventEntity,
+  webhookOutboxEntities,
+} from './outbox/entities/index.js';
 export { webhookOutboxMigrations } from './outbox/migrations/index.js';
 
-// ── Sending: transports and the destination (SSRF) policy ───────────────────────────────────────────────────
+// ── Sending: transports and the destination (SSRF) policy ──────────────────────────────────────────────────────────
 export { DestinationPolicy, WebhookDestinationError } from './endpoints/destination-policy.js';
 export type { DestinationRules } from './endpoints/destination-policy.js';
 export type {
@@ -62,7 +70,7 @@ export type {
   WebhookTransportResponse,
 } from './options/webhook-transport.js';
 
-// ── Endpoints: stored endpoints, their secrets, test events and backfills ───────────────────────────────────
+// ── Endpoints: stored endpoints, their secrets, test events and backfills ──────────────────────────────────────────
 export { WebhookEndpoints } from './endpoints/webhook-endpoints.service.js';
 export type {
   CreatedWebhookEndpoint,
@@ -79,7 +87,7 @@ export type { WebhookTestEventResult } from './endpoints/endpoint-test-event.js'
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
 export type { WebhookSignatureVersion } from './endpoints/signing-secret.check.js';
 
-// ── Deliveries: the log, statistics, retries, retention ─────────────────────────────────────────────────────
+// ── Deliveries: the log, statistics, retries, retention ────────────────────────────────────────────────────────────
 export { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
 export type {
   WebhookBulkRetryFilter,
@@ -95,7 +103,7 @@ export type { EndpointFailureCount as WebhookEndpointFailureCount } from './outb
 export { WebhookRetention } from './retention/webhook-retention.service.js';
 export type { WebhookPruneResult } from './retention/webhook-retention.service.js';
 
-// ── Observability: delivery events, health ──────────────────────────────────────────────────────────────────
+// ── Observability: delivery events, health ─────────────────────────────────────────────────────────────────────────
 export { WEBHOOK_DELIVERY_CHANNELS, WebhookDeliveryEvents } from './telemetry/webhook-delivery.events.js';
 export type {
   WebhookAttemptFinishedEvent,
@@ -110,12 +118,12 @@ export type {
 export { WebhookHealthIndicator } from './health/webhook-health.indicator.js';
 export type { WebhookHealthDetails, WebhookHealthOptions } from './health/webhook-health.indicator.js';
 
-// ── Dashboard and admin API ─────────────────────────────────────────────────────────────────────────────────
+// ── Dashboard and admin API ────────────────────────────────────────────────────────────────────────────────────────
 export { WebhookAdminModule } from './admin/webhook-admin.module.js';
 export type { WebhookAdminModuleOptions, WebhookAdminUiOptions } from './admin/webhook-admin.options.js';
 export { ALL_TENANTS, type WebhookAdminTenant } from './admin/admin-tenant.js';
 
-// ── Receiving: verify, read, deduplicate ────────────────────────────────────────────────────────────────────
+// ── Receiving: verify, read, deduplicate ───────────────────────────────────────────────────────────────────────────
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';
 export type {
   InlineWebhookReceiver,
@@ -135,7 +143,7 @@ export type {
   WebhookRefusedEvent,
 } from './receive/webhook-receiver.events.js';
 
-// ── Errors: each names what to fix ──────────────────────────────────────────────────────────────────────────
+// ── Errors: each names what to fix ─────────────────────────────────────────────────────────────────────────────────
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
 export { WebhookTransactionRequiredError } from './errors/webhook-transaction-required.error.js';
 export { WebhookCaptureError } from './errors/webhook-capture.error.js';
@@ -148,7 +156,7 @@ export { WebhookBodyTooLargeError } from './errors/webhook-body-too-large.error.
 export { WebhookBodyIncompleteError } from './errors/webhook-body-incomplete.error.js';
 export { WebhookBodyTimeoutError } from './errors/webhook-body-timeout.error.js';
 
-// ── Secrets and signatures, from @webhook-outbox/signature, so one import serves an app ─────────────────────
+// ── Secrets and signatures, from @webhook-outbox/signature, so one import serves an app ────────────────────────────
 export {
   generateWebhookSecret,
   generateWebhookSigningKey,

@@ -4,7 +4,7 @@
  * tsconfig `paths` only, never through the package's `exports`: these change whenever the code needs them to.
  */
 
-// ── The relay and its store ─────────────────────────────────────────────────────────────────────────────────
+// ── The relay and its store ────────────────────────────────────────────────────────────────────────────────────────
 export { OutboxRelay } from './relay/outbox-relay.service.js';
 export type { RelayRoundResult } from './relay/outbox-relay.service.js';
 export { RelayOrchestrator } from './relay/relay.orchestrator.js';
@@ -21,7 +21,7 @@ export { AxiosWebhookTransport } from './relay/axios-webhook.transport.js';
 export { NodeHttpWebhookTransport } from './relay/node-http-webhook.transport.js';
 export { encodeWebhookQuery } from './relay/query-string.encoder.js';
 
-// ── Module wiring: tokens, resolved options, metadata keys ──────────────────────────────────────────────────
+// ── Module wiring: tokens, resolved options, metadata keys ─────────────────────────────────────────────────────────
 export {
   OUTBOX_STORE,
   WEBHOOK_CAPTURED_DATA_SOURCES,
@@ -44,18 +44,16 @@ export { WEBHOOK_EXCLUDE_METADATA } from './emit/webhook-exclude.decorator.js';
 export { VERIFY_WEBHOOK_METADATA } from './receive/verify-webhook.metadata.js';
 export { WEBHOOK_ADMIN_OPTIONS } from './admin/webhook-admin.options.js';
 
-// ── Outbox tables one by one ────────────────────────────────────────────────────────────────────────────────
+// ── Outbox tables one by one ───────────────────────────────────────────────────────────────────────────────────────
 export {
-  WebhookAttemptEntity,
   WebhookBackfillEntity,
-  WebhookDeliveryEntity,
   WebhookEndpointEntity,
   WebhookEndpointStateEntity,
   WebhookInboxEntity,
 } from './outbox/entities/index.js';
 export * from './outbox/migrations/index.js';
 
-// ── Receiving machinery applied by @VerifyWebhook ───────────────────────────────────────────────────────────
+// ── Receiving machinery applied by @VerifyWebhook ──────────────────────────────────────────────────────────────────
 export { WebhookGuard } from './receive/webhook.guard.js';
 export { DUPLICATE_WEBHOOK_RESPONSE, WebhookInboxInterceptor } from './receive/webhook-inbox.interceptor.js';
 export { DEFAULT_XML_PAYLOAD_LIMITS } from './receive/xml-markup.budget.js';

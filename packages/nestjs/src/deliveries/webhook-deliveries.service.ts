@@ -86,6 +86,7 @@ const MAX_LIMIT = 500;
  */
 @Injectable()
 export class WebhookDeliveries {
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(WEBHOOK_CLOCK) private readonly clock: WebhookClock,

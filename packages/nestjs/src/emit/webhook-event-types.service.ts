@@ -38,6 +38,7 @@ export class WebhookEventTypes implements OnApplicationBootstrap {
   /** Each type's catalog entry, made once (rules and options do not change after start-up). */
   private readonly infos = new Map<string, WebhookEventTypeInfo>();
 
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
     private readonly rules: WebhookMetadataAccessor,

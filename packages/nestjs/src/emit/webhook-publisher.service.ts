@@ -30,6 +30,7 @@ export interface WebhookPublication<T = unknown> {
  */
 @Injectable()
 export class WebhookPublisher {
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     @Inject(WEBHOOK_CAPTURED_DATA_SOURCES) private readonly sources: CapturedDataSources,
     private readonly eventTypes: WebhookEventTypes,

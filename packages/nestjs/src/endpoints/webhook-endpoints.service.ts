@@ -66,6 +66,7 @@ const UPDATE_FIELDS = new Set([...CREATE_FIELDS].filter((field) => field !== 'se
  */
 @Injectable()
 export class WebhookEndpoints {
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     private readonly registry: EndpointRegistry,
     private readonly eventTypes: WebhookEventTypes,

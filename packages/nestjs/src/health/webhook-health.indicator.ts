@@ -42,6 +42,7 @@ export interface WebhookHealthDetails {
  */
 @Injectable()
 export class WebhookHealthIndicator {
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
     @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource: DataSource,

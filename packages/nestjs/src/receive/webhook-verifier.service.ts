@@ -44,6 +44,7 @@ export class WebhookVerifier {
   private readonly clock: WebhookClock;
   private readonly inlineReceivers = new WeakMap<object, ResolvedWebhookReceiver>();
 
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     @Optional() @Inject(WEBHOOK_OPTIONS) private readonly options?: ResolvedWebhookOptions,
     @Optional() @Inject(WEBHOOK_DATA_SOURCE) private readonly dataSource?: DataSource,
@@ -64,6 +65,7 @@ export class WebhookVerifier {
   /**
    * The receiver a name or inline declaration stands for.
    *
+   * @internal For the guard; an app passes the reference to `verify()`.
    * @throws {WebhookConfigurationError} for an unknown name or an unusable inline receiver.
    */
   receiver(reference: VerifyWebhookReceiver): ResolvedWebhookReceiver {
@@ -135,7 +137,11 @@ export class WebhookVerifier {
     }
   }
 
-  /** Logs a refusal with its specific reason and emits it as an event; the sender gets a generic answer. */
+  /**
+   * Logs a refusal with its specific reason and emits it as an event; the sender gets a generic answer.
+   *
+   * @internal For the guard, which refuses bodies before they reach `verify()`.
+   */
   refused(receiver: ResolvedWebhookReceiver, reason: WebhookRefusalReason, message: string): void {
     const name = receiver.name === undefined ? '' : ` for receiver "${receiver.name}"`;
     this.logger.warn(`Refused ${receiver.scheme.name} webhook${name} (${reason}): ${message}`);
@@ -148,7 +154,11 @@ export class WebhookVerifier {
     });
   }
 
-  /** Logs and emits a redelivery acknowledged without running its handler. */
+  /**
+   * Logs and emits a redelivery acknowledged without running its handler.
+   *
+   * @internal For the inbox interceptor behind `@VerifyWebhook()`.
+   */
   duplicate(webhook: IncomingWebhook): void {
     this.logger.log(
       `Acknowledged ${webhook.scheme} webhook ${webhook.id} for receiver "${webhook.receiver}" again without running the handler: already processed.`,

@@ -29,6 +29,7 @@ export class WebhookRetention {
 
   private readonly statements: RetentionStatements;
 
+  /** @internal Nest's dependency injection builds it: inject the service, never construct it. */
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
     @Inject(WEBHOOK_DATA_SOURCE) dataSource: DataSource,
