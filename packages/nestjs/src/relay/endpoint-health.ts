@@ -2,7 +2,9 @@ import type { Logger } from '@nestjs/common';
 import type { AttemptRecord, OutboxStore } from '../outbox/outbox-store.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import type { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
+import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { AttemptDecision } from './attempt-outcome.js';
+import { EndpointFailureLog } from './endpoint-failure.log.js';
 
 /** What an attempt came to, as endpoint health needs it. */
 export type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & {
@@ -27,6 +29,8 @@ export class EndpointHealth {
   /** When this worker disabled an endpoint: deliveries it claimed before then must not be sent. */
   private readonly disabledAt = new Map<string, number>();
   private readonly streakClearedAt = new Map<string, number>();
+  /** Says when an endpoint starts failing and when it answers again. */
+  private readonly failureLog = new EndpointFailureLog();
 
   constructor(
     private readonly store: OutboxStore,
@@ -49,10 +53,14 @@ export class EndpointHealth {
     return (this.pausedUntil.get(endpointId) ?? 0) > now || claimedAt <= (this.disabledAt.get(endpointId) ?? -Infinity);
   }
 
-  /** Notes the answer at once (it decides the next request's slot), before its outcome is recorded. */
-  noteAnswer(endpointId: string, succeeded: boolean): void {
-    if (succeeded) this.failing.delete(endpointId);
-    else this.failing.add(endpointId);
+  /**
+   * Notes the answer at once (it decides the next request's slot), before its outcome is recorded; logs the
+   * endpoint's starting to fail or answering again. `now` is the webhook clock's.
+   */
+  noteAnswer(endpoint: Pick<ResolvedWebhookEndpoint, 'id' | 'url'>, result: AttemptResult, now: number): void {
+    if (result.outcome === 'succeeded') this.failing.delete(endpoint.id);
+    else this.failing.add(endpoint.id);
+    this.failureLog.note(endpoint, result, now);
   }
 
   /** Writes what a recorded attempt means for its endpoint: streak, pause, disable. */
