@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 
-// typedoc-vitepress-theme writes this sidebar when `npm run docs:api` generates docs/api; before that (or in a
-// checkout that never ran it) the API section is just its landing link, so the site still builds.
+// `npm run docs:api` generates docs/api (gitignored) with TypeDoc, and typedoc-vitepress-theme writes its sidebar.
+// A checkout that never ran it builds without the API section rather than failing on a dead `/api/` link;
+// `npm run docs:build` always generates it first.
+const apiGenerated = existsSync(fileURLToPath(new URL('../api/index.md', import.meta.url)));
 const apiSidebarFile = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.meta.url));
 const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
   ? JSON.parse(readFileSync(apiSidebarFile, 'utf8'))
@@ -59,17 +61,21 @@ export default defineConfig({
     'Transactional webhooks for NestJS + TypeORM: emit from entities through an outbox, deliver signed, receive verified.',
   cleanUrls: true,
   lastUpdated: false,
-  // A dead link fails the build; only the local URLs that pages show as examples (the sample app, a dev server) pass.
-  ignoreDeadLinks: 'localhostLinks',
+  // A dead link fails the build. Exceptions: the local URLs pages show as examples (the sample app, a dev server),
+  // and links into the API pages in a checkout that has not generated them (docs:build always does).
+  ignoreDeadLinks: [
+    /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/,
+    (link: string) => !apiGenerated && /^\/?api(\/|$)/.test(link),
+  ],
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started', activeMatch: '^/guide/' },
       { text: 'Reference', link: '/reference/options', activeMatch: '^/reference/' },
-      { text: 'API', link: '/api/', activeMatch: '^/api/' },
+      ...(apiGenerated ? [{ text: 'API', link: '/api/', activeMatch: '^/api/' }] : []),
       { text: 'Internals', link: '/internals/guarantees', activeMatch: '^/internals/' },
     ],
     // One sidebar for the whole site, so a reader always sees where a page sits in the order of the guide.
-    sidebar: [guide, reference, api, internals, contributing],
+    sidebar: [guide, reference, ...(apiGenerated ? [api] : []), internals, contributing],
     search: { provider: 'local' },
     outline: { level: [2, 3] },
   },
