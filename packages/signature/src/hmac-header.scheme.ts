@@ -10,9 +10,17 @@ export interface HmacHeaderSchemeOptions {
   name: string;
   /** The header holding the signature, e.g. `x-hub-signature-256`. */
   signatureHeader: string;
-  /** Text before the digest, e.g. `sha256=`. Default: none. */
+  /**
+   * Text before the digest, e.g. `sha256=`.
+   *
+   * @defaultValue none
+   */
   prefix?: string;
-  /** How the digest is written. Default `hex`. */
+  /**
+   * How the digest is written.
+   *
+   * @defaultValue `hex`
+   */
   encoding?: 'hex' | 'base64';
   /** The header carrying the sender's delivery id, if it sends one (the same on every redelivery). */
   idHeader?: string;

@@ -41,7 +41,11 @@ export interface VerifyStandardWebhookInput {
    * `v1` signatures, `whpk_` public keys (or `whsk_` secret keys) check `v1a` ones.
    */
   secret: string | readonly string[];
-  /** Allowed clock difference in seconds, in both directions. Default 300 (5 minutes), as the spec advises. */
+  /**
+   * Allowed clock difference in seconds, in both directions.
+   *
+   * @defaultValue `300` (5 minutes, as the spec advises)
+   */
   toleranceSeconds?: number;
   /** Current time in milliseconds; defaults to `Date.now()`. */
   now?: number;

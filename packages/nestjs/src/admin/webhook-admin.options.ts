@@ -3,7 +3,11 @@ import type { WebhookAdminTenant } from './admin-tenant.js';
 
 /** Options of `WebhookAdminModule.register()`. */
 export interface WebhookAdminModuleOptions {
-  /** Path the admin routes are mounted under (`<path>/endpoints`, `<path>/deliveries`, ...). Default `webhooks`. */
+  /**
+   * Path the admin routes are mounted under (`<path>/endpoints`, `<path>/deliveries`, ...).
+   *
+   * @defaultValue `webhooks`
+   */
   path?: string;
   /**
    * Guards in front of every admin route, e.g. your authentication guard. At least one is required: the admin API
@@ -28,14 +32,20 @@ export interface WebhookAdminModuleOptions {
   /**
    * Serve the dashboard at `<path>/ui/`: a page over this API (overview, endpoints, deliveries), asking for the
    * bearer token once per browser session. `true`, or `{ frameAncestors }`: the origins that may frame it (the CSP's
-   * `frame-ancestors`, e.g. `['https://app.example.com']` for a customer portal inside your app). Default off.
+   * `frame-ancestors`, e.g. `['https://app.example.com']` for a customer portal inside your app).
+   *
+   * @defaultValue off
    */
   ui?: boolean | WebhookAdminUiOptions;
 }
 
 /** Options of the dashboard. */
 export interface WebhookAdminUiOptions {
-  /** Origins allowed to frame the page. Default none (`frame-ancestors 'none'`). */
+  /**
+   * Origins allowed to frame the page.
+   *
+   * @defaultValue none (`frame-ancestors 'none'`)
+   */
   frameAncestors?: string[];
 }
 

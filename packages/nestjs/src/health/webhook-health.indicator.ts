@@ -9,9 +9,17 @@ import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE, WEBHOOK_OPTIONS } from '../webhook.
 
 /** What `WebhookHealthIndicator.isHealthy()` checks against. */
 export interface WebhookHealthOptions {
-  /** Down when the oldest due delivery has waited longer than this past its time, in ms. Default 5 minutes. */
+  /**
+   * Down when the oldest due delivery has waited longer than this past its time, in ms.
+   *
+   * @defaultValue `300000` (5 minutes)
+   */
   maxDueAge?: number;
-  /** Down when the database does not answer within this, in ms. Default `3000`. */
+  /**
+   * Down when the database does not answer within this, in ms.
+   *
+   * @defaultValue `3000`
+   */
   timeout?: number;
 }
 

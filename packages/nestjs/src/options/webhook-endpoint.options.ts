@@ -26,7 +26,8 @@ export interface WebhookEndpointOptions {
   secret: string | string[];
   /**
    * Event types this endpoint receives: exact (`order.created`), a prefix (`order.*`) or everything (`*`).
-   * Default `['*']`.
+   *
+   * @defaultValue `['*']`
    */
   eventTypes?: string[];
   /** `POST` (default) sends the body; `GET` sends the same fields as query parameters. */
@@ -48,22 +49,30 @@ export interface WebhookEndpointOptions {
   description?: string;
   /**
    * Send the trace context (`traceparent`, `tracestate`) with each request, so the receiver's trace continues the
-   * producer's. Default `true`; turn off for receivers that must not see it. Sent only when tracing is on.
+   * producer's. Turn off for receivers that must not see it. Sent only when tracing is on.
+   *
+   * @defaultValue `true`
    */
   traceHeaders?: boolean;
   /**
    * Which events it receives beyond `eventTypes`: conditions on the event's fields (see `WebhookFilter`). An event
-   * that does not match creates no delivery for this endpoint. Default: none, every event of its types.
+   * that does not match creates no delivery for this endpoint.
+   *
+   * @defaultValue none (every event of its types)
    */
   filter?: WebhookFilter | null;
   /**
    * Reshapes what this endpoint is sent, or drops the event for it (see `WebhookTransformFunction`). Run when the
-   * event is fanned out; its result is stored with the delivery and sent, signed, on every attempt. Default: none.
+   * event is fanned out; its result is stored with the delivery and sent, signed, on every attempt.
+   *
+   * @defaultValue none
    */
   transform?: WebhookTransformFunction | null;
   /**
    * At most this many sends per second (or minute) to this endpoint, by every relay instance on the database
-   * together; its backlog waits for the next window without holding other endpoints' slots. Default: no limit.
+   * together; its backlog waits for the next window without holding other endpoints' slots.
+   *
+   * @defaultValue no limit
    */
   rateLimit?: WebhookRateLimit | null;
 }

@@ -5,9 +5,11 @@ import type { ResolvedWebhookReceiver, WebhookReceiverOptions } from './webhook-
 /** Encryption of stored endpoints' secrets at rest. */
 export interface WebhookEncryptionOptions {
   /**
-   * AES-256 keys (32 bytes: 64 hex digits or base64, e.g. `openssl rand -base64 32`). The first seals new and
-   * rotated secrets; every key opens. To rotate keys, put the new key first, run
-   * `WebhookEndpoints.resealSecrets()`, then drop the old key. Default none: secrets are stored as they are.
+   * AES-256 keys (32 bytes: 64 hex digits or base64, e.g. `openssl rand -base64 32`). The first seals new and rotated
+   * secrets; every key opens. To rotate keys, put the new key first, run `WebhookEndpoints.resealSecrets()`, then
+   * drop the old key.
+   *
+   * @defaultValue none (secrets are stored as they are)
    */
   keys?: string[];
 }
@@ -16,78 +18,132 @@ export interface WebhookEncryptionOptions {
 export interface WebhookCaptureOptions {
   /**
    * Refuse, with `WebhookCaptureError` and before it runs, a change to an `@EmitsWebhook` entity whose rows cannot be
-   * known (`update()`/`delete()` by a where clause, `updateAll()`, QueryBuilder statements). Default `false`: such a
-   * change runs and a warning naming the entity and the call is logged.
+   * known (`update()`/`delete()` by a where clause, `updateAll()`, QueryBuilder statements).
+   *
+   * @defaultValue `false` (such a change runs and a warning naming the entity and the call is logged)
    */
   strict?: boolean;
 }
 
 /** Scheduled deletion of what no one needs any more. */
 export interface WebhookRetentionOptions {
-  /** Default `true`. Off: nothing is ever deleted (prune yourself with `WebhookRetention.prune()`). */
+  /**
+   * Prune on a schedule. Off: nothing is ever deleted (prune yourself with `WebhookRetention.prune()`).
+   *
+   * @defaultValue `true`
+   */
   enabled?: boolean;
   /**
    * Age after which finished deliveries (succeeded or failed) and their attempts, events with no delivery left, and
-   * received webhook ids in the inbox are deleted, in ms. Default 30 days. Keep it longer than any sender's
-   * redelivery window: a redelivery older than this is processed again.
+   * received webhook ids in the inbox are deleted, in ms. Keep it longer than any sender's redelivery window: a
+   * redelivery older than this is processed again.
+   *
+   * @defaultValue `2592000000` (30 days)
    */
   maxAge?: number;
-  /** How often to prune, in ms. Default one hour. */
+  /**
+   * How often to prune, in ms.
+   *
+   * @defaultValue `3600000` (one hour)
+   */
   interval?: number;
-  /** Rows deleted per statement, so pruning never holds long locks. Default `1000`. */
+  /**
+   * Rows deleted per statement, so pruning never holds long locks.
+   *
+   * @defaultValue `1000`
+   */
   batchSize?: number;
 }
 
 /** How the relay polls and claims work. */
 export interface WebhookRelayOptions {
-  /** Start the relay with the application. Default `true`; turn off on instances that must only capture. */
+  /**
+   * Start the relay with the application. Turn off on instances that must only capture.
+   *
+   * @defaultValue `true`
+   */
   enabled?: boolean;
   /**
-   * Milliseconds between polls when idle. Default `1000`. Commits made through this process wake the relay at
-   * once; polling finds the events committed by other processes. On PostgreSQL, while the relay's LISTEN connection
-   * is up (and no `captureDataSources` are forwarded), every instance's commits wake it and it does not poll: idle,
-   * it sleeps until the next retry, lease lapse or pause end it knows of, looking at the outbox at most every 30 s.
+   * Milliseconds between polls when idle. Commits made through this process wake the relay at once; polling finds the
+   * events committed by other processes. On PostgreSQL, while the relay's LISTEN connection is up (and no
+   * `captureDataSources` are forwarded), every instance's commits wake it and it does not poll: idle, it sleeps until
+   * the next retry, lease lapse or pause end it knows of, looking at the outbox at most every 30 s.
+   *
+   * @defaultValue `1000`
    */
   pollInterval?: number;
-  /** Events fanned out per dispatch, and the most deliveries one claim takes (it never takes more than free slots). Default `50`. */
+  /**
+   * Events fanned out per dispatch, and the most deliveries one claim takes (it never takes more than free slots).
+   *
+   * @defaultValue `50`
+   */
   batchSize?: number;
-  /** Requests in flight at once in this process. Default `20`. */
+  /**
+   * Requests in flight at once in this process.
+   *
+   * @defaultValue `20`
+   */
   concurrency?: number;
   /**
-   * Requests in flight at once to one endpoint in this process. Default `5`. Keeps a slow endpoint from taking
-   * every slot, so other endpoints keep flowing.
+   * Requests in flight at once to one endpoint in this process. Keeps a slow endpoint from taking every slot, so
+   * other endpoints keep flowing.
+   *
+   * @defaultValue `5`
    */
   endpointConcurrency?: number;
   /**
-   * How long a claim on a delivery holds unless renewed, in milliseconds. Default `6000`. The worker renews the
-   * claims it holds every third of this while it lives, however long a request takes; a worker that dies lets them
-   * lapse within this long, and another worker then sends them (measured: about 7 s after a SIGKILL). If renewals
-   * fail, requests whose claim would lapse are abandoned a third of this before it does, so hosts' clocks must
-   * agree to within that.
+   * How long a claim on a delivery holds unless renewed, in milliseconds. The worker renews the claims it holds every
+   * third of this while it lives, however long a request takes; a worker that dies lets them lapse within this long,
+   * and another worker then sends them (measured: about 7 s after a SIGKILL). If renewals fail, requests whose claim
+   * would lapse are abandoned a third of this before it does, so hosts' clocks must agree to within that.
+   *
+   * @defaultValue `6000`
    */
   leaseDuration?: number;
-  /** How long `app.close()` waits for in-flight requests, in milliseconds. Default `10000`. */
+  /**
+   * How long `app.close()` waits for in-flight requests, in milliseconds.
+   *
+   * @defaultValue `10000`
+   */
   shutdownTimeout?: number;
 }
 
 /** When to try again after a failed attempt. */
 export interface WebhookRetryOptions {
   /**
-   * Attempts in total, the first included. Default `12`: with the default delays, about two days of retrying
-   * before the delivery is marked `dead`.
+   * Attempts in total, the first included.
+   *
+   * @defaultValue `12` (with the default delays, about two days of retrying before the delivery is marked `dead`)
    */
   attempts?: number;
-  /** Delay before the second attempt, in milliseconds. Default `5000`. */
+  /**
+   * Delay before the second attempt, in milliseconds.
+   *
+   * @defaultValue `5000`
+   */
   initialDelay?: number;
-  /** Each further delay is the previous one times this. Default `4`. */
+  /**
+   * Each further delay is the previous one times this.
+   *
+   * @defaultValue `4`
+   */
   factor?: number;
-  /** Upper bound of one delay, in milliseconds. Default `36000000` (10 hours). */
+  /**
+   * Upper bound of one delay, in milliseconds.
+   *
+   * @defaultValue `36000000` (10 hours)
+   */
   maxDelay?: number;
-  /** Each delay is randomised by up to this fraction either way, so retries do not arrive in bursts. Default `0.2`. */
+  /**
+   * Each delay is randomised by up to this fraction either way, so retries do not arrive in bursts.
+   *
+   * @defaultValue `0.2`
+   */
   jitter?: number;
   /**
    * Decides whether a failed attempt is retried; `false` fails the delivery at once with the reason `rejected`.
-   * Default: every failure is retried (a 410 Gone never is: it disables the endpoint).
+   *
+   * @defaultValue every failure is retried, except a 410 Gone, which disables the endpoint
    */
   retryIf?: (failure: WebhookAttemptFailure) => boolean;
 }
@@ -105,9 +161,17 @@ export interface WebhookAttemptFailure {
 
 /** How each request is made. */
 export interface WebhookDeliveryOptions {
-  /** Milliseconds for a whole attempt: connect, request and response. Default `15000`. */
+  /**
+   * Milliseconds for a whole attempt: connect, request and response.
+   *
+   * @defaultValue `15000`
+   */
   timeout?: number;
-  /** Bytes of the response body kept in the delivery log; the rest is not read. Default `4096`. */
+  /**
+   * Bytes of the response body kept in the delivery log; the rest is not read.
+   *
+   * @defaultValue `4096`
+   */
   responseExcerptBytes?: number;
   /**
    * What sends the requests: `'axios'` (default), `'node-http'` (Node's own http/https, same behaviour, less work
@@ -115,21 +179,30 @@ export interface WebhookDeliveryOptions {
    * DNS pinning: `DestinationPolicy.lookup` is the `lookup` to give its sockets.
    */
   transport?: WebhookTransport | 'axios' | 'node-http';
-  /** Allow `http:` endpoints. Default `false`: only `https:`. For development and tests. */
+  /**
+   * Allow `http:` endpoints. For development and tests.
+   *
+   * @defaultValue `false` (only `https:`)
+   */
   allowHttp?: boolean;
   /**
    * Allow endpoints on loopback, private, link-local, unique-local and other non-public addresses, checked when
-   * configured and again after DNS resolution at send time. Default `false`. Cloud metadata addresses stay refused.
+   * configured and again after DNS resolution at send time. Cloud metadata addresses stay refused.
+   *
+   * @defaultValue `false`
    */
   allowPrivateNetworks?: boolean;
   /**
-   * How long a 429, 502, 503 or 504 without `Retry-After` pauses the endpoint for every worker, in milliseconds.
-   * Default `60000`. A `Retry-After` (seconds or HTTP date) is honoured instead, up to `retry.maxDelay`.
+   * How long a 429, 502, 503 or 504 without `Retry-After` pauses the endpoint for every worker, in milliseconds. A
+   * `Retry-After` (seconds or HTTP date) is honoured instead, up to `retry.maxDelay`.
+   *
+   * @defaultValue `60000`
    */
   throttlePause?: number;
   /**
    * Disable an endpoint after this long with failed attempts and no success, in milliseconds; `0` never does.
-   * Default five days.
+   *
+   * @defaultValue `432000000` (five days)
    */
   disableEndpointAfter?: number;
 }
@@ -138,7 +211,11 @@ export interface WebhookDeliveryOptions {
 export interface WebhookEventTypeDeclaration {
   /** E.g. `invoice.paid`. */
   type: string;
-  /** A JSON Schema (draft 2020-12) of the event's `data`. Default: any. */
+  /**
+   * A JSON Schema (draft 2020-12) of the event's `data`.
+   *
+   * @defaultValue any
+   */
   schema?: Record<string, unknown>;
   description?: string;
 }
@@ -151,7 +228,11 @@ export type WebhookMigrationsMode = 'check' | 'warn' | 'run' | 'skip';
 
 /** Options of `WebhookModule.forRoot()` / `forRootAsync()`. Every field has a default. */
 export interface WebhookModuleOptions {
-  /** Endpoints that receive events. Default none (events are still recorded in the outbox). */
+  /**
+   * Endpoints that receive events.
+   *
+   * @defaultValue none (events are still recorded in the outbox)
+   */
   endpoints?: WebhookEndpointOptions[];
   relay?: WebhookRelayOptions;
   retry?: WebhookRetryOptions;
@@ -167,8 +248,10 @@ export interface WebhookModuleOptions {
   retention?: WebhookRetentionOptions;
   capture?: WebhookCaptureOptions;
   /**
-   * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default
-   * Standard Webhooks), its secret(s), and how strict to be. Default none.
+   * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default Standard
+   * Webhooks), its secret(s), and how strict to be.
+   *
+   * @defaultValue none
    */
   receivers?: Record<string, WebhookReceiverOptions>;
   /**
@@ -191,15 +274,25 @@ export interface WebhookModuleOptions {
 
 /** Options known when the module is defined, for both `forRoot` and `forRootAsync`. */
 export interface WebhookModuleExtras {
-  /** Register the module globally, so the guard and services are injectable everywhere. Default `true`. */
+  /**
+   * Register the module globally, so the guard and services are injectable everywhere.
+   *
+   * @defaultValue `true`
+   */
   isGlobal?: boolean;
-  /** Name of the TypeORM DataSource to capture and store on, as given to `TypeOrmModule`. Default: the default one. */
+  /**
+   * Name of the TypeORM DataSource to capture and store on, as given to `TypeOrmModule`.
+   *
+   * @defaultValue the default one
+   */
   dataSource?: string;
   /**
    * Names of further DataSources whose `@EmitsWebhook` entities are captured too, e.g. `['billing']`. Each needs the
    * outbox tables (its own migrations, or `autoLoadEntities`): a change there writes its event to that database's
    * outbox, in the change's transaction, and the relay forwards it to the module's DataSource, which holds the
-   * endpoints, deliveries and log for all. Default none.
+   * endpoints, deliveries and log for all.
+   *
+   * @defaultValue none
    */
   captureDataSources?: string[];
 }

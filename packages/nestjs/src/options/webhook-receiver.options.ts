@@ -13,25 +13,38 @@ export interface WebhookReceiverOptions {
   secret?: string | string[];
   /** Same as an array `secret`, for readability while rotating. Give `secret` or `secrets`, not both. */
   secrets?: string[];
-  /** For schemes that sign a time: the allowed clock difference in seconds, both directions. Default `300`. */
+  /**
+   * For schemes that sign a time: the allowed clock difference in seconds, both directions.
+   *
+   * @defaultValue `300`
+   */
   tolerance?: number;
-  /** Largest body accepted, in bytes; a larger one is answered 413 before any verification. Default 1 MiB. */
+  /**
+   * Largest body accepted, in bytes; a larger one is answered 413 before any verification.
+   *
+   * @defaultValue `1048576` (1 MiB)
+   */
   maxBodySize?: number;
   /**
-   * Longest time, in milliseconds, to receive a body once the request has arrived: a sender still trickling its
-   * body after it is answered 408 and its connection closed (a warning, no handler), instead of holding the
-   * connection until Node's 300 s `requestTimeout`. Applies to bodies the guard reads itself, and to every body of
-   * the app once `applyWebhookBodyLimits(app)` is called (the largest receiver's value). Default `10000`.
+   * Longest time, in milliseconds, to receive a body once the request has arrived: a sender still trickling its body
+   * after it is answered 408 and its connection closed (a warning, no handler), instead of holding the connection
+   * until Node's 300 s `requestTimeout`. Applies to bodies the guard reads itself, and to every body of the app once
+   * `applyWebhookBodyLimits(app)` is called (the largest receiver's value).
+   *
+   * @defaultValue `10000`
    */
   bodyTimeout?: number;
   /**
-   * Bounds on XML bodies' markup, each refusal a 400 `malformed-body`. Defaults: `maxDepth` 100, `maxElements`
-   * 10,000, `maxAttributes` 100 per element (`DEFAULT_XML_PAYLOAD_LIMITS`).
+   * Bounds on XML bodies' markup, each refusal a 400 `malformed-body`.
+   *
+   * @defaultValue `{ maxDepth: 100, maxElements: 10000, maxAttributes: 100 }` (attributes per element)
    */
   xmlLimits?: Partial<XmlPayloadLimits>;
   /**
-   * Remember processed webhook ids in the `webhook_inbox` table, so a redelivery is acknowledged without running
-   * the handler again. Needs `WebhookModule` (a DataSource). Default `true`.
+   * Remember processed webhook ids in the `webhook_inbox` table, so a redelivery is acknowledged without running the
+   * handler again. Needs `WebhookModule` (a DataSource).
+   *
+   * @defaultValue `true`
    */
   deduplicate?: boolean;
 }

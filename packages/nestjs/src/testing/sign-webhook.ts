@@ -3,14 +3,26 @@ import { resolveWebhookScheme, type WebhookSchemeReference } from '@webhook-outb
 
 /** What to sign, as a given sender would. */
 export interface SignWebhookInput {
-  /** The sender's scheme, as in receiver options. Default `'standard-webhooks'`. */
+  /**
+   * The sender's scheme, as in receiver options.
+   *
+   * @defaultValue `'standard-webhooks'`
+   */
   scheme?: WebhookSchemeReference;
   secret: string;
   /** An object is sent as JSON; a string is sent as it is. */
   payload: unknown;
-  /** The sender's id where the scheme sends one. Default: a random `msg_...`. */
+  /**
+   * The sender's id where the scheme sends one.
+   *
+   * @defaultValue a random `msg_...`
+   */
   id?: string;
-  /** When it was signed. Default: now. */
+  /**
+   * When it was signed.
+   *
+   * @defaultValue now
+   */
   timestamp?: Date | number;
 }
 
