@@ -13,8 +13,10 @@ export type WebhookMethod = 'POST' | 'GET';
 /** An endpoint declared in module options. */
 export interface WebhookEndpointOptions {
   /**
-   * Stable identifier, recorded on every delivery. Defaults to the URL; set it if the URL may change while
-   * deliveries are pending, or if two endpoints share a URL.
+   * Stable identifier, recorded on every delivery. Set it if the URL may change while deliveries are pending, or if
+   * two endpoints share a URL.
+   *
+   * @defaultValue the URL
    */
   id?: string;
   /**
@@ -30,22 +32,33 @@ export interface WebhookEndpointOptions {
    * @defaultValue `['*']`
    */
   eventTypes?: string[];
-  /** `POST` (default) sends the body; `GET` sends the same fields as query parameters. */
+  /**
+   * `POST` sends the body; `GET` sends the same fields as query parameters.
+   *
+   * @defaultValue `'POST'`
+   */
   method?: WebhookMethod;
   /**
-   * How a POST body is encoded: `json` (default), `form` (`application/x-www-form-urlencoded`, the fields
-   * flattened as for GET) or `xml` (`application/xml`, see the README's "XML"). The signature covers the body
-   * exactly as sent.
+   * How a POST body is encoded: `json`, `form` (`application/x-www-form-urlencoded`, the fields flattened as for
+   * GET) or `xml` (`application/xml`, see the README's "XML"). The signature covers the body exactly as sent.
+   *
+   * @defaultValue `'json'`
    */
   bodyFormat?: WebhookBodyFormat;
   /**
-   * `full` (default) sends the whole event; `thin` sends only `{ type, timestamp, data: { id } }` (the entity's
-   * primary key), for receivers that fetch the current state themselves or must not receive the data.
+   * `full` sends the whole event; `thin` sends only `{ type, timestamp, data: { id } }` (the entity's primary key),
+   * for receivers that fetch the current state themselves or must not receive the data.
+   *
+   * @defaultValue `'full'`
    */
   payloadFormat?: WebhookPayloadFormat;
   /** Extra headers sent with every request to this endpoint (not `content-type`, `user-agent` or `webhook-*`). */
   headers?: Record<string, string>;
-  /** What the endpoint is for, shown by `WebhookEndpoints.list()`. */
+  /**
+   * What the endpoint is for, shown by `WebhookEndpoints.list()`.
+   *
+   * @defaultValue none
+   */
   description?: string;
   /**
    * Send the trace context (`traceparent`, `tracestate`) with each request, so the receiver's trace continues the

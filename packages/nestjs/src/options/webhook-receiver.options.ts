@@ -4,9 +4,11 @@ import type { XmlPayloadLimits } from '../receive/xml-markup.budget.js';
 /** A receiver: who sends to it (the scheme), the secret(s) to verify with, and how strict to be. */
 export interface WebhookReceiverOptions {
   /**
-   * How the sender signs: `'standard-webhooks'` (default; also accepts Svix's `svix-*` headers), `'svix'`,
-   * `'stripe'`, `'github'`, `'seatable'`, `'shopify'`, `'slack'`, or a custom `WebhookScheme`
-   * (`hmacHeaderScheme()` builds the common kind).
+   * How the sender signs: `'standard-webhooks'` (also accepts Svix's `svix-*` headers), `'svix'`, `'stripe'`,
+   * `'github'`, `'seatable'`, `'shopify'`, `'slack'`, or a custom `WebhookScheme` (`hmacHeaderScheme()` builds the
+   * common kind).
+   *
+   * @defaultValue `'standard-webhooks'`
    */
   scheme?: WebhookSchemeReference;
   /** The signing secret, or several while rotating: a request signed with any one of them is accepted. */
