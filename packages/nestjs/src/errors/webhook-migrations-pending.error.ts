@@ -1,11 +1,11 @@
+import { WebhookConfigurationError } from './webhook-configuration.error.js';
+
 /**
- * Thrown at startup (with the module's default `migrations: 'check'`) when the package's migrations are not all
+ * A `WebhookConfigurationError` thrown at startup (with the module's default `migrations: 'check'`) when the package's migrations are not all
  * applied to a DataSource the module writes to: without them every `save()` of an `@EmitsWebhook` entity would fail
  * with a missing table or column. The message lists the pending migrations and how to apply them.
  */
-export class WebhookMigrationsPendingError extends Error {
-  override readonly name = 'WebhookMigrationsPendingError';
-
+export class WebhookMigrationsPendingError extends WebhookConfigurationError {
   constructor(
     /** The DataSource's name in `TypeOrmModule` (`default` for the unnamed one). */
     readonly dataSource: string,
@@ -13,6 +13,8 @@ export class WebhookMigrationsPendingError extends Error {
     readonly pending: readonly string[],
   ) {
     super(pendingMigrationsMessage(dataSource, pending));
+    // The base class types its name as its own literal, so a subclass cannot declare another one.
+    Object.defineProperty(this, 'name', { value: 'WebhookMigrationsPendingError' });
   }
 }
 

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebhookConfigurationError } from '../errors/webhook-configuration.error.js';
 import { WebhookMigrationsPendingError } from '../errors/webhook-migrations-pending.error.js';
 import { webhookOutboxEntities } from './entities/index.js';
 import { webhookOutboxMigrations } from './migrations/index.js';
@@ -49,6 +50,12 @@ describe('ensureOutboxMigrations', () => {
     const dataSource = await memoryDatabase(false);
     await ensureOutboxMigrations(capturedDataSources(['default'], [dataSource]), 'skip', logger);
     expect(await dataSource.createQueryRunner().hasTable('migrations')).toBe(false);
+  });
+
+  it('refuses with a WebhookConfigurationError of its own name, so one catch handles every configuration problem', () => {
+    const error = new WebhookMigrationsPendingError('default', ['AddRateLimits1803000000000']);
+    expect(error).toBeInstanceOf(WebhookConfigurationError);
+    expect(error.name).toBe('WebhookMigrationsPendingError');
   });
 
   it('says in its error how to apply the migrations and which option starts without them', () => {
