@@ -98,8 +98,7 @@ export type {
 } from './deliveries/webhook-deliveries.service.js';
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export type { WebhookLatencyPercentiles } from './deliveries/latency-percentiles.js';
-export type { AttemptBucket as WebhookAttemptBucket } from './outbox/stores/timeline.statements.js';
-export type { EndpointFailureCount as WebhookEndpointFailureCount } from './outbox/stores/endpoint-failures.statements.js';
+export type { WebhookAttemptBucket, WebhookEndpointFailureCount } from './deliveries/webhook-delivery-stats.types.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';
 export type { WebhookPruneResult } from './retention/webhook-retention.service.js';
 

@@ -6,8 +6,9 @@ import type { WebhookDeliveryStatus } from '../outbox/entities/webhook-delivery.
 import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
 import { oldestDueLag, readBacklog, readCompletedSince } from '../outbox/stores/backlog.statements.js';
 import { readDeliveryLatencies } from '../outbox/stores/delivery-latency.statements.js';
-import { type EndpointFailureCount, readEndpointFailures } from '../outbox/stores/endpoint-failures.statements.js';
-import { type AttemptBucket, readAttemptTimeline } from '../outbox/stores/timeline.statements.js';
+import { readEndpointFailures } from '../outbox/stores/endpoint-failures.statements.js';
+import { readAttemptTimeline } from '../outbox/stores/timeline.statements.js';
+import type { WebhookAttemptBucket, WebhookEndpointFailureCount } from './webhook-delivery-stats.types.js';
 import { latencyPercentiles, type WebhookLatencyPercentiles } from './latency-percentiles.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
@@ -192,7 +193,7 @@ export class WebhookDeliveries {
   async timeline(
     scope: WebhookTenantScope = {},
     { hours = 3, bucketMs = 60_000 }: { hours?: number; bucketMs?: number } = {},
-  ): Promise<AttemptBucket[]> {
+  ): Promise<WebhookAttemptBucket[]> {
     const now = this.clock.now();
     return readAttemptTimeline(this.dataSource, now - hours * 3_600_000, now, bucketMs, scope.tenant);
   }
@@ -217,7 +218,7 @@ export class WebhookDeliveries {
   async failingEndpoints(
     scope: WebhookTenantScope = {},
     { since, limit = 5 }: { since?: number; limit?: number } = {},
-  ): Promise<EndpointFailureCount[]> {
+  ): Promise<WebhookEndpointFailureCount[]> {
     const from = since ?? this.clock.now() - DEFAULT_STATS_WINDOW;
     return readEndpointFailures(this.dataSource, from, limit, scope.tenant);
   }

@@ -1,15 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { readRows } from './run-statement.js';
+import type { WebhookEndpointFailureCount } from '../../deliveries/webhook-delivery-stats.types.js';
 import { outboxTables } from '../outbox-tables.js';
-
-/** One endpoint's attempts in a window. */
-export interface EndpointFailureCount {
-  endpointId: string;
-  /** Attempts that failed. */
-  failed: number;
-  /** Attempts in all. */
-  attempts: number;
-}
 
 /**
  * The `limit` endpoints with the most failed attempts since `since` (only those with at least one), most first,
@@ -20,7 +12,7 @@ export async function readEndpointFailures(
   since: number,
   limit: number,
   tenant?: string,
-): Promise<EndpointFailureCount[]> {
+): Promise<WebhookEndpointFailureCount[]> {
   const { attempt, delivery } = outboxTables(dataSource);
   const failed = "SUM(CASE WHEN a.outcome = 'failed' THEN 1 ELSE 0 END)";
   // The limit is a whole number chosen by the caller, inlined: MySQL does not take a bound LIMIT in every client.

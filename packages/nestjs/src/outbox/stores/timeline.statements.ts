@@ -1,17 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { readRows } from './run-statement.js';
+import type { WebhookAttemptBucket } from '../../deliveries/webhook-delivery-stats.types.js';
 import { outboxTables } from '../outbox-tables.js';
-
-/** Attempts in one time bucket, by outcome. */
-export interface AttemptBucket {
-  /** The bucket's start, epoch ms. */
-  at: number;
-  succeeded: number;
-  /** Failed attempts after which the delivery was (or will be) tried again. */
-  retrying: number;
-  /** Failed attempts that were their delivery's last: it failed for good. */
-  failed: number;
-}
 
 /**
  * Attempts per `bucketMs` since `since`, by outcome, through the `started_at` index (only the window's rows, each
@@ -24,7 +14,7 @@ export async function readAttemptTimeline(
   until: number,
   bucketMs: number,
   tenant?: string,
-): Promise<AttemptBucket[]> {
+): Promise<WebhookAttemptBucket[]> {
   const { attempt, delivery } = outboxTables(dataSource);
   const scoped = tenant === undefined ? '' : ' AND d.tenant = :tenant';
   const sql = `SELECT a.started_at - (a.started_at % :bucket) AS bucket,
@@ -41,7 +31,7 @@ export async function readAttemptTimeline(
     n: unknown;
   }>;
   const first = since - (since % bucketMs);
-  const buckets: AttemptBucket[] = [];
+  const buckets: WebhookAttemptBucket[] = [];
   for (let at = first; at <= until; at += bucketMs) buckets.push({ at, succeeded: 0, retrying: 0, failed: 0 });
   for (const row of rows) {
     const found = buckets[Math.floor((Number(row.bucket) - first) / bucketMs)];
