@@ -25,6 +25,7 @@ import {
  */
 @Module({})
 export class WebhookAdminModule {
+  /** The admin API (and, with `ui`, the dashboard) under `options.path`, behind `options.guards`. */
   static register(options: WebhookAdminModuleOptions): DynamicModule {
     if (!Array.isArray(options?.guards) || options.guards.length === 0) {
       throw new WebhookConfigurationError(

@@ -59,6 +59,11 @@ export class WebhookHealthIndicator {
     private readonly listener: PostgresCommitListener,
   ) {}
 
+  /**
+   * A Terminus result under `key`: up, or down with the reason in its details.
+   *
+   * @param key - The name the result is reported under; the limits (`WebhookHealthOptions`) follow it.
+   */
   async isHealthy(key = 'webhooks', { maxDueAge = 300_000, timeout = 3_000 }: WebhookHealthOptions = {}) {
     const reasons: string[] = [];
     const relay = !this.options.relay.enabled ? 'disabled' : this.orchestrator.isRunning ? 'running' : 'stopped';

@@ -217,6 +217,7 @@ export interface WebhookEventTypeDeclaration {
    * @defaultValue any
    */
   schema?: Record<string, unknown>;
+  /** What the event means, shown in the event catalog and the OpenAPI document. */
   description?: string;
 }
 
@@ -234,8 +235,11 @@ export interface WebhookModuleOptions {
    * @defaultValue none (events are still recorded in the outbox)
    */
   endpoints?: WebhookEndpointOptions[];
+  /** How the relay polls, claims and sends in this process (`WebhookRelayOptions`). */
   relay?: WebhookRelayOptions;
+  /** When a failed attempt is tried again, and when a delivery is given up (`WebhookRetryOptions`). */
   retry?: WebhookRetryOptions;
+  /** How each request is made: transport, timeouts and the destination (SSRF) policy (`WebhookDeliveryOptions`). */
   delivery?: WebhookDeliveryOptions;
   /**
    * Event types published with `WebhookPublisher` (those of `@EmitsWebhook` entities are found by themselves).
@@ -244,8 +248,11 @@ export interface WebhookModuleOptions {
    * OpenAPI document.
    */
   eventTypes?: Array<string | WebhookEventTypeDeclaration>;
+  /** Encryption at rest of stored endpoints' secrets and headers (`WebhookEncryptionOptions`). */
   encryption?: WebhookEncryptionOptions;
+  /** Scheduled deletion of finished deliveries, their events and received ids (`WebhookRetentionOptions`). */
   retention?: WebhookRetentionOptions;
+  /** How changes that cannot be captured row by row are treated (`WebhookCaptureOptions`). */
   capture?: WebhookCaptureOptions;
   /**
    * Receivers usable by name with `@VerifyWebhook('name')`: each says who sends to it (`scheme`, default Standard

@@ -1,7 +1,10 @@
 /** One HTTP request of a webhook attempt, fully built and signed. */
 export interface OutgoingWebhookRequest {
+  /** `POST`, or `GET` for an endpoint that takes the fields as query parameters (already in `url`). */
   method: 'POST' | 'GET';
+  /** The endpoint's URL, already checked by the destination policy; connect through its `lookup`. */
   url: string;
+  /** Every header to send, signature headers included; send them unchanged. */
   headers: Record<string, string>;
   /** The body for POST; absent for GET. */
   body?: string;
@@ -18,7 +21,9 @@ export interface OutgoingWebhookRequest {
 
 /** What came back. Any status is a response; only a failure to get one throws. */
 export interface WebhookTransportResponse {
+  /** The HTTP status code. */
   status: number;
+  /** The start of the response body (at most `responseExcerptBytes`), as text, for the delivery log. */
   bodyExcerpt: string;
   /** The `Retry-After` header, if the response had one. */
   retryAfter?: string;
@@ -30,6 +35,7 @@ export interface WebhookTransportResponse {
  * with an error whose message says which.
  */
 export interface WebhookTransport {
+  /** Sends one request; resolves with any status, rejects only when no response came. */
   send(request: OutgoingWebhookRequest): Promise<WebhookTransportResponse>;
   /** Frees sockets on shutdown. */
   close?(): void | Promise<void>;

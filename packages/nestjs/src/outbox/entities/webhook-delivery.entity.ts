@@ -29,12 +29,15 @@ export type WebhookFailureReason =
 })
 @Index('IDX_webhook_delivery_failed', ['createdAt'], { where: "status = 'failed'" })
 export class WebhookDeliveryEntity {
+  /** The delivery's id. */
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 
+  /** The event delivered (`WebhookEventEntity.id`, the request's `webhook-id`). */
   @Column({ name: 'event_id', type: 'varchar', length: 64 })
   eventId!: string;
 
+  /** The endpoint it goes to. */
   @Column({ name: 'endpoint_id', type: 'varchar', length: 191 })
   endpointId!: string;
 
@@ -46,9 +49,11 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'ordering_key', type: 'varchar', length: 191, nullable: true })
   orderingKey!: string | null;
 
+  /** The event's `sequence`, copied for ordered delivery. */
   @Column({ type: 'bigint', nullable: true, transformer: epochMillis })
   sequence!: number | null;
 
+  /** Where the delivery stands. */
   @Column({ type: 'varchar', length: 16 })
   status!: WebhookDeliveryStatus;
 
@@ -67,6 +72,7 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'series_start', type: 'int', default: 0 })
   seriesStart!: number;
 
+  /** When the next attempt is due, in milliseconds since the epoch. */
   @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMillis })
   nextAttemptAt!: number;
 
@@ -78,18 +84,23 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'lock_token', type: 'varchar', length: 64, nullable: true })
   lockToken!: string | null;
 
+  /** The HTTP status of the last attempt; `null` when there was none or no response came. */
   @Column({ name: 'last_status_code', type: 'int', nullable: true })
   lastStatusCode!: number | null;
 
+  /** Why the last attempt failed, in one line, when it did. */
   @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
   lastError!: string | null;
 
+  /** When the delivery was created (at fan-out), in milliseconds since the epoch. */
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;
 
+  /** When the delivery last changed, in milliseconds since the epoch. */
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
   updatedAt!: number;
 
+  /** When it succeeded or failed for good, in milliseconds since the epoch; `null` while pending. */
   @Column({ name: 'completed_at', type: 'bigint', nullable: true, transformer: epochMillis })
   completedAt!: number | null;
 

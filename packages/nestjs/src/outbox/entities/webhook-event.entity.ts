@@ -14,12 +14,15 @@ export class WebhookEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 
+  /** The event type, e.g. `order.created`. */
   @Column({ type: 'varchar', length: 191 })
   type!: string;
 
+  /** The exact JSON body sent to every endpoint (before an endpoint's transformation). */
   @Column({ type: 'text' })
   payload!: string;
 
+  /** When the change was captured, in milliseconds since the epoch. */
   @Column({ name: 'occurred_at', type: 'bigint', transformer: epochMillis })
   occurredAt!: number;
 
@@ -27,9 +30,11 @@ export class WebhookEventEntity {
   @Column({ name: 'fanned_out_at', type: 'bigint', nullable: true, transformer: epochMillis })
   fannedOutAt!: number | null;
 
+  /** The entity class the event is about (`null` for events published by hand). */
   @Column({ name: 'source_entity', type: 'varchar', length: 191, nullable: true })
   sourceEntity!: string | null;
 
+  /** The primary key of the row the event is about, as text (`null` for events published by hand). */
   @Column({ name: 'source_id', type: 'varchar', length: 191, nullable: true })
   sourceId!: string | null;
 
