@@ -21,9 +21,11 @@ export type StandardWebhookHeaders = {
 
 /** What to sign. `payload` is the exact bytes sent: the JSON body, or the query string for GET. */
 export interface SignStandardWebhookInput {
+  /** The message id sent as `webhook-id`, the same on every redelivery so receivers can deduplicate. */
   id: string;
   /** Unix seconds, or a Date. */
   timestamp: number | Date;
+  /** The exact bytes sent. */
   payload: string | Buffer;
   /**
    * One secret, or several during rotation: each adds a signature to the header, `v1,` for a `whsec_` secret
@@ -34,7 +36,9 @@ export interface SignStandardWebhookInput {
 
 /** What to verify against. */
 export interface VerifyStandardWebhookInput {
+  /** The exact bytes received: the raw body, or the raw query string for a GET. */
   payload: string | Buffer;
+  /** The request's headers (`webhook-*`, or Svix's `svix-*`), names in any case. */
   headers: IncomingHeaders;
   /**
    * Any one matching is enough, so a receiver can accept the old and new one while rotating: `whsec_` secrets check
@@ -53,6 +57,7 @@ export interface VerifyStandardWebhookInput {
 
 /** A verified webhook's identity. */
 export interface VerifiedStandardWebhook {
+  /** The sender's `webhook-id`. */
   id: string;
   /** Unix seconds, as signed. */
   timestamp: number;

@@ -23,8 +23,11 @@ export interface VerifiedWebhookIdentity {
 
 /** What to sign: the exact payload bytes, one secret, and the id and time where the scheme sends them. */
 export interface WebhookSchemeSignInput {
+  /** The exact bytes to send. */
   payload: string | Buffer;
+  /** The secret to sign with, as the sender's receivers configure it. */
   secret: string;
+  /** The message id, for schemes that send one. */
   id: string;
   /** Unix seconds. */
   timestamp: number;
@@ -43,6 +46,7 @@ export interface WebhookScheme {
   readonly name: string;
   /** Throws a `WebhookSecretError` saying what a valid secret looks like, so bad configuration fails at start-up. */
   checkSecret(secret: string): void;
+  /** Checks the signature (and the timestamp, where the scheme signs one) and returns what the webhook says of itself. */
   verify(input: WebhookSchemeVerifyInput): VerifiedWebhookIdentity;
   /** The headers this sender would send with `payload`; used by tests and by `signWebhook()`. */
   sign(input: WebhookSchemeSignInput): Record<string, string>;

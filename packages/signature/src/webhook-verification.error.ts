@@ -21,6 +21,10 @@ export type WebhookVerificationFailureReason =
 export class WebhookVerificationError extends Error {
   override readonly name = 'WebhookVerificationError';
 
+  /**
+   * @param reason - Why verification failed, for code: `WebhookVerificationFailureReason`.
+   * @param message - One line for a human.
+   */
   constructor(
     readonly reason: WebhookVerificationFailureReason,
     message: string,

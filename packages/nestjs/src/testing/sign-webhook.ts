@@ -9,6 +9,7 @@ export interface SignWebhookInput {
    * @defaultValue `'standard-webhooks'`
    */
   scheme?: WebhookSchemeReference;
+  /** The secret the receiver verifies with (for Standard Webhooks a `whsec_` secret). */
   secret: string;
   /** An object is sent as JSON; a string is sent as it is. */
   payload: unknown;
