@@ -12,6 +12,8 @@ export default defineProject({
     dir: here,
     include: ['*.spec.ts', '*.e2e-spec.ts'],
     environment: 'node',
+    // The Getting started test makes a PostgreSQL database: stop with the command that starts the server if it is down.
+    globalSetup: ['../support/prerequisites/database-servers.global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 900_000,
   },
