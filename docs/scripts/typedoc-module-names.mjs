@@ -15,6 +15,8 @@ const PACKAGE_NAMES = {
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const module of context.project.getChildrenByKind(ReflectionKind.Module)) {
+      // A name given by the entry file itself (a `@module` tag) is kept when it is already a package name.
+      if (Object.values(PACKAGE_NAMES).includes(module.name)) continue;
       const name = PACKAGE_NAMES[/** @type {keyof typeof PACKAGE_NAMES} */ (module.name)];
       if (!name) throw new Error(`docs/typedoc.json: no package name for the entry point "${module.name}".`);
       module.name = name;
