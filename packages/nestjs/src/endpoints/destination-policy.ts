@@ -4,6 +4,7 @@ import { embeddedIpv4 } from './embedded-ipv4.js';
 
 /** A delivery target refused by the destination policy (SSRF protection). */
 export class WebhookDestinationError extends Error {
+  /** Always `'WebhookDestinationError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookDestinationError';
 }
 

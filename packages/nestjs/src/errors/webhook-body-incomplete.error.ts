@@ -3,6 +3,7 @@
  * sent a broken chunked encoding. A sender's fault: an HTTP receiver answers 400 and logs a warning, never an error.
  */
 export class WebhookBodyIncompleteError extends Error {
+  /** Always `'WebhookBodyIncompleteError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookBodyIncompleteError';
 
   constructor(cause: Error) {

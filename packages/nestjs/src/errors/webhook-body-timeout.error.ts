@@ -3,8 +3,10 @@
  * sender trickling bytes. A sender's fault: an HTTP receiver answers 408, closes the connection and logs a warning.
  */
 export class WebhookBodyTimeoutError extends Error {
+  /** Always `'WebhookBodyTimeoutError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookBodyTimeoutError';
 
+  /** @param timeoutMs - The receiver's `bodyTimeout` that ran out, in milliseconds. */
   constructor(readonly timeoutMs: number) {
     super(`The body did not arrive whole within the receiver's bodyTimeout (${timeoutMs} ms).`);
   }

@@ -3,8 +3,10 @@
  * Raise `maxBodySize` on the receiver if the sender legitimately sends more.
  */
 export class WebhookBodyTooLargeError extends Error {
+  /** Always `'WebhookBodyTooLargeError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookBodyTooLargeError';
 
+  /** @param limit - The receiver's `maxBodySize` that was exceeded, in bytes. */
   constructor(readonly limit: number) {
     super(`The body is larger than the receiver's maxBodySize (${limit} bytes).`);
   }

@@ -4,5 +4,6 @@
  * statement runs, so nothing changes without its webhook.
  */
 export class WebhookCaptureError extends Error {
+  /** Always `'WebhookCaptureError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookCaptureError';
 }

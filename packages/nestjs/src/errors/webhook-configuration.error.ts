@@ -3,5 +3,6 @@
  * The message names the option at fault and says how to fix it.
  */
 export class WebhookConfigurationError extends Error {
+  /** Always `'WebhookConfigurationError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookConfigurationError';
 }

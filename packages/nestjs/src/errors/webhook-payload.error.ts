@@ -3,5 +3,6 @@
  * is rolled back with it (an event that cannot be built must not be silently dropped); `cause` is the original.
  */
 export class WebhookPayloadError extends Error {
+  /** Always `'WebhookPayloadError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookPayloadError';
 }

@@ -3,9 +3,11 @@
  * `encryption.keys`, so it cannot be opened, nor resealed by a rotation. The admin API answers it with 409.
  */
 export class WebhookSealingKeyMissingError extends Error {
+  /** Always `'WebhookSealingKeyMissingError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookSealingKeyMissingError';
 
   constructor(
+    /** The endpoint whose value cannot be opened. */
     readonly endpointId: string,
     /** The id (fingerprint) of the missing key: the first 8 hex digits of the SHA-256 of the key's bytes. */
     readonly keyId: string,

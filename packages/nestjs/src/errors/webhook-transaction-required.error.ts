@@ -3,5 +3,6 @@
  * DataSource): the event could then be committed without the change it reports, or the change without it.
  */
 export class WebhookTransactionRequiredError extends Error {
+  /** Always `'WebhookTransactionRequiredError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookTransactionRequiredError';
 }

@@ -2,6 +2,7 @@
 export interface WebhookFieldError {
   /** The input field, e.g. `url` or `eventTypes[1]`. */
   field: string;
+  /** What is wrong with it, for a human. */
   message: string;
 }
 
@@ -10,8 +11,10 @@ export interface WebhookFieldError {
  * answers it with 400 and the same list.
  */
 export class WebhookValidationError extends Error {
+  /** Always `'WebhookValidationError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookValidationError';
 
+  /** @param errors - Every invalid field, each with what is wrong with it. */
   constructor(readonly errors: readonly WebhookFieldError[]) {
     super(`Invalid webhook input: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`);
   }
