@@ -4,9 +4,13 @@ export interface WebhookLatencyPercentiles {
   since: number;
   /** How many deliveries the figures are over (the latest ones, at most the sample size). */
   deliveries: number;
+  /** Half of the deliveries took at most this long. */
   p50: number | null;
+  /** 95 % of the deliveries took at most this long. */
   p95: number | null;
+  /** 99 % of the deliveries took at most this long. */
   p99: number | null;
+  /** The longest. */
   max: number | null;
 }
 

@@ -17,15 +17,23 @@ import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
 export interface WebhookDeliveryFilter {
   /** Only deliveries to this tenant's endpoints (see `WebhookTenantScope`). */
   tenant?: string;
+  /** Only deliveries to this endpoint. */
   endpointId?: string;
+  /** Only deliveries in this status. */
   status?: WebhookDeliveryStatus;
+  /** Only deliveries of events of this type. */
   eventType?: string;
+  /** Only the deliveries of this event (its `webhook-id`). */
   eventId?: string;
   /** Created at or after this time (epoch ms). */
   since?: number;
   /** Created before this time (epoch ms). */
   until?: number;
-  /** At most this many, newest first. Default `50`, at most `500`. */
+  /**
+   * At most this many (up to `500`), newest first.
+   *
+   * @defaultValue `50`
+   */
   limit?: number;
 }
 
@@ -33,8 +41,13 @@ export interface WebhookDeliveryFilter {
 export interface WebhookBulkRetryFilter {
   /** Only deliveries to this tenant's endpoints. */
   tenant?: string;
+  /** Only deliveries to this endpoint. */
   endpointId?: string;
-  /** Default `failed`; `succeeded` replays delivered ones. */
+  /**
+   * `failed` sends failed deliveries again; `succeeded` replays delivered ones.
+   *
+   * @defaultValue `'failed'`
+   */
   status?: Exclude<WebhookDeliveryStatus, 'pending'>;
   /** Created at or after this time (epoch ms). */
   since?: number;

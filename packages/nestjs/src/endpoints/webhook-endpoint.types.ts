@@ -79,21 +79,31 @@ export type WebhookEndpointState = 'active' | 'paused' | 'disabled';
 
 /** An endpoint with the health every relay worker shares. Never includes its secrets. */
 export interface WebhookEndpointStatus {
+  /** The endpoint's id. */
   id: string;
   /** `options` (read-only at runtime) or `database` (created with `create()`). */
   source: ResolvedWebhookEndpoint['source'];
+  /** The tenant it belongs to; `null` for the application's own. */
   tenant: string | null;
+  /** Where it is sent. */
   url: string;
+  /** What it is for, as given. */
   description: string | null;
+  /** Whether requests carry the trace context. */
   traceHeaders: boolean;
+  /** Its filter, as given; `null` when it has none. */
   filter: WebhookFilter | null;
   /** Its transformation: the JMESPath expression, `'(function)'` for one in options, or `null`. */
   transform: string | null;
   /** Its rate limit, as given: `{ perSecond }` or `{ perMinute }`, or `null`. */
   rateLimit: WebhookRateLimit | null;
+  /** The event types it subscribes to. */
   eventTypes: string[];
+  /** How it is sent: `POST` or `GET`. */
   method: WebhookMethod;
+  /** How a POST body is encoded. */
   bodyFormat: WebhookBodyFormat;
+  /** Whole events (`full`) or type and id only (`thin`). */
   payloadFormat: WebhookPayloadFormat;
   /** Its extra headers by name, each value `MASKED_HEADER_VALUE`: they are write-only. */
   headers: Record<string, string>;

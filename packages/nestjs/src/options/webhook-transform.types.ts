@@ -1,9 +1,14 @@
 /** An event's body as a transformation sees it: `{ type, timestamp, sequence?, data, changes? }`, parsed. */
 export interface WebhookEventBody {
+  /** The event type, e.g. `order.updated`. */
   type: string;
+  /** When the change was captured, ISO 8601. */
   timestamp: string;
+  /** The row's sequence number, for events about an entity row. */
   sequence?: number;
+  /** The entity (or the published payload), as JSON. */
   data: unknown;
+  /** For an update: each changed property's old and new value. */
   changes?: Record<string, { old: unknown; new: unknown }>;
 }
 
@@ -14,8 +19,11 @@ export interface WebhookEventBody {
  * event for that endpoint: no delivery is made.
  */
 export interface WebhookTransformResult {
+  /** Replaces the event's body. */
   body?: unknown;
+  /** Replaces the endpoint's method. */
   method?: 'POST' | 'GET';
+  /** Added to the endpoint's own headers. */
   headers?: Record<string, string>;
 }
 
