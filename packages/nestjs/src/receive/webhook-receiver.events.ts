@@ -15,8 +15,11 @@ export type WebhookRefusalReason =
 
 /** A refused inbound webhook. The sender only sees a generic answer; this says exactly what was wrong. */
 export interface WebhookRefusedEvent {
+  /** The receiver's name; absent for an inline receiver without one. */
   receiver?: string;
+  /** The receiver's scheme, e.g. `stripe`. */
   scheme: string;
+  /** Why, for code and metrics. */
   reason: WebhookRefusalReason;
   /** One line for a human, e.g. "Header webhook-timestamp is 412 s from now; at most 300 s is accepted." */
   message: string;
@@ -26,9 +29,13 @@ export interface WebhookRefusedEvent {
 
 /** A verified webhook that was acknowledged without running its handler, because its id was processed before. */
 export interface WebhookDuplicateEvent {
+  /** The receiver's name. */
   receiver: string;
+  /** The receiver's scheme, e.g. `stripe`. */
   scheme: string;
+  /** The sender's id of the webhook, the one processed before. */
   id: string;
+  /** Milliseconds since the epoch. */
   at: number;
 }
 

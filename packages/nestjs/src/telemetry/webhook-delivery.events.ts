@@ -10,10 +10,13 @@ interface DeliveryEventBase {
 
 /** A delivery of one event to one endpoint, as the attempt events name it. */
 interface AttemptFacts extends DeliveryEventBase {
+  /** The delivery the attempt is for. */
   deliveryId: string;
   /** The event's id: the `webhook-id` header the receiver sees. */
   webhookId: string;
+  /** The endpoint it is sent to. */
   endpointId: string;
+  /** The event's type. */
   eventType: string;
   /** 1 for the first attempt of the delivery (retries and replays count on). */
   attemptNumber: number;
@@ -21,31 +24,43 @@ interface AttemptFacts extends DeliveryEventBase {
 
 /** An event written to the outbox, once its transaction committed. */
 export interface WebhookEventCapturedEvent extends DeliveryEventBase {
+  /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'event.captured';
+  /** The event's id: the `webhook-id` header its receivers see. */
   webhookId: string;
+  /** The event's type. */
   type: string;
+  /** The event's tenant; `null` for the application's own. */
   tenant: string | null;
 }
 
 /** A batch of events turned into deliveries by this process. */
 export interface WebhookFannedOutEvent extends DeliveryEventBase {
+  /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'events.fanned-out';
+  /** Events fanned out. */
   events: number;
+  /** Deliveries created for them. */
   deliveries: number;
 }
 
 /** A request is about to be sent. */
 export interface WebhookAttemptStartedEvent extends AttemptFacts {
+  /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'attempt.started';
+  /** Where the request goes. */
   url: string;
 }
 
 /** A request's exchange is over: answered (any status), or no answer. */
 export interface WebhookAttemptFinishedEvent extends AttemptFacts {
+  /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'attempt.finished';
+  /** `succeeded` for a 2xx answer; anything else is `failed`. */
   outcome: 'succeeded' | 'failed';
   /** `null` when no response came. */
   statusCode: number | null;
+  /** How long the exchange took, in milliseconds. */
   durationMs: number;
   /**
    * Why it failed, as a low-cardinality class: the status code (`'503'`), `'timeout'`, `'abandoned'`,
@@ -58,6 +73,7 @@ export interface WebhookAttemptFinishedEvent extends AttemptFacts {
 
 /** The delivery's outcome after an attempt was recorded. */
 export interface WebhookDeliveryOutcomeEvent extends AttemptFacts {
+  /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'delivery.succeeded' | 'delivery.retry-scheduled' | 'delivery.failed';
   /** For `delivery.retry-scheduled`: when the next attempt is due (epoch ms). */
   nextAttemptAt?: number;
@@ -67,7 +83,9 @@ export interface WebhookDeliveryOutcomeEvent extends AttemptFacts {
 
 /** An endpoint's shared state changed: every worker holds its deliveries, or sends them again. */
 export interface WebhookEndpointStateEvent extends DeliveryEventBase {
+  /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'endpoint.paused' | 'endpoint.disabled' | 'endpoint.enabled';
+  /** The endpoint whose state changed. */
   endpointId: string;
   /** For `endpoint.paused`: until when (epoch ms). */
   until?: number;
