@@ -13,7 +13,7 @@ const STEP = /^\d+\.\s/;
 
 function shellCommands(block: CodeBlock): string[] {
   return block.code
-    .replace(/\\\n\s*/g, ' ')
+    .replace(/\s*\\\n\s*/g, ' ')
     .split('\n')
     .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
     .filter((line) => line !== '');
