@@ -3,7 +3,7 @@
  * the caller's transaction, a relay delivers them signed (Standard Webhooks), and `@VerifyWebhook` verifies the
  * webhooks an app receives.
  *
- * Everything exported here is public API, recorded in `etc/nestjs.api.md`; the relay, its store and the module's
+ * Everything exported here is public API, recorded in `etc/nestjs.public.api.md`; the relay, its store and the module's
  * wiring are not (see `docs/reference/versioning.md`).
  *
  * @packageDocumentation
@@ -21,6 +21,7 @@ export type {
   WebhookRelayOptions,
   WebhookRetentionOptions,
   WebhookEventTypeDeclaration,
+  WebhookMigrationsMode,
   WebhookRetryOptions,
 } from './options/webhook-module.options.js';
 export type {
@@ -144,6 +145,7 @@ export type {
 
 // ── Errors: each names what to fix ─────────────────────────────────────────────────────────────────────────────────
 export { WebhookConfigurationError } from './errors/webhook-configuration.error.js';
+export { WebhookMigrationsPendingError } from './errors/webhook-migrations-pending.error.js';
 export { WebhookTransactionRequiredError } from './errors/webhook-transaction-required.error.js';
 export { WebhookCaptureError } from './errors/webhook-capture.error.js';
 export { WebhookPayloadError } from './errors/webhook-payload.error.js';
