@@ -36,6 +36,11 @@ export function integrationProject(stack?: TestStack): UserWorkspaceConfig {
           './support/prerequisites/database-servers.global-setup.ts',
           ...(stack ? ['./support/prerequisites/test-stack.global-setup.ts'] : []),
         ],
+        // Files mostly wait on databases, HTTP and timers, so several run at once even on two cores (Vitest's
+        // default is one fewer worker than cores: one, here). Another maxWorkers than the unit projects' needs a
+        // group of its own, after theirs.
+        maxWorkers: Number(process.env.WEBHOOK_TEST_WORKERS ?? 4),
+        sequence: { groupOrder: 1 },
         // Real databases and real HTTP servers: give each test room, but never minutes.
         testTimeout: 30_000,
         hookTimeout: 60_000,
