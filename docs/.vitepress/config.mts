@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
+import { codeTitles } from './code-titles';
 
 // `npm run docs:api` generates docs/api (gitignored) with TypeDoc, and typedoc-vitepress-theme writes its sidebar.
 // A checkout that never ran it builds without the API section rather than failing on a dead `/api/` link;
@@ -60,6 +61,7 @@ export default defineConfig({
   description:
     'Transactional webhooks for NestJS + TypeORM: emit from entities through an outbox, deliver signed, receive verified.',
   cleanUrls: true,
+  markdown: { config: codeTitles },
   lastUpdated: false,
   // A dead link fails the build. Exceptions: the local URLs pages show as examples (the sample app, a dev server),
   // and links into the API pages in a checkout that has not generated them (docs:build always does).

@@ -1,0 +1,4 @@
+import DefaultTheme from 'vitepress/theme';
+import './code-titles.css';
+
+export default DefaultTheme;
