@@ -147,7 +147,7 @@ export class DeliveryAttempts {
       (delivery.transformed ? delivery.payload : payloadFor(endpoint, delivery.payload, delivery.sourceId));
     const target = withRequestChanges(endpoint, transformed ? transformed.changes : delivery.requestChanges);
     const result = await this.exchange.send(target, delivery, body, now, lease.abandon);
-    health.noteAnswer(endpoint, result, clock.now());
+    health.noteAnswer(endpoint, result, clock.now(), facts);
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);
     const finishedAt = clock.now();

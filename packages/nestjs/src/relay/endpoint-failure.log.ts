@@ -26,6 +26,12 @@ export function loggedEndpointUrl(url: string): string {
   }
 }
 
+/** The attempt a log line is about. */
+export interface AttemptIds {
+  deliveryId: string;
+  webhookId: string;
+}
+
 /**
  * Tells the operator when an endpoint starts failing (a warning, with the status or reason) and when it answers again,
  * at most one line per endpoint every few minutes (`EndpointFailureNotices`). Names the endpoint's id and URL, never
@@ -35,8 +41,13 @@ export class EndpointFailureLog {
   private readonly logger = new Logger(EndpointFailureLog.name);
   private readonly notices = new EndpointFailureNotices();
 
-  /** Notes an attempt's answer; `now` is the webhook clock's. */
-  note(endpoint: Pick<ResolvedWebhookEndpoint, 'id' | 'url'>, result: AttemptResult, now: number): void {
+  /** Notes an attempt's answer; `now` is the webhook clock's; `delivery` names the attempt a warning is about. */
+  note(
+    endpoint: Pick<ResolvedWebhookEndpoint, 'id' | 'url'>,
+    result: AttemptResult,
+    now: number,
+    delivery?: AttemptIds,
+  ): void {
     // A request this worker abandoned (its claim could not be kept) says nothing about the endpoint.
     if (result.errorType === 'abandoned') return;
     const failure = result.outcome === 'succeeded' ? null : attemptFailureReason(result);
@@ -44,10 +55,12 @@ export class EndpointFailureLog {
     if (!notice) return;
     const url = loggedEndpointUrl(endpoint.url);
     if (notice.kind === 'failing') {
+      // The delivery and webhook ids lead to the attempt's log (GET <admin>/deliveries/:id) and the receiver's log.
+      const attempt = delivery ? ` (delivery ${delivery.deliveryId}, webhook-id ${delivery.webhookId})` : '';
       this.logger.warn(
-        `Endpoint "${endpoint.id}" (${url}) is failing: ${notice.reason}. Its deliveries are retried; ` +
+        `Endpoint "${endpoint.id}" (${url}) is failing: ${notice.reason}${attempt}. Its deliveries are retried; ` +
           'a line follows when it answers again.',
-        { endpointId: endpoint.id, url, statusCode: result.statusCode, reason: notice.reason },
+        { endpointId: endpoint.id, url, statusCode: result.statusCode, reason: notice.reason, ...delivery },
       );
       return;
     }

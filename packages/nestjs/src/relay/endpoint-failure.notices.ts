@@ -1,6 +1,7 @@
 /**
- * At most one notice per endpoint this often, in ms by the webhook clock: an endpoint that flaps between failing and
- * answering must not flood the log. The log catches up with the endpoint's state at its first attempt after that.
+ * At most one "failing" warning per endpoint this often, in ms by the webhook clock: an endpoint that flaps between
+ * failing and answering must not flood the log. A warning is always followed by its recovery line, so an operator
+ * never reads a warning that stays unanswered while the endpoint works.
  */
 export const ENDPOINT_NOTICE_INTERVAL = 5 * 60_000;
 
@@ -11,18 +12,20 @@ export type EndpointNotice =
 
 /** One endpoint's state, and what the log last said about it. */
 interface EndpointWatch {
-  failing: boolean;
+  /** The log said it is failing and has not yet said it answers again. */
   saidFailing: boolean;
-  noticedAt: number;
-  /** Failed attempts since the log said it was failing. */
+  /** When the last "failing" warning was logged. */
+  warnedAt: number;
+  /** Failed attempts since that warning. */
   failedAttempts: number;
   lastReason: string;
 }
 
 /**
- * Decides when an endpoint's failing and recovering are worth a log line: the first failed attempt after a success
- * (or since start), the first success after failures, at most one line per endpoint per `interval`. Only endpoints
- * that failed recently are remembered.
+ * Decides when an endpoint's failing and recovering are worth a log line: a warning at the first failed attempt
+ * after a success (or since start), at most one per endpoint per `interval`; a recovery line at the first success
+ * after each warning. So a flapping endpoint says at most two lines an interval. Only endpoints that failed
+ * recently are remembered.
  */
 export class EndpointFailureNotices {
   private readonly watches = new Map<string, EndpointWatch>();
@@ -31,33 +34,25 @@ export class EndpointFailureNotices {
 
   /** Notes an attempt's answer (`failure`: why it failed, or `null` for a success); returns what to log, if anything. */
   observe(endpointId: string, failure: string | null, now: number): EndpointNotice | undefined {
-    let watch = this.watches.get(endpointId);
+    const watch = this.watches.get(endpointId);
     if (failure === null) {
       if (!watch) return undefined;
-      watch.failing = false;
-    } else {
-      if (!watch) {
-        watch = { failing: true, saidFailing: false, noticedAt: -Infinity, failedAttempts: 0, lastReason: failure };
-        this.watches.set(endpointId, watch);
+      if (watch.saidFailing) {
+        watch.saidFailing = false;
+        return { kind: 'recovered', failedAttempts: watch.failedAttempts, lastReason: watch.lastReason };
       }
-      watch.failing = true;
-      watch.failedAttempts++;
-      watch.lastReason = failure;
-    }
-    const quiet = now - watch.noticedAt < this.interval;
-    if (watch.failing === watch.saidFailing) {
-      if (!watch.failing && !quiet) this.watches.delete(endpointId);
+      // Failures held back within the interval: forgotten once no warning could be held back any more.
+      if (now - watch.warnedAt >= this.interval) this.watches.delete(endpointId);
       return undefined;
     }
-    if (quiet) return undefined;
-    watch.noticedAt = now;
-    watch.saidFailing = watch.failing;
-    if (watch.failing) {
-      watch.failedAttempts = 1;
-      return { kind: 'failing', reason: watch.lastReason };
+    if (!watch) {
+      this.watches.set(endpointId, { saidFailing: true, warnedAt: now, failedAttempts: 1, lastReason: failure });
+      return { kind: 'failing', reason: failure };
     }
-    const { failedAttempts, lastReason } = watch;
-    watch.failedAttempts = 0;
-    return { kind: 'recovered', failedAttempts, lastReason };
+    watch.lastReason = failure;
+    watch.failedAttempts++;
+    if (watch.saidFailing || now - watch.warnedAt < this.interval) return undefined;
+    Object.assign(watch, { saidFailing: true, warnedAt: now, failedAttempts: 1 });
+    return { kind: 'failing', reason: failure };
   }
 }

@@ -4,7 +4,7 @@ import type { ResolvedWebhookOptions } from '../options/webhook-module.options.j
 import type { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { AttemptDecision } from './attempt-outcome.js';
-import { EndpointFailureLog } from './endpoint-failure.log.js';
+import { type AttemptIds, EndpointFailureLog } from './endpoint-failure.log.js';
 
 /** What an attempt came to, as endpoint health needs it. */
 export type AttemptResult = Pick<AttemptRecord, 'outcome' | 'statusCode' | 'responseExcerpt' | 'error'> & {
@@ -57,10 +57,15 @@ export class EndpointHealth {
    * Notes the answer at once (it decides the next request's slot), before its outcome is recorded; logs the
    * endpoint's starting to fail or answering again. `now` is the webhook clock's.
    */
-  noteAnswer(endpoint: Pick<ResolvedWebhookEndpoint, 'id' | 'url'>, result: AttemptResult, now: number): void {
+  noteAnswer(
+    endpoint: Pick<ResolvedWebhookEndpoint, 'id' | 'url'>,
+    result: AttemptResult,
+    now: number,
+    delivery?: AttemptIds,
+  ): void {
     if (result.outcome === 'succeeded') this.failing.delete(endpoint.id);
     else this.failing.add(endpoint.id);
-    this.failureLog.note(endpoint, result, now);
+    this.failureLog.note(endpoint, result, now, delivery);
   }
 
   /** Writes what a recorded attempt means for its endpoint: streak, pause, disable. */
