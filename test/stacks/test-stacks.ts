@@ -4,7 +4,7 @@ import type { Plugin } from 'vite';
 
 /**
  * The stacks the suite runs on besides the workspace's own (NestJS 12 + TypeORM 1.x). Each is a folder under
- * test/stacks/ with its own package.json and lockfile, installed by the root `postinstall`; the packages it lists
+ * test/stacks/ with its own package.json and lockfile, installed by `npm run test:stacks` (which `npm run test:all` runs first); the packages it lists
  * replace the workspace's copies for every import made by the tests, the sources they load and the processes they
  * spawn, so one source tree is exercised against every combination of NestJS and TypeORM the peer ranges allow.
  */
