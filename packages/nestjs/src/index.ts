@@ -106,9 +106,11 @@ export type { WebhookPruneResult } from './retention/webhook-retention.service.j
 // ── Observability: delivery events, health ─────────────────────────────────────────────────────────────────────────
 export { WEBHOOK_DELIVERY_CHANNELS, WebhookDeliveryEvents } from './telemetry/webhook-delivery.events.js';
 export type {
+  WebhookAttemptFacts,
   WebhookAttemptFinishedEvent,
   WebhookAttemptStartedEvent,
   WebhookDeliveryEvent,
+  WebhookDeliveryEventBase,
   WebhookDeliveryEventKind,
   WebhookDeliveryOutcomeEvent,
   WebhookEndpointStateEvent,

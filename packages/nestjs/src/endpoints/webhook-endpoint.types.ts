@@ -1,5 +1,4 @@
 import type {
-  ResolvedWebhookEndpoint,
   WebhookBodyFormat,
   WebhookMethod,
   WebhookPayloadFormat,
@@ -82,7 +81,7 @@ export interface WebhookEndpointStatus {
   /** The endpoint's id. */
   id: string;
   /** `options` (read-only at runtime) or `database` (created with `create()`). */
-  source: ResolvedWebhookEndpoint['source'];
+  source: 'options' | 'database';
   /** The tenant it belongs to; `null` for the application's own. */
   tenant: string | null;
   /** Where it is sent. */

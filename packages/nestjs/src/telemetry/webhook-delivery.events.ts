@@ -3,13 +3,13 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type Observable, Subject } from 'rxjs';
 
 /** What every delivery event carries. */
-interface DeliveryEventBase {
+export interface WebhookDeliveryEventBase {
   /** Epoch ms. */
   at: number;
 }
 
 /** A delivery of one event to one endpoint, as the attempt events name it. */
-interface AttemptFacts extends DeliveryEventBase {
+export interface WebhookAttemptFacts extends WebhookDeliveryEventBase {
   /** The delivery the attempt is for. */
   deliveryId: string;
   /** The event's id: the `webhook-id` header the receiver sees. */
@@ -23,7 +23,7 @@ interface AttemptFacts extends DeliveryEventBase {
 }
 
 /** An event written to the outbox, once its transaction committed. */
-export interface WebhookEventCapturedEvent extends DeliveryEventBase {
+export interface WebhookEventCapturedEvent extends WebhookDeliveryEventBase {
   /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'event.captured';
   /** The event's id: the `webhook-id` header its receivers see. */
@@ -35,7 +35,7 @@ export interface WebhookEventCapturedEvent extends DeliveryEventBase {
 }
 
 /** A batch of events turned into deliveries by this process. */
-export interface WebhookFannedOutEvent extends DeliveryEventBase {
+export interface WebhookFannedOutEvent extends WebhookDeliveryEventBase {
   /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'events.fanned-out';
   /** Events fanned out. */
@@ -45,7 +45,7 @@ export interface WebhookFannedOutEvent extends DeliveryEventBase {
 }
 
 /** A request is about to be sent. */
-export interface WebhookAttemptStartedEvent extends AttemptFacts {
+export interface WebhookAttemptStartedEvent extends WebhookAttemptFacts {
   /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'attempt.started';
   /** Where the request goes. */
@@ -53,7 +53,7 @@ export interface WebhookAttemptStartedEvent extends AttemptFacts {
 }
 
 /** A request's exchange is over: answered (any status), or no answer. */
-export interface WebhookAttemptFinishedEvent extends AttemptFacts {
+export interface WebhookAttemptFinishedEvent extends WebhookAttemptFacts {
   /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'attempt.finished';
   /** `succeeded` for a 2xx answer; anything else is `failed`. */
@@ -72,7 +72,7 @@ export interface WebhookAttemptFinishedEvent extends AttemptFacts {
 }
 
 /** The delivery's outcome after an attempt was recorded. */
-export interface WebhookDeliveryOutcomeEvent extends AttemptFacts {
+export interface WebhookDeliveryOutcomeEvent extends WebhookAttemptFacts {
   /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'delivery.succeeded' | 'delivery.retry-scheduled' | 'delivery.failed';
   /** For `delivery.retry-scheduled`: when the next attempt is due (epoch ms). */
@@ -82,7 +82,7 @@ export interface WebhookDeliveryOutcomeEvent extends AttemptFacts {
 }
 
 /** An endpoint's shared state changed: every worker holds its deliveries, or sends them again. */
-export interface WebhookEndpointStateEvent extends DeliveryEventBase {
+export interface WebhookEndpointStateEvent extends WebhookDeliveryEventBase {
   /** Which event this is; tells the members of `WebhookDeliveryEvent` apart. */
   kind: 'endpoint.paused' | 'endpoint.disabled' | 'endpoint.enabled';
   /** The endpoint whose state changed. */

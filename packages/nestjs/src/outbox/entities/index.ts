@@ -22,7 +22,7 @@ export {
  * The package's tables (the outbox, stored endpoints, and the inbox of received webhook ids); add them to your DataSource's
  * `entities` (or use `autoLoadEntities: true`).
  */
-export const webhookOutboxEntities = [
+export const webhookOutboxEntities: Array<new () => object> = [
   WebhookEventEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,

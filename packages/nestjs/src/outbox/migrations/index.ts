@@ -1,3 +1,4 @@
+import type { MigrationInterface } from 'typeorm';
 import { CreateWebhookOutbox1763900000000 } from './1763900000000-create-webhook-outbox.js';
 import { AddDeliveryEngine1795000000000 } from './1795000000000-add-delivery-engine.js';
 import { AddWebhookInbox1796000000000 } from './1796000000000-add-webhook-inbox.js';
@@ -27,7 +28,7 @@ export {
 };
 
 /** The package's migrations, in order; add them to your DataSource's `migrations`. */
-export const webhookOutboxMigrations = [
+export const webhookOutboxMigrations: Array<new () => MigrationInterface> = [
   CreateWebhookOutbox1763900000000,
   AddDeliveryEngine1795000000000,
   AddWebhookInbox1796000000000,
