@@ -4,6 +4,7 @@ import type { IncomingHeaders } from './incoming-headers.js';
 export interface WebhookSchemeVerifyInput {
   /** The exact bytes the sender signed: the raw body, or the raw query string for a GET. */
   payload: string | Buffer;
+  /** The request's headers, to read the signature (and id, timestamp) from; `readHeader()` finds one in any case. */
   headers: IncomingHeaders;
   /** Any one matching secret is enough, so a receiver can accept the old and the new secret while rotating. */
   secrets: readonly string[];

@@ -11,6 +11,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * Thrown when a signing secret cannot be used. The message says what a valid secret looks like.
  */
 export class WebhookSecretError extends Error {
+  /** Always `'WebhookSecretError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookSecretError';
 }
 

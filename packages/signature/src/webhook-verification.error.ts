@@ -19,6 +19,7 @@ export type WebhookVerificationFailureReason =
  * Thrown when a webhook fails verification. `reason` is machine-readable; `message` is one line for a human.
  */
 export class WebhookVerificationError extends Error {
+  /** Always `'WebhookVerificationError'`: recognisable where `instanceof` is not (logs, serialized errors). */
   override readonly name = 'WebhookVerificationError';
 
   /**
@@ -26,6 +27,7 @@ export class WebhookVerificationError extends Error {
    * @param message - One line for a human.
    */
   constructor(
+    /** Why verification failed, for code to branch on (an HTTP receiver answers 400 or 401 by it). */
     readonly reason: WebhookVerificationFailureReason,
     message: string,
   ) {

@@ -12,7 +12,9 @@ export const ENTITY_CHANGE_KINDS: readonly EntityChangeKind[] = [
 
 /** The old and new value of one changed field. */
 export interface FieldChange {
+  /** The value before the change, in the form the webhook body gives it; `undefined` when TypeORM did not load it. */
   old: unknown;
+  /** The value after the change, in the form the webhook body gives it. */
   new: unknown;
 }
 
@@ -24,9 +26,11 @@ export interface FieldChange {
  * no `changes`); `when` is not, because a backfill sends every row.
  */
 export interface EntityChange<T = Record<string, unknown>> {
+  /** What happened to the entity, or `snapshot` for a row a backfill sends. */
   kind: EntityChangeKind | 'snapshot';
   /** The event type that will be emitted, e.g. `order.updated`. */
   type: string;
+  /** The entity's columns after the change (for a removal, its last state before it). */
   entity: T;
   /** The state before the change, when TypeORM loaded it (updates, removals made with `save()`/`remove()`). */
   previous?: T;

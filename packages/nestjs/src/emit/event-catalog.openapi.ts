@@ -6,6 +6,7 @@ export interface WebhookOpenApiInfo {
   title?: string;
   /** Default `1.0.0`. */
   version?: string;
+  /** The document's `info.description`. Default none. */
   description?: string;
 }
 

@@ -9,6 +9,7 @@ import { matchesEventType, parseEventTypePattern } from './event-type-pattern.js
 
 /** A type events are emitted with, and where it is declared. */
 export interface WebhookEventTypeInfo {
+  /** The event type, e.g. `order.created`. */
   type: string;
   /** The `@EmitsWebhook` entity that emits it, or `options` for a type declared for `WebhookPublisher`. */
   source: string;
@@ -24,6 +25,10 @@ export interface WebhookEventTypeInfo {
   schema: JsonSchema;
   /** The schema of what a `thin` endpoint receives of it. */
   thinSchema: JsonSchema;
+  /**
+   * What the event means: a generated sentence for an entity event (its change and entity); for a declared type,
+   * its declaration's `description` (absent without one). Also the OpenAPI document's description of it.
+   */
   description?: string;
 }
 
@@ -110,6 +115,7 @@ export class WebhookEventTypes implements OnApplicationBootstrap {
     };
   }
 
+  /** Whether `type` (exact, not a pattern) is a known event type; `WebhookPublisher.publish()` refuses any other. */
   has(type: string): boolean {
     return this.sources().has(type);
   }

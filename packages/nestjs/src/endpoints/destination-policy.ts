@@ -114,7 +114,10 @@ export class DestinationPolicy {
    */
   private readonly refusals = new Map<string, string | undefined>();
 
-  constructor(readonly rules: DestinationRules) {}
+  constructor(
+    /** What this policy allows beyond public `https:` destinations: `http:` URLs, private networks. */
+    readonly rules: DestinationRules,
+  ) {}
 
   /** Parses and checks a target URL; throws `WebhookDestinationError` saying what is wrong and how to allow it. */
   checkUrl(target: string): URL {

@@ -17,6 +17,7 @@ export const WEBHOOK_TEST_EVENT_TYPE = 'webhook.test';
 export interface WebhookTestEventResult {
   /** The event's id: the `webhook-id` the receiver gets. */
   webhookId: string;
+  /** The id of its one delivery, e.g. for `WebhookDeliveries.get()`. */
   deliveryId: string;
 }
 

@@ -12,11 +12,16 @@ import type { WebhookSignatureVersion } from './signing-secret.check.js';
  * "not found", exactly as if it did not exist. Without it, the call sees every endpoint (operator code only).
  */
 export interface WebhookTenantScope {
+  /** The tenant the call acts for; an endpoint `create()`d with it belongs to it. Omit for every endpoint. */
   tenant?: string;
 }
 
 /** What `create()` takes. Only `url` is required. */
 export interface CreateWebhookEndpointInput {
+  /**
+   * Where to deliver: an absolute `https:` URL (`http:` only with `delivery.allowHttp`), without credentials, at most
+   * 2048 characters.
+   */
   url: string;
   /** Default `['*']`. Each must match a known event type (`WebhookEventTypes`), or be `*`. */
   eventTypes?: string[];
@@ -32,6 +37,7 @@ export interface CreateWebhookEndpointInput {
    * In an update the whole set is replaced; a value of `MASKED_HEADER_VALUE` keeps the value stored under that name.
    */
   headers?: Record<string, string>;
+  /** What the endpoint is for, for people; at most 1000 characters. Default none (`null`). */
   description?: string | null;
   /** Default `true`: requests carry `traceparent`/`tracestate` when tracing is on. */
   traceHeaders?: boolean;

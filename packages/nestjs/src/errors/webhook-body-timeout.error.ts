@@ -7,7 +7,10 @@ export class WebhookBodyTimeoutError extends Error {
   override readonly name = 'WebhookBodyTimeoutError';
 
   /** @param timeoutMs - The receiver's `bodyTimeout` that ran out, in milliseconds. */
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    /** The receiver's `bodyTimeout` that ran out, in milliseconds. */
+    readonly timeoutMs: number,
+  ) {
     super(`The body did not arrive whole within the receiver's bodyTimeout (${timeoutMs} ms).`);
   }
 }

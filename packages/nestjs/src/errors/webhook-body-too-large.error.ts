@@ -7,7 +7,10 @@ export class WebhookBodyTooLargeError extends Error {
   override readonly name = 'WebhookBodyTooLargeError';
 
   /** @param limit - The receiver's `maxBodySize` that was exceeded, in bytes. */
-  constructor(readonly limit: number) {
+  constructor(
+    /** The receiver's `maxBodySize` that was exceeded, in bytes. */
+    readonly limit: number,
+  ) {
     super(`The body is larger than the receiver's maxBodySize (${limit} bytes).`);
   }
 }

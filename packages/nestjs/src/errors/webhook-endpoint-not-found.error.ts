@@ -4,7 +4,10 @@ export class WebhookEndpointNotFoundError extends Error {
   override readonly name = 'WebhookEndpointNotFoundError';
 
   /** @param endpointId - The id that matched no endpoint. */
-  constructor(readonly endpointId: string) {
+  constructor(
+    /** The id that matched no endpoint (in the caller's tenant scope, when it has one). */
+    readonly endpointId: string,
+  ) {
     super(`No webhook endpoint has the id "${endpointId}".`);
   }
 }

@@ -15,7 +15,10 @@ export class WebhookValidationError extends Error {
   override readonly name = 'WebhookValidationError';
 
   /** @param errors - Every invalid field, each with what is wrong with it. */
-  constructor(readonly errors: readonly WebhookFieldError[]) {
+  constructor(
+    /** Every invalid field, each with what is wrong with it. */
+    readonly errors: readonly WebhookFieldError[],
+  ) {
     super(`Invalid webhook input: ${errors.map((error) => `${error.field}: ${error.message}`).join('; ')}`);
   }
 }

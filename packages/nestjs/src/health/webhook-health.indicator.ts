@@ -25,9 +25,11 @@ export interface WebhookHealthOptions {
 
 /** The facts behind the status, as Terminus shows them under the indicator's key. */
 export interface WebhookHealthDetails {
+  /** `down` when any of `reasons` holds: the relay enabled but stopped, no database answer, a due delivery too old. */
   status: 'up' | 'down';
   /** `running`, `stopped`, or `disabled` (`relay.enabled: false`: this instance only captures). */
   relay: 'running' | 'stopped' | 'disabled';
+  /** `down` when the backlog query fails or does not answer within `timeout`. */
   database: 'up' | 'down';
   /** PostgreSQL's LISTEN connection (polling goes on without it, so it does not make the status down). */
   listener: 'connected' | 'disconnected' | 'not used';

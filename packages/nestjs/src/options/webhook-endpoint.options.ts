@@ -92,12 +92,15 @@ export interface WebhookEndpointOptions {
 
 /** A send rate: one of `perSecond` or `perMinute`, a whole number ≥ 1. */
 export interface WebhookRateLimit {
+  /** At most this many sends in each 1-second window. */
   perSecond?: number;
+  /** At most this many sends in each 60-second window. */
   perMinute?: number;
 }
 
 /** A signing secret of a resolved endpoint; a rotated-out one signs until `expiresAt`. */
 export interface EndpointSigningSecret {
+  /** What requests are signed with: a `whsec_` secret (`v1`, HMAC-SHA256) or a `whsk_` secret key (`v1a`, ed25519). */
   secret: string;
   /** Epoch ms; `null` for a secret that does not expire. */
   expiresAt: number | null;

@@ -150,12 +150,15 @@ export interface WebhookRetryOptions {
 
 /** A failed attempt, as `retry.retryIf` sees it. */
 export interface WebhookAttemptFailure {
+  /** The id of the endpoint the attempt was sent to. */
   endpointId: string;
+  /** The type of the event being delivered, e.g. `order.created`. */
   eventType: string;
   /** 1 for the first attempt of the current series. */
   attemptNumber: number;
   /** The response status, or `null` when no response came (refused, reset, timeout, destination refused). */
   statusCode: number | null;
+  /** What went wrong: `HTTP <status>` for a non-2xx answer, otherwise the error's message (e.g. a timeout). */
   error: string;
 }
 

@@ -14,6 +14,7 @@ import { BaseExceptionFilter } from '@nestjs/core';
  */
 @Catch()
 export class PlatformClientErrorsFilter extends BaseExceptionFilter {
+  /** Answers a platform's 4xx refusal with its status and no ERROR log; hands anything else to Nest's own handling. */
   override catch(error: unknown, host: ArgumentsHost): void {
     const { statusCode, expose, message } = (error ?? {}) as {
       statusCode?: unknown;

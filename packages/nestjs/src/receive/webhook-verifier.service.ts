@@ -20,6 +20,7 @@ import { runInOwnTransaction } from '../outbox/stores/own-transaction.runner.js'
 export interface WebhookToVerify {
   /** The exact bytes received: the raw body, or the raw query string of a GET. */
   body: Buffer | string;
+  /** The request's headers as Node gives them (lower-case names): the scheme's signature headers, `content-type`. */
   headers: IncomingHeaders;
   /** Default `POST`. */
   method?: string;

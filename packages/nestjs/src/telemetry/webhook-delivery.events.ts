@@ -157,6 +157,7 @@ export class WebhookDeliveryEvents implements OnModuleDestroy {
     if (named.hasSubscribers) named.publish(event);
   }
 
+  /** Completes `events$` when the module shuts down, so its subscribers finish. */
   onModuleDestroy(): void {
     this.subject.complete();
   }
