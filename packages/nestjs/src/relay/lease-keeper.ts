@@ -5,13 +5,6 @@ import type { WebhookClock } from '../webhook-clock.js';
 /** How many recent renewals' delays the lease's stretch looks at (about 20 s of them at the default lease). */
 const DELAY_WINDOW = 10;
 
-/**
- * How many leases a claim may stretch by, beyond `relay.leaseDuration`: past SQLite's 5 s busy timeout at a 1.5 s
- * lease, since a renewal can wait that long for the write lock three relays contend for (CI saw 16 of 4,000 sent
- * twice at two more leases).
- */
-const MAX_STRETCH = 4;
-
 /** How finely the event loop's delay is sampled while claims are held (and from start-up to the first claim), ms. */
 const LOOP_SAMPLING = 20;
 
@@ -40,7 +33,7 @@ interface HeldClaim {
  * sent. So the lease stretches with the delay measured lately: a renewal's delay is the longest the event loop lagged
  * since the one before (sampled from start-up on, so a worker starting on a busy host claims with it) plus how long
  * its statement took; the longest of the last `DELAY_WINDOW` renewals beyond a tenth of the lease, twice over, at
- * most `MAX_STRETCH` more leases. A host
+ * most two more leases. A host
  * that keeps up stays at `relay.leaseDuration`; only a worker that dies on a saturated host is taken over later.
  */
 export class LeaseKeeper {
@@ -80,13 +73,13 @@ export class LeaseKeeper {
 
   /**
    * How long a claim or renewal made now holds, in ms: `relay.leaseDuration` plus twice the longest delay measured
-   * over the last renewals (and the event loop's now) beyond a tenth of the lease, at most `1 + MAX_STRETCH` leases in all.
+   * over the last renewals (and the event loop's now) beyond a tenth of the lease, at most three leases in all.
    */
   get lease(): number {
     // Delays within a tenth of the lease (a start-up's compiling, a collection) are far within the two thirds of a
     // lease a renewal may be late by: a worker that keeps up claims for exactly relay.leaseDuration.
     const delay = Math.max(this.lateness, this.loopDelay(), ...this.delays) - this.leaseDuration / 10;
-    return this.leaseDuration + Math.min(MAX_STRETCH * this.leaseDuration, Math.ceil(2 * Math.max(0, delay)));
+    return this.leaseDuration + Math.min(2 * this.leaseDuration, Math.ceil(2 * Math.max(0, delay)));
   }
 
   /** Notes a delivery held under `lockToken` until `until`; its signal aborts if the claim cannot be kept. */
