@@ -8,7 +8,7 @@ export const OPTION_INTERFACES = {
   WebhookModuleOptions: 'options/webhook-module.options.ts',
   WebhookModuleExtras: 'options/webhook-module.options.ts',
   WebhookRelayOptions: 'options/webhook-module.options.ts',
-  WebhookRetryOptions: 'options/webhook-module.options.ts',
+  WebhookRetryOptions: 'options/webhook-retry.options.ts',
   WebhookDeliveryOptions: 'options/webhook-module.options.ts',
   WebhookEncryptionOptions: 'options/webhook-module.options.ts',
   WebhookRetentionOptions: 'options/webhook-module.options.ts',
