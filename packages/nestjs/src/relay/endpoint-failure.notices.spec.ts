@@ -95,4 +95,12 @@ describe('EndpointFailureNotices', () => {
     notices.observe('erp', '401 Unauthorized', 0);
     expect(notices.observe('crm', '401 Unauthorized', 1)).toMatchObject({ kind: 'failing' });
   });
+
+  it('forgets endpoints unseen for an interval once it remembers more than a thousand (deleted while failing)', () => {
+    const notices = new EndpointFailureNotices();
+    for (let n = 0; n <= 1_000; n++) notices.observe(`deleted-${n}`, '503 Service Unavailable', 0);
+    notices.observe('erp', '401 Unauthorized', ENDPOINT_NOTICE_INTERVAL);
+    notices.observe('erp', '401 Unauthorized', ENDPOINT_NOTICE_INTERVAL + 1);
+    expect(notices.size).toBe(1);
+  });
 });

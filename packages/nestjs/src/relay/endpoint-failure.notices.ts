@@ -19,7 +19,15 @@ interface EndpointWatch {
   /** Failed attempts since that warning. */
   failedAttempts: number;
   lastReason: string;
+  /** The endpoint's last attempt: a watch unseen for long is of an endpoint deleted while failing. */
+  seenAt: number;
 }
+
+/**
+ * How many endpoints are remembered before those unseen for an interval are forgotten: tenants can create and delete
+ * failing endpoints without end, and a deleted one never answers again.
+ */
+const WATCHED_BEFORE_PRUNING = 1_000;
 
 /**
  * Decides when an endpoint's failing and recovering are worth a log line: a warning at the first failed attempt
@@ -34,7 +42,9 @@ export class EndpointFailureNotices {
 
   /** Notes an attempt's answer (`failure`: why it failed, or `null` for a success); returns what to log, if anything. */
   observe(endpointId: string, failure: string | null, now: number): EndpointNotice | undefined {
+    if (this.watches.size > WATCHED_BEFORE_PRUNING) this.forgetUnseen(now);
     const watch = this.watches.get(endpointId);
+    if (watch) watch.seenAt = now;
     if (failure === null) {
       if (!watch) return undefined;
       if (watch.saidFailing) {
@@ -46,7 +56,13 @@ export class EndpointFailureNotices {
       return undefined;
     }
     if (!watch) {
-      this.watches.set(endpointId, { saidFailing: true, warnedAt: now, failedAttempts: 1, lastReason: failure });
+      this.watches.set(endpointId, {
+        saidFailing: true,
+        warnedAt: now,
+        failedAttempts: 1,
+        lastReason: failure,
+        seenAt: now,
+      });
       return { kind: 'failing', reason: failure };
     }
     watch.lastReason = failure;
@@ -54,5 +70,15 @@ export class EndpointFailureNotices {
     if (watch.saidFailing || now - watch.warnedAt < this.interval) return undefined;
     Object.assign(watch, { saidFailing: true, warnedAt: now, failedAttempts: 1 });
     return { kind: 'failing', reason: failure };
+  }
+
+  /** How many endpoints are remembered (for its spec). */
+  get size(): number {
+    return this.watches.size;
+  }
+
+  private forgetUnseen(now: number): void {
+    for (const [endpointId, watch] of this.watches)
+      if (now - watch.seenAt >= this.interval) this.watches.delete(endpointId);
   }
 }
