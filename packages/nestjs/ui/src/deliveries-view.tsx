@@ -1,20 +1,22 @@
+import { LoadError } from './load-error.js';
 import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
+import { href, navigate, type Route } from './router.js';
 import type { DeliveryDetails, DeliverySummary, EndpointStatus } from './api-client.js';
 import { type DeliveryFilter, DeliveryFilters, deliveryQuery } from './delivery-filters.js';
-import { formatTime, useApi } from './use-api.js';
+import { formatTime } from './time-format.js';
+import { useApi } from './use-api.js';
 
 const PAGE = 50;
 
 /** The delivery log, newest first, filtered and paged; a delivery opens with its body and every attempt. */
-export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void }) {
+export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnauthorized: () => void }) {
   const [filter, setFilter] = useState<DeliveryFilter>({});
   const [pages, setPages] = useState<number[]>([]);
   const before = pages.at(-1);
   const deliveries = useApi<DeliverySummary[]>(deliveryQuery(filter, before, PAGE), onUnauthorized);
   const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
-  const [open, setOpen] = useState<string | undefined>(undefined);
-  if (open) return <DeliveryPage id={open} onBack={() => setOpen(undefined)} onUnauthorized={onUnauthorized} />;
+  void route;
   const rows = deliveries.data ?? [];
   return (
     <section>
@@ -26,7 +28,7 @@ export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void 
         }}
       />
       {filter.endpointId && <RecoverFailed endpointId={filter.endpointId} onDone={deliveries.reload} />}
-      {deliveries.error && <p class="error">{deliveries.error}</p>}
+      <LoadError state={deliveries} />
       <table data-testid="deliveries">
         <thead>
           <tr>
@@ -40,7 +42,7 @@ export function DeliveriesView({ onUnauthorized }: { onUnauthorized: () => void 
         </thead>
         <tbody>
           {rows.map((delivery) => (
-            <tr class="clickable" key={delivery.id} onClick={() => setOpen(delivery.id)}>
+            <tr class="clickable" key={delivery.id} onClick={() => navigate(href(['deliveries', delivery.id]))}>
               <td>{formatTime(delivery.createdAt)}</td>
               <td>{delivery.eventType}</td>
               <td>{delivery.endpointId}</td>
@@ -98,7 +100,7 @@ function RecoverFailed({ endpointId, onDone }: { endpointId: string; onDone: () 
   );
 }
 
-function DeliveryPage({ id, onBack, onUnauthorized }: { id: string; onBack: () => void; onUnauthorized: () => void }) {
+export function DeliveryPage({ id, onUnauthorized }: { id: string; onUnauthorized: () => void }) {
   const delivery = useApi<DeliveryDetails>(`deliveries/${encodeURIComponent(id)}`, onUnauthorized);
   const [message, setMessage] = useState<string | undefined>(undefined);
   const retry = async () => {
@@ -113,10 +115,8 @@ function DeliveryPage({ id, onBack, onUnauthorized }: { id: string; onBack: () =
   const d = delivery.data;
   return (
     <section data-testid="delivery">
-      <button type="button" onClick={onBack}>
-        ← Deliveries
-      </button>
-      {delivery.error && <p class="error">{delivery.error}</p>}
+      <a href={href(['deliveries'])}>← Deliveries</a>
+      <LoadError state={delivery} />
       {d && (
         <>
           <h2>

@@ -1,10 +1,12 @@
+import { LoadError } from './load-error.js';
 import { useState } from 'preact/hooks';
 import { api } from './api-client.js';
 import type { EndpointStatus } from './api-client.js';
 import { EndpointForm } from './endpoint-form.js';
 import { RotateSecretForm } from './rotate-secret-form.js';
 import { SecretOnce } from './secret-once.js';
-import { formatTime, useApi } from './use-api.js';
+import { formatTime } from './time-format.js';
+import { useApi } from './use-api.js';
 
 /** Every endpoint with its health; disable and enable. */
 export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }) {
@@ -39,7 +41,7 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
   };
   return (
     <section>
-      {endpoints.error && <p class="error">{endpoints.error}</p>}
+      <LoadError state={endpoints} />
       {notice && <p data-testid="notice">{notice}</p>}
       {secret && <SecretOnce endpointId={secret.id} secret={secret.secret} onDone={() => setSecret(undefined)} />}
       {editing && (

@@ -1,3 +1,4 @@
+import { LoadError } from './load-error.js';
 import type { EventTypeInfo } from './api-client.js';
 import { useApi } from './use-api.js';
 
@@ -6,7 +7,7 @@ export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void 
   const catalog = useApi<EventTypeInfo[]>('event-types', onUnauthorized);
   return (
     <section>
-      {catalog.error && <p class="error">{catalog.error}</p>}
+      <LoadError state={catalog} />
       <table data-testid="event-types">
         <thead>
           <tr>

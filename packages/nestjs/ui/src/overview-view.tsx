@@ -1,7 +1,9 @@
+import { LoadError } from './load-error.js';
 import type { AttemptBucket, EndpointFailureCount, EndpointStatus, LatencyPercentiles, Stats } from './api-client.js';
 import { AttemptsChart } from './attempts-chart.js';
 import { FailingMostTable } from './failing-most-table.js';
-import { formatAge, formatTime, useApi } from './use-api.js';
+import { formatAge, formatTime } from './time-format.js';
+import { useApi } from './use-api.js';
 
 /** What is waiting, what finished in the last hour, and the endpoints that fail. */
 export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void }) {
@@ -14,7 +16,7 @@ export function OverviewView({ onUnauthorized }: { onUnauthorized: () => void })
   const s = stats.data;
   return (
     <section>
-      {stats.error && <p class="error">{stats.error}</p>}
+      <LoadError state={stats} />
       {s && (
         <div class="tiles" data-testid="tiles">
           <Tile label="Succeeded, last hour" value={s.succeeded} />

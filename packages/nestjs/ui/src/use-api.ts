@@ -1,32 +1,69 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, Unauthorized } from './api-client.js';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, Unauthorized } from './api-client.js';
 
-/** Loads `path` from the admin API; `reload()` loads it again. A refused token signs the page out. */
-export function useApi<T>(path: string, onUnauthorized: () => void) {
+/** How often a live view asks again, while its tab is visible. */
+export const LIVE_INTERVAL_MS = 5_000;
+
+export interface ApiState<T> {
+  /** The latest answer (kept while a refresh runs or after a refresh failed). */
+  data: T | undefined;
+  /** Why the latest load failed (the API down, a 4xx/5xx), until a load succeeds. */
+  error: ApiError | undefined;
+  /** When data was last loaded (epoch ms), for "updated … ago". */
+  updatedAt: number | undefined;
+  /** Loads again now. */
+  reload: () => Promise<void>;
+}
+
+/**
+ * Loads `path` from the admin API (`null`: nothing to load yet); `reload()` loads it again. With `live`, it loads
+ * again every `LIVE_INTERVAL_MS` while the tab is visible, not at all while it is hidden, and at once when it is shown
+ * again. A refused token signs the page out.
+ */
+export function useApi<T>(
+  path: string | null,
+  onUnauthorized: () => void,
+  { live = false }: { live?: boolean } = {},
+): ApiState<T> {
   const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [updatedAt, setUpdatedAt] = useState<number | undefined>(undefined);
+  // Answers to an older path (a filter changed meanwhile) are dropped.
+  const current = useRef(path);
+  current.current = path;
   const reload = useCallback(async () => {
+    if (path === null) return;
     try {
-      setData(await api<T>(path));
+      const answer = await api<T>(path);
+      if (current.current !== path) return;
+      setData(answer);
       setError(undefined);
+      setUpdatedAt(Date.now());
     } catch (failure) {
+      if (current.current !== path) return;
       if (failure instanceof Unauthorized) onUnauthorized();
-      else setError((failure as Error).message);
+      else setError(failure instanceof ApiError ? failure : new ApiError(String(failure), 0));
     }
   }, [path, onUnauthorized]);
   useEffect(() => {
+    setData(undefined);
+    setError(undefined);
+    setUpdatedAt(undefined);
+  }, [path]);
+  useEffect(() => {
     void reload();
-  }, [reload]);
-  return { data, error, reload };
-}
-
-export function formatTime(epochMs: number | null | undefined): string {
-  return epochMs == null ? '' : new Date(epochMs).toLocaleString();
-}
-
-export function formatAge(ms: number): string {
-  if (ms < 1_000) return `${ms} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1_000)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  return `${Math.round(ms / 3_600_000)} h`;
+    if (!live) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void reload();
+    }, LIVE_INTERVAL_MS);
+    const shown = () => {
+      if (document.visibilityState === 'visible') void reload();
+    };
+    document.addEventListener('visibilitychange', shown);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', shown);
+    };
+  }, [reload, live]);
+  return { data, error, updatedAt, reload };
 }
