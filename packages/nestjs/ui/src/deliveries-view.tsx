@@ -1,35 +1,79 @@
-import { LoadError } from './load-error.js';
-import { useState } from 'preact/hooks';
-import { api } from './api-client.js';
+import type { DeliverySummary, EndpointStatus } from './api-client.js';
+import { DeliveryFilters } from './delivery-filters.js';
+import { deliveryStatus, EndpointHold, EndpointName, endpointsById } from './delivery-endpoint.js';
+import { type DeliveryFilter, filterFromParams, searchPath } from './delivery-filter.js';
+import { LoadError, UpdatedAt } from './load-error.js';
+import { RecoveryPanel } from './recovery-panel.js';
 import { href, navigate, type Route } from './router.js';
-import type { DeliveryDetails, DeliverySummary, EndpointStatus } from './api-client.js';
-import { type DeliveryFilter, DeliveryFilters, deliveryQuery } from './delivery-filters.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
 
 const PAGE = 50;
 
-/** The delivery log, newest first, filtered and paged; a delivery opens with its body and every attempt. */
+/** One page of `GET deliveries/search` (contract B). */
+export interface DeliverySearchPage {
+  deliveries: DeliverySummary[];
+  /** Matches in all, counted up to 10,000. */
+  total: number;
+  /** `false` when there are more than `total`. */
+  totalExact: boolean;
+  /** The cursor of the next (older) page, `null` on the last. */
+  next: string | null;
+}
+
+/**
+ * Where "Newer" goes back to from a page reached by "Older": the cursor of the page before (`''` the first). Kept
+ * for the tab's life; a pasted link to a later page goes back to the newest instead.
+ */
+const newerCursor = new Map<string, string>();
+
+/** The route's fragment for a filter and page. */
+function listHref(filter: DeliveryFilter, cursor?: string): string {
+  return href(['deliveries'], { ...filter, cursor });
+}
+
+/**
+ * The delivery log, newest first: searched by the route's filter (a URL), live, with its total, paged by cursor, each
+ * delivery naming its endpoint; a delivery opens on its own page.
+ */
 export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnauthorized: () => void }) {
-  const [filter, setFilter] = useState<DeliveryFilter>({});
-  const [pages, setPages] = useState<number[]>([]);
-  const before = pages.at(-1);
-  const deliveries = useApi<DeliverySummary[]>(deliveryQuery(filter, before, PAGE), onUnauthorized);
-  const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
-  void route;
-  const rows = deliveries.data ?? [];
+  const filter = filterFromParams(route.params);
+  const cursor = route.params.get('cursor') ?? undefined;
+  const search = useApi<DeliverySearchPage>(searchPath(filter, cursor, PAGE), onUnauthorized, { live: true });
+  const endpointList = useApi<EndpointStatus[]>('endpoints', onUnauthorized, { live: true });
+  const endpoints = endpointsById(endpointList.data);
+  const page = search.data;
+  const rows = page?.deliveries ?? [];
+  // Endpoints known only by id in the log (or in the link): deleted since, still searchable.
+  const deletedIds = endpoints
+    ? [...new Set([...rows.map((row) => row.endpointId), ...(filter.endpoint ? [filter.endpoint] : [])])].filter(
+        (id) => !endpoints.has(id),
+      )
+    : [];
+  const filterKey = href([], { ...filter });
   return (
-    <section>
+    <section data-testid="deliveries-view">
+      <h2>Deliveries</h2>
       <DeliveryFilters
-        endpoints={endpoints.data ?? []}
-        onApply={(next) => {
-          setFilter(next);
-          setPages([]);
-        }}
+        key={`${filterKey}|${endpoints ? 'endpoints' : ''}`}
+        filter={filter}
+        endpoints={endpoints}
+        deletedIds={deletedIds}
+        error={search.error}
+        onApply={(next) => navigate(listHref(next))}
       />
-      {filter.endpointId && <RecoverFailed endpointId={filter.endpointId} onDone={deliveries.reload} />}
-      <LoadError state={deliveries} />
-      <table data-testid="deliveries">
+      <RecoveryPanel
+        key={filterKey}
+        filter={filter}
+        endpoints={endpoints}
+        onDone={search.reload}
+        onUnauthorized={onUnauthorized}
+      />
+      <LoadError state={search} />
+      <p class="total" data-testid="delivery-total" aria-live="polite">
+        {page ? totalText(page) : search.error ? '' : 'Loading…'}
+      </p>
+      <table class="deliveries stack" data-testid="deliveries" data-loaded={page ? 'true' : 'false'}>
         <thead>
           <tr>
             <th>Created</th>
@@ -41,152 +85,68 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
           </tr>
         </thead>
         <tbody>
-          {rows.map((delivery) => (
-            <tr class="clickable" key={delivery.id} onClick={() => navigate(href(['deliveries', delivery.id]))}>
-              <td>{formatTime(delivery.createdAt)}</td>
-              <td>{delivery.eventType}</td>
-              <td>{delivery.endpointId}</td>
-              <td>
-                <span class={`status ${delivery.status}`}>{delivery.status}</span>
-              </td>
-              <td>{delivery.attempts}</td>
-              <td>{delivery.lastStatusCode ?? delivery.lastError ?? ''}</td>
-            </tr>
-          ))}
+          {rows.map((delivery) => {
+            const status = deliveryStatus(delivery);
+            return (
+              <tr
+                class="clickable"
+                key={delivery.id}
+                data-delivery-id={delivery.id}
+                onClick={(event) => {
+                  // A link inside the row (the endpoint's) goes where it points.
+                  if ((event.target as Element).closest('a, button')) return;
+                  navigate(href(['deliveries', delivery.id]));
+                }}
+              >
+                <td data-label="Created">
+                  <a href={href(['deliveries', delivery.id])}>{formatTime(delivery.createdAt)}</a>
+                </td>
+                <td data-label="Event type">{delivery.eventType}</td>
+                <td data-label="Endpoint">
+                  <EndpointName id={delivery.endpointId} endpoints={endpoints} />
+                  <EndpointHold id={delivery.endpointId} endpoints={endpoints} status={delivery.status} />
+                </td>
+                <td data-label="Status">
+                  <span class={`status ${status}`}>{status}</span>
+                </td>
+                <td data-label="Attempts">{delivery.attempts}</td>
+                <td data-label="Last answer" class="last-answer">
+                  {delivery.lastStatusCode ?? delivery.lastError ?? ''}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <p>
-        {pages.length > 0 && (
-          <button type="button" onClick={() => setPages(pages.slice(0, -1))}>
-            ← Newer
-          </button>
-        )}{' '}
-        {rows.length === PAGE && (
-          <button type="button" onClick={() => setPages([...pages, rows.at(-1)!.createdAt])}>
-            Older →
-          </button>
-        )}
-      </p>
-    </section>
-  );
-}
-
-/** Sends again every delivery to one endpoint that failed since a time (default: the last 24 hours). */
-function RecoverFailed({ endpointId, onDone }: { endpointId: string; onDone: () => void }) {
-  const [since, setSince] = useState('');
-  const [message, setMessage] = useState<string | undefined>(undefined);
-  const recover = async () => {
-    const from = since ? new Date(since).getTime() : Date.now() - 24 * 60 * 60 * 1000;
-    try {
-      const { retried } = await api<{ retried: number }>('deliveries/recover', {
-        method: 'POST',
-        body: { endpointId, status: 'failed', since: from },
-      });
-      setMessage(`${retried} failed deliveries sent again.`);
-      onDone();
-    } catch (failure) {
-      setMessage((failure as Error).message);
-    }
-  };
-  return (
-    <p data-testid="recover">
-      Recover the deliveries to {endpointId} that failed since{' '}
-      <input type="datetime-local" value={since} onInput={(e) => setSince((e.target as HTMLInputElement).value)} />{' '}
-      <button type="button" onClick={recover}>
-        Send them again
-      </button>{' '}
-      {message}
-    </p>
-  );
-}
-
-export function DeliveryPage({ id, onUnauthorized }: { id: string; onUnauthorized: () => void }) {
-  const delivery = useApi<DeliveryDetails>(`deliveries/${encodeURIComponent(id)}`, onUnauthorized);
-  const [message, setMessage] = useState<string | undefined>(undefined);
-  const retry = async () => {
-    try {
-      await api(`deliveries/${encodeURIComponent(id)}/retry`, { method: 'POST', body: {} });
-      setMessage('Queued: it is sent again in a moment.');
-      await delivery.reload();
-    } catch (failure) {
-      setMessage((failure as Error).message);
-    }
-  };
-  const d = delivery.data;
-  return (
-    <section data-testid="delivery">
-      <a href={href(['deliveries'])}>← Deliveries</a>
-      <LoadError state={delivery} />
-      {d && (
-        <>
-          <h2>
-            {d.eventType} to {d.endpointId}: <span class={`status ${d.status}`}>{d.status}</span>
-          </h2>
-          <p class="muted">
-            Delivery {d.id} of event {d.eventId}
-          </p>
-          <button class="action" type="button" onClick={retry}>
-            Send again
-          </button>
-          {message && <p>{message}</p>}
-          <SentRequest delivery={d} />
-          <h3>Attempts</h3>
-          <table data-testid="attempts">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Started</th>
-                <th>Duration</th>
-                <th>Status</th>
-                <th>Response / error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.attemptLog.map((attempt) => (
-                <tr key={attempt.id}>
-                  <td>{attempt.attemptNumber}</td>
-                  <td>{formatTime(attempt.startedAt)}</td>
-                  <td>{attempt.durationMs} ms</td>
-                  <td>{attempt.statusCode ?? attempt.outcome}</td>
-                  <td>
-                    <pre>{attempt.responseExcerpt ?? attempt.error ?? ''}</pre>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+      {page && rows.length === 0 && (
+        <p class="muted" data-testid="no-deliveries">
+          No delivery matches this search.
+        </p>
       )}
+      <nav class="pager" aria-label="Pages">
+        {cursor !== undefined && (
+          <a href={listHref(filter, newerCursor.get(cursor) || undefined)} data-testid="newer">
+            {newerCursor.has(cursor) ? '← Newer' : '← Newest'}
+          </a>
+        )}
+        {page?.next && (
+          <a
+            href={listHref(filter, page.next)}
+            data-testid="older"
+            onClick={() => newerCursor.set(page.next!, cursor ?? '')}
+          >
+            Older →
+          </a>
+        )}
+      </nav>
+      <UpdatedAt at={search.updatedAt} />
     </section>
   );
 }
 
-/** The request as sent (rebuilt by the server, signature values elided), or the stored body if the endpoint is gone. */
-function SentRequest({ delivery }: { delivery: DeliveryDetails }) {
-  const request = delivery.request;
-  if (!request)
-    return (
-      <>
-        <h3>Body stored</h3>
-        <p class="muted">The endpoint is gone, so the request it would be sent cannot be shown.</p>
-        <pre data-testid="payload">{delivery.payload}</pre>
-      </>
-    );
-  return (
-    <>
-      <h3>Request</h3>
-      <pre data-testid="request-line">
-        {request.method} {request.url}
-      </pre>
-      <h3>Headers</h3>
-      <pre data-testid="request-headers">
-        {Object.entries(request.headers)
-          .map(([name, value]) => `${name}: ${value}`)
-          .join('\n')}
-      </pre>
-      <p class="muted">Signature and credential values are elided; a traceparent is added when tracing is on.</p>
-      <h3>Body sent</h3>
-      <pre data-testid="payload">{request.body ?? '(none: a GET carries the event in its query)'}</pre>
-    </>
-  );
+/** "1,234 deliveries", "1 delivery", "more than 10,000 deliveries". */
+function totalText(page: DeliverySearchPage): string {
+  const count = page.total.toLocaleString('en-US');
+  if (!page.totalExact) return `More than ${count} deliveries`;
+  return `${count} ${page.total === 1 ? 'delivery' : 'deliveries'}`;
 }

@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { token } from './api-client.js';
-import { DeliveriesView, DeliveryPage } from './deliveries-view.js';
+import { DeliveriesView } from './deliveries-view.js';
+import { DeliveryPage } from './delivery-page.js';
 import { EndpointPage } from './endpoint-page.js';
 import { EndpointsView } from './endpoints-view.js';
 import { EventTypesView } from './event-types-view.js';
