@@ -154,6 +154,7 @@ export { WebhookPayloadError } from './errors/webhook-payload.error.js';
 export { WebhookValidationError } from './errors/webhook-validation.error.js';
 export type { WebhookFieldError } from './errors/webhook-validation.error.js';
 export { WebhookEndpointNotFoundError } from './errors/webhook-endpoint-not-found.error.js';
+export { WebhookEndpointDisabledError } from './errors/webhook-endpoint-disabled.error.js';
 export { WebhookSealingKeyMissingError } from './errors/webhook-sealing-key-missing.error.js';
 export { WebhookBodyTooLargeError } from './errors/webhook-body-too-large.error.js';
 export { WebhookBodyIncompleteError } from './errors/webhook-body-incomplete.error.js';

@@ -1,5 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { WebhookDeliveries } from './deliveries/webhook-deliveries.service.js';
+import { EndpointFigures } from './deliveries/endpoint-figures.service.js';
+import { EndpointDryRun } from './endpoints/endpoint-dry-run.js';
 import { EndpointBackfill } from './endpoints/endpoint-backfill.service.js';
 import { EndpointRegistry } from './endpoints/endpoint-registry.js';
 import { TransformSandbox } from './endpoints/transform-sandbox.js';
@@ -133,6 +135,8 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookGuard,
     WebhookInboxInterceptor,
     WebhookDeliveries,
+    EndpointFigures,
+    EndpointDryRun,
     WebhookEndpoints,
     WebhookRetention,
     RetentionScheduler,
@@ -151,6 +155,8 @@ function outboxStoreFor({ main, names }: CapturedDataSources) {
     WebhookInboxInterceptor,
     EndpointRegistry,
     WebhookDeliveries,
+    EndpointFigures,
+    EndpointDryRun,
     WebhookEndpoints,
     WebhookEventTypes,
     WebhookPublisher,

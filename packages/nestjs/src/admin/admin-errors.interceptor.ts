@@ -10,6 +10,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
+import { WebhookEndpointDisabledError } from '../errors/webhook-endpoint-disabled.error.js';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
 import { WebhookSealingKeyMissingError } from '../errors/webhook-sealing-key-missing.error.js';
 import { WebhookValidationError } from '../errors/webhook-validation.error.js';
@@ -17,7 +18,7 @@ import { EndpointActionLimitedError } from './endpoint-action.limiter.js';
 
 /**
  * Answers the services' errors as HTTP: a validation error is a 400 listing every field at fault, an unknown
- * endpoint a 404, a value sealed with a key that is not configured a 409 naming the key and the fix, an action
+ * endpoint a 404, a test event to a disabled endpoint a 409 saying why, a value sealed with a key that is not configured a 409 naming the key and the fix, an action
  * over its per-endpoint allowance a 429 with `Retry-After`. Done as an interceptor, so Nest's own exception layer
  * writes the response on any platform.
  */
@@ -38,6 +39,8 @@ function toHttp(error: unknown, context: ExecutionContext): unknown {
     });
   }
   if (error instanceof WebhookEndpointNotFoundError) return new NotFoundException(error.message);
+  if (error instanceof WebhookEndpointDisabledError)
+    return new ConflictException({ statusCode: 409, error: 'Conflict', message: error.message });
   if (error instanceof WebhookSealingKeyMissingError)
     return new ConflictException({ statusCode: 409, error: 'Conflict', message: error.message, keyId: error.keyId });
   if (error instanceof EndpointActionLimitedError) {

@@ -47,22 +47,24 @@ export class DeliveriesAdminController {
   }
 
   /**
-   * One delivery, its body and attempts, and `request`: what its latest attempt sent (or its first will send),
-   * rebuilt from the endpoint as configured now, signature values elided; `null` when the endpoint is gone.
+   * One delivery, its body and attempts, each with the request it sent (`attemptLog[i].request`, as stored), and
+   * `request`: while the delivery has no attempt, what its first will send, rebuilt from the endpoint as configured
+   * now, secrets elided; `null` once attempted (the attempts tell what went out), or when the endpoint is gone.
    */
   @Get('deliveries/:id')
   async get(@Req() request: unknown, @Param('id') id: string) {
     const delivery = await this.deliveries.get(id, await adminScope(this.options, request));
     if (!delivery) throw new NotFoundException(`No webhook delivery has the id "${id}".`);
+    // Once attempted, a request rebuilt from today's endpoint would pass for history it is not.
+    if (delivery.attemptLog.length > 0) return { ...delivery, request: null };
     await this.registry.refresh();
     const endpoint = this.registry.get(delivery.endpointId);
-    const at = delivery.attemptLog.at(-1)?.startedAt ?? delivery.nextAttemptAt;
     let sent: WebhookSentRequest | null = null;
     // An endpoint whose secret cannot sign (it is reported on the endpoint) has no request to show.
     try {
-      // A delivery whose transformation failed sent nothing.
+      // A delivery whose transformation failed sends nothing.
       const failed = requestChangesOf(delivery).requestChanges?.error !== undefined;
-      if (endpoint && !failed) sent = previewSentRequest(endpoint, delivery, at);
+      if (endpoint && !failed) sent = previewSentRequest(endpoint, delivery, delivery.nextAttemptAt);
     } catch {}
     return { ...delivery, request: sent };
   }

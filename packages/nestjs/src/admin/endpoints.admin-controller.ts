@@ -5,6 +5,7 @@ import {
   type UpdateWebhookEndpointInput,
 } from '../endpoints/webhook-endpoint.types.js';
 import { WebhookEndpoints } from '../endpoints/webhook-endpoints.service.js';
+import { EndpointDryRun, type WebhookDryRunInput } from '../endpoints/endpoint-dry-run.js';
 import { ENDPOINT_ACTION_LIMITS, MAX_DISABLE_REASON_LENGTH } from '../endpoints/endpoint-input.limits.js';
 import { WebhookEventTypes } from '../emit/webhook-event-types.service.js';
 import { WebhookEndpointNotFoundError } from '../errors/webhook-endpoint-not-found.error.js';
@@ -15,7 +16,8 @@ import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook
 
 /**
  * Endpoints over HTTP: `GET|POST endpoints`, `GET|PATCH|DELETE endpoints/:id`, `POST endpoints/:id/enable`,
- * `.../disable` (`{ reason? }`), `.../rotate-secret` (`{ secret?, overlap? }`), `.../test`, and `GET event-types`.
+ * `.../disable` (`{ reason? }`), `.../rotate-secret` (`{ secret?, overlap? }`), `.../test`, `.../dry-run`, and
+ * `GET event-types`.
  * Mounted (and guarded) by `WebhookAdminModule.register()`. Custom header values are write-only: shown masked, and a
  * masked value sent back in an update keeps the stored one. Answers that carry a secret are `Cache-Control: no-store`.
  */
@@ -26,6 +28,7 @@ export class EndpointsAdminController {
     private readonly eventTypes: WebhookEventTypes,
     @Inject(WEBHOOK_ADMIN_OPTIONS) private readonly options: WebhookAdminModuleOptions,
     private readonly limiter: EndpointActionLimiter,
+    private readonly dryRuns: EndpointDryRun,
   ) {}
 
   @Get('endpoints')
@@ -92,8 +95,9 @@ export class EndpointsAdminController {
   }
 
   /**
-   * 202 `{ webhookId, deliveryId }`: a `webhook.test` event on its way to this endpoint; 429 with `Retry-After` beyond
-   * `ENDPOINT_ACTION_LIMITS.test`.
+   * 202 `{ webhookId, deliveryId, pausedUntil }`: a `webhook.test` event on its way to this endpoint (waiting until
+   * `pausedUntil` if it is paused); 409 naming the reason if it is disabled (nothing created); 429 with `Retry-After`
+   * beyond `ENDPOINT_ACTION_LIMITS.test`.
    */
   @Post('endpoints/:id/test')
   @HttpCode(202)
@@ -103,6 +107,22 @@ export class EndpointsAdminController {
     if (!(await this.endpoints.get(id, scope))) throw new WebhookEndpointNotFoundError(id);
     this.limiter.take('test', id, ENDPOINT_ACTION_LIMITS.test);
     return this.endpoints.sendTestEvent(id, scope);
+  }
+
+  /**
+   * 200 `WebhookDryRunResult`: what this endpoint would do with a real recent event (or `eventId`), given would-be
+   * `filter`, `transform`, `method`, `bodyFormat`, `payloadFormat` (omitted: as stored); sends and stores nothing.
+   * 400 field errors as PATCH; 429 with `Retry-After` beyond `ENDPOINT_ACTION_LIMITS.dryRun`.
+   */
+  @Post('endpoints/:id/dry-run')
+  @HttpCode(200)
+  async dryRun(@Req() request: unknown, @Param('id') id: string, @Body() body: WebhookDryRunInput = {}) {
+    const scope = await adminScope(this.options, request);
+    const input = objectBody(body ?? {});
+    // Another tenant's id is 404 before it can spend this endpoint's allowance.
+    if (!(await this.endpoints.get(id, scope))) throw new WebhookEndpointNotFoundError(id);
+    this.limiter.take('dry-run', id, ENDPOINT_ACTION_LIMITS.dryRun);
+    return this.dryRuns.run(id, input, scope);
   }
 
   @Get('event-types')

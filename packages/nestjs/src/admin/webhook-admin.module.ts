@@ -5,6 +5,7 @@ import { AdminTenantGuard } from './admin-tenant.guard.js';
 import { EndpointActionLimiter } from './endpoint-action.limiter.js';
 import { DeliveriesAdminController } from './deliveries.admin-controller.js';
 import { EndpointsAdminController } from './endpoints.admin-controller.js';
+import { EndpointFiguresAdminController } from './endpoint-figures.admin-controller.js';
 import { adminUiAssets } from './admin-ui.assets.js';
 import { AdminUiController } from './admin-ui.controller.js';
 import {
@@ -39,6 +40,7 @@ export class WebhookAdminModule {
       controllers: [
         mounted(EndpointsAdminController, path, options),
         mounted(DeliveriesAdminController, path, options),
+        mounted(EndpointFiguresAdminController, path, options),
         ...(options.ui ? [dashboard(path, options.ui === true ? {} : options.ui)] : []),
       ],
       providers: [{ provide: WEBHOOK_ADMIN_OPTIONS, useValue: options }, EndpointActionLimiter],

@@ -15,7 +15,7 @@ export interface WebhookLatencyPercentiles {
 }
 
 /** The nearest-rank percentile `p` (0–100] of ascending `sorted`: a value that occurred, never an interpolation. */
-function nearestRank(sorted: readonly number[], p: number): number {
+export function nearestRank(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]!;
 }
 

@@ -30,10 +30,12 @@ export interface EndpointActionLimit {
 /**
  * How often the admin API sends to one endpoint on request, per process (each action its own bucket): beyond it,
  * 429 with `Retry-After`. `test`: `POST endpoints/:id/test`; `retry`: `POST deliveries/:id/retry` (by the
- * delivery's endpoint); `recover`: `POST deliveries/recover` (by its `endpointId`, or the caller's whole scope).
+ * delivery's endpoint); `recover`: `POST deliveries/recover` (by its `endpointId`, or the caller's whole scope);
+ * `dryRun`: `POST endpoints/:id/dry-run` (sends nothing, but runs a transformation in the sandbox).
  */
 export const ENDPOINT_ACTION_LIMITS = {
   test: { burst: 5, refillMs: 12_000 },
   retry: { burst: 30, refillMs: 2_000 },
   recover: { burst: 3, refillMs: 20_000 },
+  dryRun: { burst: 20, refillMs: 3_000 },
 } as const satisfies Record<string, EndpointActionLimit>;

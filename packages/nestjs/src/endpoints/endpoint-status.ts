@@ -9,13 +9,17 @@ export function visible(endpoint: ResolvedWebhookEndpoint, scope: WebhookTenantS
   return scope.tenant === undefined || endpoint.tenant === scope.tenant;
 }
 
-/** The state an endpoint's shared row puts it in at `now` (no row: active). The one place this is decided. */
+/**
+ * The state an endpoint's shared row puts it in at `now` (no row: active). The one place this is decided: disabled
+ * before paused before failing (its latest attempts fail: a failure streak is open), else active.
+ */
 export function endpointStateAt(
-  row: { disabledAt: number | null; pausedUntil: number | null } | undefined,
+  row: { disabledAt: number | null; pausedUntil: number | null; failingSince?: number | null } | undefined,
   now: number,
 ): WebhookEndpointState {
   if (row?.disabledAt != null) return 'disabled';
-  return row?.pausedUntil != null && row.pausedUntil > now ? 'paused' : 'active';
+  if (row?.pausedUntil != null && row.pausedUntil > now) return 'paused';
+  return row?.failingSince != null ? 'failing' : 'active';
 }
 
 /**

@@ -79,8 +79,11 @@ export interface RotateWebhookSecretInput {
   overlap?: number;
 }
 
-/** `disabled` (until enabled), `paused` (after failures, until its pause ends) or `active`. */
-export type WebhookEndpointState = 'active' | 'paused' | 'disabled';
+/**
+ * `disabled` (until enabled), `paused` (after a 429/502/503/504, until its pause ends), `failing` (its latest
+ * attempts failed: `failingSince` is set, and it is neither paused nor disabled) or `active`.
+ */
+export type WebhookEndpointState = 'active' | 'failing' | 'paused' | 'disabled';
 
 /** An endpoint with the health every relay worker shares. Never includes its secrets. */
 export interface WebhookEndpointStatus {
@@ -112,7 +115,7 @@ export interface WebhookEndpointStatus {
   payloadFormat: WebhookPayloadFormat;
   /** Its extra headers by name, each value `MASKED_HEADER_VALUE`: they are write-only. */
   headers: Record<string, string>;
-  /** What the fields below add up to: `disabled`, `paused` or `active`. */
+  /** What the fields below add up to: `disabled`, `paused`, `failing` or `active`. */
   state: WebhookEndpointState;
   /** `null` while enabled. */
   disabled: { at: number; reason: string } | null;

@@ -222,7 +222,7 @@ export class WebhookEndpoints {
     return changed;
   }
 
-  /** Sends a `webhook.test` event to this endpoint only (signed, retried and logged like any other). */
+  /** Sends a `webhook.test` event to this endpoint only (as any other); a disabled one: `WebhookEndpointDisabledError`. */
   async sendTestEvent(id: string, scope: WebhookTenantScope = {}): Promise<WebhookTestEventResult> {
     return this.testEvents.send(await this.require(id, scope));
   }

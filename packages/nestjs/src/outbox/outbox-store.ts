@@ -98,6 +98,8 @@ export interface AttemptRecord {
   statusCode: number | null;
   responseExcerpt: string | null;
   error: string | null;
+  /** The request as sent, as `webhook_attempt.request` stores it (JSON, secrets elided); `null` if none was built. */
+  request: string | null;
   next: DeliveryNextState;
   now: number;
 }

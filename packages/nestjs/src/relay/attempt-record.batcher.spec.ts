@@ -12,6 +12,7 @@ const record = (deliveryId: string): AttemptRecord => ({
   statusCode: 200,
   responseExcerpt: '',
   error: null,
+  request: null,
   next: { status: 'succeeded' },
   now: 1,
 });

@@ -146,7 +146,7 @@ export class DeliveryAttempts {
       transformed?.payload ??
       (delivery.transformed ? delivery.payload : payloadFor(endpoint, delivery.payload, delivery.sourceId));
     const target = withRequestChanges(endpoint, transformed ? transformed.changes : delivery.requestChanges);
-    const result = await this.exchange.send(target, delivery, body, now, lease.abandon);
+    const result = await this.exchange.send(target, delivery, body, now, lease.abandon, endpoint.headers);
     health.noteAnswer(endpoint, result, clock.now(), facts);
     lease.releaseSlot?.();
     const durationMs = Math.round(performance.now() - started);

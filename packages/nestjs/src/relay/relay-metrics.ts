@@ -106,7 +106,7 @@ export class RelayMetrics implements OnModuleInit {
       read,
     }));
     const state = meter.createObservableGauge('webhook.endpoint.state', {
-      description: "Each endpoint's state: 1 for the state it is in (active, paused or disabled), 0 for the others.",
+      description: "Each endpoint's state: 1 for the state it is in (active, failing, paused or disabled), 0 for the others.",
       unit: '{endpoint}',
     });
     meter.addBatchObservableCallback(
@@ -121,7 +121,7 @@ export class RelayMetrics implements OnModuleInit {
           const byId = new Map(states.map((row) => [row.endpointId, row]));
           for (const endpoint of this.endpoints.all()) {
             const current = endpointStateAt(byId.get(endpoint.id), now);
-            for (const name of ['active', 'paused', 'disabled']) {
+            for (const name of ['active', 'failing', 'paused', 'disabled']) {
               observe.observe(state, name === current ? 1 : 0, {
                 'messaging.destination.name': endpoint.id,
                 'webhook.endpoint.state': name,

@@ -1,7 +1,7 @@
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { DeliveryRequestChanges } from '../outbox/outbox-store.js';
 import { buildWebhookRequest, payloadFor, withRequestChanges } from './webhook-request.builder.js';
-import { MASKED_HEADER_VALUE } from '../endpoints/endpoint-headers.seal.js';
+import { elideSentHeaders } from './sent-request.elision.js';
 
 /** A request as the relay sends it, with its signature and credential values elided. */
 export interface WebhookSentRequest {
@@ -12,23 +12,10 @@ export interface WebhookSentRequest {
   body: string | null;
 }
 
-/** Header names whose values are credentials of the receiver's (an endpoint's extra headers often carry one). */
-const CREDENTIAL = /auth|cookie|token|secret|key|password|session/i;
-
-export const ELIDED = MASKED_HEADER_VALUE;
-
-/** `v1,abc= v1a,def=` → `v1,… v1a,…`: which schemes signed stays visible, the values do not. */
-function elideSignatures(value: string): string {
-  return value
-    .split(' ')
-    .map((signature) => `${signature.split(',')[0]},${ELIDED}`)
-    .join(' ');
-}
-
 /**
- * The request an attempt of this delivery sends (sent) at `at`, rebuilt by the code that builds the real one, for
- * the delivery log: method, URL, headers and body as the endpoint is configured now, `webhook-signature` values,
- * the endpoint's custom header values and credential-like headers elided. A `traceparent` is added to real requests when tracing is on.
+ * The request an attempt of this delivery would send at `at`, rebuilt by the code that builds the real one (for a
+ * delivery not attempted yet; an attempt stores what it sent): method, URL, headers and body as the endpoint is
+ * configured now, elided by `elideSentHeaders`. A `traceparent` is added to real requests when tracing is on.
  */
 export function previewSentRequest(
   endpoint: ResolvedWebhookEndpoint,
@@ -41,12 +28,10 @@ export function previewSentRequest(
     timeout: 0,
     responseExcerptBytes: 0,
   });
-  // An endpoint's own headers are write-only, whatever their names: every value elided.
-  const custom = new Set(Object.keys(endpoint.headers).map((name) => name.toLowerCase()));
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name === 'webhook-signature') headers[name] = elideSignatures(value);
-    else headers[name] = CREDENTIAL.test(name) || custom.has(name.toLowerCase()) ? ELIDED : value;
-  }
-  return { method: request.method, url: request.url, headers, body: request.body ?? null };
+  return {
+    method: request.method,
+    url: request.url,
+    headers: elideSentHeaders(request.headers, endpoint.headers),
+    body: request.body ?? null,
+  };
 }

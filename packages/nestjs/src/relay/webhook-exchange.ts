@@ -2,11 +2,15 @@ import type { DestinationPolicy } from '../endpoints/destination-policy.js';
 import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.options.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
-import type { ClaimedDelivery } from '../outbox/outbox-store.js';
+import type { AttemptRecord, ClaimedDelivery } from '../outbox/outbox-store.js';
 import { AttemptSpan } from '../telemetry/webhook-tracing.js';
 import { attemptErrorType } from './attempt-error-type.js';
 import type { AttemptResult } from './endpoint-health.js';
+import { attemptRequestJson } from './sent-request.elision.js';
 import { buildWebhookRequest } from './webhook-request.builder.js';
+
+/** An attempt's result with the request it sent (`null` when it was refused before one was built). */
+export type ExchangeResult = AttemptResult & Pick<AttemptRecord, 'request'>;
 
 /**
  * One HTTP exchange of an attempt: the destination checked again, the request built and signed, sent through the
@@ -19,14 +23,18 @@ export class WebhookExchange {
     private readonly transport: WebhookTransport,
   ) {}
 
-  /** The attempt's exchange, as an HTTP CLIENT span when tracing is on (continuing the trace captured with the event). */
+  /**
+   * The attempt's exchange, as an HTTP CLIENT span when tracing is on (continuing the trace captured with the event).
+   * `ownHeaders`: the endpoint's own headers, whose values the stored request elides.
+   */
   async send(
     endpoint: ResolvedWebhookEndpoint,
     delivery: ClaimedDelivery,
     payload: string,
     now: number,
     abandon: AbortSignal,
-  ): Promise<AttemptResult> {
+    ownHeaders: Readonly<Record<string, string>>,
+  ): Promise<ExchangeResult> {
     const span = AttemptSpan.start({
       deliveryId: delivery.id,
       webhookId: delivery.eventId,
@@ -38,7 +46,7 @@ export class WebhookExchange {
       traceContext: delivery.traceContext,
       traceHeaders: endpoint.traceHeaders,
     });
-    const result = await this.exchange(endpoint, delivery.eventId, payload, now, abandon, span);
+    const result = await this.exchange(endpoint, delivery.eventId, payload, now, abandon, span, ownHeaders);
     span?.end(result.statusCode, result.errorType, result.error);
     return result;
   }
@@ -51,8 +59,11 @@ export class WebhookExchange {
     now: number,
     abandon: AbortSignal,
     span: AttemptSpan | undefined,
-  ): Promise<AttemptResult> {
+    ownHeaders: Readonly<Record<string, string>>,
+  ): Promise<ExchangeResult> {
     const { timeout, responseExcerptBytes } = this.delivery;
+    // Set once the request is built: a failure after that (refused, reset, timeout) still sent, or tried to send, it.
+    let sent: string | null = null;
     try {
       // Checked again at send time: a transport other than ours may not check, and the rules may have changed.
       this.destinations.checkUrl(endpoint.url);
@@ -63,6 +74,7 @@ export class WebhookExchange {
         headers: span ? { ...request.headers, ...span.headers() } : request.headers,
         signal: abandon,
       };
+      sent = attemptRequestJson(outgoing, ownHeaders);
       const response = await (span ? span.run(() => this.transport.send(outgoing)) : this.transport.send(outgoing));
       const ok = response.status >= 200 && response.status < 300;
       const error = ok ? null : `HTTP ${response.status}`;
@@ -72,6 +84,7 @@ export class WebhookExchange {
         responseExcerpt: response.bodyExcerpt,
         error,
         errorType: ok ? null : attemptErrorType(response.status, error),
+        request: sent,
         ...(response.retryAfter !== undefined && { retryAfter: response.retryAfter }),
       };
     } catch (error) {
@@ -82,6 +95,7 @@ export class WebhookExchange {
         responseExcerpt: null,
         error: message,
         errorType: attemptErrorType(null, message),
+        request: sent,
       };
     }
   }

@@ -17,6 +17,7 @@ export {
   WebhookEventEntity,
   WebhookInboxEntity,
 };
+export type { WebhookAttemptRequest } from './webhook-attempt.entity.js';
 
 /**
  * The package's tables (the outbox, stored endpoints, and the inbox of received webhook ids); add them to your DataSource's

@@ -1,5 +1,21 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMillis } from '../epoch-millis.transformer.js';
+import { jsonText } from '../json-text.transformer.js';
+
+/**
+ * An attempt's request as it was sent: its method, its URL (a GET's with the event in its query string) and its
+ * headers, the secrets elided: `webhook-signature` values show only their scheme (`v1,…`), the endpoint's own
+ * header values and any credential-like header (`authorization`, `x-api-key`, a cookie...) show `…`. The body
+ * is not repeated: every attempt sends the delivery's body of record byte for byte.
+ */
+export interface WebhookAttemptRequest {
+  /** `GET` sends the event in the URL's query string; `POST` in the body. */
+  method: 'GET' | 'POST';
+  /** The URL requested (cut at 4,096 characters, the cut marked with `…`). */
+  url: string;
+  /** Every header of the request, by name, with secret values elided as above. */
+  headers: Record<string, string>;
+}
 
 /** One HTTP attempt of a delivery, kept as its log. */
 @Entity({ name: 'webhook_attempt' })
@@ -41,4 +57,11 @@ export class WebhookAttemptEntity {
   /** Why the attempt failed, in one line, when it did. */
   @Column({ type: 'varchar', length: 1000, nullable: true })
   error!: string | null;
+
+  /**
+   * The request as it was sent (see `WebhookAttemptRequest`); `null` when nothing was sent because the destination
+   * was refused or the endpoint's secret could not sign, and for attempts recorded before the migration `AddAttemptRequest1806000000000`.
+   */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  request!: WebhookAttemptRequest | null;
 }

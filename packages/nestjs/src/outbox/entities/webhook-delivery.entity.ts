@@ -28,6 +28,8 @@ export type WebhookFailureReason =
   where: "status = 'pending' AND ordering_key IS NOT NULL",
 })
 @Index('IDX_webhook_delivery_failed', ['createdAt'], { where: "status = 'failed'" })
+// Each endpoint's figures and latest event: see AddDeliveryEndpointIndex1807000000000.
+@Index('IDX_webhook_delivery_endpoint_updated', ['endpointId', 'updatedAt'])
 export class WebhookDeliveryEntity {
   /** The delivery's id. */
   @PrimaryColumn({ type: 'varchar', length: 64 })

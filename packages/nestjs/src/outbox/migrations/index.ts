@@ -11,8 +11,10 @@ import { AddTransformations1802000000000 } from './1802000000000-add-transformat
 import { AddRateLimits1803000000000 } from './1803000000000-add-rate-limits.js';
 import { AddPendingDeliveryIndexes1804000000000 } from './1804000000000-add-pending-delivery-indexes.js';
 import { AddCodeEndpointRegistry1805000000000 } from './1805000000000-add-code-endpoint-registry.js';
+import { AddDeliveryEndpointIndex1807000000000 } from './1807000000000-add-delivery-endpoint-index.js';
 
 export {
+  AddDeliveryEndpointIndex1807000000000,
   AddCodeEndpointRegistry1805000000000,
   AddPendingDeliveryIndexes1804000000000,
   AddRateLimits1803000000000,
@@ -41,4 +43,5 @@ export const webhookOutboxMigrations: Array<new () => MigrationInterface> = [
   AddRateLimits1803000000000,
   AddPendingDeliveryIndexes1804000000000,
   AddCodeEndpointRegistry1805000000000,
+  AddDeliveryEndpointIndex1807000000000,
 ];

@@ -37,5 +37,6 @@ export function attemptRow(record: AttemptRecord) {
     statusCode: record.statusCode,
     responseExcerpt: record.responseExcerpt,
     error: truncatedError(record.error),
+    request: record.request,
   };
 }

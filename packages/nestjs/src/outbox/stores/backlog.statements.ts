@@ -26,6 +26,7 @@ export interface EndpointStateRow {
   endpointId: string;
   pausedUntil: number | null;
   disabledAt: number | null;
+  failingSince: number | null;
 }
 
 /** Deliveries finished since a time, by outcome. */
@@ -88,10 +89,15 @@ export async function readCompletedSince(
 /** Every endpoint state row: one per endpoint that was ever paused, failing or disabled, a small table. */
 export async function readEndpointStates(dataSource: DataSource): Promise<EndpointStateRow[]> {
   const { endpointState } = outboxTables(dataSource);
-  const found = await rows(dataSource, `SELECT endpoint_id, paused_until, disabled_at FROM ${endpointState}`, {});
+  const found = await rows(
+    dataSource,
+    `SELECT endpoint_id, paused_until, disabled_at, failing_since FROM ${endpointState}`,
+    {},
+  );
   return found.map((row) => ({
     endpointId: String(row.endpoint_id),
     pausedUntil: row.paused_until == null ? null : Number(row.paused_until),
     disabledAt: row.disabled_at == null ? null : Number(row.disabled_at),
+    failingSince: row.failing_since == null ? null : Number(row.failing_since),
   }));
 }

@@ -1,4 +1,3 @@
-import { WebhookAttemptEntity } from '../entities/index.js';
 import type { EntityManager } from 'typeorm';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
 import type { PlannedDelivery } from '../fan-out.plan.js';
@@ -67,14 +66,25 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
           columns.completedAt,
         ]),
       );
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookAttemptEntity)
-        .values(ours.map(attemptRow))
-        .updateEntity(false)
-        .callListeners(false)
-        .execute();
+      // Plain SQL: `request` is JSON text already, which the entity's transformer would encode a second time.
+      const attempts = ours.map(attemptRow);
+      await manager.query(
+        `INSERT INTO ${this.tables.attempt}
+           (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error, request)
+         VALUES ${attempts.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        attempts.flatMap((attempt) => [
+          attempt.id,
+          attempt.deliveryId,
+          attempt.attemptNumber,
+          attempt.startedAt,
+          attempt.durationMs,
+          attempt.outcome,
+          attempt.statusCode,
+          attempt.responseExcerpt,
+          attempt.error,
+          attempt.request,
+        ]),
+      );
       return ours;
     });
     const kept = new Set(stored);

@@ -79,10 +79,10 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
          WHERE d.id = i.id AND d.lock_token = i.lock_token AND d.id = ANY($1::varchar[])
          RETURNING d.id),
        logged AS (
-         INSERT INTO ${attempt} (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
+         INSERT INTO ${attempt} (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error, request)
          SELECT a.* FROM unnest($11::varchar[], $12::varchar[], $13::int[], $14::bigint[], $15::int[], $16::varchar[], $17::int[],
-                                $18::text[], $19::varchar[])
-           AS a(id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
+                                $18::text[], $19::varchar[], $20::text[])
+           AS a(id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error, request)
          WHERE a.delivery_id IN (SELECT id FROM updated))
        SELECT id FROM updated`,
       [
@@ -105,6 +105,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
         attempts.map((row) => row.statusCode),
         attempts.map((row) => row.responseExcerpt),
         attempts.map((row) => row.error),
+        attempts.map((row) => row.request),
       ],
     );
     const stored = new Set(rows.map((row) => row.id));

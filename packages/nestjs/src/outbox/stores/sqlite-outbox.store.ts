@@ -216,8 +216,8 @@ export class SqliteOutboxStore implements OutboxStore {
         if (changes !== 1) return false;
         sql(
           `INSERT INTO ${attempt}
-           (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error)
-         VALUES (@id, @deliveryId, @attemptNumber, @startedAt, @durationMs, @outcome, @statusCode, @responseExcerpt, @error)`,
+           (id, delivery_id, attempt_number, started_at, duration_ms, outcome, status_code, response_excerpt, error, request)
+         VALUES (@id, @deliveryId, @attemptNumber, @startedAt, @durationMs, @outcome, @statusCode, @responseExcerpt, @error, @request)`,
         ).run(attemptRow(record));
         return true;
       }),
