@@ -60,6 +60,7 @@ export {
   WebhookEventEntity,
   webhookOutboxEntities,
 } from './outbox/entities/index.js';
+export type { WebhookAttemptRequest } from './outbox/entities/index.js';
 export { webhookOutboxMigrations } from './outbox/migrations/index.js';
 
 // ── Sending: transports and the destination (SSRF) policy ──────────────────────────────────────────────────────────
