@@ -125,6 +125,10 @@ export type { WebhookHealthDetails, WebhookHealthOptions } from './health/webhoo
 export { WebhookAdminModule } from './admin/webhook-admin.module.js';
 export type { WebhookAdminModuleOptions, WebhookAdminUiOptions } from './admin/webhook-admin.options.js';
 export { ALL_TENANTS, type WebhookAdminTenant } from './admin/admin-tenant.js';
+export { WebhookPortal } from './admin/webhook-portal.service.js';
+export type { WebhookPortalLink, WebhookPortalLinkRequest } from './admin/webhook-portal.service.js';
+export type { WebhookPortalLinksOptions } from './admin/portal-links.options.js';
+export type { WebhookAdminSession } from './admin/session.admin-controller.js';
 
 // ── Receiving: verify, read, deduplicate ───────────────────────────────────────────────────────────────────────────
 export { VerifyWebhook } from './receive/verify-webhook.decorator.js';

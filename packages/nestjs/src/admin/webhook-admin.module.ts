@@ -9,6 +9,13 @@ import { EndpointFiguresAdminController } from './endpoint-figures.admin-control
 import { adminUiAssets } from './admin-ui.assets.js';
 import { AdminUiController } from './admin-ui.controller.js';
 import {
+  portalLinkControllers,
+  portalLinkImports,
+  portalLinkProviders,
+  withPortalLinks,
+} from './portal-links.registration.js';
+import { SessionAdminController } from './session.admin-controller.js';
+import {
   WEBHOOK_ADMIN_OPTIONS,
   type WebhookAdminModuleOptions,
   type WebhookAdminUiOptions,
@@ -27,23 +34,31 @@ import {
 @Module({})
 export class WebhookAdminModule {
   /** The admin API (and, with `ui`, the dashboard) under `options.path`, behind `options.guards`. */
-  static register(options: WebhookAdminModuleOptions): DynamicModule {
+  static register(registered: WebhookAdminModuleOptions): DynamicModule {
+    // With portalLinks: signed in by portal sessions, scoped to their tenant (see portal-links.registration.ts).
+    const options = withPortalLinks(registered);
     if (!Array.isArray(options?.guards) || options.guards.length === 0) {
       throw new WebhookConfigurationError(
-        'WebhookAdminModule.register(): give at least one guard in `guards`; the admin API creates endpoints and hands out their secrets.',
+        'WebhookAdminModule.register(): give at least one guard in `guards` (or `portalLinks`, for a portal opened by links you mint); the admin API creates endpoints and hands out their secrets.',
       );
     }
     const path = (options.path ?? 'webhooks').replace(/^\/+|\/+$/g, '');
     return {
       module: WebhookAdminModule,
-      imports: options.imports ?? [],
+      imports: [...(options.imports ?? []), ...portalLinkImports(options)],
       controllers: [
         mounted(EndpointsAdminController, path, options),
         mounted(DeliveriesAdminController, path, options),
+        mounted(SessionAdminController, path, options),
+        ...portalLinkControllers(path, options),
         mounted(EndpointFiguresAdminController, path, options),
         ...(options.ui ? [dashboard(path, options.ui === true ? {} : options.ui)] : []),
       ],
-      providers: [{ provide: WEBHOOK_ADMIN_OPTIONS, useValue: options }, EndpointActionLimiter],
+      providers: [
+        { provide: WEBHOOK_ADMIN_OPTIONS, useValue: options },
+        EndpointActionLimiter,
+        ...portalLinkProviders(path, options),
+      ],
     };
   }
 }
@@ -72,7 +87,7 @@ function mounted<T extends Type>(base: T, path: string, options: WebhookAdminMod
   Object.defineProperty(controller, 'name', { value: base.name });
   Controller(path)(controller);
   // The application's guards first (they sign the user in), then the tenant's: see AdminTenantGuard.
-  UseGuards(...options.guards, AdminTenantGuard)(controller);
+  UseGuards(...(options.guards ?? []), AdminTenantGuard)(controller);
   UseInterceptors(AdminErrorsInterceptor)(controller);
   return controller;
 }

@@ -1,5 +1,6 @@
 import type { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
 import type { WebhookAdminTenant } from './admin-tenant.js';
+import type { WebhookPortalLinksOptions } from './portal-links.options.js';
 
 /** Options of `WebhookAdminModule.register()`. */
 export interface WebhookAdminModuleOptions {
@@ -12,9 +13,10 @@ export interface WebhookAdminModuleOptions {
   /**
    * Guards in front of every admin route, e.g. your authentication guard. At least one is required: the admin API
    * creates endpoints and hands out secrets. Classes are instantiated in the admin module (give their dependencies
-   * in `imports`); instances are used as they are.
+   * in `imports`); instances are used as they are. Required, unless the registration has `portalLinks` (then not
+   * allowed: portal sessions are its only sign-in).
    */
-  guards: Array<Type<CanActivate> | CanActivate>;
+  guards?: Array<Type<CanActivate> | CanActivate>;
   /** Modules the guards (and `tenant`) need. */
   imports?: ModuleMetadata['imports'];
   /**
@@ -37,6 +39,14 @@ export interface WebhookAdminModuleOptions {
    * @defaultValue off
    */
   ui?: boolean | WebhookAdminUiOptions;
+  /**
+   * Portal links: the registration is a customer portal opened by links the application mints with
+   * `WebhookPortal.createLink({ tenant })`, each request scoped to the link's tenant. Its only sign-in: leave out
+   * `guards` and `tenant`. Usually with `ui: true`.
+   *
+   * @defaultValue off
+   */
+  portalLinks?: WebhookPortalLinksOptions;
 }
 
 /** Options of the dashboard. */

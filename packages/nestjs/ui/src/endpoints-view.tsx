@@ -1,66 +1,45 @@
-import { LoadError } from './load-error.js';
 import { useState } from 'preact/hooks';
-import { api } from './api-client.js';
 import type { EndpointStatus } from './api-client.js';
+import { endpointName, formatLatency, formatRate } from './endpoint-api.js';
+import { useEndpointFigures } from './endpoint-figures.js';
 import { EndpointForm } from './endpoint-form.js';
-import { RotateSecretForm } from './rotate-secret-form.js';
+import { EndpointState } from './endpoint-state.js';
+import { LoadError, UpdatedAt } from './load-error.js';
+import { href } from './router.js';
 import { SecretOnce } from './secret-once.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
 
-/** Every endpoint with its health; disable and enable. */
+/**
+ * Every endpoint by name, each a link to its page, with its state in truth and its figures over the last 24 hours,
+ * refreshed on its own; and adding one. Actions are on each endpoint's page.
+ */
 export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }) {
-  const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized);
-  const [secret, setSecret] = useState<{ id: string; secret: string } | undefined>(undefined);
+  const endpoints = useApi<EndpointStatus[]>('endpoints', onUnauthorized, { live: true });
+  const figures = useEndpointFigures(onUnauthorized);
+  const [created, setCreated] = useState<{ id: string; secret: string } | undefined>(undefined);
   const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<EndpointStatus | undefined>(undefined);
-  const path = (endpoint: EndpointStatus) => `endpoints/${encodeURIComponent(endpoint.id)}`;
-  const act = async (endpoint: EndpointStatus, action: 'enable' | 'disable') => {
-    await api(`${path(endpoint)}/${action}`, { method: 'POST', body: {} });
-    await endpoints.reload();
-  };
-  const [rotating, setRotating] = useState<EndpointStatus | undefined>(undefined);
-  const rotate = async (endpoint: EndpointStatus, overlap: number) => {
-    const rotated = await api<{ secret: string }>(`${path(endpoint)}/rotate-secret`, {
-      method: 'POST',
-      body: { overlap },
-    });
-    setRotating(undefined);
-    setSecret({ id: endpoint.id, secret: rotated.secret });
-    await endpoints.reload();
-  };
-  const [notice, setNotice] = useState<string | undefined>(undefined);
-  const sendTest = async (endpoint: EndpointStatus) => {
-    const sent = await api<{ webhookId: string }>(`${path(endpoint)}/test`, { method: 'POST', body: {} });
-    setNotice(`A test event (${sent.webhookId}) is on its way to ${endpoint.id}.`);
-  };
-  const remove = async (endpoint: EndpointStatus) => {
-    if (!window.confirm(`Delete the endpoint ${endpoint.url}? Its pending deliveries fail; its log stays.`)) return;
-    await api(path(endpoint), { method: 'DELETE' });
-    await endpoints.reload();
-  };
+  const list = endpoints.data ?? [];
+  const when = (at: number | null | undefined) => (at == null ? '–' : formatTime(at));
   return (
-    <section>
+    <section class="endpoints-view">
+      <h2>Endpoints</h2>
       <LoadError state={endpoints} />
-      {notice && <p data-testid="notice">{notice}</p>}
-      {secret && <SecretOnce endpointId={secret.id} secret={secret.secret} onDone={() => setSecret(undefined)} />}
-      {editing && (
-        <EndpointForm
-          key={editing.id}
-          editing={editing}
-          onUnauthorized={onUnauthorized}
-          onSaved={() => {
-            setEditing(undefined);
-            void endpoints.reload();
-          }}
-        />
+      {created && (
+        <>
+          <SecretOnce endpointId={created.id} secret={created.secret} onDone={() => setCreated(undefined)} />
+          <p>
+            <a href={href(['endpoints', created.id])}>Open the new endpoint’s page</a>
+          </p>
+        </>
       )}
       {adding ? (
         <EndpointForm
           onUnauthorized={onUnauthorized}
-          onCreated={(created) => {
+          onCancel={() => setAdding(false)}
+          onCreated={(endpoint) => {
             setAdding(false);
-            setSecret(created);
+            setCreated(endpoint);
             void endpoints.reload();
           }}
         />
@@ -69,82 +48,60 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
           Add an endpoint
         </button>
       )}
-      {rotating && (
-        <RotateSecretForm
-          endpoint={rotating}
-          onRotate={(overlap) => void rotate(rotating, overlap)}
-          onCancel={() => setRotating(undefined)}
-        />
+      {figures.error && (
+        <p class="muted" data-testid="figures-error">
+          Figures unavailable: {figures.error.message}
+        </p>
       )}
-      <table data-testid="endpoints" data-loaded={endpoints.data === undefined ? 'false' : 'true'}>
+      <table
+        class="endpoints cards"
+        data-testid="endpoints"
+        data-loaded={endpoints.data === undefined ? 'false' : 'true'}
+      >
+        <caption class="muted">Figures over the last 24 hours; – where there was nothing to measure.</caption>
         <thead>
           <tr>
-            <th>Endpoint</th>
-            <th>URL</th>
-            <th>Event types</th>
-            <th>State</th>
-            <th>Failing since</th>
-            <th />
+            <th scope="col">Endpoint</th>
+            <th scope="col">State</th>
+            <th scope="col">Success rate</th>
+            <th scope="col">Latency p50 / p95</th>
+            <th scope="col">Last success</th>
+            <th scope="col">Last failure</th>
           </tr>
         </thead>
         <tbody>
-          {(endpoints.data ?? []).map((endpoint) => {
-            const state = endpoint.state;
+          {list.map((endpoint) => {
+            const f = figures.byId.get(endpoint.id);
             return (
-              <tr key={endpoint.id}>
-                <td>
-                  {endpoint.id}
-                  {endpoint.description && <div class="muted">{endpoint.description}</div>}
+              <tr key={endpoint.id} data-endpoint-id={endpoint.id}>
+                <td data-label="Endpoint">
+                  <a class="endpoint-link wrap" href={href(['endpoints', endpoint.id])}>
+                    {endpointName(endpoint)}
+                  </a>
+                  {endpoint.description && <div class="muted wrap">{endpoint.url}</div>}
+                  <div class="muted small wrap">
+                    {endpoint.id}
+                    {endpoint.source === 'options' && ' · in code'}
+                  </div>
                 </td>
-                <td>{endpoint.url}</td>
-                <td>{endpoint.eventTypes.join(', ')}</td>
-                <td>
-                  <span class={`status ${state}`}>{state}</span>
-                  {endpoint.disabled && <div class="muted">{endpoint.disabled.reason}</div>}
-                  {endpoint.pausedUntil !== null && <div class="muted">until {formatTime(endpoint.pausedUntil)}</div>}
-                  {endpoint.publicKeys.map((key) => (
-                    <div class="muted" key={key} data-testid="public-key">
-                      v1a public key: <code>{key}</code>
-                    </div>
-                  ))}
-                  {endpoint.previousSecretExpiresAt !== null && (
-                    <div class="muted" data-testid="previous-secret">
-                      previous secret signs until {formatTime(endpoint.previousSecretExpiresAt)}
-                    </div>
-                  )}
+                <td data-label="State">
+                  <EndpointState endpoint={endpoint} />
                 </td>
-                <td>{formatTime(endpoint.failingSince)}</td>
-                <td>
-                  <button
-                    class="action"
-                    type="button"
-                    onClick={() => act(endpoint, state === 'disabled' ? 'enable' : 'disable')}
-                  >
-                    {state === 'disabled' ? 'Enable' : 'Disable'}
-                  </button>
-                  <button type="button" onClick={() => sendTest(endpoint)}>
-                    Send a test event
-                  </button>{' '}
-                  {endpoint.source === 'database' && (
-                    <>
-                      {' '}
-                      <button type="button" onClick={() => setEditing(endpoint)}>
-                        Edit
-                      </button>{' '}
-                      <button type="button" onClick={() => setRotating(endpoint)}>
-                        Rotate secret
-                      </button>{' '}
-                      <button type="button" onClick={() => remove(endpoint)}>
-                        Delete
-                      </button>
-                    </>
-                  )}
+                <td data-label="Success rate" data-testid="success-rate">
+                  {formatRate(f?.successRate)}
                 </td>
+                <td data-label="Latency p50 / p95" data-testid="latency">
+                  {formatLatency(f?.latencyP50)} / {formatLatency(f?.latencyP95)}
+                </td>
+                <td data-label="Last success">{when(f?.lastSuccessAt)}</td>
+                <td data-label="Last failure">{when(f?.lastFailureAt)}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      {endpoints.data !== undefined && list.length === 0 && <p class="muted">No endpoints yet.</p>}
+      <UpdatedAt at={endpoints.updatedAt} />
     </section>
   );
 }

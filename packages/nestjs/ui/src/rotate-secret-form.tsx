@@ -32,10 +32,12 @@ export function RotateSecretForm({
         onRotate(overlap);
       }}
     >
-      <p>
-        A new signing secret for <strong>{endpoint.id}</strong>. The old one keeps signing beside it for:
+      <p id="rotate-overlap-label">
+        A new signing secret for <strong>{endpoint.description || endpoint.id}</strong>. The old one keeps signing
+        beside it for:
       </p>
       <select
+        aria-labelledby="rotate-overlap-label"
         name="overlap"
         value={String(overlap)}
         onChange={(event) => setOverlap(Number(event.currentTarget.value))}

@@ -12,9 +12,11 @@ export function SecretOnce({ endpointId, secret, onDone }: { endpointId: string;
       <p>
         The signing {secret.startsWith('whsk_') ? 'secret key' : 'secret'} of <strong>{endpointId}</strong>. Copy it
         now: <strong>you will not see it again.</strong>
-        {secret.startsWith('whsk_') && ' Receivers verify with its public key, shown in the list.'}
+        {secret.startsWith('whsk_') && ' Receivers verify with its public key, shown on the endpoint’s page.'}
       </p>
-      <pre data-testid="secret">{secret}</pre>
+      <pre class="wrap" data-testid="secret">
+        {secret}
+      </pre>
       <button class="action" type="button" onClick={copy}>
         {copied ? 'Copied' : 'Copy'}
       </button>{' '}

@@ -6,6 +6,7 @@ import { WebhookEntitySequenceEntity } from './webhook-entity-sequence.entity.js
 import { WebhookEndpointStateEntity } from './webhook-endpoint-state.entity.js';
 import { WebhookEventEntity } from './webhook-event.entity.js';
 import { WebhookInboxEntity } from './webhook-inbox.entity.js';
+import { WebhookPortalLinkEntity } from './webhook-portal-link.entity.js';
 
 export {
   WebhookAttemptEntity,
@@ -16,6 +17,7 @@ export {
   WebhookEntitySequenceEntity,
   WebhookEventEntity,
   WebhookInboxEntity,
+  WebhookPortalLinkEntity,
 };
 export type { WebhookAttemptRequest } from './webhook-attempt.entity.js';
 
@@ -32,4 +34,5 @@ export const webhookOutboxEntities: Array<new () => object> = [
   WebhookBackfillEntity,
   WebhookEntitySequenceEntity,
   WebhookInboxEntity,
+  WebhookPortalLinkEntity,
 ];
