@@ -23,6 +23,8 @@ const NAMES = [
   'AddPendingDeliveryIndexes1804000000000',
   'AddCodeEndpointRegistry1805000000000',
   'AddAttemptRequest1806000000000',
+  'AddDeliveryEndpointIndex1807000000000',
+  'AddPortalLinks1808000000000',
 ];
 
 function urlOf(database: TestDatabase): string {

@@ -37,6 +37,7 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
       'AddPendingDeliveryIndexes1804000000000',
       'AddCodeEndpointRegistry1805000000000',
       'AddAttemptRequest1806000000000',
+      'AddDeliveryEndpointIndex1807000000000',
       'AddPortalLinks1808000000000',
     ]);
     // What synchronize would still change; nothing, if the migration and the entities agree.
