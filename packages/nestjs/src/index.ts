@@ -98,6 +98,13 @@ export type {
   WebhookDeliveryStats,
   WebhookDeliverySummary,
 } from './deliveries/webhook-deliveries.service.js';
+export type {
+  WebhookDeliveryMatch,
+  WebhookDeliveryPage,
+  WebhookDeliverySearch,
+  WebhookDeliverySearchStatus,
+  WebhookRetryCount,
+} from './deliveries/delivery-search.js';
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export type { WebhookLatencyPercentiles } from './deliveries/latency-percentiles.js';
 export type { WebhookAttemptBucket, WebhookEndpointFailureCount } from './deliveries/webhook-delivery-stats.types.js';

@@ -21,14 +21,23 @@ import { adminScope } from './admin-tenant.js';
 import { EndpointActionLimiter } from './endpoint-action.limiter.js';
 import { ENDPOINT_ACTION_LIMITS } from '../endpoints/endpoint-input.limits.js';
 import { objectBody } from './endpoints.admin-controller.js';
+import {
+  type AdminDeliveryMatch,
+  endpointIdsMatching,
+  parseDeliverySearch,
+  parseRecoverBody,
+} from './delivery-search.query.js';
+import { RECOVERY_LIMIT } from '../deliveries/delivery-search.js';
+import type { WebhookTenantScope } from '../endpoints/webhook-endpoint.types.js';
 import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook-admin.options.js';
 
 const STATUSES = ['pending', 'succeeded', 'failed'] as const;
 
 /**
  * The delivery log over HTTP: `GET deliveries` (filters `endpointId`, `status`, `eventType`, `eventId`, `since`,
- * `until`, `limit`), `GET deliveries/:id` (body and attempts), `POST deliveries/:id/retry`, `POST
- * deliveries/recover` (`{ endpointId?, status?, since? }`: send again every match), and `GET stats`,
+ * `until`, `limit`), `GET deliveries/search` (prefixes, endpoint names, status codes; totals and pages), `GET
+ * deliveries/:id` (body and attempts), `POST deliveries/:id/retry`, `POST deliveries/recover` (send again, or count,
+ * every match of a search), and `GET stats`,
  * `GET stats/timeline`, `GET stats/latency` and `GET stats/failing-endpoints` for the dashboard's overview.
  */
 @Injectable()
@@ -44,6 +53,20 @@ export class DeliveriesAdminController {
   async list(@Req() request: unknown, @Query() query: Record<string, unknown>) {
     const scope = await adminScope(this.options, request);
     return this.deliveries.list({ ...deliveryFilter(query), ...scope });
+  }
+
+  /**
+   * Deliveries matching a search (`q`: a delivery id or webhook-id prefix; `endpointId`; `endpoint`: text in a
+   * visible endpoint's description, URL or id; `status` incl. `retrying`; `statusCode`; `eventType`; `since`;
+   * `until`), newest first, `limit` (1–100) a page: `{ deliveries, total, totalExact, next }`, `next` being the next
+   * page's `cursor`. Declared before `deliveries/:id`, which Express would otherwise give `search` as an id.
+   */
+  @Get('deliveries/search')
+  async search(@Req() request: unknown, @Query() query: Record<string, unknown>) {
+    const { limit, cursor, ...match } = parseDeliverySearch(query);
+    const scope = await adminScope(this.options, request);
+    const page = { ...(limit !== undefined && { limit }), ...(cursor !== undefined && { cursor }) };
+    return this.deliveries.search({ ...(await this.resolveMatch(match, scope)), ...page, ...scope });
   }
 
   /**
@@ -87,41 +110,42 @@ export class DeliveriesAdminController {
   }
 
   /**
-   * Sends again every delivery that matches (by default the failed ones), e.g. after an endpoint's outage; 429 with
-   * `Retry-After` beyond `ENDPOINT_ACTION_LIMITS.recover` for its `endpointId` (without one, for the caller's tenant).
+   * Sends again every delivery matching the search's fields (by default the failed ones; pending and retrying ones
+   * not due yet are made due now), across endpoints: at most 10,000 a call, the oldest first (`more: true` when
+   * others remain). `dryRun: true` counts them, `{ matched }`, and changes nothing. 429 with `Retry-After` beyond
+   * `ENDPOINT_ACTION_LIMITS.recover` for its `endpointId` (without one, for the caller's tenant).
    */
   @Post('deliveries/recover')
   @HttpCode(202)
   async recover(@Req() request: unknown, @Body() body: Record<string, unknown> = {}) {
-    const { endpointId, status, since, ...rest } = objectBody(body ?? {});
-    const errors: WebhookFieldError[] = Object.keys(rest).map((field) => ({
-      field,
-      message: 'is not a field; use endpointId, status, since.',
-    }));
-    if (endpointId !== undefined && typeof endpointId !== 'string')
-      errors.push({ field: 'endpointId', message: 'must be a string.' });
-    if (status !== undefined && status !== 'failed' && status !== 'succeeded')
-      errors.push({ field: 'status', message: 'must be "failed" or "succeeded".' });
-    if (since !== undefined && !Number.isSafeInteger(since))
-      errors.push({ field: 'since', message: 'must be a time in epoch milliseconds.' });
-    if (errors.length > 0) throw new WebhookValidationError(errors);
+    const { dryRun, ...match } = parseRecoverBody(objectBody(body ?? {}));
     const scope = await adminScope(this.options, request);
-    if (endpointId !== undefined) {
+    if (match.endpointId !== undefined) {
       // Another tenant's endpoint is "not found", as on every other route.
       await this.registry.refresh();
-      const endpoint = this.registry.get(endpointId as string);
+      const endpoint = this.registry.get(match.endpointId);
       if (!endpoint || !visible(endpoint, scope))
-        throw new NotFoundException(`No webhook endpoint has the id "${String(endpointId)}".`);
+        throw new NotFoundException(`No webhook endpoint has the id "${match.endpointId}".`);
     }
-    const key = endpointId === undefined ? `(every endpoint of ${scope.tenant ?? 'every tenant'})` : String(endpointId);
+    const filter = { ...(await this.resolveMatch(match, scope)), ...scope };
+    if (dryRun) {
+      const { matched, more } = await this.deliveries.countRetryable(filter);
+      return { matched, ...(more && { more }) };
+    }
+    const key = match.endpointId ?? `(every endpoint of ${scope.tenant ?? 'every tenant'})`;
     this.limiter.take('recover', key, ENDPOINT_ACTION_LIMITS.recover);
-    const retried = await this.deliveries.retryMany({
-      ...(endpointId !== undefined && { endpointId: endpointId as string }),
-      ...(status !== undefined && { status: status as 'failed' | 'succeeded' }),
-      ...(since !== undefined && { since: since as number }),
-      ...scope,
-    });
-    return { retried };
+    const retried = await this.deliveries.retryMany(filter);
+    // A full batch may have left others: they match still (the retried ones no longer do).
+    const more = retried === RECOVERY_LIMIT && (await this.deliveries.countRetryable(filter)).matched > 0;
+    return { retried, ...(more && { more }) };
+  }
+
+  /** A match as the service takes it: `endpoint` text becomes the ids of the scope's endpoints it finds. */
+  private async resolveMatch(match: AdminDeliveryMatch, scope: WebhookTenantScope) {
+    const { endpoint, ...rest } = match;
+    if (endpoint === undefined) return rest;
+    await this.registry.refresh();
+    return { ...rest, endpointIds: endpointIdsMatching(this.registry.all(), endpoint, scope) };
   }
 
   /** Attempts per minute by outcome over the last `hours` (1 to 24, default 3). */

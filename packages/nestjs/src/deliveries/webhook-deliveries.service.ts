@@ -12,6 +12,19 @@ import type { WebhookAttemptBucket, WebhookEndpointFailureCount } from './webhoo
 import { latencyPercentiles, type WebhookLatencyPercentiles } from './latency-percentiles.js';
 import type { WebhookClock } from '../webhook-clock.js';
 import { WEBHOOK_CLOCK, WEBHOOK_DATA_SOURCE } from '../webhook.tokens.js';
+import {
+  countUpTo,
+  RECOVERY_LIMIT,
+  retryableDeliveries,
+  searchDeliveries,
+  type WebhookBulkRetryFilter,
+  type WebhookDeliverySummary,
+  type WebhookDeliveryPage,
+  type WebhookDeliverySearch,
+  type WebhookRetryCount,
+} from './delivery-search.js';
+
+export type { WebhookBulkRetryFilter, WebhookDeliverySummary } from './delivery-search.js';
 
 /** Which deliveries `list()` returns. Every field is optional; they combine with AND. */
 export interface WebhookDeliveryFilter {
@@ -36,25 +49,6 @@ export interface WebhookDeliveryFilter {
    */
   limit?: number;
 }
-
-/** Which deliveries `retryMany()` sends again. */
-export interface WebhookBulkRetryFilter {
-  /** Only deliveries to this tenant's endpoints. */
-  tenant?: string;
-  /** Only deliveries to this endpoint. */
-  endpointId?: string;
-  /**
-   * `failed` sends failed deliveries again; `succeeded` replays delivered ones.
-   *
-   * @defaultValue `'failed'`
-   */
-  status?: Exclude<WebhookDeliveryStatus, 'pending'>;
-  /** Created at or after this time (epoch ms). */
-  since?: number;
-}
-
-/** A delivery with its event's type. */
-export type WebhookDeliverySummary = WebhookDeliveryEntity & { eventType: string };
 
 /**
  * A delivery with its body of record (the event's exact body, or what the endpoint's transformation made of it), the
@@ -163,16 +157,44 @@ export class WebhookDeliveries {
     return retried;
   }
 
-  /** Makes every matching delivery due now, as `retry()` does one. Returns how many. */
+  /**
+   * Deliveries matching `filter` (a delivery or event id prefix, endpoints, status incl. `retrying`, last status code,
+   * type, time), newest first, one page at a time (`next` is the following page's `cursor`), with the total counted
+   * up to 10,000. Pages are cut by position (creation time, id), so a page costs the same however deep it is.
+   */
+  async search(filter: WebhookDeliverySearch = {}): Promise<WebhookDeliveryPage<WebhookDeliverySummary>> {
+    return searchDeliveries(this.dataSource, filter);
+  }
+
+  /**
+   * Makes matching deliveries due now, as `retry()` does one, the oldest first and at most 10,000 a call (call
+   * again for the next ones; `countRetryable()` says whether more match). By default the failed ones; pending ones
+   * not due yet are made due now. Never one a worker is sending. Returns how many.
+   */
   async retryMany(filter: WebhookBulkRetryFilter = {}): Promise<number> {
     const now = this.clock.now();
-    const query = this.retryQuery(now).andWhere('status = :status', { status: filter.status ?? 'failed' });
-    if (filter.tenant !== undefined) query.andWhere('tenant = :tenant', { tenant: filter.tenant });
-    if (filter.endpointId !== undefined) query.andWhere('endpoint_id = :endpointId', { endpointId: filter.endpointId });
-    if (filter.since !== undefined) query.andWhere('created_at >= :since', { since: filter.since });
+    const picked = retryableDeliveries(this.dataSource, filter, now)
+      .select('delivery.id', 'id')
+      .orderBy('delivery.createdAt', 'ASC')
+      .addOrderBy('delivery.id', 'ASC')
+      .limit(RECOVERY_LIMIT);
+    // A derived table around the LIMIT: MySQL/MariaDB refuse LIMIT in an IN subquery, and reading the updated table.
+    const query = this.retryQuery(now)
+      .andWhere(`id IN (SELECT picked.id FROM (${picked.getQuery()}) picked)`)
+      .setParameters({ ...picked.getParameters(), now });
     const retried = (await query.execute()).affected ?? 0;
     if (retried > 0) await this.wake.notifyDue();
     return retried;
+  }
+
+  /** How many deliveries `retryMany(filter)` would send again now (counted up to 10,000); changes nothing. */
+  async countRetryable(filter: WebhookBulkRetryFilter = {}): Promise<WebhookRetryCount> {
+    const matched = await countUpTo(
+      this.dataSource,
+      retryableDeliveries(this.dataSource, filter, this.clock.now()),
+      RECOVERY_LIMIT,
+    );
+    return { matched: Math.min(matched, RECOVERY_LIMIT), more: matched > RECOVERY_LIMIT };
   }
 
   /**
