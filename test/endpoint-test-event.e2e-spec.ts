@@ -1,15 +1,38 @@
+import { type CanActivate, Injectable } from '@nestjs/common';
 import {
   generateWebhookSecret,
   verifyStandardWebhook,
   WEBHOOK_TEST_EVENT_TYPE,
+  WebhookAdminModule,
+  WebhookDeliveryEntity,
+  WebhookEndpointDisabledError,
   WebhookEndpointNotFoundError,
   WebhookEndpoints,
+  WebhookEventEntity,
 } from '@webhook-outbox/nestjs';
 import { describe, expect, it } from 'vitest';
+import { adminClient } from './support/admin-client.js';
 import { DATABASE_KINDS } from './support/test-databases.js';
+import { ManualClock, type WebhookTestApp } from './support/webhook-test-app.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const secret = generateWebhookSecret();
+
+@Injectable()
+class AllowGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+const admin = WebhookAdminModule.register({ path: 'ops', guards: [AllowGuard] });
+
+/** Rows in the outbox: a refused test event must leave none behind. */
+async function rows(app: WebhookTestApp) {
+  return [
+    await app.dataSource.getRepository(WebhookEventEntity).count(),
+    await app.dataSource.getRepository(WebhookDeliveryEntity).count(),
+  ];
+}
 
 describe.each(DATABASE_KINDS)('test events on %s', (kind) => {
   const context = useWebhookTestContext(kind);
@@ -44,5 +67,52 @@ describe.each(DATABASE_KINDS)('test events on %s', (kind) => {
     await expect(endpoints.sendTestEvent(created.id, { tenant: 'globex' })).rejects.toBeInstanceOf(
       WebhookEndpointNotFoundError,
     );
+  });
+
+  it('refuses a disabled endpoint, naming why it was disabled, and writes nothing', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }));
+    const endpoints = app.app.get(WebhookEndpoints);
+    await endpoints.disable('erp', 'migrating the ERP');
+
+    const refusal = endpoints.sendTestEvent('erp');
+    await expect(refusal).rejects.toBeInstanceOf(WebhookEndpointDisabledError);
+    await expect(refusal).rejects.toThrow(
+      'Endpoint "erp" is disabled (migrating the ERP): enable it to send a test event.',
+    );
+    expect(await rows(app)).toEqual([0, 0]);
+  });
+
+  it('answers 409 over HTTP for a disabled endpoint, with the reason and what to do', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), {
+      imports: [admin],
+      listen: true,
+    });
+    const ops = adminClient(app, '/ops', 'any');
+    await ops('POST', '/endpoints/erp/disable', { reason: 'migrating the ERP' });
+
+    const { status, body } = await ops('POST', '/endpoints/erp/test', {});
+    expect(status).toBe(409);
+    expect(body.message).toBe('Endpoint "erp" is disabled (migrating the ERP): enable it to send a test event.');
+    expect(await rows(app)).toEqual([0, 0]);
+    expect(app.records.filter(({ level }) => level === 'error')).toEqual([]);
+  });
+
+  it('sends a test event to a paused endpoint, saying until when it waits', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 6, 9, 0));
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), {
+      imports: [admin],
+      listen: true,
+      clock,
+    });
+    const ops = adminClient(app, '/ops', 'any');
+    context.receiver.respondWith(() => ({ status: 503, headers: { 'retry-after': '120' } }));
+    expect((await ops('POST', '/endpoints/erp/test', {})).body).toMatchObject({ pausedUntil: null });
+    await app.relay.runOnce(); // 503 with Retry-After: paused two minutes
+    const { pausedUntil } = (await ops('GET', '/endpoints/erp')).body;
+    expect(pausedUntil).toBeGreaterThan(clock.now());
+
+    const { status, body } = await ops('POST', '/endpoints/erp/test', {});
+    expect(status).toBe(202);
+    expect(body).toEqual({ webhookId: expect.any(String), deliveryId: expect.any(String), pausedUntil });
   });
 });
