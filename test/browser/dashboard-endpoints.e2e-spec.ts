@@ -211,6 +211,42 @@ describe.each(HTTP_PLATFORMS)('the endpoint views in Chromium, served by the sam
     }
   });
 
+  it('says a test event to a paused endpoint waits, and until when', async () => {
+    const busy = await WebhookReceiver.start();
+    busy.respondWith(() => ({ status: 503, headers: { 'retry-after': '600' } }));
+    try {
+      const created = await createEndpoint({ url: `${busy.url}/busy`, eventTypes: ['order.created'] });
+      await sample.placeOrder();
+      await busy.waitForRequests(1);
+      await expect.poll(async () => (await endpoint(created.id)).state, { timeout: 10_000 }).toBe('paused');
+      await openEndpoint(page, created.id);
+      expect(await page.textContent('[data-testid=endpoint-state]')).toMatch(/paused until \d{4}-/);
+      await page.click('[data-testid=endpoint-actions] >> text=Send a test event');
+      await page.waitForSelector('[data-testid=action-outcome] a');
+      expect(await page.textContent('[data-testid=action-outcome]')).toMatch(/paused: it goes at \d{4}-/);
+    } finally {
+      await busy.stop();
+    }
+  });
+
+  it("lets a customer edit their endpoint in the portal, seeing the tenant's endpoints only", async () => {
+    const created = await createEndpoint({ url: `${partner.url}/portal-edit`, description: 'Shop hook' }, 'portal');
+    const portal = await newPage(browser);
+    try {
+      await signIn(portal, sample, 'portal', '#/endpoints');
+      await portal.waitForSelector('[data-testid=endpoints][data-loaded=true]');
+      expect(await portal.locator('[data-testid=endpoints] tr[data-endpoint-id=erp]').count()).toBe(0);
+      await portal.click('text=Shop hook');
+      await portal.click('[data-testid=endpoint-actions] >> text=Edit');
+      await portal.fill('[data-testid=endpoint-form] input[name=rateLimitAmount]', '5');
+      await portal.click('[data-testid=endpoint-form] button[type=submit]');
+      await portal.waitForSelector('[data-testid=saved]');
+      expect((await endpoint(created.id, 'portal')).rateLimit).toEqual({ perSecond: 5 });
+    } finally {
+      await portal.context().close();
+    }
+  });
+
   it('tries a transformation on a recent event before saving: the body it would send, then a filter that drops it', async () => {
     const created = await createEndpoint({ url: `${partner.url}/dry`, eventTypes: ['order.created'] });
     await sample.placeOrder({ customer: 'Grace Hopper' });

@@ -1,43 +1,19 @@
-import type { ApiError, EndpointStatus, SentRequest } from './api-client.js';
+// The server's own types, for their types only (nothing of the server is bundled), as in api-client.ts: a change of
+// `GET stats/endpoints`, `POST endpoints/:id/dry-run` or `POST endpoints/:id/test` fails the page's type check.
+import type { WebhookEndpointFigures } from '../../src/deliveries/endpoint-figures.js';
+import type { WebhookDryRunResult } from '../../src/endpoints/endpoint-dry-run.js';
+import type { WebhookTestEventResult } from '../../src/index.js';
+import type { ApiError, EndpointStatus } from './api-client.js';
 import { formatAge } from './time-format.js';
 
-/**
- * The endpoint views' own API shapes (contract C of issue 32): written here, not imported from the server, while the
- * server's types for them are new; they follow `GET stats/endpoints` and `POST endpoints/:id/dry-run` as documented.
- */
-
 /** One endpoint's figures over a window (`GET stats/endpoints`): `null` where it had no traffic to measure. */
-export interface EndpointFigures {
-  endpointId: string;
-  /** Start of the window (epoch ms). */
-  since: number;
-  attempts: number;
-  succeeded: number;
-  failed: number;
-  /** Share of attempts that succeeded, 0..1. */
-  successRate: number | null;
-  /** Attempt duration percentiles (ms). */
-  latencyP50: number | null;
-  latencyP95: number | null;
-  lastSuccessAt: number | null;
-  lastFailureAt: number | null;
-}
+export type EndpointFigures = WebhookEndpointFigures;
 
 /** What `POST endpoints/:id/dry-run` answers: the event tried, and what the endpoint would do with it. */
-export interface DryRunResult {
-  event: { id: string; type: string; createdAt: number } | null;
-  outcome: 'send' | 'dropped' | 'failed' | 'no-event';
-  reason: string | null;
-  request: SentRequest | null;
-}
+export type DryRunResult = WebhookDryRunResult;
 
-/** What `POST endpoints/:id/test` answers (202). */
-export interface TestEventResult {
-  webhookId: string;
-  deliveryId: string;
-  /** The endpoint is paused: the test waits until then. */
-  pausedUntil?: number | null;
-}
+/** What `POST endpoints/:id/test` answers (202); `pausedUntil`: the endpoint is paused, the test waits until then. */
+export type TestEventResult = WebhookTestEventResult;
 
 /** The API path of an endpoint (and of an action on it). */
 export function endpointPath(id: string, action?: string): string {

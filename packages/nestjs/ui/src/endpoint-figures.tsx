@@ -36,13 +36,21 @@ export function EndpointFiguresList({
   ];
   if (!compact) rows.push(['Attempts, 24 h', figures ? `${figures.attempts} (${figures.failed} failed)` : '–']);
   return (
-    <dl class="figures" data-testid="endpoint-figures">
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      {figures && (
+        <p class="muted small" data-testid="figures-since">
+          Attempts since {formatTime(figures.since)}
+          {figures.since > Date.now() - 23 * 3_600_000 && ' (its latest 500 deliveries)'}.
+        </p>
+      )}
+      <dl class="figures" data-testid="endpoint-figures">
+        {rows.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
   );
 }

@@ -52,7 +52,7 @@ export function EndpointPage({ id, onUnauthorized }: { id: string; onUnauthorize
               is deployed. It can be disabled, enabled and tested here.
             </p>
           )}
-          <h3>Last 24 hours</h3>
+          <h3>Figures, last 24 hours</h3>
           <LoadError state={figures} />
           <EndpointFiguresList figures={figures.byId.get(e.id)} />
           <EndpointActions

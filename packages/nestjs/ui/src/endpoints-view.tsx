@@ -58,7 +58,10 @@ export function EndpointsView({ onUnauthorized }: { onUnauthorized: () => void }
         data-testid="endpoints"
         data-loaded={endpoints.data === undefined ? 'false' : 'true'}
       >
-        <caption class="muted">Figures over the last 24 hours; – where there was nothing to measure.</caption>
+        <caption class="muted">
+          Figures of attempts over the last 24 hours (at most an endpoint's latest 500 deliveries); – where there was
+          nothing to measure.
+        </caption>
         <thead>
           <tr>
             <th scope="col">Endpoint</th>
