@@ -8,7 +8,13 @@ import { href, navigate, type Route } from './router.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
 
+/** Deliveries a page, unless the link says otherwise (`limit`, 1 to 100, as the API allows). */
 const PAGE = 50;
+
+function pageSize(value: string | null): number {
+  const size = Number(value);
+  return Number.isInteger(size) && size >= 1 && size <= 100 ? size : PAGE;
+}
 
 /** One page of `GET deliveries/search` (contract B). */
 export interface DeliverySearchPage {
@@ -28,8 +34,8 @@ export interface DeliverySearchPage {
 const newerCursor = new Map<string, string>();
 
 /** The route's fragment for a filter and page. */
-function listHref(filter: DeliveryFilter, cursor?: string): string {
-  return href(['deliveries'], { ...filter, cursor });
+function listHref(filter: DeliveryFilter, cursor: string | undefined, limit: number): string {
+  return href(['deliveries'], { ...filter, cursor, limit: limit === PAGE ? undefined : String(limit) });
 }
 
 /**
@@ -39,7 +45,8 @@ function listHref(filter: DeliveryFilter, cursor?: string): string {
 export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnauthorized: () => void }) {
   const filter = filterFromParams(route.params);
   const cursor = route.params.get('cursor') ?? undefined;
-  const search = useApi<DeliverySearchPage>(searchPath(filter, cursor, PAGE), onUnauthorized, { live: true });
+  const limit = pageSize(route.params.get('limit'));
+  const search = useApi<DeliverySearchPage>(searchPath(filter, cursor, limit), onUnauthorized, { live: true });
   const endpointList = useApi<EndpointStatus[]>('endpoints', onUnauthorized, { live: true });
   const endpoints = endpointsById(endpointList.data);
   const page = search.data;
@@ -60,7 +67,7 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
         endpoints={endpoints}
         deletedIds={deletedIds}
         error={search.error}
-        onApply={(next) => navigate(listHref(next))}
+        onApply={(next) => navigate(listHref(next, undefined, limit))}
       />
       <RecoveryPanel
         key={filterKey}
@@ -125,13 +132,13 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
       )}
       <nav class="pager" aria-label="Pages">
         {cursor !== undefined && (
-          <a href={listHref(filter, newerCursor.get(cursor) || undefined)} data-testid="newer">
+          <a href={listHref(filter, newerCursor.get(cursor) || undefined, limit)} data-testid="newer">
             {newerCursor.has(cursor) ? '← Newer' : '← Newest'}
           </a>
         )}
         {page?.next && (
           <a
-            href={listHref(filter, page.next)}
+            href={listHref(filter, page.next, limit)}
             data-testid="older"
             onClick={() => newerCursor.set(page.next!, cursor ?? '')}
           >
