@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AdminUiController } from '../../packages/nestjs/src/admin/admin-ui.controller.js';
 import { DeliveriesAdminController } from '../../packages/nestjs/src/admin/deliveries.admin-controller.js';
 import { EndpointsAdminController } from '../../packages/nestjs/src/admin/endpoints.admin-controller.js';
+import { EndpointFiguresAdminController } from '../../packages/nestjs/src/admin/endpoint-figures.admin-controller.js';
 import { docsPage } from './reference-page.js';
 
 /** Every route the admin module mounts, as `GET /endpoints/:id`, read from NestJS's own route metadata. */
@@ -18,7 +19,12 @@ function routesOf(controller: abstract new (...args: never[]) => unknown): strin
   });
 }
 
-const routes = [EndpointsAdminController, DeliveriesAdminController, AdminUiController].flatMap(routesOf);
+const routes = [
+  EndpointsAdminController,
+  DeliveriesAdminController,
+  EndpointFiguresAdminController,
+  AdminUiController,
+].flatMap(routesOf);
 const page = docsPage('reference/admin-api.md');
 /** The routes the page names as headings, e.g. "### `POST /endpoints/:id/test`". */
 const documented = [...page.matchAll(/^#{2,4} `((?:GET|POST|PUT|PATCH|DELETE) \/[^`]*)`/gm)].map((match) => match[1]!);
