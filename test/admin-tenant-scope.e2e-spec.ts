@@ -57,6 +57,7 @@ function everyRoute(endpointId: string, deliveryId: string, url: string) {
     ['POST', `/endpoints/${endpointId}/disable`, { reason: 'taken over' }],
     ['POST', `/endpoints/${endpointId}/rotate-secret`, { overlap: 0 }],
     ['POST', `/endpoints/${endpointId}/test`, {}],
+    ['POST', `/endpoints/${endpointId}/dry-run`, {}],
     ['GET', '/event-types', undefined],
     ['GET', '/openapi.json', undefined],
     ['GET', '/deliveries', undefined],
@@ -68,6 +69,8 @@ function everyRoute(endpointId: string, deliveryId: string, url: string) {
     ['GET', '/stats/timeline', undefined],
     ['GET', '/stats/latency', undefined],
     ['GET', '/stats/failing-endpoints', undefined],
+    ['GET', '/stats/endpoints', undefined],
+    ['GET', `/stats/endpoints?endpointId=${endpointId}`, undefined],
   ] as const;
 }
 
