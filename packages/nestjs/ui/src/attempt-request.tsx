@@ -1,16 +1,7 @@
 import type { Attempt, SentRequest } from './api-client.js';
 
-/** An attempt's request as stored when it was sent (contract A: `attemptLog[i].request`, server-side `WebhookAttemptRequest`). */
-interface AttemptRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-}
-
-/** The attempt's stored request; `null` (or absent, from a server older than contract A) when none was kept. */
-function storedRequest(attempt: Attempt): AttemptRequest | null {
-  return (attempt as Attempt & { request?: AttemptRequest | null }).request ?? null;
-}
+/** An attempt's request as stored when it was sent (`attemptLog[i].request`); `null` when none was kept. */
+type AttemptRequest = NonNullable<Attempt['request']>;
 
 /** Method, URL and headers of a request, signature and credential values elided by the API. */
 function RequestLines({ request }: { request: AttemptRequest | SentRequest }) {
@@ -33,7 +24,7 @@ function RequestLines({ request }: { request: AttemptRequest | SentRequest }) {
  * rewrite history. Attempts recorded before requests were kept (or that sent nothing) say so.
  */
 export function AttemptSent({ attempt }: { attempt: Attempt }) {
-  const request = storedRequest(attempt);
+  const request = attempt.request;
   if (!request)
     return (
       <p class="muted" data-testid="request-not-stored">

@@ -1,3 +1,4 @@
+import type { WebhookDeliveryPage } from '../../src/index.js';
 import type { DeliverySummary, EndpointStatus } from './api-client.js';
 import { DeliveryFilters } from './delivery-filters.js';
 import { deliveryStatus, EndpointHold, EndpointName, endpointsById } from './delivery-endpoint.js';
@@ -16,16 +17,8 @@ function pageSize(value: string | null): number {
   return Number.isInteger(size) && size >= 1 && size <= 100 ? size : PAGE;
 }
 
-/** One page of `GET deliveries/search` (contract B). */
-export interface DeliverySearchPage {
-  deliveries: DeliverySummary[];
-  /** Matches in all, counted up to 10,000. */
-  total: number;
-  /** `false` when there are more than `total`. */
-  totalExact: boolean;
-  /** The cursor of the next (older) page, `null` on the last. */
-  next: string | null;
-}
+/** One page of `GET deliveries/search`: the server's own type, so a change there fails the page's type check. */
+export type DeliverySearchPage = WebhookDeliveryPage<DeliverySummary>;
 
 /**
  * Where "Newer" goes back to from a page reached by "Older": the cursor of the page before (`''` the first). Kept

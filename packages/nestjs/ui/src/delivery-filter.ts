@@ -23,11 +23,14 @@ export interface DeliveryFilter {
 /** The route's query parameters a filter is made of, in the order the form shows them. */
 export const FILTER_KEYS = ['q', 'endpoint', 'status', 'statusCode', 'eventType', 'since', 'until'] as const;
 
-/** The filter a route's query holds (unknown parameters ignored, empty ones left out). */
+/**
+ * The filter a route's query holds (unknown parameters ignored, empty ones left out); `endpointId`, the API's name,
+ * is read as `endpoint` too, so a link written either way works.
+ */
 export function filterFromParams(params: URLSearchParams): DeliveryFilter {
   const filter: DeliveryFilter = {};
   for (const key of FILTER_KEYS) {
-    const value = params.get(key)?.trim();
+    const value = (params.get(key) ?? (key === 'endpoint' ? params.get('endpointId') : null))?.trim();
     if (value) filter[key] = value;
   }
   return filter;

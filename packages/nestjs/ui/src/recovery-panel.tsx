@@ -9,7 +9,7 @@ type Step =
   | { step: 'counting' }
   | { step: 'counted'; matched: number; more: boolean }
   | { step: 'sending'; matched: number }
-  | { step: 'done'; retried: number }
+  | { step: 'done'; retried: number; more: boolean }
   | { step: 'failed'; message: string };
 
 /**
@@ -51,11 +51,11 @@ export function RecoveryPanel({
     setConfirming(false);
     setState({ step: 'sending', matched });
     try {
-      const { retried } = await api<{ retried: number }>('deliveries/recover', {
+      const { retried, more } = await api<{ retried: number; more?: boolean }>('deliveries/recover', {
         method: 'POST',
         body: recoverBody(filter, false),
       });
-      setState({ step: 'done', retried });
+      setState({ step: 'done', retried, more: more === true });
       onDone();
     } catch (failure) {
       fail(failure);
@@ -86,7 +86,7 @@ export function RecoveryPanel({
             <span data-testid="recover-count">{countText(state.matched, state.more)}</span> match.{' '}
             {state.matched > 0 && (
               <button class="action" type="button" onClick={() => setConfirming(true)}>
-                Send {countText(state.matched, state.more)} again…
+                Send {sendText(state.matched, state.more)} again…
               </button>
             )}
           </p>
@@ -96,6 +96,7 @@ export function RecoveryPanel({
           <p data-testid="recover-result">
             {state.retried.toLocaleString('en-US')} {state.retried === 1 ? 'delivery' : 'deliveries'} sent again: they
             leave with the next round of the relay.
+            {state.more && ' More match: count again and send the next ones.'}
           </p>
         )}
         {state.step === 'failed' && (
@@ -116,7 +117,7 @@ export function RecoveryPanel({
       </p>
       {confirming && state.step === 'counted' && (
         <ConfirmDialog
-          question={`Send ${countText(state.matched, state.more)} again?`}
+          question={`Send ${sendText(state.matched, state.more)} again?`}
           onConfirm={() => void send(state.matched)}
           onCancel={() => setConfirming(false)}
         />
@@ -171,6 +172,11 @@ function countText(matched: number, more: boolean): string {
   const count = matched.toLocaleString('en-US');
   if (more) return `more than ${count} deliveries`;
   return `${count} ${matched === 1 ? 'delivery' : 'deliveries'}`;
+}
+
+/** What one call sends: all that match, or the oldest 10,000 when more match (the API's limit a call). */
+function sendText(matched: number, more: boolean): string {
+  return more ? `the oldest ${matched.toLocaleString('en-US')} deliveries` : countText(matched, false);
 }
 
 /** The filter in words: "to ERP, of order.created, answered 503, created after …". */
