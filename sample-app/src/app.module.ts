@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookAdminModule, WebhookModule, type WebhookEndpointOptions } from '@webhook-outbox/nestjs';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { portalLinkDemoController } from './admin/portal-link-demo.controller.js';
 import type { SampleConfig } from './config/sample-config.js';
 import { ErpController } from './erp/erp.controller.js';
 import { HealthController } from './observability/health.controller.js';
@@ -69,10 +70,23 @@ export class AppModule {
                 tenant: () => DEMO_SHOP,
                 ui: true,
               }),
+              // The portal a customer opens with a link the app mints (WebhookPortal.createLink, here by
+              // POST /demo/portal-link): no guard of the app's own, each link opens one session of its tenant.
+              WebhookAdminModule.register({
+                path: 'customer-portal/webhooks',
+                portalLinks: { secret: config.portalLinkSecret! },
+                ui: true,
+              }),
             ]
           : []),
       ],
-      controllers: [OrdersController, ErpController, MetricsController, HealthController],
+      controllers: [
+        OrdersController,
+        ErpController,
+        MetricsController,
+        HealthController,
+        ...(config.adminToken ? [portalLinkDemoController(config.adminToken, DEMO_SHOP)] : []),
+      ],
       providers: [OrdersService],
     };
   }

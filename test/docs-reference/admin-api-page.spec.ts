@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { AdminUiController } from '../../packages/nestjs/src/admin/admin-ui.controller.js';
 import { DeliveriesAdminController } from '../../packages/nestjs/src/admin/deliveries.admin-controller.js';
 import { EndpointsAdminController } from '../../packages/nestjs/src/admin/endpoints.admin-controller.js';
+import { PortalSessionAdminController } from '../../packages/nestjs/src/admin/portal-session.admin-controller.js';
+import { SessionAdminController } from '../../packages/nestjs/src/admin/session.admin-controller.js';
 import { EndpointFiguresAdminController } from '../../packages/nestjs/src/admin/endpoint-figures.admin-controller.js';
 import { docsPage } from './reference-page.js';
 
@@ -24,6 +26,8 @@ const routes = [
   DeliveriesAdminController,
   EndpointFiguresAdminController,
   AdminUiController,
+  SessionAdminController,
+  PortalSessionAdminController,
 ].flatMap(routesOf);
 const page = docsPage('reference/admin-api.md');
 /** The routes the page names as headings, e.g. "### `POST /endpoints/:id/test`". */

@@ -21,6 +21,7 @@ export const OPTION_INTERFACES = {
   XmlPayloadLimits: 'receive/xml-markup.budget.ts',
   WebhookAdminModuleOptions: 'admin/webhook-admin.options.ts',
   WebhookAdminUiOptions: 'admin/webhook-admin.options.ts',
+  WebhookPortalLinksOptions: 'admin/portal-links.options.ts',
   WebhookHealthOptions: 'health/webhook-health.indicator.ts',
 } as const;
 

@@ -18,6 +18,7 @@ const SECTIONS: Record<string, OptionInterface[]> = {
   '### `xmlLimits`': ['XmlPayloadLimits'],
   '### `WebhookAdminModule.register()`': ['WebhookAdminModuleOptions'],
   '### `ui`': ['WebhookAdminUiOptions'],
+  '### `portalLinks`': ['WebhookPortalLinksOptions'],
   '### `isHealthy()`': ['WebhookHealthOptions'],
 };
 

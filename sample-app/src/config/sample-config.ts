@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,11 @@ export interface SampleConfig {
   externalTarget?: { url: string; secret: string };
   /** Bearer token of the webhook admin API at /admin/webhooks, from ADMIN_TOKEN; without it the API is not mounted. */
   adminToken?: string;
+  /**
+   * Signs the demo shop's portal links (at /customer-portal/webhooks), from PORTAL_LINK_SECRET; in development,
+   * derived from ADMIN_TOKEN when unset. Mounted with the admin API (ADMIN_TOKEN).
+   */
+  portalLinkSecret?: string;
   /** The HTTP platform, from HTTP_ADAPTER: `express` (default) or `fastify`. */
   httpAdapter: 'express' | 'fastify';
 }
@@ -66,5 +72,8 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     erpSecret: env.ERP_WEBHOOK_SECRET ?? DEV_ERP_SECRET,
     externalTarget: target && secret ? { url: target, secret } : undefined,
     adminToken,
+    portalLinkSecret:
+      env.PORTAL_LINK_SECRET ||
+      (adminToken && createHash('sha256').update(`portal-links ${adminToken}`).digest('base64url')),
   };
 }
