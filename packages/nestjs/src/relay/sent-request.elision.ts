@@ -9,10 +9,24 @@ export const MAX_STORED_URL_LENGTH = 4096;
 
 /** `v1,abc= v1a,def=` → `v1,… v1a,…`: which schemes signed stays visible, the values do not. */
 function elideSignatures(value: string): string {
+  // One signature (one live secret) is the usual case: no arrays for it on the relay's path.
+  if (!value.includes(' ')) return `${value.slice(0, value.indexOf(','))},${MASKED_HEADER_VALUE}`;
   return value
     .split(' ')
     .map((signature) => `${signature.split(',')[0]},${MASKED_HEADER_VALUE}`)
     .join(' ');
+}
+
+/** The lower-cased names of an endpoint's own headers, made once per resolved endpoint (its headers object). */
+const ownNames = new WeakMap<object, ReadonlySet<string>>();
+
+function ownHeaderNames(ownHeaders: Readonly<Record<string, string>>): ReadonlySet<string> {
+  let names = ownNames.get(ownHeaders);
+  if (!names) {
+    names = new Set(Object.keys(ownHeaders).map((name) => name.toLowerCase()));
+    ownNames.set(ownHeaders, names);
+  }
+  return names;
 }
 
 /**
@@ -24,13 +38,14 @@ export function elideSentHeaders(
   headers: Readonly<Record<string, string>>,
   ownHeaders: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const names = Object.keys(ownHeaders);
-  // Most endpoints have no headers of their own: no set to build for them.
-  const own = names.length === 0 ? undefined : new Set(names.map((name) => name.toLowerCase()));
+  const own = ownHeaderNames(ownHeaders);
   const elided: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name] as string;
     if (name === 'webhook-signature') elided[name] = elideSignatures(value);
-    else elided[name] = CREDENTIAL.test(name) || own?.has(name.toLowerCase()) ? MASKED_HEADER_VALUE : value;
+    else
+      elided[name] =
+        CREDENTIAL.test(name) || (own.size > 0 && own.has(name.toLowerCase())) ? MASKED_HEADER_VALUE : value;
   }
   return elided;
 }
