@@ -127,7 +127,7 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     expect(await page.locator('[data-testid=attempts-chart] rect.retrying').count()).toBeGreaterThan(0);
     await page.waitForSelector('[data-testid=failing-most]');
     expect(await page.textContent('[data-testid=failing-most]')).toMatch(/external\s*\d+\s*\d+/);
-    expect(await page.textContent('[data-testid=latency-tiles]')).toMatch(/Commit → delivered p50\S*\d+ (ms|s)/);
+    expect(await page.textContent('[data-testid=latency-tiles]')).toMatch(/Commit → delivered, p50\S*\d+ (ms|s)/);
     if (platform === 'express' || !process.env.UPDATE_SCREENSHOTS)
       await page.screenshot({ path: screenshot(platform, 'overview'), fullPage: true });
 

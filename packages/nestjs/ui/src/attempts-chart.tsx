@@ -1,4 +1,5 @@
 import type { AttemptBucket } from './api-client.js';
+import { formatTime } from './time-format.js';
 
 const WIDTH = 900;
 const HEIGHT = 140;
@@ -7,7 +8,7 @@ const HEIGHT = 140;
 const SERIES = ['succeeded', 'retrying', 'failed'] as const;
 
 /**
- * Attempts per minute over the last hours, succeeded, retrying and failed (for good) stacked in that order, drawn as
+ * Attempts (HTTP requests, retries included) per minute over the last hours, succeeded, retrying and failed (for good) stacked in that order, drawn as
  * SVG rectangles (attributes and classes only: the page's CSP allows no inline style). Each bar's title gives its
  * minute and counts.
  */
@@ -25,12 +26,12 @@ export function AttemptsChart({ buckets }: { buckets: AttemptBucket[] }) {
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Attempts per minute: ${total} in all, at most ${peak} in a minute`}
+        aria-label={`Attempts (HTTP requests) per minute: ${total} in all, at most ${peak} in a minute`}
       >
         {buckets.map((bucket, index) => {
           const x = index * step;
           const label =
-            `${new Date(bucket.at).toLocaleTimeString()}: ${bucket.succeeded} succeeded, ` +
+            `${formatTime(bucket.at)}: ${bucket.succeeded} succeeded, ` +
             `${bucket.retrying} retrying, ${bucket.failed} failed`;
           let top = HEIGHT;
           return (
@@ -47,8 +48,8 @@ export function AttemptsChart({ buckets }: { buckets: AttemptBucket[] }) {
         })}
       </svg>
       <figcaption class="muted">
-        Attempts per minute, last {Math.round((buckets.length * 60_000) / 3_600_000)} h:{' '}
-        <span class="key succeeded">succeeded</span> <span class="key retrying">failed, retrying</span>{' '}
+        Attempts (HTTP requests, retries included) per minute, last {Math.round((buckets.length * 60_000) / 3_600_000)}{' '}
+        h: <span class="key succeeded">succeeded</span> <span class="key retrying">failed, retrying</span>{' '}
         <span class="key failed">failed for good</span> (peak {peak}/min)
       </figcaption>
     </figure>

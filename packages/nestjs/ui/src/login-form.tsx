@@ -17,22 +17,28 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
     }
   };
   return (
-    <form class="login" onSubmit={submit}>
-      <h2>Webhooks</h2>
-      <label for="token">Access token</label>
-      <input
-        id="token"
-        name="token"
-        type="password"
-        autocomplete="off"
-        value={value}
-        onInput={(event) => setValue((event.target as HTMLInputElement).value)}
-      />
-      <button class="action" type="submit">
-        Sign in
-      </button>
-      {error && <p class="error">{error}</p>}
-      <p class="muted">Kept for this browser tab only.</p>
-    </form>
+    <main>
+      <form class="login" onSubmit={submit}>
+        <h1>Webhooks</h1>
+        <label for="token">Access token</label>
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autocomplete="off"
+          value={value}
+          onInput={(event) => setValue((event.target as HTMLInputElement).value)}
+        />
+        <button class="action" type="submit">
+          Sign in
+        </button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <p class="muted">Kept for this browser tab only.</p>
+      </form>
+    </main>
   );
 }

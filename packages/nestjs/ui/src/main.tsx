@@ -1,6 +1,7 @@
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { token } from './api-client.js';
+import { AppHeader, VIEWS } from './app-header.js';
 import { DeliveriesView } from './deliveries-view.js';
 import { DeliveryPage } from './delivery-page.js';
 import { EndpointPage } from './endpoint-page.js';
@@ -9,13 +10,10 @@ import { EventTypesView } from './event-types-view.js';
 import { LoginForm } from './login-form.js';
 import { OverviewView } from './overview-view.js';
 import { href, type Route, useRoute } from './router.js';
-
-const PAGES: Array<[string, string]> = [
-  ['overview', 'Overview'],
-  ['endpoints', 'Endpoints'],
-  ['deliveries', 'Deliveries'],
-  ['event-types', 'Event types'],
-];
+import { timeZonePreference } from './time-format.js';
+import { useApi } from './use-api.js';
+import { useFocusOnViewChange } from './view-focus.js';
+import { OPERATOR_SESSION, type Session, SessionContext, wordsFor } from './wording.js';
 
 /**
  * The webhook dashboard: every value shown comes from the admin API and is rendered as text by Preact (never as
@@ -23,34 +21,53 @@ const PAGES: Array<[string, string]> = [
  */
 function Dashboard() {
   const [signedIn, setSignedIn] = useState(token.get() !== null);
-  const route = useRoute();
-  const signOut = () => {
+  const signOut = useCallback(() => {
     token.clear();
     setSignedIn(false);
-  };
+  }, []);
   if (!signedIn) return <LoginForm onSignedIn={() => setSignedIn(true)} />;
+  return <SignedIn onSignOut={signOut} />;
+}
+
+function SignedIn({ onSignOut }: { onSignOut: () => void }) {
+  const route = useRoute();
+  const sessionState = useApi<Session>('session', onSignOut);
+  // A server without `GET session` (404) or not reachable yet: an operator's words until it answers.
+  const session = sessionState.data ?? OPERATOR_SESSION;
+  // The whole page renders again when the reader flips the time zone: every time shown follows.
+  const [utc, setUtc] = useState(timeZonePreference.utc());
+  const changeUtc = (value: boolean) => {
+    timeZonePreference.set(value);
+    setUtc(value);
+  };
   const section = route.segments[0] ?? 'overview';
+  const viewKey = route.segments.join('/');
+  useFocusOnViewChange(viewKey);
+  useEffect(() => {
+    document.title = `${viewTitle(route)} · ${wordsFor(session).title}`;
+  }, [viewKey, session]);
   return (
-    <>
-      <header>
-        <h1>Webhooks</h1>
-        <nav aria-label="Views">
-          {PAGES.map(([id, label]) => (
-            <a key={id} href={href(id === 'overview' ? [] : [id])} aria-current={section === id ? 'page' : undefined}>
-              {label}
-            </a>
-          ))}
-        </nav>
-      </header>
-      <main>
-        <View route={route} onUnauthorized={signOut} />
+    <SessionContext.Provider value={session}>
+      <AppHeader section={section} utc={utc} onUtcChange={changeUtc} onSignOut={onSignOut} />
+      <main id="main" tabIndex={-1} data-time-zone={utc ? 'utc' : 'local'}>
+        <View route={route} onUnauthorized={onSignOut} />
       </main>
-    </>
+    </SessionContext.Provider>
   );
 }
 
-function View({ route, onUnauthorized }: { route: Route; onUnauthorized: () => void }) {
+/** The tab's title of a view: its name, and the id of an endpoint's or a delivery's page. */
+function viewTitle(route: Route): string {
   const [section = 'overview', id] = route.segments;
+  const label = VIEWS.find(([view]) => view === section)?.[1];
+  if (!label) return 'No such view';
+  if (id === undefined) return label;
+  return `${section === 'endpoints' ? 'Endpoint' : 'Delivery'} ${id}`;
+}
+
+function View({ route, onUnauthorized }: { route: Route; onUnauthorized: () => void }) {
+  const [section = 'overview', id, ...rest] = route.segments;
+  if (rest.length > 0) return <NotFound />;
   if (section === 'overview' && id === undefined) return <OverviewView onUnauthorized={onUnauthorized} />;
   if (section === 'endpoints' && id === undefined) return <EndpointsView onUnauthorized={onUnauthorized} />;
   if (section === 'endpoints' && id !== undefined)
@@ -59,15 +76,22 @@ function View({ route, onUnauthorized }: { route: Route; onUnauthorized: () => v
     return <DeliveriesView route={route} onUnauthorized={onUnauthorized} />;
   if (section === 'deliveries' && id !== undefined)
     return <DeliveryPage key={id} id={id} onUnauthorized={onUnauthorized} />;
-  if (section === 'event-types') return <EventTypesView onUnauthorized={onUnauthorized} />;
+  if (section === 'event-types' && id === undefined) return <EventTypesView onUnauthorized={onUnauthorized} />;
+  return <NotFound />;
+}
+
+/** A link naming no view (mistyped, or from a newer version of the page): said so, with the way back. */
+function NotFound() {
   return (
     <section data-testid="not-found">
       <h2>No such view</h2>
       <p>
-        This link names no view of the dashboard. <a href={href([])}>Go to the overview</a>.
+        This link names no view of the dashboard. <a href={href([])}>Go to the overview</a>, or pick a view above.
       </p>
     </section>
   );
 }
 
+// TODO(portal-links): before the first render, `await exchangePortalLink()` from ./portal-link.js: a `#link=` in the
+// address signs the tab in as the tenant's portal; `{ error }` is shown on the login form.
 render(<Dashboard />, document.getElementById('app')!);
