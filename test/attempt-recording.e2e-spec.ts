@@ -182,6 +182,29 @@ describe.each(DATABASE_KINDS)("a delivery's history of requests on %s", (kind) =
     expect(JSON.stringify(page)).not.toContain(created.secret);
   });
 
+  it('stores no request for an attempt refused before one was built: the destination is no longer allowed', async () => {
+    const first = await start();
+    await call(first)('POST', '/endpoints', {
+      url: `${context.receiver.url}/hooks/private`,
+      eventTypes: ['invoice.paid'],
+    });
+    await publish(first);
+    await context.closeApp();
+    // The same tables under stricter rules: the endpoint's 127.0.0.1 is refused as written, before any request.
+    const app = await context.startAnother(() => ({ ...options, delivery: { allowPrivateNetworks: false } }), {
+      imports: [admin],
+      listen: true,
+    });
+    await app.relay.runOnce();
+    const [delivery] = (await call(app)('GET', '/deliveries')).body;
+
+    const { body: page } = await call(app)('GET', `/deliveries/${delivery.id}`);
+    expect(page.attemptLog).toHaveLength(1);
+    expect(page.attemptLog[0]).toMatchObject({ outcome: 'failed', statusCode: null, request: null });
+    expect(page.attemptLog[0].error).toMatch(/refused/);
+    expect(context.receiver.connections).toBe(0);
+  });
+
   it('records a GET attempt with the event in the query string of its URL, as the receiver was asked', async () => {
     const app = await start();
     const ops = call(app);
