@@ -8,6 +8,7 @@
  *   BENCH_SCALE=0.1 npm run bench                   a tenth of the rows and requests (a quick look; not for RESULTS.md)
  *   BENCH=B12 npm run bench                         1, 2 and 4 relay processes on one database (issue 22)
  *   BENCH=B13 npm run bench                         fan-out with a stored transformation on every endpoint (issue 30)
+ *   BENCH=B15 npm run bench                         delivery search and totals at 1M deliveries (issue 32)
  *   BENCH=peers npm run bench                       the peer race: graphile-worker, pg-boss, BullMQ (issue 22)
  */
 import 'reflect-metadata';
@@ -26,12 +27,13 @@ import { rateLimit } from './b11-rate-limit.bench.js';
 import { peerRace } from './peers/peer-race.bench.js';
 import { relayProcesses } from './b12-relay-processes.bench.js';
 import { transformFanOut } from './b13-transform-fan-out.bench.js';
+import { deliverySearch } from './b15-delivery-search.bench.js';
 import { benchContext } from './support/bench-app.js';
 import { type Figure, figureTable, machineDescription } from './support/figures.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const selected = new Set(
-  (process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8,B9,B10,B11,B12,B13').split(',').map((id) => id.trim().toUpperCase()),
+  (process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8,B9,B10,B11,B12,B13,B15').split(',').map((id) => id.trim().toUpperCase()),
 );
 const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'postgres,sqlite').split(',') as DatabaseKind[];
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
@@ -64,6 +66,7 @@ for (const kind of kinds) {
     if (selected.has('B11') && kind !== 'sqlite')
       for (const figure of await rateLimit(context, scaled(1_000))) report(figure);
     if (selected.has('B13')) report(await transformFanOut(context, scaled(20_000)));
+    if (selected.has('B15')) for (const figure of await deliverySearch(context, scaled(1_000_000))) report(figure);
     if (selected.has('B12') && kind !== 'sqlite')
       for (const figure of await relayProcesses(context, scaled(40_000))) report(figure);
     // The job queues a team would use instead (issue 22); graphile-worker and pg-boss live in PostgreSQL.
