@@ -24,6 +24,7 @@ const NAMES = [
   'AddCodeEndpointRegistry1805000000000',
   'AddAttemptRequest1806000000000',
   'AddDeliveryEndpointIndex1807000000000',
+  'AddDeliveryCreatedIndex1807500000000',
   'AddPortalLinks1808000000000',
 ];
 

@@ -38,6 +38,7 @@ describe.each(DATABASE_KINDS)('shipped migrations on %s', (kind) => {
       'AddCodeEndpointRegistry1805000000000',
       'AddAttemptRequest1806000000000',
       'AddDeliveryEndpointIndex1807000000000',
+      'AddDeliveryCreatedIndex1807500000000',
       'AddPortalLinks1808000000000',
     ]);
     // What synchronize would still change; nothing, if the migration and the entities agree.
