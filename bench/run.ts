@@ -9,6 +9,7 @@
  *   BENCH=B12 npm run bench                         1, 2 and 4 relay processes on one database (issue 22)
  *   BENCH=B13 npm run bench                         fan-out with a stored transformation on every endpoint (issue 30)
  *   BENCH=B15 npm run bench                         delivery search and totals at 1M deliveries (issue 32)
+ *   BENCH=B16 npm run bench                         per-endpoint figures at 1M deliveries (issue 32)
  *   BENCH=peers npm run bench                       the peer race: graphile-worker, pg-boss, BullMQ (issue 22)
  */
 import 'reflect-metadata';
@@ -27,6 +28,7 @@ import { rateLimit } from './b11-rate-limit.bench.js';
 import { peerRace } from './peers/peer-race.bench.js';
 import { relayProcesses } from './b12-relay-processes.bench.js';
 import { transformFanOut } from './b13-transform-fan-out.bench.js';
+import { endpointFiguresCost } from './b16-endpoint-figures.bench.js';
 import { deliverySearch } from './b15-delivery-search.bench.js';
 import { benchContext } from './support/bench-app.js';
 import { type Figure, figureTable, machineDescription } from './support/figures.js';
@@ -66,6 +68,7 @@ for (const kind of kinds) {
     if (selected.has('B11') && kind !== 'sqlite')
       for (const figure of await rateLimit(context, scaled(1_000))) report(figure);
     if (selected.has('B13')) report(await transformFanOut(context, scaled(20_000)));
+    if (selected.has('B16')) for (const figure of await endpointFiguresCost(context, scaled(1_000_000))) report(figure);
     if (selected.has('B15')) for (const figure of await deliverySearch(context, scaled(1_000_000))) report(figure);
     if (selected.has('B12') && kind !== 'sqlite')
       for (const figure of await relayProcesses(context, scaled(40_000))) report(figure);

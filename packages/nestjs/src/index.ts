@@ -86,6 +86,8 @@ export type {
 export { MASKED_HEADER_VALUE } from './endpoints/endpoint-headers.seal.js';
 export { WEBHOOK_TEST_EVENT_TYPE } from './endpoints/endpoint-test-event.js';
 export type { WebhookTestEventResult } from './endpoints/endpoint-test-event.js';
+export type { WebhookDryRunInput, WebhookDryRunResult } from './endpoints/endpoint-dry-run.js';
+export type { WebhookSentRequest } from './relay/sent-request.preview.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';
 export type { WebhookSignatureVersion } from './endpoints/signing-secret.check.js';
 
@@ -107,6 +109,7 @@ export type {
 } from './deliveries/delivery-search.js';
 export type { WebhookDeliveryStatus, WebhookFailureReason } from './outbox/entities/webhook-delivery.entity.js';
 export type { WebhookLatencyPercentiles } from './deliveries/latency-percentiles.js';
+export type { WebhookEndpointFigures } from './deliveries/endpoint-figures.js';
 export type { WebhookAttemptBucket, WebhookEndpointFailureCount } from './deliveries/webhook-delivery-stats.types.js';
 export { WebhookRetention } from './retention/webhook-retention.service.js';
 export type { WebhookPruneResult } from './retention/webhook-retention.service.js';

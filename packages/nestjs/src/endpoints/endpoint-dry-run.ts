@@ -28,11 +28,15 @@ import { applyTransform, compileTransform, sandboxedOutcome, type TransformOutco
 
 /** What `EndpointDryRun.run()` takes: would-be settings (omitted: as stored; `null` removes), and an event to try. */
 export interface WebhookDryRunInput {
+  /** A would-be filter (see `WebhookFilter`); `null`: none. */
   filter?: WebhookFilter | null;
-  /** A JMESPath expression, as in `UpdateWebhookEndpointInput.transform`. */
+  /** A would-be transformation, a JMESPath expression as in `UpdateWebhookEndpointInput.transform`; `null`: none. */
   transform?: string | null;
+  /** A would-be method: `POST` or `GET`. */
   method?: WebhookEndpointStatus['method'];
+  /** A would-be body format: `json`, `form` or `xml`. */
   bodyFormat?: WebhookEndpointStatus['bodyFormat'];
+  /** A would-be payload format: `full` or `thin`. */
   payloadFormat?: WebhookEndpointStatus['payloadFormat'];
   /** The event to try (its `webhook-id`), of the endpoint's tenant. Default: the latest this endpoint received. */
   eventId?: string;

@@ -32,25 +32,26 @@ export async function readEndpointAttempts(
 ): Promise<EndpointAttemptSample> {
   const { attempt, delivery } = outboxTables(dataSource);
   const limit = Math.max(1, Math.floor(sample));
-  // A derived table, not IN (…): MySQL takes no LIMIT in an IN subquery. The limit is inlined, a whole number of ours.
-  const sql = `SELECT d.id AS delivery_id, d.updated_at AS updated_at,
-                      a.started_at AS started_at, a.duration_ms AS duration_ms, a.outcome AS outcome
-               FROM (SELECT id, updated_at FROM ${delivery}
-                     WHERE endpoint_id = :endpointId AND updated_at >= :since
-                     ORDER BY updated_at DESC LIMIT ${limit}) d
-               LEFT JOIN ${attempt} a ON a.delivery_id = d.id AND a.started_at >= :since`;
-  const rows = await readRows(dataSource, sql, { endpointId, since });
-  const deliveries = new Set(rows.map((row) => String(row.delivery_id)));
-  const capped = deliveries.size >= limit;
-  const from = capped ? Math.min(...rows.map((row) => Number(row.updated_at))) + 1 : since;
-  const attempts: EndpointAttemptRow[] = [];
-  for (const row of rows) {
-    if (row.started_at == null || Number(row.started_at) < from) continue;
-    attempts.push({
-      startedAt: Number(row.started_at),
-      durationMs: Number(row.duration_ms),
-      succeeded: row.outcome === 'succeeded',
-    });
-  }
+  // The limit is inlined, a whole number of ours: MySQL does not take a bound LIMIT in every client.
+  const changed = await readRows(
+    dataSource,
+    `SELECT id, updated_at FROM ${delivery} WHERE endpoint_id = :endpointId AND updated_at >= :since
+     ORDER BY updated_at DESC LIMIT ${limit}`,
+    { endpointId, since },
+  );
+  const capped = changed.length >= limit;
+  const from = capped ? Math.min(...changed.map((row) => Number(row.updated_at))) + 1 : since;
+  if (changed.length === 0) return { from, capped, attempts: [] };
+  // By the deliveries' keys, in a second statement: joined in one, planners may read the window's every attempt.
+  const rows = await readRows(
+    dataSource,
+    `SELECT started_at, duration_ms, outcome FROM ${attempt} WHERE delivery_id IN (:...ids) AND started_at >= :from`,
+    { ids: changed.map((row) => String(row.id)), from },
+  );
+  const attempts = rows.map((row) => ({
+    startedAt: Number(row.started_at),
+    durationMs: Number(row.duration_ms),
+    succeeded: row.outcome === 'succeeded',
+  }));
   return { from, capped, attempts };
 }
