@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS } from '../support/receiver-test-app.js';
@@ -20,6 +22,7 @@ interface Delivery {
   status: string;
   attempts: number;
   lastStatusCode: number | null;
+  nextAttemptAt: number;
 }
 interface Endpoint {
   id: string;
@@ -32,6 +35,9 @@ const rowTexts = (page: Page) => page.locator(ROWS).allTextContents();
 const rowIds = async (page: Page) =>
   Promise.all((await page.locator(ROWS).all()).map((row) => row.getAttribute('data-delivery-id')));
 const fragment = (page: Page) => decodeURIComponent(new URL(page.url()).hash);
+/** Where the views' screenshots go (a temporary folder), for a look at desktop and phone width. */
+const screenshot = (platform: string, view: string, width: string) =>
+  join(tmpdir(), `webhook-outbox-deliveries-${view}-${width}-${platform}.png`);
 
 /** Waits until `done` (expect.poll is for tests only, not hooks). */
 async function until(done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -120,20 +126,31 @@ describe.each(HTTP_PLATFORMS)('the delivery views in Chromium, on %s', (platform
   });
 
   it('finds the retrying deliveries, and those whose last answer was a given status code', async () => {
-    // A failing endpoint is sent one delivery at a time: the other waits behind it, pending and never attempted.
+    // The set changes as attempts are made: each round compares the live list with the API's answer of the moment.
+    const shows = (wanted: (d: Delivery) => boolean) => async () => {
+      const [shown, all] = await Promise.all([rowIds(page), deliveries('')]);
+      const ids = all.filter(wanted).map((d) => d.id);
+      return ids.length > 0 && JSON.stringify(shown.sort()) === JSON.stringify(ids.sort());
+    };
     await sample.outside.waitForRequests(1);
-    const all = await deliveries('');
-    const retrying = all.filter((d) => d.status === 'pending' && d.attempts > 0).map((d) => d.id);
-    const answered503 = all.filter((d) => d.lastStatusCode === 503).map((d) => d.id);
-    expect(retrying.length).toBeGreaterThan(0);
     await open('#/deliveries?status=retrying');
-    await expect.poll(async () => (await rowIds(page)).sort()).toEqual(retrying.sort());
+    await expect
+      .poll(
+        shows((d) => d.status === 'pending' && d.attempts > 0),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     for (const row of await rowTexts(page)) expect(row).toMatch(/external.*retrying/);
     await open('#/deliveries');
     await page.fill('#filter-statusCode', '503');
     await page.click(SEARCH);
     await expect.poll(() => fragment(page)).toBe('#/deliveries?statusCode=503');
-    await expect.poll(async () => (await rowIds(page)).sort()).toEqual(answered503.sort());
+    await expect
+      .poll(
+        shows((d) => d.lastStatusCode === 503),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     for (const row of await rowTexts(page)) expect(row).toMatch(/external.*503/);
   });
 
@@ -238,6 +255,33 @@ describe.each(HTTP_PLATFORMS)('the delivery views in Chromium, on %s', (platform
     }
   });
 
+  it('sends a retrying delivery now when recovered, instead of at its next attempt', async () => {
+    const flaky = await WebhookReceiver.start();
+    try {
+      // A 500 with Retry-After: the next attempt waits 5 minutes, and the endpoint is not paused (500 is no throttling).
+      flaky.respondWith(() => ({ status: 500, headers: { 'retry-after': '300' } }));
+      const { id } = await sample.admin<Endpoint>('endpoints', {
+        method: 'POST',
+        body: { url: `${flaky.url}/flaky`, eventTypes: ['order.created'], description: 'Flaky' },
+      });
+      await sample.placeOrder();
+      await flaky.waitForRequests(1);
+      await expect.poll(async () => (await deliveries(`endpointId=${id}`))[0]?.attempts).toBe(1);
+      const [waiting] = await deliveries(`endpointId=${id}`);
+      expect(waiting!.nextAttemptAt - Date.now()).toBeGreaterThan(60_000);
+      await open(`#/deliveries?endpoint=${id}&status=retrying`);
+      await page.click('[data-testid=recover-open]');
+      await expect.poll(() => page.textContent('[data-testid=recover-count]')).toBe('1 delivery');
+      expect(await page.textContent('[data-testid=recover]')).toContain('sent now instead of waiting');
+      await page.click('[data-testid=recover] >> text=Send 1 delivery again…');
+      await page.click('dialog >> text=Yes, send them');
+      await expect.poll(() => page.textContent('[data-testid=recover-result]')).toMatch(/^1 delivery sent again/);
+      await flaky.waitForRequests(2);
+    } finally {
+      await flaky.stop();
+    }
+  });
+
   it("shows the API's word about a field next to it, and a way to try again when the API cannot be reached", async () => {
     await open('#/deliveries?q=ab');
     await expect.poll(() => page.textContent('#filter-q-error')).toBeTruthy();
@@ -253,13 +297,18 @@ describe.each(HTTP_PLATFORMS)('the delivery views in Chromium, on %s', (platform
 
   it('has no serious accessibility violation and no sideways scroll at 390 px, on the list and a delivery', async () => {
     const [delivery] = await deliveries('endpointId=external');
-    for (const hash of ['#/deliveries', `#/deliveries/${delivery!.id}`]) {
+    for (const [name, hash] of [
+      ['list', '#/deliveries'],
+      ['delivery', `#/deliveries/${delivery!.id}`],
+    ] as const) {
       await page.setViewportSize({ width: 1280, height: 800 });
       await open(hash);
       await page.waitForSelector('[data-testid=updated-at]');
       expect(await axe(page)).toEqual([]);
+      await page.screenshot({ path: screenshot(platform, name, 'desktop'), fullPage: true });
       expect(await noHorizontalScroll(page)).toEqual({ overflow: 0, offenders: [] });
       expect(await axe(page)).toEqual([]);
+      await page.screenshot({ path: screenshot(platform, name, 'phone'), fullPage: true });
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(pageErrors.errors).toEqual([]);

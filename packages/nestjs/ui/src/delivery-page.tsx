@@ -8,6 +8,16 @@ import { href } from './router.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
 
+/** Why a delivery failed for good, in words for an operator and a customer alike. */
+const FAILURE_REASONS: Record<NonNullable<DeliveryDetails['failureReason']>, string> = {
+  exhausted: 'every attempt failed',
+  rejected: 'the receiver refused it for good (410 Gone, or a retry rule said not to try again)',
+  'endpoint-disabled': 'its endpoint was disabled before it was sent',
+  'endpoint-deleted': 'its endpoint was deleted before it was sent',
+  'event-missing': 'its event was deleted before it was sent',
+  'transform-failed': "the endpoint's transformation failed on its event",
+};
+
 /**
  * One delivery's page (`#/deliveries/:id`), live: its endpoint by name, its body of record, each attempt's request
  * as it was sent and what came back; the rebuilt request only while it was never attempted.
@@ -62,7 +72,7 @@ export function DeliveryPage({ id, onUnauthorized }: { id: string; onUnauthorize
             {d.failureReason && (
               <>
                 <dt>Failed because</dt>
-                <dd>{d.failureReason}</dd>
+                <dd data-testid="failure-reason">{FAILURE_REASONS[d.failureReason]}</dd>
               </>
             )}
           </dl>

@@ -95,7 +95,7 @@ export function RecoveryPanel({
         {state.step === 'done' && (
           <p data-testid="recover-result">
             {state.retried.toLocaleString('en-US')} {state.retried === 1 ? 'delivery' : 'deliveries'} sent again: they
-            leave with the next round of the relay.
+            go out in a moment.
             {state.more && ' More match: count again and send the next ones.'}
           </p>
         )}
