@@ -258,6 +258,29 @@ describe.each(DATABASE_KINDS)('delivery search on %s', (kind) => {
     expect((await admin('GET', '/deliveries/search?status=failed')).body.total).toBe(3);
   });
 
+  it('sends at most 10,000 a recovery, the oldest first, and says when more remain', async () => {
+    const app = await start();
+    await insertLog(
+      app,
+      Array.from({ length: 10_001 }, (_, n) => ({
+        id: `dlv_${String(n).padStart(6, '0')}`,
+        eventId: `msg_${String(n).padStart(6, '0')}`,
+        status: 'failed' as const,
+        attempts: 1,
+        createdAt: T0 + n,
+      })),
+    );
+    const admin = adminClient(app, PATH, TOKEN);
+
+    expect((await admin('POST', '/deliveries/recover', { dryRun: true })).body).toEqual({
+      matched: 10_000,
+      more: true,
+    });
+    expect((await admin('POST', '/deliveries/recover', {})).body).toEqual({ retried: 10_000, more: true });
+    expect(ids(await admin('GET', '/deliveries/search?status=failed'))).toEqual(['dlv_010000']);
+    expect((await admin('POST', '/deliveries/recover', {})).body).toEqual({ retried: 1 });
+  });
+
   it('sends retrying deliveries now, across endpoints, as a new series', async () => {
     const app = await start();
     context.receiver.respondWith((_request, n) => ({ status: n <= 2 ? 500 : 200 }));
