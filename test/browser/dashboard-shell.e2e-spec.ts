@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS } from '../support/receiver-test-app.js';
@@ -17,6 +20,9 @@ import {
 } from './browser-harness.js';
 
 const MODES: DashboardMode[] = ['operator', 'portal'];
+
+/** Each view at desktop and phone width, for the issue's closing note and review (on Express; not the README's). */
+const VIEW_SCREENSHOTS = join(tmpdir(), 'webhook-outbox-screenshots', 'views');
 
 /** The admin API's requests of a page (not the page's own files under `/ui/`). */
 function isApiRequest(mode: DashboardMode, url: string): boolean {
@@ -171,6 +177,7 @@ describe.each(HTTP_PLATFORMS)('the dashboard shell in Chromium, served by the sa
         ['event types', '#/event-types', '[data-testid=event-types]'],
       ] as const;
       const findings: Record<string, unknown> = {};
+      mkdirSync(VIEW_SCREENSHOTS, { recursive: true });
       for (const width of ['desktop', 'phone'] as const) {
         const page = await newPage(browser, width === 'phone' ? { viewport: { width: 390, height: 844 } } : {});
         const console = collectConsoleErrors(page);
@@ -180,6 +187,11 @@ describe.each(HTTP_PLATFORMS)('the dashboard shell in Chromium, served by the sa
           await page.waitForSelector(ready);
           // Let the view's other loads land before it is judged.
           await page.waitForLoadState('networkidle');
+          if (platform === 'express')
+            await page.screenshot({
+              path: join(VIEW_SCREENSHOTS, `${mode}-${name.replaceAll(' ', '-')}-${width}.png`),
+              fullPage: true,
+            });
           const violations = await axe(page);
           if (violations.length > 0) findings[`${name} (${width}): axe`] = violations;
           if (width === 'phone') {

@@ -97,7 +97,7 @@ describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample a
     await page.fill('#token', ADMIN_TOKEN);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=tiles]');
-    expect(await page.textContent('[data-testid=tiles]')).toContain('Succeeded, last hour');
+    expect(await page.textContent('[data-testid=tiles]')).toContain('Deliveries succeeded, last hour');
   });
 
   it('shows an order delivered to the ERP, and the outside receiver failing in the overview', async () => {

@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, token, Unauthorized } from './api-client.js';
 
-/** Asks for the admin token once per browser session; it is checked against the API before it is kept. */
-export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
+/**
+ * Asks for the admin token once per browser session; it is checked against the API before it is kept. `notice` says
+ * why it shows, when that is not the first visit: a portal link refused, a portal session ended.
+ */
+export function LoginForm({ onSignedIn, notice }: { onSignedIn: () => void; notice?: string }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
   const submit = async (event: Event) => {
@@ -20,6 +23,11 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
     <main>
       <form class="login" onSubmit={submit}>
         <h1>Webhooks</h1>
+        {notice && (
+          <p class="error" role="alert" data-testid="sign-in-notice">
+            {notice}
+          </p>
+        )}
         <label for="token">Access token</label>
         <input
           id="token"

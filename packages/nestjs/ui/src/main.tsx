@@ -9,6 +9,7 @@ import { EndpointsView } from './endpoints-view.js';
 import { EventTypesView } from './event-types-view.js';
 import { LoginForm } from './login-form.js';
 import { OverviewView } from './overview-view.js';
+import { exchangePortalLink } from './portal-link.js';
 import { href, type Route, useRoute } from './router.js';
 import { timeZonePreference } from './time-format.js';
 import { useApi } from './use-api.js';
@@ -19,21 +20,35 @@ import { OPERATOR_SESSION, type Session, SessionContext, wordsFor } from './word
  * The webhook dashboard: every value shown comes from the admin API and is rendered as text by Preact (never as
  * HTML), so nothing a receiver answers or an event holds can run in the page. Every view is a URL (see router.ts).
  */
-function Dashboard() {
+function Dashboard({ linkError }: { linkError: string | undefined }) {
   const [signedIn, setSignedIn] = useState(token.get() !== null);
-  const signOut = useCallback(() => {
+  // Why the login form shows: a portal link refused at start-up, or a portal session that ended.
+  const [notice, setNotice] = useState(linkError);
+  const signOut = useCallback((why?: string) => {
     token.clear();
+    setNotice(why);
     setSignedIn(false);
   }, []);
-  if (!signedIn) return <LoginForm onSignedIn={() => setSignedIn(true)} />;
+  if (!signedIn) return <LoginForm notice={notice} onSignedIn={() => setSignedIn(true)} />;
   return <SignedIn onSignOut={signOut} />;
 }
 
-function SignedIn({ onSignOut }: { onSignOut: () => void }) {
+function SignedIn({ onSignOut }: { onSignOut: (why?: string) => void }) {
   const route = useRoute();
-  const sessionState = useApi<Session>('session', onSignOut);
+  const [session, setSession] = useState<Session>(OPERATOR_SESSION);
+  // A refused token signs out; a portal link's session that ended says so (the customer opens a new link).
+  const refused = useCallback(
+    () =>
+      onSignOut(
+        session.expiresAt !== null ? 'Your session has ended: open the portal again from the application.' : undefined,
+      ),
+    [onSignOut, session.expiresAt],
+  );
+  const sessionState = useApi<Session>('session', refused);
   // A server without `GET session` (404) or not reachable yet: an operator's words until it answers.
-  const session = sessionState.data ?? OPERATOR_SESSION;
+  useEffect(() => {
+    if (sessionState.data) setSession(sessionState.data);
+  }, [sessionState.data]);
   // The whole page renders again when the reader flips the time zone: every time shown follows.
   const [utc, setUtc] = useState(timeZonePreference.utc());
   const changeUtc = (value: boolean) => {
@@ -48,9 +63,9 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
   }, [viewKey, session]);
   return (
     <SessionContext.Provider value={session}>
-      <AppHeader section={section} utc={utc} onUtcChange={changeUtc} onSignOut={onSignOut} />
+      <AppHeader section={section} utc={utc} onUtcChange={changeUtc} onSignOut={() => onSignOut()} />
       <main id="main" tabIndex={-1} data-time-zone={utc ? 'utc' : 'local'}>
-        <View route={route} onUnauthorized={onSignOut} />
+        <View route={route} onUnauthorized={refused} />
       </main>
     </SessionContext.Provider>
   );
@@ -92,6 +107,13 @@ function NotFound() {
   );
 }
 
-// TODO(portal-links): before the first render, `await exchangePortalLink()` from ./portal-link.js: a `#link=` in the
-// address signs the tab in as the tenant's portal; `{ error }` is shown on the login form.
-render(<Dashboard />, document.getElementById('app')!);
+/** A portal link in the address (`#link=…`) is exchanged for the tab's session before anything asks for a token. */
+async function start(): Promise<void> {
+  const outcome = await exchangePortalLink();
+  render(
+    <Dashboard linkError={typeof outcome === 'object' ? outcome.error : undefined} />,
+    document.getElementById('app')!,
+  );
+}
+
+void start();
