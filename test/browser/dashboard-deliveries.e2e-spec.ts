@@ -295,6 +295,42 @@ describe.each(HTTP_PLATFORMS)('the delivery views in Chromium, on %s', (platform
     pageErrors.clear();
   });
 
+  it("marks a deleted endpoint's deliveries and finds them by it, and never calls a new endpoint deleted", async () => {
+    const brief = await WebhookReceiver.start();
+    try {
+      await open('#/deliveries');
+      await expect.poll(async () => (await rowIds(page)).length).toBeGreaterThan(0);
+      const { id } = await sample.admin<Endpoint>('endpoints', {
+        method: 'POST',
+        body: { url: `${brief.url}/brief`, eventTypes: ['order.created'], description: 'Short-lived' },
+      });
+      await sample.placeOrder();
+      await brief.waitForRequests(1);
+      // Watched as the list refreshes on its own: the new endpoint's row gets its name, never "deleted endpoint".
+      const seen: string[] = [];
+      await expect
+        .poll(
+          async () => {
+            const texts = (await rowTexts(page)).filter((text) => text.includes(id));
+            seen.push(...texts);
+            return texts.some((text) => text.includes('Short-lived'));
+          },
+          { timeout: 15_000, interval: 100 },
+        )
+        .toBe(true);
+      expect(seen.filter((text) => text.includes('deleted endpoint'))).toEqual([]);
+      await sample.admin(`endpoints/${id}`, { method: 'DELETE' });
+      await open(`#/deliveries?endpoint=${id}`);
+      await expect
+        .poll(() => rowTexts(page), { timeout: 15_000 })
+        .toEqual([expect.stringContaining(`deleted endpoint ${id}`)]);
+      expect(await page.inputValue('#filter-endpoint')).toBe(id);
+      expect(await page.textContent('#filter-endpoint option:checked')).toBe(`deleted: ${id}`);
+    } finally {
+      await brief.stop();
+    }
+  });
+
   it('has no serious accessibility violation and no sideways scroll at 390 px, on the list and a delivery', async () => {
     const [delivery] = await deliveries('endpointId=external');
     for (const [name, hash] of [

@@ -1,13 +1,14 @@
 import type { WebhookDeliveryPage } from '../../src/index.js';
-import type { DeliverySummary, EndpointStatus } from './api-client.js';
+import type { DeliverySummary } from './api-client.js';
 import { DeliveryFilters } from './delivery-filters.js';
-import { deliveryStatus, EndpointHold, EndpointName, endpointsById } from './delivery-endpoint.js';
+import { deliveryStatus, EndpointHold, EndpointName } from './delivery-endpoint.js';
 import { type DeliveryFilter, filterFromParams, searchPath } from './delivery-filter.js';
 import { LoadError, UpdatedAt } from './load-error.js';
 import { RecoveryPanel } from './recovery-panel.js';
 import { href, navigate, type Route } from './router.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
+import { useEndpointNames } from './use-endpoint-names.js';
 
 /** Deliveries a page, unless the link says otherwise (`limit`, 1 to 100, as the API allows). */
 const PAGE = 50;
@@ -40,22 +41,24 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
   const cursor = route.params.get('cursor') ?? undefined;
   const limit = pageSize(route.params.get('limit'));
   const search = useApi<DeliverySearchPage>(searchPath(filter, cursor, limit), onUnauthorized, { live: true });
-  const endpointList = useApi<EndpointStatus[]>('endpoints', onUnauthorized, { live: true });
-  const endpoints = endpointsById(endpointList.data);
   const page = search.data;
   const rows = page?.deliveries ?? [];
+  const names = useEndpointNames(
+    onUnauthorized,
+    [...rows.map((row) => row.endpointId), ...(filter.endpoint ? [filter.endpoint] : [])],
+    search.updatedAt,
+  );
+  const endpoints = names.byId;
   // Endpoints known only by id in the log (or in the link): deleted since, still searchable.
-  const deletedIds = endpoints
-    ? [...new Set([...rows.map((row) => row.endpointId), ...(filter.endpoint ? [filter.endpoint] : [])])].filter(
-        (id) => !endpoints.has(id),
-      )
-    : [];
+  const deletedIds = [...new Set([...rows.map((row) => row.endpointId), filter.endpoint ?? ''])].filter(
+    (id) => id !== '' && names.deleted(id),
+  );
   const filterKey = href([], { ...filter });
   return (
     <section data-testid="deliveries-view">
       <h2>Deliveries</h2>
       <DeliveryFilters
-        key={`${filterKey}|${endpoints ? 'endpoints' : ''}`}
+        key={`${filterKey}|${endpoints ? 'endpoints' : ''}|${deletedIds.join(' ')}`}
         filter={filter}
         endpoints={endpoints}
         deletedIds={deletedIds}
@@ -103,8 +106,8 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
                 </td>
                 <td data-label="Event type">{delivery.eventType}</td>
                 <td data-label="Endpoint">
-                  <EndpointName id={delivery.endpointId} endpoints={endpoints} />
-                  <EndpointHold id={delivery.endpointId} endpoints={endpoints} status={delivery.status} />
+                  <EndpointName id={delivery.endpointId} endpoints={names.byId} deleted={names.deleted} />
+                  <EndpointHold id={delivery.endpointId} endpoints={names.byId} status={delivery.status} />
                 </td>
                 <td data-label="Status">
                   <span class={`status ${status}`}>{status}</span>

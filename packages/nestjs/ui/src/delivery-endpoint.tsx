@@ -16,18 +16,27 @@ export function endpointLabel(endpoint: EndpointStatus): string {
 }
 
 /**
- * A delivery's endpoint by name, linking to its page; an id the API no longer lists is a deleted endpoint (its log
- * stays), said so rather than shown as if it still existed.
+ * An endpoint by name, linking to its page; an endpoint deleted since (its log stays) is said to be, rather than shown
+ * as if it still existed. `deleted` decides when an id missing from `endpoints` is gone (see `useEndpointNames`: not
+ * one created after the list was loaded); without it, every missing id is. Until it is known, the id.
  */
-export function EndpointName({ id, endpoints }: { id: string; endpoints: EndpointsById }) {
-  if (endpoints === undefined) return <span class="muted">{id}</span>;
-  const endpoint = endpoints.get(id);
-  if (!endpoint)
+export function EndpointName({
+  id,
+  endpoints,
+  deleted,
+}: {
+  id: string;
+  endpoints: EndpointsById;
+  deleted?: (id: string) => boolean;
+}) {
+  const endpoint = endpoints?.get(id);
+  if (!endpoint && endpoints !== undefined && (deleted?.(id) ?? true))
     return (
       <span data-testid="endpoint-name">
         <span class="deleted-mark">deleted endpoint</span> <span class="muted">{id}</span>
       </span>
     );
+  if (!endpoint) return <span class="muted">{id}</span>;
   // The id too: it is what logs and alerts carry.
   return (
     <span data-testid="endpoint-name">

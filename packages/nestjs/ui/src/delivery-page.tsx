@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, Unauthorized } from './api-client.js';
-import type { DeliveryDetails, EndpointStatus } from './api-client.js';
+import type { DeliveryDetails } from './api-client.js';
 import { AttemptSent, RebuiltRequest } from './attempt-request.js';
-import { deliveryStatus, EndpointHold, EndpointName, endpointsById } from './delivery-endpoint.js';
+import { deliveryStatus, EndpointHold, EndpointName } from './delivery-endpoint.js';
 import { LoadError, UpdatedAt } from './load-error.js';
 import { href } from './router.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
+import { useEndpointNames } from './use-endpoint-names.js';
 
 /** Why a delivery failed for good, in words for an operator and a customer alike. */
 const FAILURE_REASONS: Record<NonNullable<DeliveryDetails['failureReason']>, string> = {
@@ -24,8 +25,7 @@ const FAILURE_REASONS: Record<NonNullable<DeliveryDetails['failureReason']>, str
  */
 export function DeliveryPage({ id, onUnauthorized }: { id: string; onUnauthorized: () => void }) {
   const delivery = useApi<DeliveryDetails>(`deliveries/${encodeURIComponent(id)}`, onUnauthorized, { live: true });
-  const endpointList = useApi<EndpointStatus[]>('endpoints', onUnauthorized, { live: true });
-  const endpoints = endpointsById(endpointList.data);
+  const names = useEndpointNames(onUnauthorized, delivery.data ? [delivery.data.endpointId] : [], delivery.updatedAt);
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>(undefined);
   const retry = async () => {
     setMessage(undefined);
@@ -48,10 +48,10 @@ export function DeliveryPage({ id, onUnauthorized }: { id: string; onUnauthorize
       {d && (
         <>
           <h2>
-            {d.eventType} to <EndpointName id={d.endpointId} endpoints={endpoints} />:{' '}
+            {d.eventType} to <EndpointName id={d.endpointId} endpoints={names.byId} deleted={names.deleted} />:{' '}
             <span class={`status ${status}`}>{status}</span>
           </h2>
-          <EndpointHold id={d.endpointId} endpoints={endpoints} status={d.status} />
+          <EndpointHold id={d.endpointId} endpoints={names.byId} status={d.status} />
           <dl class="facts">
             <dt>Delivery</dt>
             <dd>
