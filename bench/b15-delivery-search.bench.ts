@@ -1,8 +1,8 @@
 /**
  * B15 delivery search: `WebhookDeliveries.search()` (a page of 50 and the total, counted up to 10,000) over a log of
- * 1M deliveries, one in a thousand failed with a 500: the unfiltered first page (the dashboard's list), a page deep
- * in the log by cursor, a webhook-id prefix, and the failed ones by status code; against an exact `COUNT(*)` and an
- * `OFFSET` page, which is what the search avoids.
+ * 1M deliveries, one in a thousand failed with a 500 and another one a tenant's: the unfiltered first page (the
+ * dashboard's list), a page deep in the log by cursor, a webhook-id prefix, the failed ones by status code, and the
+ * tenant's portal; against an exact `COUNT(*)` and an `OFFSET` page, which is what the search avoids.
  */
 import { WebhookDeliveries, type WebhookDeliverySearch } from '@webhook-outbox/nestjs';
 import { benchApp, type BenchContext } from './support/bench-app.js';
@@ -35,6 +35,7 @@ export async function deliverySearch(context: BenchContext, delivered: number): 
     await app.dataSource.query(
       "UPDATE webhook_delivery SET status = 'failed', last_status_code = 500 WHERE created_at % 1000 = 0",
     );
+    await app.dataSource.query("UPDATE webhook_delivery SET tenant = 'acme' WHERE created_at % 1000 = 1");
     const deliveries = app.app.get(WebhookDeliveries);
     // A cursor halfway down: the page ending at the median creation time (found once, the slow way).
     const [median] = await app.dataSource.query(
@@ -46,6 +47,7 @@ export async function deliverySearch(context: BenchContext, delivered: number): 
       ['a page halfway down the log, by cursor', { cursor: middle.next ?? undefined }],
       ['a webhook-id prefix (100 matches)', { q: 'msg_bench_0000005000' }],
       ['status failed, statusCode 500 (1 in 1,000)', { status: 'failed', statusCode: 500 }],
+      ["a tenant's portal, no filter (1 in 1,000 are its)", { tenant: 'acme' }],
     ];
     const baseline = await medianMs(5, () =>
       Promise.all([

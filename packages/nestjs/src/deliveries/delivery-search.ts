@@ -160,11 +160,6 @@ export async function searchDeliveries(
     throw new WebhookValidationError([
       { field: 'cursor', message: 'is not a cursor a search gave; search again without it.' },
     ]);
-  const counted = countUpTo(
-    dataSource,
-    matchingDeliveries(dataSource, filter, { withEvent: false }),
-    SEARCH_TOTAL_LIMIT,
-  );
   const page = matchingDeliveries(dataSource, filter, { withEvent: true });
   // Keyset paging: the rows after the cursor's in (createdAt, id) order, read from the index where the last page ended.
   if (after)
@@ -172,18 +167,20 @@ export async function searchDeliveries(
       afterAt: after.createdAt,
       afterId: after.id,
     });
-  const { entities, raw } = await page
-    .addSelect('event.type', 'event_type')
-    .orderBy('delivery.createdAt', 'DESC')
-    .addOrderBy('delivery.id', 'DESC')
-    .limit(limit + 1)
-    .getRawAndEntities<{ delivery_id: string; event_type: string | null }>();
+  const [total, { entities, raw }] = await Promise.all([
+    countUpTo(dataSource, matchingDeliveries(dataSource, filter, { withEvent: false }), SEARCH_TOTAL_LIMIT),
+    page
+      .addSelect('event.type', 'event_type')
+      .orderBy('delivery.createdAt', 'DESC')
+      .addOrderBy('delivery.id', 'DESC')
+      .limit(limit + 1)
+      .getRawAndEntities<{ delivery_id: string; event_type: string | null }>(),
+  ]);
   const types = new Map(raw.map((row) => [row.delivery_id, row.event_type]));
   const deliveries = entities
     .slice(0, limit)
     .map((delivery) => Object.assign(delivery, { eventType: types.get(delivery.id) ?? '' }));
   const last = deliveries.at(-1);
-  const total = await counted;
   return {
     deliveries,
     total: Math.min(total, SEARCH_TOTAL_LIMIT),

@@ -30,8 +30,9 @@ export type WebhookFailureReason =
 @Index('IDX_webhook_delivery_failed', ['createdAt'], { where: "status = 'failed'" })
 // Each endpoint's figures and latest event: see AddDeliveryEndpointIndex1807000000000.
 @Index('IDX_webhook_delivery_endpoint_updated', ['endpointId', 'updatedAt'])
-// The log's order, for search pages and capped totals: see AddDeliveryCreatedIndex1807500000000.
+// The log's order, over every tenant and per tenant, for search pages and capped totals: AddDeliveryCreatedIndex1807500000000.
 @Index('IDX_webhook_delivery_created', ['createdAt', 'id'])
+@Index('IDX_webhook_delivery_tenant_created', ['tenant', 'createdAt', 'id'])
 export class WebhookDeliveryEntity {
   /** The delivery's id. */
   @PrimaryColumn({ type: 'varchar', length: 64 })
