@@ -9,6 +9,7 @@ import { href, navigate, type Route } from './router.js';
 import { formatTime } from './time-format.js';
 import { useApi } from './use-api.js';
 import { useEndpointNames } from './use-endpoint-names.js';
+import { useWords } from './wording.js';
 
 /** Deliveries a page, unless the link says otherwise (`limit`, 1 to 100, as the API allows). */
 const PAGE = 50;
@@ -37,6 +38,7 @@ function listHref(filter: DeliveryFilter, cursor: string | undefined, limit: num
  * delivery naming its endpoint; a delivery opens on its own page.
  */
 export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnauthorized: () => void }) {
+  const words = useWords();
   const filter = filterFromParams(route.params);
   const cursor = route.params.get('cursor') ?? undefined;
   const limit = pageSize(route.params.get('limit'));
@@ -76,6 +78,7 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
       <p class="total" data-testid="delivery-total" aria-live="polite">
         {page ? totalText(page) : search.error ? '' : 'Loading…'}
       </p>
+      <p class="muted">{words.deliveryAndAttempt}</p>
       <table class="deliveries stack" data-testid="deliveries" data-loaded={page ? 'true' : 'false'}>
         <thead>
           <tr>
