@@ -109,8 +109,11 @@ export function DeliveriesView({ route, onUnauthorized }: { route: Route; onUnau
                 </td>
                 <td data-label="Event type">{delivery.eventType}</td>
                 <td data-label="Endpoint">
-                  <EndpointName id={delivery.endpointId} endpoints={names.byId} deleted={names.deleted} />
-                  <EndpointHold id={delivery.endpointId} endpoints={names.byId} status={delivery.status} />
+                  {/* One box: on a phone the cell is a grid of its label and its content. */}
+                  <div>
+                    <EndpointName id={delivery.endpointId} endpoints={names.byId} deleted={names.deleted} />
+                    <EndpointHold id={delivery.endpointId} endpoints={names.byId} status={delivery.status} />
+                  </div>
                 </td>
                 <td data-label="Status">
                   <span class={`status ${status}`}>{status}</span>
