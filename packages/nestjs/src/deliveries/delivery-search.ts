@@ -63,7 +63,7 @@ export interface WebhookBulkRetryFilter extends WebhookDeliveryMatch {
 
 /** How many deliveries `retryMany()` would send again now. */
 export interface WebhookRetryCount {
-  /** How many match, counted up to `RECOVERY_LIMIT` (10,000). */
+  /** How many match, counted up to 10,000. */
   matched: number;
   /** More than 10,000 match: one `retryMany()` sends the oldest 10,000, a second call the next ones. */
   more: boolean;
