@@ -5,6 +5,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS } from '../support/receiver-test-app.js';
 import {
+  ADMIN_TOKEN,
   API_PATHS,
   axe,
   collectConsoleErrors,
@@ -124,7 +125,8 @@ describe.each(HTTP_PLATFORMS)('the dashboard shell in Chromium, served by the sa
       await expect
         .poll(async () => Number(await page.textContent('[data-testid=tile-succeeded] .value')), { timeout: 20_000 })
         .toBeGreaterThan(before);
-      expect(await page.textContent('[data-testid=updated-at]')).not.toBe(updatedBefore);
+      // Said once every load of the overview has answered again (it shows the oldest of their times).
+      await expect.poll(() => page.textContent('[data-testid=updated-at]')).not.toBe(updatedBefore);
       await page.context().close();
     });
 
@@ -239,6 +241,22 @@ describe.each(HTTP_PLATFORMS)('the dashboard shell in Chromium, served by the sa
     expect(await operator.textContent('main')).toContain('Events not fanned out yet');
     await portal.context().close();
     await operator.context().close();
+  });
+
+  it('names the tenant and when the session ends in the header of a portal opened by a link', async () => {
+    const minted = await fetch(`${sample.base}/demo/portal-link`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const { url } = (await minted.json()) as { url: string };
+    const page = await newPage(browser);
+    await page.goto(`${sample.base}${url}`);
+    await page.waitForSelector('[data-testid=tenant]');
+    expect(await page.textContent('[data-testid=tenant]')).toMatch(
+      new RegExp(`${PORTAL_TENANT}.*session ends \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\S+`),
+    );
+    expect(await heading(page)).toBe('Overview');
+    await page.context().close();
   });
 
   it('names the endpoints of the overview with links to their pages, says since when one fails, and marks a deleted one', async () => {

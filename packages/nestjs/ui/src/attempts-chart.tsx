@@ -49,8 +49,8 @@ export function AttemptsChart({ buckets }: { buckets: AttemptBucket[] }) {
       </svg>
       <figcaption class="muted">
         Attempts (HTTP requests, retries included) per minute, last {Math.round((buckets.length * 60_000) / 3_600_000)}{' '}
-        h: <span class="key succeeded">succeeded</span> <span class="key retrying">failed, retrying</span>{' '}
-        <span class="key failed">failed for good</span> (peak {peak}/min)
+        h: <span class="key succeeded">■ succeeded</span>, <span class="key retrying">■ failed and retried</span>,{' '}
+        <span class="key failed">■ failed for good</span> (peak {peak}/min)
       </figcaption>
     </figure>
   );

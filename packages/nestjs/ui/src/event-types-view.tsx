@@ -32,18 +32,21 @@ export function EventTypesView({ onUnauthorized }: { onUnauthorized: () => void 
                 </td>
                 {source && <td data-label="Emitted by">{source(info.source)}</td>}
                 <td data-label="Body">
-                  {info.example == null ? (
-                    <span class="muted">shaped by the application when it publishes</span>
-                  ) : (
+                  {/* One cell child: on a phone the cell is a two-column grid (label, value). */}
+                  <div>
+                    {info.example == null ? (
+                      <span class="muted">shaped by the application when it publishes</span>
+                    ) : (
+                      <details>
+                        <summary>Example</summary>
+                        <pre data-testid={`example-${info.type}`}>{JSON.stringify(info.example, null, 2)}</pre>
+                      </details>
+                    )}
                     <details>
-                      <summary>Example</summary>
-                      <pre data-testid={`example-${info.type}`}>{JSON.stringify(info.example, null, 2)}</pre>
+                      <summary>JSON Schema</summary>
+                      <pre data-testid={`schema-${info.type}`}>{JSON.stringify(info.schema, null, 2)}</pre>
                     </details>
-                  )}
-                  <details>
-                    <summary>JSON Schema</summary>
-                    <pre data-testid={`schema-${info.type}`}>{JSON.stringify(info.schema, null, 2)}</pre>
-                  </details>
+                  </div>
                 </td>
               </tr>
             ))}

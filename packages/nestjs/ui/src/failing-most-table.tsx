@@ -35,11 +35,13 @@ export function FailingMostTable({ counts, endpoints }: { counts: EndpointFailur
               <td data-label="Failed attempts">{count.failed}</td>
               <td data-label="Attempts">{count.attempts}</td>
               <td data-label="Failed share">
-                <svg class="share" viewBox={`0 0 ${WIDTH} 10`} aria-hidden="true">
-                  <rect class="whole" x={0} y={0} width={WIDTH} height={10} />
-                  <rect class="part" x={0} y={0} width={share * WIDTH} height={10} />
-                </svg>{' '}
-                {Math.round(share * 100)}%
+                <span>
+                  <svg class="share" viewBox={`0 0 ${WIDTH} 10`} aria-hidden="true">
+                    <rect class="whole" x={0} y={0} width={WIDTH} height={10} />
+                    <rect class="part" x={0} y={0} width={share * WIDTH} height={10} />
+                  </svg>{' '}
+                  {Math.round(share * 100)}%
+                </span>
               </td>
             </tr>
           );
