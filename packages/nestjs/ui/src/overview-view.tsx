@@ -80,7 +80,6 @@ function FailingNow({ endpoints, byId }: { endpoints: EndpointStatus[]; byId: En
       <thead>
         <tr>
           <th scope="col">Endpoint</th>
-          <th scope="col">URL</th>
           <th scope="col">State</th>
         </tr>
       </thead>
@@ -88,10 +87,11 @@ function FailingNow({ endpoints, byId }: { endpoints: EndpointStatus[]; byId: En
         {failing.map((endpoint) => (
           <tr key={endpoint.id}>
             <td data-label="Endpoint">
-              <EndpointName id={endpoint.id} endpoints={byId} />
-            </td>
-            <td data-label="URL" class="wrap-anywhere">
-              {endpoint.url}
+              <div>
+                <EndpointName id={endpoint.id} endpoints={byId} />
+                {/* Named by its description: its URL too, where it fails. */}
+                {endpoint.description && <div class="muted wrap-anywhere">{endpoint.url}</div>}
+              </div>
             </td>
             <td data-label="State">
               <EndpointState endpoint={endpoint} />
