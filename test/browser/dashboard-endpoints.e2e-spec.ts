@@ -166,6 +166,22 @@ describe.each(HTTP_PLATFORMS)('the endpoint views in Chromium, served by the sam
     expect(await axe(page)).toEqual([]);
   });
 
+  it("shows the API's reason for a rate limit of 0 under the rate limit, and saves nothing", async () => {
+    const created = await createEndpoint({ url: `${partner.url}/rate`, eventTypes: ['order.created'] });
+    await openEndpoint(page, created.id);
+    await page.click('[data-testid=endpoint-actions] >> text=Edit');
+    await page.fill('[data-testid=endpoint-form] input[name=rateLimitAmount]', '0');
+    await page.click('[data-testid=endpoint-form] button[type=submit]');
+    await page.waitForSelector('[data-testid=endpoint-rate-limit-error]');
+    expect(await page.textContent('[data-testid=endpoint-rate-limit-error]')).toContain('whole number');
+    const amount = page.locator('[data-testid=endpoint-form] input[name=rateLimitAmount]');
+    expect(await amount.getAttribute('aria-invalid')).toBe('true');
+    expect(await amount.getAttribute('aria-describedby')).toBe('endpoint-rate-limit-error');
+    expect(await axe(page)).toEqual([]);
+    expect((await endpoint(created.id)).rateLimit).toBeNull();
+    consoleErrors.clear(); // Chromium logs the 400 as a failed load.
+  });
+
   it('shows the error of an action that failed (Disable answering 500)', async () => {
     const created = await createEndpoint({ url: `${partner.url}/fails`, eventTypes: ['order.created'] });
     await openEndpoint(page, created.id);

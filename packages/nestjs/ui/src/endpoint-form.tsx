@@ -3,7 +3,7 @@ import { api, ApiError, Unauthorized } from './api-client.js';
 import type { EndpointStatus, EventTypeInfo } from './api-client.js';
 import { endpointPath, fieldError } from './endpoint-api.js';
 import { DryRunPanel, type DryRunInput } from './dry-run-panel.js';
-import { describedBy, Field } from './form-field.js';
+import { describedBy, describedGroup, Field } from './form-field.js';
 import { type HeaderRow, HeadersEditor, headerRows, headersOf } from './headers-editor.js';
 import { type RateLimitValue, RateLimitField, rateLimitOf, rateLimitValue } from './rate-limit-field.js';
 import { type Sending, SendingFields } from './sending-fields.js';
@@ -153,7 +153,7 @@ export function EndpointForm({
           </select>
         </Field>
       )}
-      <fieldset {...describedBy('endpoint-event-types', message('eventTypes'))}>
+      <fieldset {...describedGroup('endpoint-event-types', message('eventTypes'))}>
         <legend>Event types (none ticked: all)</legend>
         <div class="checks">
           {shownTypes.map((type) => (

@@ -13,6 +13,12 @@ export function describedBy(id: string, message: string | undefined, hint = fals
   };
 }
 
+/** `describedBy` for a group of inputs (a fieldset): the reason tied to it, `aria-invalid` left to its inputs. */
+export function describedGroup(id: string, message: string | undefined) {
+  const { 'aria-invalid': _, ...rest } = describedBy(id, message);
+  return rest;
+}
+
 /** A labelled field: its label, the input (given `describedBy(id, message)`), a hint and the error under it. */
 export function Field({
   id,

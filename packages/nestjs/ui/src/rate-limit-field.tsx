@@ -1,5 +1,5 @@
 import type { EndpointStatus } from './api-client.js';
-import { describedBy, FieldError } from './form-field.js';
+import { describedGroup, FieldError } from './form-field.js';
 
 /** The rate limit as typed: an amount (empty: no limit) and its window. */
 export interface RateLimitValue {
@@ -32,7 +32,7 @@ export function RateLimitField({
   message: string | undefined;
 }) {
   return (
-    <fieldset class="rate-limit" {...describedBy('endpoint-rate-limit', message)}>
+    <fieldset class="rate-limit" {...describedGroup('endpoint-rate-limit', message)}>
       <legend>Rate limit (empty: none)</legend>
       <label for="endpoint-rate-amount">At most</label>{' '}
       <input
@@ -43,6 +43,7 @@ export function RateLimitField({
         step={1}
         inputMode="numeric"
         aria-invalid={message !== undefined ? 'true' : undefined}
+        aria-describedby={message !== undefined ? 'endpoint-rate-limit-error' : undefined}
         value={value.amount}
         onInput={(e) => onChange({ ...value, amount: e.currentTarget.value })}
       />{' '}
