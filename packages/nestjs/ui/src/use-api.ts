@@ -4,6 +4,7 @@ import { api, ApiError, Unauthorized } from './api-client.js';
 /** How often a live view asks again, while its tab is visible. */
 export const LIVE_INTERVAL_MS = 5_000;
 
+/** What `useApi` gives a view: the data, why it failed, when it was loaded, and a way to load it again. */
 export interface ApiState<T> {
   /** The latest answer (kept while a refresh runs or after a refresh failed). */
   data: T | undefined;
@@ -31,8 +32,11 @@ export function useApi<T>(
   // Answers to an older path (a filter changed meanwhile) are dropped.
   const current = useRef(path);
   current.current = path;
+  // A slow API is not asked again while it still answers the previous poll (the polls would pile up).
+  const inFlight = useRef(false);
   const reload = useCallback(async () => {
     if (path === null) return;
+    inFlight.current = true;
     try {
       const answer = await api<T>(path);
       if (current.current !== path) return;
@@ -43,6 +47,8 @@ export function useApi<T>(
       if (current.current !== path) return;
       if (failure instanceof Unauthorized) onUnauthorized();
       else setError(failure instanceof ApiError ? failure : new ApiError(String(failure), 0));
+    } finally {
+      inFlight.current = false;
     }
   }, [path, onUnauthorized]);
   useEffect(() => {
@@ -54,7 +60,7 @@ export function useApi<T>(
     void reload();
     if (!live) return;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
+      if (document.visibilityState === 'visible' && !inFlight.current) void reload();
     }, LIVE_INTERVAL_MS);
     const shown = () => {
       if (document.visibilityState === 'visible') void reload();
