@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_PLATFORMS } from '../support/receiver-test-app.js';
@@ -51,6 +53,9 @@ describe.each(HTTP_PLATFORMS)('the endpoint views in Chromium, served by the sam
     await target.goto(sample.pageUrl('operator', `#/endpoints/${encodeURIComponent(id)}`));
     await target.waitForSelector('[data-testid=endpoint-actions]');
   };
+
+  /** Phone screenshots for the issue's closing note, in the temporary folder (the README's come from dashboard.e2e-spec.ts). */
+  const shot = (name: string) => join(tmpdir(), `webhook-outbox-${name}-${platform}.png`);
 
   beforeAll(async () => {
     sample = await startSampleApp(platform, { outside: () => ({ status: 500, body: 'down' }) });
@@ -297,6 +302,7 @@ describe.each(HTTP_PLATFORMS)('the endpoint views in Chromium, served by the sam
         await phone.waitForSelector(`[data-testid=endpoints] tr[data-endpoint-id="${created.id}"]`);
         expect(await axe(phone)).toEqual([]);
         expect(await noHorizontalScroll(phone)).toEqual({ overflow: 0, offenders: [] });
+        await phone.screenshot({ path: shot(`endpoints-${mode}-phone`), fullPage: true });
 
         await phone.click(`text=Phone check ${mode}`);
         await phone.waitForSelector('[data-testid=endpoint-figures]');
@@ -304,6 +310,7 @@ describe.each(HTTP_PLATFORMS)('the endpoint views in Chromium, served by the sam
         await phone.waitForSelector('[data-testid=endpoint-form]');
         expect(await axe(phone)).toEqual([]);
         expect(await noHorizontalScroll(phone)).toEqual({ overflow: 0, offenders: [] });
+        await phone.screenshot({ path: shot(`endpoint-page-${mode}-phone`), fullPage: true });
         expect(errors.errors).toEqual([]);
       } finally {
         await phone.context().close();
