@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { AdminUiController } from '../../packages/nestjs/src/admin/admin-ui.controller.js';
 import { DeliveriesAdminController } from '../../packages/nestjs/src/admin/deliveries.admin-controller.js';
 import { EndpointsAdminController } from '../../packages/nestjs/src/admin/endpoints.admin-controller.js';
+import { EndpointFiguresAdminController } from '../../packages/nestjs/src/admin/endpoint-figures.admin-controller.js';
 import { PortalSessionAdminController } from '../../packages/nestjs/src/admin/portal-session.admin-controller.js';
 import { SessionAdminController } from '../../packages/nestjs/src/admin/session.admin-controller.js';
-import { EndpointFiguresAdminController } from '../../packages/nestjs/src/admin/endpoint-figures.admin-controller.js';
 import { docsPage } from './reference-page.js';
 
 /** Every route the admin module mounts, as `GET /endpoints/:id`, read from NestJS's own route metadata. */

@@ -106,7 +106,8 @@ export class RelayMetrics implements OnModuleInit {
       read,
     }));
     const state = meter.createObservableGauge('webhook.endpoint.state', {
-      description: "Each endpoint's state: 1 for the state it is in (active, failing, paused or disabled), 0 for the others.",
+      description:
+        "Each endpoint's state: 1 for the state it is in (active, failing, paused or disabled), 0 for the others.",
       unit: '{endpoint}',
     });
     meter.addBatchObservableCallback(

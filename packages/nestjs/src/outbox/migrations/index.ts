@@ -11,16 +11,16 @@ import { AddTransformations1802000000000 } from './1802000000000-add-transformat
 import { AddRateLimits1803000000000 } from './1803000000000-add-rate-limits.js';
 import { AddPendingDeliveryIndexes1804000000000 } from './1804000000000-add-pending-delivery-indexes.js';
 import { AddCodeEndpointRegistry1805000000000 } from './1805000000000-add-code-endpoint-registry.js';
+import { AddDeliveryEndpointIndex1807000000000 } from './1807000000000-add-delivery-endpoint-index.js';
 import { AddPortalLinks1808000000000 } from './1808000000000-add-portal-links.js';
 import { AddDeliveryCreatedIndex1807500000000 } from './1807500000000-add-delivery-created-index.js';
 import { AddAttemptRequest1806000000000 } from './1806000000000-add-attempt-request.js';
-import { AddDeliveryEndpointIndex1807000000000 } from './1807000000000-add-delivery-endpoint-index.js';
 
 export {
   AddDeliveryCreatedIndex1807500000000,
+  AddDeliveryEndpointIndex1807000000000,
   AddPortalLinks1808000000000,
   AddAttemptRequest1806000000000,
-  AddDeliveryEndpointIndex1807000000000,
   AddCodeEndpointRegistry1805000000000,
   AddPendingDeliveryIndexes1804000000000,
   AddRateLimits1803000000000,
