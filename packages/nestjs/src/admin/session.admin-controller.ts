@@ -7,6 +7,7 @@ import { WEBHOOK_ADMIN_OPTIONS, type WebhookAdminModuleOptions } from './webhook
 export interface WebhookAdminSession {
   /** `portal` when the request is scoped to one tenant, `operator` when it sees every tenant. */
   mode: 'operator' | 'portal';
+  /** The tenant the request acts for; `null` for every tenant. */
   tenant: string | null;
   /** When a portal session ends (epoch ms); `null` for sessions of the application's own guards. */
   expiresAt: number | null;

@@ -5,8 +5,11 @@ import { elideSentHeaders } from './sent-request.elision.js';
 
 /** A request as the relay sends it, with its signature and credential values elided. */
 export interface WebhookSentRequest {
+  /** The HTTP method: `POST` with a body, or `GET` with the event in the query. */
   method: 'GET' | 'POST';
+  /** The URL, with the query of a `GET`. */
   url: string;
+  /** Every header by name; signature, credential and custom header values elided. */
   headers: Record<string, string>;
   /** `null` for GET, whose data is in the URL's query. */
   body: string | null;
