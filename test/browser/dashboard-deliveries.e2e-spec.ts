@@ -32,8 +32,8 @@ interface Endpoint {
 const ROWS = '[data-testid=deliveries] tbody tr';
 const SEARCH = '[data-testid=delivery-filters] button[type=submit]';
 const rowTexts = (page: Page) => page.locator(ROWS).allTextContents();
-const rowIds = async (page: Page) =>
-  Promise.all((await page.locator(ROWS).all()).map((row) => row.getAttribute('data-delivery-id')));
+/** The rows' ids read in one go: a live list re-renders between two reads, and a row read alone may be gone. */
+const rowIds = (page: Page) => page.$$eval(ROWS, (rows) => rows.map((row) => row.getAttribute('data-delivery-id')));
 const fragment = (page: Page) => decodeURIComponent(new URL(page.url()).hash);
 /** Where the views' screenshots go (a temporary folder), for a look at desktop and phone width. */
 const screenshot = (platform: string, view: string, width: string) =>
