@@ -132,15 +132,22 @@ describe.each(HTTP_PLATFORMS)('the dashboard shell in Chromium, served by the sa
 
     it('asks the API nothing while the tab is hidden, and asks again at once when it is shown', async () => {
       const page = await newPage(browser);
+      // The page's timers run on Playwright's clock: two polling intervals pass in an instant, not in 11 s.
+      await page.clock.install();
       await signIn(page, sample, mode);
       await page.waitForSelector('[data-testid=updated-at]');
       const requests: Request[] = [];
       page.on('request', (request) => {
         if (isApiRequest(mode, request.url())) requests.push(request);
       });
+      // Shown, the clock's 11 s make it poll (so the silence below is the hidden tab's, not a stopped clock's).
+      await page.clock.runFor(11_000);
+      await expect.poll(() => requests.length, { timeout: 2_000 }).toBeGreaterThan(0);
+      await page.waitForLoadState('networkidle');
       await setTabHidden(page, true);
       requests.length = 0;
-      await page.waitForTimeout(11_000);
+      await page.clock.runFor(11_000);
+      await page.waitForTimeout(300);
       expect(requests.map((request) => request.url())).toEqual([]);
       await setTabHidden(page, false);
       await expect.poll(() => requests.length, { timeout: 2_000 }).toBeGreaterThan(0);
