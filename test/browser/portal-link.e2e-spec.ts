@@ -79,4 +79,13 @@ describe.each(HTTP_PLATFORMS)('a portal link opened in Chromium, served by the s
     expect(other.url()).not.toContain('#link=');
     await other.context().close();
   });
+
+  it('asks for no token on a portal opened only by links, and says to open it from the application', async () => {
+    const other = await newPage(browser);
+    await other.goto(link.url.split('#')[0]!);
+    await other.waitForSelector('[data-testid=open-from-app]');
+    expect(await other.textContent('[data-testid=open-from-app]')).toContain('opens from the application you use');
+    expect(await other.locator('#token').count()).toBe(0);
+    await other.context().close();
+  });
 });

@@ -9,6 +9,8 @@ import { adminUiAssets } from './admin-ui.assets.js';
 export abstract class AdminUiController {
   /** The page's Content-Security-Policy: its own files only, nothing inline, framed as the options allow. */
   protected abstract readonly contentSecurityPolicy: string;
+  /** How the page signs in: a token the reader types, or (a portal opened by links) only a link. */
+  protected abstract readonly signIn: 'token' | 'link';
 
   @Get('ui')
   page(@Req() request: { originalUrl?: string; url?: string }, @Res({ passthrough: true }) response: unknown) {
@@ -21,7 +23,8 @@ export abstract class AdminUiController {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
-    const html = adminUiAssets().index.replace('<head>', `<head>\n    <base href="${escapeAttribute(base)}" />`);
+    const head = `<head>\n    <base href="${escapeAttribute(base)}" />\n    <meta name="webhook-outbox-sign-in" content="${this.signIn}" />`;
+    const html = adminUiAssets().index.replace('<head>', head);
     return new StreamableFile(Buffer.from(html), { type: 'text/html; charset=utf-8' });
   }
 

@@ -52,7 +52,9 @@ export class WebhookAdminModule {
         mounted(SessionAdminController, path, options),
         ...portalLinkControllers(path, options),
         mounted(EndpointFiguresAdminController, path, options),
-        ...(options.ui ? [dashboard(path, options.ui === true ? {} : options.ui)] : []),
+        ...(options.ui
+          ? [dashboard(path, options.ui === true ? {} : options.ui, options.portalLinks ? 'link' : 'token')]
+          : []),
       ],
       providers: [
         { provide: WEBHOOK_ADMIN_OPTIONS, useValue: options },
@@ -63,8 +65,11 @@ export class WebhookAdminModule {
   }
 }
 
-/** The dashboard's controller for this registration: its path, and its CSP with the allowed framing origins. */
-function dashboard(path: string, ui: WebhookAdminUiOptions): Type {
+/**
+ * The dashboard's controller for this registration: its path, its CSP with the allowed framing origins, and how the
+ * page signs in (a token typed in, or only a portal link).
+ */
+function dashboard(path: string, ui: WebhookAdminUiOptions, signIn: 'token' | 'link'): Type {
   adminUiAssets(); // refuses at start-up if the package was built without it
   const ancestors = ui.frameAncestors?.length ? ui.frameAncestors.join(' ') : "'none'";
   const policy =
@@ -72,6 +77,7 @@ function dashboard(path: string, ui: WebhookAdminUiOptions): Type {
     `base-uri 'self'; form-action 'self'; frame-ancestors ${ancestors}`;
   const controller = class extends AdminUiController {
     protected readonly contentSecurityPolicy = policy;
+    protected readonly signIn = signIn;
   };
   Object.defineProperty(controller, 'name', { value: 'WebhookAdminUiController' });
   Controller(path)(controller);
