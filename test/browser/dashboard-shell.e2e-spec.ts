@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +23,13 @@ import {
 
 const MODES: DashboardMode[] = ['operator', 'portal'];
 
-/** Each view at desktop and phone width, for the issue's closing note and review (on Express; not the README's). */
-const VIEW_SCREENSHOTS = join(tmpdir(), 'webhook-outbox-screenshots', 'views');
+/**
+ * Each view at desktop and phone width, in both modes (on Express): the dashboard guide's gallery. `UPDATE_SCREENSHOTS=1`
+ * writes them to docs/screenshots/views/; otherwise they go to a temporary folder.
+ */
+const VIEW_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../docs/screenshots/views/', import.meta.url))
+  : join(tmpdir(), 'webhook-outbox-screenshots', 'views');
 
 /** The admin API's requests of a page (not the page's own files under `/ui/`). */
 function isApiRequest(mode: DashboardMode, url: string): boolean {
