@@ -40,7 +40,7 @@ describe('docs/reference/cli.md', () => {
     const { out } = await run('--help');
     const commands = [...out.matchAll(/^ {2}(\w+) {2,}/gm)].map((match) => match[1]!);
     const flags = [...new Set([...out.matchAll(/(--[a-z-]+)/g)].map((match) => match[1]!))];
-    expect(commands).toEqual(['migrate', 'status', 'sql', 'openapi']);
+    expect(commands).toEqual(['migrate', 'status', 'sql', 'openapi', 'listen', 'trigger']);
     expect(commands.filter((command) => !page.includes(`### \`${command}\``))).toEqual([]);
     expect(flags.filter((flag) => !page.includes(`| \`${flag} `) && !page.includes(`| \`${flag}\``))).toEqual([]);
   });

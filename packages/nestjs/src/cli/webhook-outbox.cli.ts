@@ -5,21 +5,34 @@
  *   webhook-outbox sql --url mysql://root@db/app > up.sql  the SQL, to review or run by hand
  *   webhook-outbox migrate --data-source dist/data-source.js
  *   webhook-outbox openapi --data-source dist/data-source.js > webhooks.openapi.json
+ *   webhook-outbox listen --secret whsec_… --forward-to http://localhost:3000/webhooks
+ *   webhook-outbox trigger order.created --data-source dist/data-source.js --url http://localhost:4000 --secret whsec_…
  */
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { cliDataSource, CliUsageError, optionsFromFile } from './cli-data-source.js';
+import { LISTEN_DEFAULTS, listen, listenOptions } from './listen-command.js';
 import { entityEventsOpenApi } from './openapi-command.js';
+import { trigger, triggerOptions } from './trigger-command.js';
 import { migrate, migrationStatus, pendingSql } from './migration-commands.js';
 
 const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>] [--data-source <file>] [--migrations-table <name>]
        webhook-outbox openapi --data-source <file> [--title <title>] [--version <version>]
+       webhook-outbox listen [--port <port>] [--path <path>] [--secret <whsec_…>] [--public-key <whpk_…>]
+                             [--status <code>] [--forward-to <url>]
+       webhook-outbox trigger <event-type> --data-source <file> --url <receiver URL> --secret <whsec_…>
 
   migrate   apply the pending migrations of @webhook-outbox/nestjs, each in its own transaction
   status    list them, applied or pending; exit code 1 when any is pending
   sql       print the SQL that brings the database up to date, without running it
   openapi   print an OpenAPI 3.1 document of the webhooks the DataSource's @EmitsWebhook entities send (their JSON
             Schemas under "webhooks"), without connecting to the database
+  listen    a local receiver for development, on 127.0.0.1 (--port, default ${LISTEN_DEFAULTS.port}; --path, default
+            ${LISTEN_DEFAULTS.path}): verifies each request with --secret (repeat or comma-separate to rotate) or
+            --public-key, prints it on one line, answers --status (default ${LISTEN_DEFAULTS.status}; 401 when not
+            verified); --forward-to passes verified requests on to your app and answers what it answers
+  trigger   send the example body of an event type of the DataSource's catalog (as openapi lists it), signed with
+            --secret, to --url; exit code 0 when the receiver answers 2xx, 1 otherwise, 2 for an unknown type
 
 The database: --url (postgres://, mysql://, mariadb://, sqlite:<file>), else WEBHOOK_OUTBOX_DATABASE_URL, else
 DATABASE_URL; or --data-source, a module exporting your TypeORM DataSource (only its connection is used).`;
@@ -34,17 +47,27 @@ function parseCommandLine(argv: string[]) {
       'migrations-table': { type: 'string' },
       title: { type: 'string' },
       version: { type: 'string' },
+      port: { type: 'string' },
+      path: { type: 'string' },
+      secret: { type: 'string', multiple: true },
+      'public-key': { type: 'string', multiple: true },
+      status: { type: 'string' },
+      'forward-to': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
 }
 
-/** Runs the CLI; returns the exit code (0 done, 1 pending or failed, 2 usage). */
+/**
+ * Runs the CLI; returns the exit code (0 done, 1 pending or failed, 2 usage). `listen` runs until `stop` resolves
+ * (default: Ctrl-C or SIGTERM).
+ */
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
   out: (line: string) => void,
   err: (line: string) => void,
+  stop?: Promise<void>,
 ): Promise<number> {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
@@ -58,6 +81,8 @@ export async function main(
     out(USAGE);
     return 0;
   }
+  if (command === 'listen' && extra.length === 0) return listenCommand(parsed.values, out, err, stop ?? interrupted());
+  if (command === 'trigger' && extra.length <= 1) return triggerCommand(extra[0], parsed.values, out, err);
   if (!command || !['migrate', 'status', 'sql', 'openapi'].includes(command) || extra.length > 0) {
     err(USAGE);
     return 2;
@@ -130,5 +155,56 @@ async function openApiCommand(
         : `webhook-outbox openapi failed: ${(error as Error).message}`,
     );
     return error instanceof CliUsageError ? 2 : 1;
+  }
+}
+
+/** Resolves on Ctrl-C or SIGTERM, once: what stops `listen` when run as a process. */
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** `listen`: a local receiver until `stop` resolves. */
+async function listenCommand(
+  values: ReturnType<typeof parseCommandLine>['values'],
+  out: (line: string) => void,
+  err: (line: string) => void,
+  stop: Promise<void>,
+): Promise<number> {
+  try {
+    return await listen(listenOptions(values), out, err, stop);
+  } catch (error) {
+    err(
+      error instanceof CliUsageError
+        ? `${error.message}\n\n${USAGE}`
+        : `webhook-outbox listen failed: ${(error as Error).message}`,
+    );
+    return error instanceof CliUsageError ? 2 : 1;
+  }
+}
+
+/** `trigger`: one signed example event to a receiver. */
+async function triggerCommand(
+  type: string | undefined,
+  values: ReturnType<typeof parseCommandLine>['values'],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  try {
+    return await trigger(triggerOptions(type, values), out);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      err(error.message.startsWith('Unknown event type') ? error.message : `${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`webhook-outbox trigger failed: ${(error as Error).message}`);
+    return 1;
   }
 }

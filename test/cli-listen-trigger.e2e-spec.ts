@@ -1,0 +1,211 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { childProcessNodeArgs } from './stacks/test-stacks.js';
+
+const BIN = fileURLToPath(new URL('../packages/nestjs/src/cli/webhook-outbox.ts', import.meta.url));
+const SHOP = fileURLToPath(new URL('./support/cli-shop-data-source.fixture.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WAIT_MS = 15_000;
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [...childProcessNodeArgs(), BIN, ...args], { cwd: ROOT, env: process.env });
+}
+
+/** A running `webhook-outbox listen`: its port and the lines it printed, waited on rather than slept for. */
+interface Listener {
+  url: string;
+  output: () => string;
+  waitFor: (pattern: RegExp) => Promise<string>;
+  stop: () => Promise<{ code: number | null; out: string }>;
+}
+
+const running: ChildProcessWithoutNullStreams[] = [];
+const servers: Server[] = [];
+
+afterEach(async () => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+async function startListen(...args: string[]): Promise<Listener> {
+  const child = spawnCli(['listen', '--port', '0', ...args]);
+  running.push(child);
+  let out = '';
+  let err = '';
+  const waiters: Array<() => void> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const waiter of waiters) waiter();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const waitFor = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const line = out.split('\n').find((candidate) => pattern.test(candidate));
+        if (line) {
+          clearTimeout(timer);
+          resolve(line);
+        }
+      };
+      const timer = setTimeout(
+        () => reject(new Error(`listen printed no line matching ${pattern}:\n${out}\n${err}`)),
+        WAIT_MS,
+      );
+      waiters.push(check);
+      check();
+    });
+  const ready = await waitFor(/^Listening on /);
+  const url = ready.match(/(http:\/\/127\.0\.0\.1:\d+\/\S*),/)![1]!;
+  return {
+    url,
+    output: () => out,
+    waitFor,
+    stop: async () => {
+      child.kill('SIGINT');
+      return { code: await closed, out };
+    },
+  };
+}
+
+/** `webhook-outbox trigger …` as a process: its exit code and output. */
+function runTrigger(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawnCli(['trigger', ...args]);
+  running.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+/** A local app for `--forward-to`: records what reaches it and answers 202. */
+async function localApp(): Promise<{ url: string; received: Array<{ headers: IncomingHttpHeaders; body: string }> }> {
+  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(202).end('accepted by the app');
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`, received };
+}
+
+describe('webhook-outbox listen and trigger', { timeout: 60_000 }, () => {
+  it('prints a triggered event as verified, naming its type and webhook-id, and stops cleanly on Ctrl-C', async () => {
+    const secret = newSecret();
+    const listener = await startListen('--secret', secret);
+    const sent = await runTrigger('order.created', '--data-source', SHOP, '--url', listener.url, '--secret', secret);
+    expect(sent.err).toBe('');
+    expect(sent.code).toBe(0);
+    expect(sent.out).toMatch(/Answered 204/);
+    const id = sent.out.match(/webhook-id: (msg_\w+)/)![1]!;
+    const line = await listener.waitFor(/order\.created/);
+    expect(line).toContain(id);
+    expect(line).toMatch(/ verified +→ 204/);
+    const stopped = await listener.stop();
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toMatch(/Stopped\./);
+  });
+
+  it('says why a request signed with another secret is not verified, and answers it 401', async () => {
+    const listener = await startListen('--secret', newSecret());
+    const sent = await runTrigger(
+      'order.created',
+      '--data-source',
+      SHOP,
+      '--url',
+      listener.url,
+      '--secret',
+      newSecret(),
+    );
+    expect(sent.code).toBe(1);
+    expect(sent.out).toMatch(/Answered 401/);
+    expect(await listener.waitFor(/order\.created/)).toMatch(/NOT verified: invalid-signature.*→ 401/);
+  });
+
+  it('accepts either secret while rotating (comma-separated)', async () => {
+    const [old, current] = [newSecret(), newSecret()];
+    const listener = await startListen('--secret', `${old},${current}`);
+    const sent = await runTrigger('order.created', '--data-source', SHOP, '--url', listener.url, '--secret', old);
+    expect(sent.code).toBe(0);
+    expect(await listener.waitFor(/order\.created/)).toMatch(/ verified/);
+  });
+
+  it('forwards only verified requests to --forward-to, with their headers and body, and answers what the app answered', async () => {
+    const app = await localApp();
+    const secret = newSecret();
+    const listener = await startListen('--secret', secret, '--forward-to', app.url);
+    const refused = await runTrigger(
+      'order.created',
+      '--data-source',
+      SHOP,
+      '--url',
+      listener.url,
+      '--secret',
+      newSecret(),
+    );
+    expect(refused.out).toMatch(/Answered 401/);
+    expect(app.received).toEqual([]);
+    const sent = await runTrigger('order.created', '--data-source', SHOP, '--url', listener.url, '--secret', secret);
+    expect(sent.code).toBe(0);
+    expect(sent.out).toMatch(/Answered 202 Accepted: accepted by the app/);
+    expect(app.received).toHaveLength(1);
+    expect(app.received[0]!.headers['webhook-id']).toBe(sent.out.match(/webhook-id: (msg_\w+)/)![1]);
+    expect(JSON.parse(app.received[0]!.body)).toMatchObject({ type: 'order.created', data: expect.any(Object) });
+  });
+
+  it('answers --status, and trigger exits 1 on a non-2xx answer', async () => {
+    const secret = newSecret();
+    const listener = await startListen('--secret', secret, '--status', '500');
+    const sent = await runTrigger('order.created', '--data-source', SHOP, '--url', listener.url, '--secret', secret);
+    expect(sent.code).toBe(1);
+    expect(sent.out).toMatch(/Answered 500/);
+  });
+
+  it('prints requests as not verified without a secret, and answers as told', async () => {
+    const listener = await startListen('--status', '200');
+    const sent = await runTrigger(
+      'order.created',
+      '--data-source',
+      SHOP,
+      '--url',
+      listener.url,
+      '--secret',
+      newSecret(),
+    );
+    expect(sent.code).toBe(0);
+    expect(await listener.waitFor(/order\.created/)).toMatch(/not verified \(no secret given\) +→ 200/);
+  });
+
+  it('answers 413 to a body over 1 MiB', async () => {
+    const listener = await startListen();
+    const response = await fetch(listener.url, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(response.status).toBe(413);
+    expect(await listener.waitFor(/refused/)).toMatch(/body over 1 MiB → 413/);
+  });
+
+  it('refuses an unknown event type with exit code 2, listing the known ones', async () => {
+    const sent = await runTrigger(
+      'order.shipped',
+      '--data-source',
+      SHOP,
+      '--url',
+      'http://127.0.0.1:1/',
+      '--secret',
+      newSecret(),
+    );
+    expect(sent.code).toBe(2);
+    expect(sent.err).toMatch(/Unknown event type "order\.shipped"\. Known types: .*order\.created/);
+  });
+});
