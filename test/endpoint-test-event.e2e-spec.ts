@@ -115,4 +115,49 @@ describe.each(DATABASE_KINDS)('test events on %s', (kind) => {
     expect(status).toBe(202);
     expect(body).toEqual({ webhookId: expect.any(String), deliveryId: expect.any(String), pausedUntil });
   });
+
+  it("sends the catalog's example of a chosen type as the test event, signed like any other", async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), {
+      imports: [admin],
+      listen: true,
+    });
+    const ops = adminClient(app, '/ops', 'any');
+    const { status, body: sent } = await ops('POST', '/endpoints/erp/test', { type: 'order.created' });
+    expect(status).toBe(202);
+    await app.relay.runOnce();
+
+    const [request] = context.receiver.requests;
+    expect(request!.headers['webhook-id']).toBe(sent.webhookId);
+    expect(verifyStandardWebhook({ payload: request!.body, headers: request!.headers, secret }).id).toBe(
+      sent.webhookId,
+    );
+    const body = JSON.parse(request!.body) as { type: string; data: Record<string, unknown> };
+    expect(body.type).toBe('order.created');
+    expect(body.data).toMatchObject({ id: expect.anything() });
+  });
+
+  it('refuses an unknown type with 400, naming the known types, and writes nothing', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), {
+      imports: [admin],
+      listen: true,
+    });
+    const ops = adminClient(app, '/ops', 'any');
+    const { status, body } = await ops('POST', '/endpoints/erp/test', { type: 'order.shipped' });
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([
+      { field: 'type', message: expect.stringMatching(/^is not a known event type\. Known types: .*order\.created/) },
+    ]);
+    expect(await rows(app)).toEqual([0, 0]);
+  });
+
+  it('refuses a type that is not a string of at most 200 characters with 400', async () => {
+    const app = await context.start((url) => ({ endpoints: [{ id: 'erp', url, secret }], relay: { enabled: false } }), {
+      imports: [admin],
+      listen: true,
+    });
+    const ops = adminClient(app, '/ops', 'any');
+    expect((await ops('POST', '/endpoints/erp/test', { type: 'x'.repeat(201) })).status).toBe(400);
+    expect((await ops('POST', '/endpoints/erp/test', { type: 42 })).status).toBe(400);
+    expect(await rows(app)).toEqual([0, 0]);
+  });
 });

@@ -85,7 +85,7 @@ export type {
 } from './endpoints/webhook-endpoint.types.js';
 export { MASKED_HEADER_VALUE } from './endpoints/endpoint-headers.seal.js';
 export { WEBHOOK_TEST_EVENT_TYPE } from './endpoints/endpoint-test-event.js';
-export type { WebhookTestEventResult } from './endpoints/endpoint-test-event.js';
+export type { WebhookTestEventOptions, WebhookTestEventResult } from './endpoints/endpoint-test-event.js';
 export type { WebhookDryRunInput, WebhookDryRunResult } from './endpoints/endpoint-dry-run.js';
 export type { WebhookSentRequest } from './relay/sent-request.preview.js';
 export type { WebhookBackfillOptions, WebhookBackfillResult } from './endpoints/endpoint-backfill.service.js';

@@ -95,18 +95,20 @@ export class EndpointsAdminController {
   }
 
   /**
-   * 202 `{ webhookId, deliveryId, pausedUntil }`: a `webhook.test` event on its way to this endpoint (waiting until
-   * `pausedUntil` if it is paused); 409 naming the reason if it is disabled (nothing created); 429 with `Retry-After`
-   * beyond `ENDPOINT_ACTION_LIMITS.test`.
+   * 202 `{ webhookId, deliveryId, pausedUntil }`: a `webhook.test` event (or, with body `{ type }`, the catalog's
+   * example of that type) on its way to this endpoint (waiting until `pausedUntil` if it is paused); 400 naming the
+   * known types for an unknown `type`; 409 naming the reason if it is disabled (nothing created); 429 with
+   * `Retry-After` beyond `ENDPOINT_ACTION_LIMITS.test`.
    */
   @Post('endpoints/:id/test')
   @HttpCode(202)
-  async sendTestEvent(@Req() request: unknown, @Param('id') id: string) {
+  async sendTestEvent(@Req() request: unknown, @Param('id') id: string, @Body() body: { type?: string } = {}) {
     const scope = await adminScope(this.options, request);
+    const { type } = objectBody(body ?? {});
     // Another tenant's id is 404 before it can spend this endpoint's allowance.
     if (!(await this.endpoints.get(id, scope))) throw new WebhookEndpointNotFoundError(id);
     this.limiter.take('test', id, ENDPOINT_ACTION_LIMITS.test);
-    return this.endpoints.sendTestEvent(id, scope);
+    return this.endpoints.sendTestEvent(id, scope, type === undefined ? {} : { type });
   }
 
   /**

@@ -29,7 +29,11 @@ import {
   sealHeaders,
   updatedHeaders,
 } from './endpoint-headers.seal.js';
-import { EndpointTestEvents, type WebhookTestEventResult } from './endpoint-test-event.js';
+import {
+  EndpointTestEvents,
+  type WebhookTestEventOptions,
+  type WebhookTestEventResult,
+} from './endpoint-test-event.js';
 import { endpointStatus, visible } from './endpoint-status.js';
 import type {
   CreatedWebhookEndpoint,
@@ -222,9 +226,16 @@ export class WebhookEndpoints {
     return changed;
   }
 
-  /** Sends a `webhook.test` event to this endpoint only (as any other); a disabled one: `WebhookEndpointDisabledError`. */
-  async sendTestEvent(id: string, scope: WebhookTenantScope = {}): Promise<WebhookTestEventResult> {
-    return this.testEvents.send(await this.require(id, scope));
+  /**
+   * Sends a `webhook.test` event (or, with `options.type`, the event catalog's example of that type) to this endpoint
+   * only (as any other); a disabled one: `WebhookEndpointDisabledError`; an unknown type: `WebhookValidationError`.
+   */
+  async sendTestEvent(
+    id: string,
+    scope: WebhookTenantScope = {},
+    options: WebhookTestEventOptions = {},
+  ): Promise<WebhookTestEventResult> {
+    return this.testEvents.send(await this.require(id, scope), options);
   }
 
   /**
