@@ -3,8 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type CanActivate, Injectable } from '@nestjs/common';
+import { WebhookAdminModule } from '@webhook-outbox/nestjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { childProcessNodeArgs } from './stacks/test-stacks.js';
+import { useWebhookTestContext } from './support/webhook-test-context.js';
 
 const BIN = fileURLToPath(new URL('../packages/nestjs/src/cli/webhook-outbox.ts', import.meta.url));
 const SHOP = fileURLToPath(new URL('./support/cli-shop-data-source.fixture.ts', import.meta.url));
@@ -207,5 +210,58 @@ describe('webhook-outbox listen and trigger', { timeout: 60_000 }, () => {
     );
     expect(sent.code).toBe(2);
     expect(sent.err).toMatch(/Unknown event type "order\.shipped"\. Known types: .*order\.created/);
+  });
+});
+
+@Injectable()
+class AllowGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+describe('webhook-outbox trigger through the admin API of a running app', { timeout: 60_000 }, () => {
+  const context = useWebhookTestContext('sqlite');
+  const admin = WebhookAdminModule.register({ path: 'ops', guards: [AllowGuard] });
+
+  it("has the app send the catalog's example to its endpoint, which listen verifies with the endpoint's secret", async () => {
+    const secret = newSecret();
+    const listener = await startListen('--secret', secret);
+    const app = await context.start(
+      () => ({ endpoints: [{ id: 'local', url: listener.url, secret }], relay: { enabled: false } }),
+      {
+        imports: [admin],
+        listen: true,
+      },
+    );
+    const sent = await runTrigger(
+      'order.created',
+      '--admin-url',
+      `${app.url}/ops/`,
+      '--token',
+      't',
+      '--endpoint',
+      'local',
+    );
+    expect(sent.err).toBe('');
+    expect(sent.code).toBe(0);
+    const webhookId = sent.out.match(/Answered 202 Accepted: .*"webhookId":"(msg_\w+)"/)![1]!;
+    await app.relay.runOnce();
+    const line = await listener.waitFor(/order\.created/);
+    expect(line).toContain(webhookId);
+    expect(line).toMatch(/ verified +→ 204/);
+  });
+
+  it('exits 2 naming the known types when the app does not know the type', async () => {
+    const app = await context.start(
+      (url) => ({ endpoints: [{ id: 'local', url, secret: newSecret() }], relay: { enabled: false } }),
+      {
+        imports: [admin],
+        listen: true,
+      },
+    );
+    const sent = await runTrigger('order.shipped', '--admin-url', `${app.url}/ops`, '--endpoint', 'local');
+    expect(sent.code).toBe(2);
+    expect(sent.err).toMatch(/Unknown event type "order\.shipped".*Known types: .*order\.created/);
   });
 });

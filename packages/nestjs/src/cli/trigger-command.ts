@@ -10,6 +10,8 @@ export interface TriggerOptions {
   /** Direct mode: the receiver's URL and the secret(s) to sign with. */
   url?: string;
   secrets: string[];
+  /** Admin mode: the base URL of a running app's admin API, its bearer token, and the endpoint to send to. */
+  admin?: { url: string; token?: string; endpoint: string };
 }
 
 /** How long a receiver may take to answer. */
@@ -20,9 +22,33 @@ const ANSWER_PREVIEW_BYTES = 500;
 /** The flags of `trigger` as parsed and checked; a usage mistake is a `CliUsageError`. */
 export function triggerOptions(
   type: string | undefined,
-  values: { 'data-source'?: string; url?: string; secret?: string[] },
+  values: {
+    'data-source'?: string;
+    url?: string;
+    secret?: string[];
+    'admin-url'?: string;
+    token?: string;
+    endpoint?: string;
+  },
 ): TriggerOptions {
   if (!type) throw new CliUsageError('trigger needs an event type: webhook-outbox trigger <event-type> ….');
+  if (type.length > 200) throw new CliUsageError('An event type has at most 200 characters.');
+  const adminUrl = values['admin-url'];
+  if (adminUrl !== undefined) {
+    if (!/^https?:\/\//.test(adminUrl))
+      throw new CliUsageError(`--admin-url is an http:// or https:// URL; got "${adminUrl}".`);
+    if (!values.endpoint) throw new CliUsageError('trigger --admin-url sends to one endpoint: give --endpoint <id>.');
+    if (values.url || values.secret)
+      throw new CliUsageError(
+        "--admin-url sends through the app (its endpoint's URL and secret): drop --url and --secret.",
+      );
+    const admin = {
+      url: adminUrl.replace(/\/+$/, ''),
+      endpoint: values.endpoint,
+      ...(values.token && { token: values.token }),
+    };
+    return { type, secrets: [], admin };
+  }
   if (!values['data-source'])
     throw new CliUsageError("trigger sends the example of your DataSource's event catalog: give --data-source <file>.");
   if (!values.url) throw new CliUsageError('trigger sends to a receiver: give --url <receiver URL>.');
@@ -82,5 +108,37 @@ export async function trigger(options: TriggerOptions, out: (line: string) => vo
     body,
     signal: AbortSignal.timeout(TRIGGER_TIMEOUT_MS),
   });
+  return printAnswer(response, out);
+}
+
+/**
+ * `trigger --admin-url`: asks the running app to send the catalog's example of the type to one endpoint
+ * (`POST <admin>/endpoints/:id/test` with `{ type }`), signed, retried and logged by its relay like any delivery.
+ * Exit code 0 on 2xx, 2 when the app does not know the type (its 400 names the known ones), 1 otherwise.
+ */
+export async function triggerThroughAdmin(options: TriggerOptions, out: (line: string) => void): Promise<number> {
+  const admin = options.admin!;
+  const url = `${admin.url}/endpoints/${encodeURIComponent(admin.endpoint)}/test`;
+  const body = JSON.stringify({ type: options.type });
+  out(`POST ${url}`);
+  out(`  ${body}`);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'webhook-outbox-cli',
+      ...(admin.token && { authorization: `Bearer ${admin.token}` }),
+    },
+    body,
+    signal: AbortSignal.timeout(TRIGGER_TIMEOUT_MS),
+  });
+  if (response.status === 400) {
+    const answer = (await response.json().catch(() => ({}))) as { errors?: Array<{ field: string; message: string }> };
+    const error = answer.errors?.find((candidate) => candidate.field === 'type');
+    if (error)
+      throw new CliUsageError(`Unknown event type "${options.type}": the app answered that it ${error.message}`);
+    out(`Answered 400 ${JSON.stringify(answer).slice(0, ANSWER_PREVIEW_BYTES)}`);
+    return 1;
+  }
   return printAnswer(response, out);
 }

@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
 import { cliDataSource, CliUsageError, optionsFromFile } from './cli-data-source.js';
 import { LISTEN_DEFAULTS, listen, listenOptions } from './listen-command.js';
 import { entityEventsOpenApi } from './openapi-command.js';
-import { trigger, triggerOptions } from './trigger-command.js';
+import { trigger, triggerOptions, triggerThroughAdmin } from './trigger-command.js';
 import { migrate, migrationStatus, pendingSql } from './migration-commands.js';
 
 const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>] [--data-source <file>] [--migrations-table <name>]
@@ -21,6 +21,7 @@ const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>]
        webhook-outbox listen [--port <port>] [--path <path>] [--secret <whsec_…>] [--public-key <whpk_…>]
                              [--status <code>] [--forward-to <url>]
        webhook-outbox trigger <event-type> --data-source <file> --url <receiver URL> --secret <whsec_…>
+       webhook-outbox trigger <event-type> --admin-url <admin API base URL> [--token <bearer>] --endpoint <id>
 
   migrate   apply the pending migrations of @webhook-outbox/nestjs, each in its own transaction
   status    list them, applied or pending; exit code 1 when any is pending
@@ -32,7 +33,8 @@ const USAGE = `Usage: webhook-outbox <migrate|status|sql> [--url <database URL>]
             --public-key, prints it on one line, answers --status (default ${LISTEN_DEFAULTS.status}; 401 when not
             verified); --forward-to passes verified requests on to your app and answers what it answers
   trigger   send the example body of an event type of the DataSource's catalog (as openapi lists it), signed with
-            --secret, to --url; exit code 0 when the receiver answers 2xx, 1 otherwise, 2 for an unknown type
+            --secret, to --url; exit code 0 when the receiver answers 2xx, 1 otherwise, 2 for an unknown type.
+            With --admin-url, the running app sends it to one --endpoint instead (POST endpoints/:id/test)
 
 The database: --url (postgres://, mysql://, mariadb://, sqlite:<file>), else WEBHOOK_OUTBOX_DATABASE_URL, else
 DATABASE_URL; or --data-source, a module exporting your TypeORM DataSource (only its connection is used).`;
@@ -53,6 +55,9 @@ function parseCommandLine(argv: string[]) {
       'public-key': { type: 'string', multiple: true },
       status: { type: 'string' },
       'forward-to': { type: 'string' },
+      'admin-url': { type: 'string' },
+      token: { type: 'string' },
+      endpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -198,7 +203,8 @@ async function triggerCommand(
   err: (line: string) => void,
 ): Promise<number> {
   try {
-    return await trigger(triggerOptions(type, values), out);
+    const options = triggerOptions(type, values);
+    return await (options.admin ? triggerThroughAdmin(options, out) : trigger(options, out));
   } catch (error) {
     if (error instanceof CliUsageError) {
       err(error.message.startsWith('Unknown event type') ? error.message : `${error.message}\n\n${USAGE}`);
