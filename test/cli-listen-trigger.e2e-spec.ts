@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type CanActivate, Injectable } from '@nestjs/common';
-import { WebhookAdminModule } from '@webhook-outbox/nestjs';
+import { generateWebhookSigningKey, WebhookAdminModule } from '@webhook-outbox/nestjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { childProcessNodeArgs } from './stacks/test-stacks.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
@@ -143,6 +143,33 @@ describe('webhook-outbox listen and trigger', { timeout: 60_000 }, () => {
     const sent = await runTrigger('order.created', '--data-source', SHOP, '--url', listener.url, '--secret', old);
     expect(sent.code).toBe(0);
     expect(await listener.waitFor(/order\.created/)).toMatch(/ verified/);
+  });
+
+  it('verifies asymmetric v1a signatures with --public-key, and refuses ones from another key', async () => {
+    const [keys, other] = [generateWebhookSigningKey(), generateWebhookSigningKey()];
+    const listener = await startListen('--public-key', keys.publicKey);
+    const sent = await runTrigger(
+      'order.created',
+      '--data-source',
+      SHOP,
+      '--url',
+      listener.url,
+      '--secret',
+      keys.secretKey,
+    );
+    expect(sent.code).toBe(0);
+    expect(await listener.waitFor(/order\.created/)).toMatch(/ verified +→ 204/);
+    const forged = await runTrigger(
+      'order.created',
+      '--data-source',
+      SHOP,
+      '--url',
+      listener.url,
+      '--secret',
+      other.secretKey,
+    );
+    expect(forged.code).toBe(1);
+    expect(forged.out).toMatch(/Answered 401/);
   });
 
   it('forwards only verified requests to --forward-to, with their headers and body, and answers what the app answered', async () => {
