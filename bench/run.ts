@@ -35,7 +35,9 @@ import { type Figure, figureTable, machineDescription } from './support/figures.
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const selected = new Set(
-  (process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8,B9,B10,B11,B12,B13,B15,B16').split(',').map((id) => id.trim().toUpperCase()),
+  (process.env.BENCH ?? 'B1,B2,B4,B5,B6,B7,B8,B9,B10,B11,B12,B13,B15,B16')
+    .split(',')
+    .map((id) => id.trim().toUpperCase()),
 );
 const kinds = (process.env.WEBHOOK_BENCH_DATABASES ?? 'postgres,sqlite').split(',') as DatabaseKind[];
 const scaled = (count: number) => Math.max(1, Math.round(count * scale));
