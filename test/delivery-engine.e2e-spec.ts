@@ -271,8 +271,10 @@ describe.each(DATABASE_KINDS)('delivery engine on %s', (kind) => {
       }));
       await saveOrders(app, 10);
       await until(() => answered >= 10);
-      // Once its first failure is known, every request it gets is alone.
-      const afterFailure = peaks.filter((peak) => peak.answeredBefore > 0);
+      // Once its first failure is known, every request it gets is alone. Up to endpointConcurrency (4) requests left
+      // before the relay heard the first answer, and a busy host may deliver one of them late; once 4 are answered,
+      // every request since was sent knowing of the failure.
+      const afterFailure = peaks.filter((peak) => peak.answeredBefore >= 4);
       expect(afterFailure.length).toBeGreaterThan(3);
       expect(afterFailure.map((peak) => peak.open)).toEqual(afterFailure.map(() => 1));
 
