@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWebhookSecret, verifyStandardWebhook } from '@webhook-outbox/nestjs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser-harness.js';
 import { loadSampleConfig } from '../../sample-app/src/config/sample-config.js';
 import { createShopApp } from '../../sample-app/src/shop-app.factory.js';
 import { freePort } from '../support/loopback.js';
@@ -28,20 +29,6 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
   : join(tmpdir(), 'webhook-outbox-screenshots');
 const screenshot = (platform: string, name: string) =>
   platform === 'express' ? join(SCREENSHOTS, `${name}.png`) : join(tmpdir(), `webhook-outbox-${name}-${platform}.png`);
-
-/** Headless Chromium from Debian's packages, kept off the network (see the machine notes). */
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 describe.each(HTTP_PLATFORMS)('the dashboard in Chromium, served by the sample app on %s', (platform) => {
   let database: TestDatabase;
