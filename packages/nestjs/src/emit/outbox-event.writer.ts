@@ -110,11 +110,13 @@ export class OutboxEventWriter {
     span?.end();
     const captured = this.events.wants('event.captured')
       ? rows.map(
-          ({ id, type, tenant }): WebhookEventCapturedEvent => ({
+          ({ id, type, tenant, sourceEntity, sourceId }): WebhookEventCapturedEvent => ({
             kind: 'event.captured',
             webhookId: id,
             type,
             tenant,
+            sourceEntity,
+            sourceId,
             at: occurredAt,
           }),
         )

@@ -32,6 +32,10 @@ export interface WebhookEventCapturedEvent extends WebhookDeliveryEventBase {
   type: string;
   /** The event's tenant; `null` for the application's own. */
   tenant: string | null;
+  /** The `@EmitsWebhook` entity class the event is about; `null` for a published event. */
+  sourceEntity: string | null;
+  /** That entity's primary key, as text (JSON for a composite key); `null` for a published event. */
+  sourceId: string | null;
 }
 
 /** A batch of events turned into deliveries by this process. */
