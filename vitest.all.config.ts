@@ -15,6 +15,7 @@ export default defineConfig({
   test: {
     projects: [
       'packages/*/vitest.config.ts',
+      'sample-app/vitest.config.ts',
       'test/vitest.config.ts',
       ...testStacks().map(integrationProject),
       'test/consumers/vitest.config.ts',

@@ -5,6 +5,11 @@ import { defineConfig } from 'vitest/config';
 // the browser, the docs) is vitest.all.config.ts, `npm run test:all`.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts', 'test/docs/vitest.snippets.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'sample-app/vitest.config.ts',
+      'test/vitest.config.ts',
+      'test/docs/vitest.snippets.config.ts',
+    ],
   },
 });
