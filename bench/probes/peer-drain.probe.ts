@@ -1,12 +1,12 @@
 /**
  * Profiling aid, not a benchmark: one contender of the peer race drains N pending webhooks, alone, so that
- * `node --cpu-prof` sees only its work. CONTENDER is a name prefix (default "this"; "no queue" for the reference
- * loop without any queue).
+ * `node --cpu-prof` sees only its work. CONTENDER is a name prefix (default "this": ours from saved orders; "this
+ * library, deliveries" for ours from delivery rows prefilled by SQL; "no queue" for the reference loop).
  * Run: N=20000 CONTENDER=this node --cpu-prof --import @swc-node/register/esm-register bench/probes/peer-drain.probe.ts
  */
 import 'reflect-metadata';
 import { createTestDatabase } from '../../test/support/test-databases.js';
-import { CONTENDERS, noQueue } from '../peers/peer-contenders.js';
+import { CONTENDERS, noQueue, thisLibraryPrefilled } from '../peers/peer-contenders.js';
 import pg from 'pg';
 import { type BenchContext, benchContext } from '../support/bench-app.js';
 import { connectionString } from '../peers/peer-contenders.js';
@@ -25,7 +25,9 @@ async function createPgClientQuery(context: BenchContext, sql: string): Promise<
 }
 
 const count = Number(process.env.N ?? 20_000);
-const contender = [...CONTENDERS, noQueue()].find(({ name }) => name.startsWith(process.env.CONTENDER ?? 'this'))!;
+const contender = [...CONTENDERS, thisLibraryPrefilled, noQueue()].find(({ name }) =>
+  name.startsWith(process.env.CONTENDER ?? 'this'),
+)!;
 const database = await createTestDatabase('postgres');
 const context = benchContext('postgres', database);
 const receiver = await ReceiverProcess.start();
