@@ -24,7 +24,13 @@ interface SnippetSource {
 const VIRTUAL_ROOT = join(WORKSPACE, '.docs-snippets');
 const FILE_TITLE = /\.(ts|mts|cts|tsx)$/;
 /** What users may import of ours; any other `@webhook-outbox/...` specifier in a snippet is reported. */
-const PUBLIC_ENTRIES = ['@webhook-outbox/nestjs', '@webhook-outbox/nestjs/testing', '@webhook-outbox/signature'];
+const PUBLIC_ENTRIES = [
+  '@webhook-outbox/nestjs',
+  '@webhook-outbox/nestjs/testing',
+  '@webhook-outbox/nestjs/testing/jest',
+  '@webhook-outbox/nestjs/testing/vitest',
+  '@webhook-outbox/signature',
+];
 
 /**
  * A NestJS application's settings (those `nest new` generates) under full `strict`: `isolatedModules` with decorator
