@@ -18,12 +18,12 @@ const guide: DefaultTheme.SidebarItem = {
     { text: 'Getting started', link: '/guide/getting-started' },
     { text: 'Sending', link: '/guide/sending' },
     { text: 'Receiving', link: '/guide/receiving' },
+    { text: 'Testing', link: '/guide/testing' },
     { text: 'Endpoints and tenants', link: '/guide/endpoints-and-tenants' },
     { text: 'Dashboard and portal', link: '/guide/dashboard-and-portal' },
     { text: 'Security', link: '/guide/security' },
     { text: 'Observability', link: '/guide/observability' },
     { text: 'Operating', link: '/guide/operating' },
-    { text: 'Testing', link: '/guide/testing' },
   ],
 };
 
