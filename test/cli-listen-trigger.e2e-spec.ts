@@ -1,92 +1,19 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type CanActivate, Injectable } from '@nestjs/common';
 import { generateWebhookSigningKey, WebhookAdminModule } from '@webhook-outbox/nestjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childProcessNodeArgs } from './stacks/test-stacks.js';
+import { newSecret, runTrigger, startListen, stopCliProcesses } from './support/cli-processes.js';
 import { useWebhookTestContext } from './support/webhook-test-context.js';
 
-const BIN = fileURLToPath(new URL('../packages/nestjs/src/cli/webhook-outbox.ts', import.meta.url));
 const SHOP = fileURLToPath(new URL('./support/cli-shop-data-source.fixture.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const WAIT_MS = 15_000;
-
-const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
-
-function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [...childProcessNodeArgs(), BIN, ...args], { cwd: ROOT, env: process.env });
-}
-
-/** A running `webhook-outbox listen`: its port and the lines it printed, waited on rather than slept for. */
-interface Listener {
-  url: string;
-  output: () => string;
-  waitFor: (pattern: RegExp) => Promise<string>;
-  stop: () => Promise<{ code: number | null; out: string }>;
-}
-
-const running: ChildProcessWithoutNullStreams[] = [];
 const servers: Server[] = [];
 
 afterEach(async () => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  stopCliProcesses();
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
-
-async function startListen(...args: string[]): Promise<Listener> {
-  const child = spawnCli(['listen', '--port', '0', ...args]);
-  running.push(child);
-  let out = '';
-  let err = '';
-  const waiters: Array<() => void> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const waiter of waiters) waiter();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const waitFor = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const line = out.split('\n').find((candidate) => pattern.test(candidate));
-        if (line) {
-          clearTimeout(timer);
-          resolve(line);
-        }
-      };
-      const timer = setTimeout(
-        () => reject(new Error(`listen printed no line matching ${pattern}:\n${out}\n${err}`)),
-        WAIT_MS,
-      );
-      waiters.push(check);
-      check();
-    });
-  const ready = await waitFor(/^Listening on /);
-  const url = ready.match(/(http:\/\/127\.0\.0\.1:\d+\/\S*),/)![1]!;
-  return {
-    url,
-    output: () => out,
-    waitFor,
-    stop: async () => {
-      child.kill('SIGINT');
-      return { code: await closed, out };
-    },
-  };
-}
-
-/** `webhook-outbox trigger …` as a process: its exit code and output. */
-function runTrigger(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawnCli(['trigger', ...args]);
-  running.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 /** A local app for `--forward-to`: records what reaches it and answers 202. */
 async function localApp(): Promise<{ url: string; received: Array<{ headers: IncomingHttpHeaders; body: string }> }> {
