@@ -36,6 +36,8 @@ export interface WebhookTestingModuleBuilder {
     /** With a factory and the providers it is given. */
     // biome-ignore lint/suspicious/noExplicitAny: the shape of Nest's own declaration, whose factories take any arguments.
     useFactory(options: { factory: (...args: any[]) => unknown; inject?: unknown[] }): WebhookTestingModuleBuilder;
+    /** With a value. */
+    useValue(value: unknown): WebhookTestingModuleBuilder;
   };
 }
 
@@ -124,17 +126,15 @@ export class WebhookTesting {
       })
       .overrideProvider(WEBHOOK_TRANSPORT)
       .useFactory({
-        factory: (events: WebhookDeliveryEvents) => harness.listen(events),
-        inject: [WebhookDeliveryEvents],
-      })
-      .overrideProvider(WEBHOOK_CLOCK)
-      .useFactory({
-        factory: (moduleRef: ModuleRef) => {
+        factory: (events: WebhookDeliveryEvents, moduleRef: ModuleRef) => {
           harness.moduleRef = moduleRef;
-          return harness.clock;
+          return harness.listen(events);
         },
-        inject: [ModuleRef],
-      });
+        inject: [WebhookDeliveryEvents, ModuleRef],
+      })
+      // A value for a value: NestJS 11 keeps a value provider's own value when a factory overrides it.
+      .overrideProvider(WEBHOOK_CLOCK)
+      .useValue(harness.clock);
     return harness;
   }
 
