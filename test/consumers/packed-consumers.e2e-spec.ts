@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ const SERVER_DATABASES = DATABASE_KINDS.filter((kind): kind is Exclude<DatabaseK
 /** Where the migrations command and the Jest test run: the first server database selected. */
 const DATABASE = SERVER_DATABASES[0];
 const WORKSPACE = fileURLToPath(new URL('../..', import.meta.url));
+/** Entry points for ESM importers only: Vitest, ESM itself, imports its setup files. */
+const ESM_ONLY_ENTRYPOINTS = ['./testing/vitest'];
 const work = mkdtempSync(join(tmpdir(), 'webhook-outbox-consumers-'));
 let tarballs: Record<string, string>;
 const databases: TestDatabase[] = [];
@@ -80,11 +82,27 @@ describe('the packed packages', () => {
       const publint = await run('npx', ['publint', 'run', tarballs[name]!, '--strict'], { cwd: WORKSPACE });
       expect(publint.output).toMatch(/All good/);
       expect(publint.code).toBe(0);
-      const attw = await run('npx', ['attw', tarballs[name]!, '--format', 'ascii'], { cwd: WORKSPACE });
+      const attw = await run(
+        'npx',
+        ['attw', tarballs[name]!, '--format', 'ascii', '--exclude-entrypoints', ...ESM_ONLY_ENTRYPOINTS],
+        { cwd: WORKSPACE },
+      );
       expect(attw.output).toMatch(/No problems found/);
       expect(attw.code).toBe(0);
     },
   );
+
+  it('@webhook-outbox/nestjs/testing/vitest passes Are the Types Wrong for ESM importers, the only ones Vitest has', async () => {
+    const attw = await run(
+      'npx',
+      ['attw', tarballs['@webhook-outbox/nestjs']!, '--format', 'ascii', '--profile', 'esm-only'],
+      { cwd: WORKSPACE },
+    );
+    expect(attw.output).toMatch(
+      /"@webhook-outbox\/nestjs\/testing\/vitest"\s+node16 \(from ESM\): 🟢 \(ESM\)\s+bundler: 🟢/,
+    );
+    expect(attw.code).toBe(0);
+  });
 });
 
 /** The specs both apps must meet: a webhook delivered from each server database, and the migrations command. */
@@ -115,6 +133,36 @@ describe.skipIf(!DATABASE)('an ESM application on NestJS 12 + TypeORM 1.x, outsi
     const output = await runOrThrow('node', ['--input-type=module', '-e', script], { cwd: app });
     expect(output).toMatch(/nestjs\/dist\/index\.js .*signature\/dist\/index\.js/);
   });
+
+  it("passes its own Vitest spec of its webhooks, written with the package's testing harness", async () => {
+    const result = await run('npx', ['vitest', 'run'], {
+      cwd: app,
+      env: { NO_COLOR: '1', DATABASE_OPTIONS: await databaseOptions(DATABASE!) },
+    });
+    expect(result.output).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(result.code).toBe(0);
+  });
+
+  it("type-checks that spec, the matchers' types declared as the Testing guide shows", async () => {
+    const result = await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: app });
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('reports a wrong argument to toHaveSent() as a type error in the spec', async () => {
+    const spec = readFileSync(join(app, 'src', 'order-webhooks.spec.ts'), 'utf8');
+    const typo = join(app, 'src', 'typo.spec.ts');
+    writeFileSync(typo, spec.replace("toHaveSent('order.created', ", 'toHaveSent(201, '));
+    try {
+      const result = await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: app });
+      expect(result.output).toMatch(
+        /typo\.spec\.ts\(\d+,\d+\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/,
+      );
+      expect(result.code).not.toBe(0);
+    } finally {
+      rmSync(typo);
+    }
+  });
 });
 
 describe.skipIf(!DATABASE)(
@@ -138,12 +186,12 @@ describe.skipIf(!DATABASE)(
 
     specifyConsumerApp(() => app);
 
-    it('passes a Jest test that imports the package, with the configuration `nest new` generates', async () => {
+    it("passes its Jest specs, the testing harness's among them, on `nest new`'s configuration plus the guide's matcher set-up", async () => {
       const result = await run('npx', ['jest', '--ci'], {
         cwd: app,
         env: { PORT: String(await freePort()), DATABASE_OPTIONS: await databaseOptions(DATABASE!) },
       });
-      expect(result.output).toMatch(/Tests:\s+3 passed, 3 total/);
+      expect(result.output).toMatch(/Tests:\s+6 passed, 6 total/);
       expect(result.code).toBe(0);
     });
   },
