@@ -8,7 +8,7 @@ export default mergeConfig(
     test: {
       name: 'sample-app',
       include: ['src/**/*.spec.ts'],
-      setupFiles: ['@webhook-outbox/nestjs/testing/vitest'],
+      setupFiles: ['./vitest.setup.ts'],
     },
   }),
 );
