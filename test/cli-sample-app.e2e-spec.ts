@@ -44,6 +44,11 @@ async function erpRecordsUntil(base: string, check: (records: Array<{ type: stri
   }
 }
 
+/** `webhook-outbox trigger order.created` from the shop fixture's catalog, signed with `secret`, into the app's ERP. */
+function triggerIntoErp(base: string, secret: string) {
+  return runTrigger('order.created', '--data-source', SHOP, '--url', `${base}/erp/webhooks`, '--secret', secret);
+}
+
 describe('webhook-outbox listen and trigger with the sample app', { timeout: 60_000 }, () => {
   it('listen prints the order.created the sample app sends it, verified with the secret the app signs with', async () => {
     const secret = newSecret();
@@ -63,15 +68,7 @@ describe('webhook-outbox listen and trigger with the sample app', { timeout: 60_
   it("trigger sends the catalog's order.created into the sample app's ERP receiver, which verifies and keeps it", async () => {
     const base = await startSampleApp();
 
-    const sent = await runTrigger(
-      'order.created',
-      '--data-source',
-      SHOP,
-      '--url',
-      `${base}/erp/webhooks`,
-      '--secret',
-      ERP_SECRET,
-    );
+    const sent = await triggerIntoErp(base, ERP_SECRET);
 
     expect(sent.code).toBe(0);
     const webhookId = sent.out.match(/webhook-id: (msg_\w+)/)![1]!;
@@ -82,15 +79,7 @@ describe('webhook-outbox listen and trigger with the sample app', { timeout: 60_
   it('trigger refuses to reach the ERP with a wrong secret: 401, exit 1, nothing kept', async () => {
     const base = await startSampleApp();
 
-    const sent = await runTrigger(
-      'order.created',
-      '--data-source',
-      SHOP,
-      '--url',
-      `${base}/erp/webhooks`,
-      '--secret',
-      newSecret(),
-    );
+    const sent = await triggerIntoErp(base, newSecret());
 
     expect(sent.code).toBe(1);
     expect(sent.out).toMatch(/Answered 401/);

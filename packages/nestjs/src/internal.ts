@@ -6,7 +6,7 @@
 
 // ── The relay and its store ────────────────────────────────────────────────────────────────────────────────────────
 export { OutboxRelay } from './relay/outbox-relay.service.js';
-export type { RelayRoundResult } from './relay/outbox-relay.service.js';
+export type { RelayRoundResult } from './relay/relay-round.js';
 export { RelayOrchestrator } from './relay/relay.orchestrator.js';
 export type {
   AttemptRecord,

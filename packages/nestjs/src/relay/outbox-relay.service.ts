@@ -21,26 +21,10 @@ import { WebhookDeliveryEvents } from '../telemetry/webhook-delivery.events.js';
 import { RelayMetrics } from './relay-metrics.js';
 import { RateLimitGate } from './rate-limit.gate.js';
 import { FanOutRoutes, TransformsNotReadyError } from './fan-out-routes.js';
+import { countByEndpoint, type RelayRoundResult } from './relay-round.js';
 
 /** One round's claim: its owner token, until when it holds, and when it was made. */
 type ClaimLease = Pick<ClaimRequest, 'lockToken' | 'lockedUntil' | 'now'>;
-
-/** What one `dispatch()` did. */
-export interface RelayRoundResult {
-  /** Events moved from the outboxes of `captureDataSources` to the module's own. */
-  forwarded: number;
-  /** Events turned into deliveries. */
-  fannedOut: number;
-  /** Deliveries claimed (and started, or queued behind their endpoint's other requests). */
-  claimed: number;
-  /** A full batch was forwarded or fanned out, or the claim filled every slot it asked for: more may be due right now. */
-  more: boolean;
-  /**
-   * The round's claim may have left due deliveries behind for this worker's own reasons (endpoints at their share
-   * or with deliveries queued here), or a fan-out left some unclaimed: once slots free, claim again at once.
-   */
-  heldBack: boolean;
-}
 
 /**
  * How stale the list of stored endpoints may be when a round fans out, in ms: endpoints written by another instance
@@ -295,10 +279,4 @@ export class OutboxRelay {
       clearTimeout(timer);
     }
   }
-}
-
-function countByEndpoint(deliveries: readonly ClaimedDelivery[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const { endpointId } of deliveries) counts.set(endpointId, (counts.get(endpointId) ?? 0) + 1);
-  return counts;
 }

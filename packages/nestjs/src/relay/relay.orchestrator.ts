@@ -11,7 +11,8 @@ import type { Subscription } from 'rxjs';
 import { OutboxWakeSignal } from '../outbox/outbox-wake.signal.js';
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import { WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
-import { OutboxRelay, type RelayRoundResult } from './outbox-relay.service.js';
+import { OutboxRelay } from './outbox-relay.service.js';
+import type { RelayRoundResult } from './relay-round.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 
 /**

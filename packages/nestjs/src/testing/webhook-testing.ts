@@ -6,7 +6,11 @@ import { DestinationPolicy } from '../endpoints/destination-policy.js';
 import type { ResolvedWebhookOptions, WebhookModuleOptions } from '../options/webhook-module.options.js';
 import type { OutgoingWebhookRequest } from '../options/webhook-transport.js';
 import { OutboxRelay } from '../relay/outbox-relay.service.js';
-import { WebhookDeliveryEvents, type WebhookEventCapturedEvent } from '../telemetry/webhook-delivery.events.js';
+import {
+  type WebhookAttemptFacts,
+  WebhookDeliveryEvents,
+  type WebhookEventCapturedEvent,
+} from '../telemetry/webhook-delivery.events.js';
 import { WEBHOOK_MODULE_OPTIONS } from '../webhook.module-definition.js';
 import { resolveWebhookOptions } from '../webhook-options.resolver.js';
 import { WEBHOOK_CLOCK, WEBHOOK_OPTIONS, WEBHOOK_TRANSPORT } from '../webhook.tokens.js';
@@ -63,14 +67,11 @@ export interface CapturedWebhookEvent {
   entity: SentWebhookEntity | null;
 }
 
-/** What the relay says of the attempt it is about to send (published just before the transport is called). */
-interface AttemptFacts {
-  webhookId: string;
-  endpointId: string;
-  deliveryId: string;
-  eventType: string;
-  attemptNumber: number;
-}
+/** What the relay says of the attempt it is about to send (`attempt.started`, published just before the transport is called). */
+type AttemptFacts = Pick<
+  WebhookAttemptFacts,
+  'webhookId' | 'endpointId' | 'deliveryId' | 'eventType' | 'attemptNumber'
+>;
 
 /** A flush stops after this many rounds that each did something: enough for any test, and never an endless loop. */
 const MAX_ROUNDS = 1_000;
