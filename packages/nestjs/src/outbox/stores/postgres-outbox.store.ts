@@ -137,11 +137,15 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
    *
    * Begun with its settings in one round trip: TypeORM's `startTransaction` takes two or three, and this runs for
    * every fan-out (and the relay's raw statements have no entity listeners to tell).
+   *
+   * Bitmap scans are off in them: statistics taken before a backlog arrived estimate a few events not fanned out,
+   * and the take then reads and sorts the whole backlog (bitmap scan + sort) every round instead of walking the
+   * partial index in order to its LIMIT (11 ms a round at 17,000 waiting, measured with auto_explain).
    */
   protected override async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.query('START TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF');
+      await runner.query(RELAY_TRANSACTION_START);
       let result: T;
       try {
         result = await work(runner.manager);
@@ -197,3 +201,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     return (deliveryId) => ids.has(deliveryId);
   }
 }
+
+/** The relay's transactions: see `runTransaction`. */
+const RELAY_TRANSACTION_START =
+  'START TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; SET LOCAL enable_bitmapscan TO OFF';
