@@ -32,10 +32,11 @@ function pidsNamed(name: string): number[] {
 /**
  * CPU spent by groups of processes over a window, from /proc: a figure that does not move with the host's speed
  * the way a rate does, so two variants can be compared on a noisy machine. Processes started inside the window (a
- * new backend) count from zero; ones that end inside it lose what they spent, so keep connections open across it.
+ * new backend) count from zero; ones that end inside it count nothing (their CPU left with them, and subtracting
+ * their start made a group's figure negative), so keep connections open across it.
  */
 export class ProcessCpu {
-  private readonly start: Map<string, number>;
+  private readonly start: Map<string, Map<number, number>>;
 
   constructor(private readonly groups: Record<string, () => number[]>) {
     this.start = this.read();
@@ -46,19 +47,23 @@ export class ProcessCpu {
   static named = (name: string) => (): number[] => pidsNamed(name);
   static pid = (pid: number | undefined) => (): number[] => (pid === undefined ? [] : [pid]);
 
-  private read(): Map<string, number> {
-    const totals = new Map<string, number>();
+  private read(): Map<string, Map<number, number>> {
+    const totals = new Map<string, Map<number, number>>();
     for (const [group, pids] of Object.entries(this.groups))
-      totals.set(
-        group,
-        pids().reduce((sum, pid) => sum + processCpuMs(pid), 0),
-      );
+      totals.set(group, new Map(pids().map((pid) => [pid, processCpuMs(pid)])));
     return totals;
   }
 
-  /** ms of CPU per group since construction. */
+  /** ms of CPU per group since construction, over the processes alive now. */
   spent(): Record<string, number> {
     const now = this.read();
-    return Object.fromEntries([...now].map(([group, ms]) => [group, ms - (this.start.get(group) ?? 0)]));
+    return Object.fromEntries(
+      [...now].map(([group, pids]) => {
+        const before = this.start.get(group);
+        let ms = 0;
+        for (const [pid, spent] of pids) ms += spent - (before?.get(pid) ?? 0);
+        return [group, ms];
+      }),
+    );
   }
 }
