@@ -52,6 +52,32 @@ export function newPostgresClient(dataSource: DataSource): PostgresClient {
   return new driver.postgres.Client(driver.master.options);
 }
 
+/** A node-postgres query: with `values`, sent with its parameters apart (extended protocol); without, as text. */
+export interface PostgresQueryConfig {
+  text: string;
+  values?: unknown[];
+}
+
+/** The parts of node-postgres's `Pool` and its clients that run statements. */
+export interface PostgresQueryable {
+  query(config: PostgresQueryConfig): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** A client checked out of the pool; `release(error)` discards a broken one. */
+export interface PostgresPooledClient extends PostgresQueryable {
+  release(error?: Error): void;
+}
+
+/** The node-postgres pool behind a DataSource (the primary's: `driver.master` in 0.3 and 1.x). */
+export interface PostgresPool extends PostgresQueryable {
+  connect(): Promise<PostgresPooledClient>;
+}
+
+/** The pool TypeORM's PostgreSQL driver connected, for statements run without a QueryRunner. */
+export function postgresPool(dataSource: DataSource): PostgresPool {
+  return (dataSource.driver as unknown as { master: PostgresPool }).master;
+}
+
 /** The parts of a better-sqlite3 prepared statement the SQLite store uses. */
 export interface SqliteStatement {
   all(...params: unknown[]): unknown[];

@@ -3,7 +3,8 @@ import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-sto
 import type { PlannedDelivery } from '../fan-out.plan.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, claimStatements, pickPerEndpoint } from './claim.statements.js';
-import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
+import { type FanOutWrites, TypeOrmOutboxStore } from './typeorm-outbox.store.js';
+import { UNFANNED_EVENT_COLUMNS } from './unfanned-event.columns.js';
 
 /**
  * MySQL 8 and MariaDB 10.6+: no UPDATE ... RETURNING, so the claim is a locking SELECT of candidates (SKIP LOCKED,
@@ -91,7 +92,41 @@ export class MysqlOutboxStore extends TypeOrmOutboxStore {
     return records.map((record) => kept.has(record));
   }
 
-  protected async insertDeliveries(
+  protected fanOutTransaction<T>(work: (writes: FanOutWrites) => Promise<T>): Promise<T> {
+    return this.transaction((manager) =>
+      work({
+        take: (limit, now) => this.takeUnfannedEvents(manager, limit, now),
+        insert: (deliveries) => this.insertDeliveries(manager, deliveries),
+      }),
+    );
+  }
+
+  /** Locks the oldest events not fanned out (SKIP LOCKED) and marks them, in the fan-out's transaction. */
+  private async takeUnfannedEvents(
+    manager: EntityManager,
+    limit: number,
+    now: number,
+  ): Promise<Array<Record<string, unknown>>> {
+    const { event } = this.tables;
+    const rows: Array<{ id: string }> = await this.query(
+      manager,
+      `SELECT ${UNFANNED_EVENT_COLUMNS} FROM ${event} WHERE fanned_out_at IS NULL
+       ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
+      { limit },
+    );
+    if (rows.length > 0)
+      await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, {
+        now,
+        ids: rows.map((row) => row.id),
+      });
+    return rows;
+  }
+
+  /**
+   * Inserts new deliveries in one statement, skipping any that exist (same event and endpoint); asks which of the
+   * claimed ones are this insert's when some existed.
+   */
+  private async insertDeliveries(
     manager: EntityManager,
     deliveries: readonly PlannedDelivery[],
   ): Promise<(deliveryId: string) => boolean> {

@@ -1,10 +1,13 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { postgresPool } from '../../compat/typeorm-compat.js';
 import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
 import { type PlannedDelivery } from '../fan-out.plan.js';
 import { UNFANNED_EVENT_COLUMNS } from './unfanned-event.columns.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import { claimedDeliveryFromRow, claimScanLimit, waitsForNoEarlier } from './claim.statements.js';
-import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
+import { type FanOutWrites, TypeOrmOutboxStore, waitingStatement } from './typeorm-outbox.store.js';
+import { endpointHoldsStatement } from './claim.statements.js';
+import { type PooledRun, PooledStatements } from './postgres-pooled.statements.js';
 
 /**
  * PostgreSQL: one statement claims a batch and returns it with its events. The candidates are locked with SKIP
@@ -13,9 +16,17 @@ import { TypeOrmOutboxStore } from './typeorm-outbox.store.js';
  * claimable again, which is how a crashed worker's deliveries are taken over.
  */
 export class PostgresOutboxStore extends TypeOrmOutboxStore {
+  /** The claim, the fan-out and the outcomes run on TypeORM's pool without a QueryRunner each (see PooledStatements). */
+  private readonly pooled: PooledStatements;
+
+  constructor(dataSource: DataSource) {
+    super(dataSource);
+    this.pooled = new PooledStatements(postgresPool(dataSource));
+  }
+
   async claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { delivery, event, endpointState } = this.tables;
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await this.pooled.rows(
       `WITH candidates AS (
          SELECT d.id, d.endpoint_id, d.next_attempt_at FROM ${delivery} d
          WHERE d.status = 'pending' AND d.next_attempt_at <= $3 AND (d.locked_until IS NULL OR d.locked_until <= $3)
@@ -65,7 +76,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     const { delivery, attempt } = this.tables;
     const next = records.map(deliveryColumnsAfterAttempt);
     const attempts = records.map(attemptRow);
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    const rows = await this.pooled.rows(
       `WITH input AS (
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::bigint[], $7::int[],
                               $8::varchar[], $9::bigint[], $10::bigint[])
@@ -112,21 +123,34 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     return records.map((record) => stored.has(record.deliveryId));
   }
 
+  protected override readWaiting(now: number | null): Promise<Array<Record<string, unknown>>> {
+    const waiting = waitingStatement(this.tables);
+    return now === null
+      ? this.pooled.rows(waiting, [])
+      : this.pooled.rows(`${waiting} UNION ALL ${endpointHoldsStatement(this.tables, '$1')}`, [now]);
+  }
+
+  protected fanOutTransaction<T>(work: (writes: FanOutWrites) => Promise<T>): Promise<T> {
+    return this.retryingDeadlocks(() =>
+      this.pooled.transaction(RELAY_TRANSACTION_START, (run) =>
+        work({
+          take: (limit, now) => this.takeUnfannedEvents(run, limit, now),
+          insert: (deliveries) => this.insertDeliveries(run, deliveries),
+        }),
+      ),
+    );
+  }
+
   /** One statement takes and marks the events (the fan-out's transaction commits the mark with the deliveries). */
-  protected override async takeUnfannedEvents(
-    manager: EntityManager,
-    limit: number,
-    now: number,
-  ): Promise<Record<string, unknown>[]> {
+  private takeUnfannedEvents(run: PooledRun, limit: number, now: number): Promise<Array<Record<string, unknown>>> {
     const { event } = this.tables;
-    const [rows] = (await manager.query(
+    return run(
       `UPDATE ${event} SET fanned_out_at = $1
        WHERE id = ANY(ARRAY(
          SELECT id FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED))
        RETURNING ${UNFANNED_EVENT_COLUMNS}`,
       [now, limit],
-    )) as [Record<string, unknown>[], number];
-    return rows;
+    );
   }
 
   /**
@@ -161,15 +185,16 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     }
   }
 
-  protected async insertDeliveries(
-    manager: EntityManager,
+  /** Inserts the deliveries in one statement, skipping existing ones; answers which claimed ones it inserted. */
+  private async insertDeliveries(
+    run: PooledRun,
     deliveries: readonly PlannedDelivery[],
   ): Promise<(deliveryId: string) => boolean> {
     const column = <K extends keyof PlannedDelivery>(key: K) => deliveries.map((delivery) => delivery[key]);
     const claimed = deliveries.find((delivery) => delivery.lockToken !== null);
     // Claimed rows share one lease, passed once; the inserted ones come back so a claim of a row that already
     // existed is not sent.
-    const inserted: Array<{ id: string }> = await manager.query(
+    const inserted = await run(
       `WITH inserted AS (
          INSERT INTO ${this.tables.delivery}
            (id, event_id, endpoint_id, tenant, ordering_key, sequence, status, attempts, next_attempt_at, created_at, updated_at,

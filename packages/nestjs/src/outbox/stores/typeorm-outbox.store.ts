@@ -10,7 +10,7 @@ import {
   planFanOut,
 } from '../fan-out.plan.js';
 import { type FanOutClaim, type FanOutResult } from '../outbox-store.js';
-import { UNFANNED_EVENT_COLUMNS, unfannedEventFromRow } from './unfanned-event.columns.js';
+import { unfannedEventFromRow } from './unfanned-event.columns.js';
 import type {
   AttemptRecord,
   ClaimedDelivery,
@@ -55,61 +55,39 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   abstract recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
   async fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {
-    // Most rounds under load only claim: one indexed read instead of an empty transaction. With a claim, the same
-    // read brings the endpoints' holds (a row without an endpoint says events are waiting).
-    const waiting = `SELECT NULL AS endpoint_id, NULL AS paused, NULL AS disabled_reason
-                     FROM (SELECT 1 AS one FROM ${this.tables.event} WHERE fanned_out_at IS NULL LIMIT 1) waiting`;
-    const rows: Array<Record<string, unknown>> = claim
-      ? await this.query(
-          this.dataSource.manager,
-          `${waiting} UNION ALL ${endpointHoldsStatement(this.tables, ':now')}`,
-          { now },
-        )
-      : await this.dataSource.query(waiting);
+    const rows = await this.readWaiting(claim ? now : null);
     if (!rows.some((row) => row.endpoint_id === null)) return NOTHING_FANNED_OUT;
     const holds = endpointHoldsFromRows(rows.filter((row) => row.endpoint_id !== null));
-    return this.transaction(async (manager) => {
-      const events = (await this.takeUnfannedEvents(manager, limit, now)).map(unfannedEventFromRow);
+    return this.fanOutTransaction(async (writes) => {
+      const events = (await writes.take(limit, now)).map(unfannedEventFromRow);
       const plan = planFanOut(events, route, now, claim, holds);
       // The (event, endpoint) unique key makes a repeated fan-out insert nothing rather than a duplicate send.
-      const inserted = plan.deliveries.length > 0 ? await this.insertDeliveries(manager, plan.deliveries) : () => false;
+      const inserted = plan.deliveries.length > 0 ? await writes.insert(plan.deliveries) : () => false;
       return fanOutResult(events.length, plan, inserted);
     });
   }
 
   /**
-   * Inside the fan-out's transaction: locks up to `limit` events not fanned out yet, oldest first, skipping those
-   * another relay holds (SKIP LOCKED: concurrent relays take different events instead of queueing), and marks them
-   * fanned out; the mark commits only with their deliveries. Returns the rows of `UNFANNED_EVENT_COLUMNS`.
+   * Whether events wait to be fanned out (a row without an endpoint), and with `now` the endpoints' holds in the
+   * same read. Most rounds under load only claim: one indexed read instead of an empty transaction.
    */
-  protected async takeUnfannedEvents(
-    manager: EntityManager,
-    limit: number,
-    now: number,
-  ): Promise<Record<string, unknown>[]> {
-    const { event } = this.tables;
-    const rows: Array<{ id: string }> = await this.query(
-      manager,
-      `SELECT ${UNFANNED_EVENT_COLUMNS} FROM ${event} WHERE fanned_out_at IS NULL
-       ORDER BY occurred_at, id LIMIT :limit FOR UPDATE SKIP LOCKED`,
-      { limit },
-    );
-    if (rows.length > 0)
-      await this.query(manager, `UPDATE ${event} SET fanned_out_at = :now WHERE id IN (:...ids)`, {
-        now,
-        ids: rows.map((row) => row.id),
-      });
-    return rows;
+  protected readWaiting(now: number | null): Promise<Array<Record<string, unknown>>> {
+    return now === null
+      ? this.dataSource.query(waitingStatement(this.tables))
+      : this.query(
+          this.dataSource.manager,
+          `${waitingStatement(this.tables)} UNION ALL ${endpointHoldsStatement(this.tables, ':now')}`,
+          { now },
+        );
   }
 
   /**
-   * Inserts new deliveries in one statement, skipping any that exist (same event and endpoint). Returns whether a
-   * delivery was inserted; it must answer for the claimed ones (those with a `lockToken`).
+   * Runs the fan-out's writes in one transaction: `take` locks up to `limit` events not fanned out yet, oldest
+   * first, skipping those another relay holds (SKIP LOCKED: concurrent relays take different events instead of
+   * queueing), and marks them fanned out, a mark that commits only with their deliveries; `insert` creates the
+   * deliveries in one statement, skipping any that exist, and answers whether each claimed one was inserted.
    */
-  protected abstract insertDeliveries(
-    manager: EntityManager,
-    deliveries: readonly PlannedDelivery[],
-  ): Promise<(deliveryId: string) => boolean>;
+  protected abstract fanOutTransaction<T>(work: (writes: FanOutWrites) => Promise<T>): Promise<T>;
 
   /** A `:name`-parameterised query through `manager`, rewritten for the dialect by TypeORM's driver. */
   protected query<T = unknown>(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<T> {
@@ -262,10 +240,15 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
    * running it again is what it would have done). MariaDB picks victims among a worker recording outcomes and
    * another claiming beside it; without this the outcome was lost and the delivery sent again a lease later.
    */
-  protected async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  protected transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.retryingDeadlocks(() => this.runTransaction(work));
+  }
+
+  /** Runs `transaction` again when it was a deadlock's victim, up to `DEADLOCK_ATTEMPTS` times in all. */
+  protected async retryingDeadlocks<T>(transaction: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runTransaction(work);
+        return await transaction();
       } catch (error) {
         if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
       }
@@ -276,6 +259,18 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
   private run(manager: EntityManager, sql: string, parameters: Record<string, unknown>): Promise<number> {
     return runStatement(this.dataSource, manager, sql, parameters);
   }
+}
+
+/** The fan-out's two writes, inside its transaction (see `TypeOrmOutboxStore.fanOutTransaction`). */
+export interface FanOutWrites {
+  take(limit: number, now: number): Promise<Array<Record<string, unknown>>>;
+  insert(deliveries: readonly PlannedDelivery[]): Promise<(deliveryId: string) => boolean>;
+}
+
+/** One row without an endpoint if any event waits to be fanned out (the holds' columns, for a UNION with them). */
+export function waitingStatement({ event }: OutboxTables): string {
+  return `SELECT NULL AS endpoint_id, NULL AS paused, NULL AS disabled_reason
+          FROM (SELECT 1 AS one FROM ${event} WHERE fanned_out_at IS NULL LIMIT 1) waiting`;
 }
 
 /** How often a relay transaction is tried when it keeps losing deadlocks. */
