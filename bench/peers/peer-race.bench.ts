@@ -23,7 +23,8 @@ import { ProcessCpu } from '../support/process-cpu.js';
 import { ReceiverProcess } from '../support/receiver-process.js';
 import { commitLatency } from './commit-latency.js';
 import { idleCost } from './idle-cost.js';
-import { CONTENDERS, IN_FLIGHT, noQueue, thisLibraryPrefilled } from './peer-contenders.js';
+import { CONTENDERS, connectionString, IN_FLIGHT, noQueue, thisLibraryPrefilled } from './peer-contenders.js';
+import pg from 'pg';
 import { PRODUCERS, producerRate } from './producer-cost.js';
 
 /** The scenarios to run: all by default, or those `PEERS` names (`drain,latency,idle,producer`). */
@@ -50,6 +51,9 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
       const order = drainers.map((_, i, all) => all[(i + round) % all.length]!);
       for (const contender of order) {
         await contender.enqueue(context, count);
+        // The writes of the enqueue and of earlier contenders flushed now, so the server's background writers bill
+        // none of them to this contender's window.
+        await checkpoint(context);
         const before = await receiver.received();
         const cpu = new ProcessCpu({
           node: ProcessCpu.self,
@@ -186,4 +190,15 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
     await receiver.stop();
   }
   return figures;
+}
+
+/** Runs a CHECKPOINT: dirty buffers written now rather than by the checkpointer during the next window. */
+async function checkpoint(context: BenchContext): Promise<void> {
+  const client = new pg.Client(connectionString(context));
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
 }
