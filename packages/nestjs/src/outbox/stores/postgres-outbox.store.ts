@@ -162,9 +162,10 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
    * Begun with its settings in one round trip: TypeORM's `startTransaction` takes two or three, and this runs for
    * every fan-out (and the relay's raw statements have no entity listeners to tell).
    *
-   * Bitmap scans are off in them: statistics taken before a backlog arrived estimate a few events not fanned out,
-   * and the take then reads and sorts the whole backlog (bitmap scan + sort) every round instead of walking the
-   * partial index in order to its LIMIT (11 ms a round at 17,000 waiting, measured with auto_explain).
+   * Bitmap scans and sorts are off in them: statistics taken before a backlog arrived (or by an ANALYZE while every
+   * event was fanned out) estimate one or a few events waiting, and the take then read and sorted the whole backlog
+   * (a bitmap scan, or IDX_webhook_event_pending, + a sort: 4-11 ms a round at 17,000 waiting, auto_explain) instead
+   * of walking IDX_webhook_event_unfanned in order to its LIMIT. A statement that needs a sort still gets one.
    */
   protected override async runTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
@@ -229,4 +230,4 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
 
 /** The relay's transactions: see `runTransaction`. */
 const RELAY_TRANSACTION_START =
-  'START TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; SET LOCAL enable_bitmapscan TO OFF';
+  'START TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; SET LOCAL enable_bitmapscan TO OFF; SET LOCAL enable_sort TO OFF';
