@@ -35,6 +35,11 @@ const rowTexts = (page: Page) => page.locator(ROWS).allTextContents();
 /** The rows' ids read in one go: a live list re-renders between two reads, and a row read alone may be gone. */
 const rowIds = (page: Page) => page.$$eval(ROWS, (rows) => rows.map((row) => row.getAttribute('data-delivery-id')));
 const fragment = (page: Page) => decodeURIComponent(new URL(page.url()).hash);
+/** Marks the filter form's element, so that `filterFormRenewed` tells when the view has rendered a new route. */
+const markFilterForm = (page: Page) =>
+  page.$eval('[data-testid=delivery-filters]', (form) => form.setAttribute('data-seen', ''));
+const filterFormRenewed = (page: Page) =>
+  page.$eval('[data-testid=delivery-filters]', (form) => !form.hasAttribute('data-seen'));
 /** Where the views' screenshots go (a temporary folder), for a look at desktop and phone width. */
 const screenshot = (platform: string, view: string, width: string) =>
   join(tmpdir(), `webhook-outbox-deliveries-${view}-${width}-${platform}.png`);
@@ -89,10 +94,15 @@ describe.each(HTTP_PLATFORMS)('the delivery views in Chromium, on %s', (platform
     await page.reload();
     await expect.poll(() => rowIds(page)).toEqual(before);
     await page.selectOption('#filter-status', 'succeeded');
+    await markFilterForm(page);
     await page.click(SEARCH);
     await expect.poll(() => fragment(page)).toBe('#/deliveries?endpoint=erp&status=succeeded');
+    // The address changes before the app hears of it: Back before then would leave the form it is still showing.
+    await expect.poll(() => filterFormRenewed(page)).toBe(true);
+    await markFilterForm(page);
     await page.goBack();
     await expect.poll(() => fragment(page)).toBe('#/deliveries?endpoint=erp');
+    await expect.poll(() => filterFormRenewed(page)).toBe(true);
     expect(await page.inputValue('#filter-status')).toBe('');
     await expect.poll(() => rowIds(page)).toEqual(before);
   });
