@@ -4,9 +4,13 @@ import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-sto
 import { type PlannedDelivery } from '../fan-out.plan.js';
 import { UNFANNED_EVENT_COLUMNS } from './unfanned-event.columns.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
-import { claimedDeliveryFromRow, claimScanLimit, waitsForNoEarlier } from './claim.statements.js';
+import {
+  claimedDeliveryFromRow,
+  claimScanLimit,
+  endpointHoldsStatement,
+  waitsForNoEarlier,
+} from './claim.statements.js';
 import { type FanOutWrites, TypeOrmOutboxStore, waitingStatement } from './typeorm-outbox.store.js';
-import { endpointHoldsStatement } from './claim.statements.js';
 import { type PooledRun, PooledStatements } from './postgres-pooled.statements.js';
 
 /**
@@ -18,10 +22,14 @@ import { type PooledRun, PooledStatements } from './postgres-pooled.statements.j
 export class PostgresOutboxStore extends TypeOrmOutboxStore {
   /** The claim, the fan-out and the outcomes run on TypeORM's pool without a QueryRunner each (see PooledStatements). */
   private readonly pooled: PooledStatements;
+  /** The round's first read, without and with the endpoints' holds (built once: it runs every round). */
+  private readonly waiting: { alone: string; withHolds: string };
 
   constructor(dataSource: DataSource) {
     super(dataSource);
     this.pooled = new PooledStatements(postgresPool(dataSource));
+    const alone = waitingStatement(this.tables);
+    this.waiting = { alone, withHolds: `${alone} UNION ALL ${endpointHoldsStatement(this.tables, '$1')}` };
   }
 
   async claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]> {
@@ -124,10 +132,7 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
   }
 
   protected override readWaiting(now: number | null): Promise<Array<Record<string, unknown>>> {
-    const waiting = waitingStatement(this.tables);
-    return now === null
-      ? this.pooled.rows(waiting, [])
-      : this.pooled.rows(`${waiting} UNION ALL ${endpointHoldsStatement(this.tables, '$1')}`, [now]);
+    return now === null ? this.pooled.rows(this.waiting.alone, []) : this.pooled.rows(this.waiting.withHolds, [now]);
   }
 
   protected fanOutTransaction<T>(work: (writes: FanOutWrites) => Promise<T>): Promise<T> {
