@@ -176,4 +176,69 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
       lockToken: null,
     });
   });
+
+  describe('when a commit woke the relay (events likely wait, so the store may take them without looking first)', () => {
+    it('fans out and sends the new events in that round', async () => {
+      const app = await context.start((url) => ({
+        endpoints: [{ id: 'erp', url, secret }],
+        relay: { enabled: false },
+      }));
+      await app.dataSource.getRepository(ShopOrder).save([1, 2].map((n) => ({ customer: `C${n}`, total: n })));
+
+      expect(await app.relay.dispatch({ committed: true })).toMatchObject({ fannedOut: 2, claimed: 2 });
+      await app.relay.settled();
+
+      expect(context.receiver.requests).toHaveLength(2);
+      expect(await app.dataSource.getRepository(WebhookEventEntity).countBy({ fannedOutAt: IsNull() })).toBe(0);
+    });
+
+    it('changes nothing when no event waits after all', async () => {
+      const app = await context.start((url) => ({
+        endpoints: [{ id: 'erp', url, secret }],
+        relay: { enabled: false },
+      }));
+
+      expect(await app.relay.dispatch({ committed: true })).toMatchObject({ fannedOut: 0, claimed: 0, more: false });
+      expect(await app.dataSource.getRepository(WebhookDeliveryEntity).count()).toBe(0);
+    });
+
+    it('leaves the deliveries of a paused endpoint unclaimed', async () => {
+      const app = await context.start((url) => twoEndpoints(url, 4));
+      const now = Date.now();
+      await app.app.get<OutboxStore>(OUTBOX_STORE).pauseEndpoint('crm', now + 60_000, now);
+      await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+
+      expect(await app.relay.dispatch({ committed: true })).toMatchObject({ fannedOut: 1, claimed: 1 });
+      await app.relay.settled();
+
+      expect(context.receiver.requests.map((request) => request.url)).toEqual(['/hooks/erp']);
+      const crm = await app.dataSource.getRepository(WebhookDeliveryEntity).findOneByOrFail({ endpointId: 'crm' });
+      expect(crm).toMatchObject({ status: 'pending', lockToken: null });
+    });
+
+    it('leaves its events to the next fan-out when routing fails midway', async () => {
+      const app = await context.start((url) => ({
+        endpoints: [{ id: 'erp', url, secret }],
+        relay: { enabled: false },
+      }));
+      await app.dataSource.getRepository(ShopOrder).save([1, 2].map((n) => ({ customer: `C${n}`, total: n })));
+      const route = (): never => {
+        throw new Error('routing failed');
+      };
+      const claim = {
+        limit: 10,
+        perEndpoint: 10,
+        alreadyClaimed: new Map(),
+        excludeEndpoints: [],
+        lockToken: 'lease_test',
+        lockedUntil: Date.now() + 60_000,
+      };
+
+      const store = app.app.get<OutboxStore>(OUTBOX_STORE);
+      await expect(store.fanOut(100, Date.now(), route, claim, true)).rejects.toThrow('routing failed');
+
+      expect(await app.dataSource.getRepository(WebhookEventEntity).countBy({ fannedOutAt: IsNull() })).toBe(2);
+      expect(await app.dataSource.getRepository(WebhookDeliveryEntity).count()).toBe(0);
+    });
+  });
 });

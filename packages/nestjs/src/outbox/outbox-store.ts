@@ -140,9 +140,17 @@ export interface OutboxStore {
    * Creates one pending delivery per subscribed endpoint for up to `limit` events not yet fanned out, and marks
    * those events fanned out, atomically. Safe to run concurrently: each event is taken by one worker, and a
    * delivery is unique per (event, endpoint). With `claim`, deliveries the worker can send at once are created
-   * claimed for it and returned, ready to send.
+   * claimed for it and returned, ready to send. `likelyWaiting` says the caller expects events (a commit woke it, or
+   * its last fan-out took a full batch): a store may then take at once instead of looking first, at the cost of an
+   * empty transaction when none wait.
    */
-  fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult>;
+  fanOut(
+    limit: number,
+    now: number,
+    route: EventRouter,
+    claim?: FanOutClaim,
+    likelyWaiting?: boolean,
+  ): Promise<FanOutResult>;
 
   /** Up to `limit` events not fanned out yet, oldest first: those a captured DataSource's outbox holds for forwarding. */
   unfannedEvents(limit: number): Promise<OutboxEventRow[]>;

@@ -56,6 +56,8 @@ export class OutboxRelay {
   private readonly slots: RequestSlots<Lease>;
   private readonly rateLimits: RateLimitGate;
   private readonly routes: FanOutRoutes;
+  /** The last fan-out took as many events as it could: more likely wait. */
+  private lastFanOutFull = false;
 
   constructor(
     @Inject(WEBHOOK_OPTIONS) private readonly options: ResolvedWebhookOptions,
@@ -124,9 +126,12 @@ export class OutboxRelay {
   async dispatch({
     endpointsMaxAge = ENDPOINTS_MAX_AGE,
     dueClaimMaxAge = DUE_CLAIM_MAX_AGE,
+    committed = false,
   }: {
     endpointsMaxAge?: number;
     dueClaimMaxAge?: number;
+    /** A commit woke the relay: events likely wait (see `OutboxStore.fanOut`). */
+    committed?: boolean;
   } = {}): Promise<RelayRoundResult> {
     const { batchSize, endpointConcurrency } = this.options.relay;
     // Slots freed from here on are news to this round's claim: whenSlotsFree() must not wait for another.
@@ -159,14 +164,20 @@ export class OutboxRelay {
     try {
       // An endpoint gets one share of the slots per round, however its deliveries are claimed.
       if (routing.limit > 0)
-        fannedOut = await this.store.fanOut(routing.limit, now, routing.route, {
-          limit: free - claimed.length,
-          perEndpoint: endpointConcurrency,
-          alreadyClaimed: countByEndpoint(claimed),
-          excludeEndpoints: this.excludedEndpoints(lease.now),
-          lockToken: lease.lockToken,
-          lockedUntil: lease.lockedUntil,
-        });
+        fannedOut = await this.store.fanOut(
+          routing.limit,
+          now,
+          routing.route,
+          {
+            limit: free - claimed.length,
+            perEndpoint: endpointConcurrency,
+            alreadyClaimed: countByEndpoint(claimed),
+            excludeEndpoints: this.excludedEndpoints(lease.now),
+            lockToken: lease.lockToken,
+            lockedUntil: lease.lockedUntil,
+          },
+          committed || this.lastFanOutFull,
+        );
     } catch (error) {
       if (!(error instanceof TransformsNotReadyError)) throw error;
       transformsLate = true;
@@ -176,6 +187,7 @@ export class OutboxRelay {
       this.events.publish({ kind: 'events.fanned-out', events: fannedOut.events, deliveries, at: this.clock.now() });
     }
     await this.startAll(fannedOut.claimed, lease);
+    this.lastFanOutFull = routing.limit > 0 && fannedOut.events >= routing.limit;
     // A full batch: more events wait. Their stored transformations run while this round's requests go out.
     if (fannedOut.events >= eventLimit) this.routes.lookAhead(batchSize);
     if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();

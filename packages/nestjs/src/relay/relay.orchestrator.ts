@@ -109,10 +109,11 @@ export class RelayOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     let consecutiveErrors = 0;
     let loggedAt = -Infinity;
     while (this.running) {
+      const committed = this.wakeRequested;
       this.wakeRequested = false;
       let round: RelayRoundResult | undefined;
       try {
-        round = await this.relay.dispatch();
+        round = await this.relay.dispatch({ committed });
         if (consecutiveErrors > 0) {
           this.logger.log(`Relay rounds succeed again after ${consecutiveErrors} failed.`, { consecutiveErrors });
         }

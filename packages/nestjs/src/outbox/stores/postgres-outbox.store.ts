@@ -1,7 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { postgresPool } from '../../compat/typeorm-compat.js';
-import type { AttemptRecord, ClaimedDelivery, ClaimRequest } from '../outbox-store.js';
-import { type PlannedDelivery } from '../fan-out.plan.js';
+import type {
+  AttemptRecord,
+  ClaimedDelivery,
+  ClaimRequest,
+  EventRouter,
+  FanOutClaim,
+  FanOutResult,
+} from '../outbox-store.js';
+import { endpointHoldsFromRows, type PlannedDelivery } from '../fan-out.plan.js';
 import { UNFANNED_EVENT_COLUMNS } from './unfanned-event.columns.js';
 import { attemptRow, deliveryColumnsAfterAttempt } from './attempt-record.columns.js';
 import {
@@ -135,6 +142,41 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     return now === null ? this.pooled.rows(this.waiting.alone, []) : this.pooled.rows(this.waiting.withHolds, [now]);
   }
 
+  /**
+   * When events likely wait (a commit woke the relay), the look is skipped: the transaction's start, the endpoints'
+   * holds and the take go as one simple query (its two numbers written into it), so a commit's fan-out costs three
+   * round trips (that, the insert, COMMIT) instead of five. Without events, it is one round trip more than the look.
+   */
+  override fanOut(
+    limit: number,
+    now: number,
+    route: EventRouter,
+    claim?: FanOutClaim,
+    likelyWaiting = false,
+  ): Promise<FanOutResult> {
+    if (!likelyWaiting) return super.fanOut(limit, now, route, claim);
+    const begin = [
+      RELAY_TRANSACTION_START,
+      ...(claim ? [endpointHoldsStatement(this.tables, sqlInteger(now))] : []),
+      this.takeStatement(sqlInteger(now), sqlInteger(limit)),
+    ].join('; ');
+    return this.retryingDeadlocks(() =>
+      this.pooled.transaction(begin, (run, begun) => {
+        const holds = claim ? endpointHoldsFromRows(begun.at(-2)!) : undefined;
+        return this.fanOutTaken(
+          begun.at(-1)!,
+          { insert: (deliveries) => this.insertDeliveries(run, deliveries) },
+          {
+            route,
+            now,
+            claim,
+            holds,
+          },
+        );
+      }),
+    );
+  }
+
   protected fanOutTransaction<T>(work: (writes: FanOutWrites) => Promise<T>): Promise<T> {
     return this.retryingDeadlocks(() =>
       this.pooled.transaction(RELAY_TRANSACTION_START, (run) =>
@@ -148,14 +190,15 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
 
   /** One statement takes and marks the events (the fan-out's transaction commits the mark with the deliveries). */
   private takeUnfannedEvents(run: PooledRun, limit: number, now: number): Promise<Array<Record<string, unknown>>> {
+    return run(this.takeStatement('$1', '$2'), [now, limit]);
+  }
+
+  private takeStatement(now: string, limit: string): string {
     const { event } = this.tables;
-    return run(
-      `UPDATE ${event} SET fanned_out_at = $1
+    return `UPDATE ${event} SET fanned_out_at = ${now}
        WHERE id = ANY(ARRAY(
-         SELECT id FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED))
-       RETURNING ${UNFANNED_EVENT_COLUMNS}`,
-      [now, limit],
-    );
+         SELECT id FROM ${event} WHERE fanned_out_at IS NULL ORDER BY occurred_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED))
+       RETURNING ${UNFANNED_EVENT_COLUMNS}`;
   }
 
   /**
@@ -231,6 +274,12 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
     const ids = new Set(inserted.map((row) => row.id));
     return (deliveryId) => ids.has(deliveryId);
   }
+}
+
+/** A number written into a statement: only integers the relay computed itself, checked so nothing else gets in. */
+function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`Expected an integer for the statement, got ${value}`);
+  return String(value);
 }
 
 /** The relay's transactions: see `runTransaction`. */

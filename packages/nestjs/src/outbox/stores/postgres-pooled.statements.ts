@@ -1,5 +1,7 @@
 import type { PostgresPool, PostgresQueryable } from '../../compat/typeorm-compat.js';
 
+type QueryResult = Awaited<ReturnType<PostgresQueryable['query']>>;
+
 /** Runs one statement with positional parameters and gives its rows. */
 export type PooledRun = (sql: string, values: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -23,19 +25,25 @@ export class PooledStatements {
 
   /**
    * Runs `work` in a transaction on one pooled connection, begun by `begin` (statements without parameters, sent
-   * at once). Rolled back if `work` throws; a connection that could not roll back or commit leaves the pool.
+   * at once; `work` gets the rows each of them answered). Rolled back if `work` throws; a connection that could not roll back or commit leaves the pool.
    */
-  async transaction<T>(begin: string, work: (run: PooledRun) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    begin: string,
+    work: (run: PooledRun, begun: Array<Array<Record<string, unknown>>>) => Promise<T>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query({ text: begin }).catch((error: Error) => {
+      const results = await client.query({ text: begin }).catch((error: Error) => {
         broken = error;
         throw error;
       });
+      // Several statements in `begin` answer one result each (node-postgres gives an array then).
+      const answered = results as QueryResult | QueryResult[];
+      const begun = (Array.isArray(answered) ? answered : [answered]).map((result) => result.rows ?? []);
       let result: T;
       try {
-        result = await work((sql, values) => this.rows(sql, values, client));
+        result = await work((sql, values) => this.rows(sql, values, client), begun);
       } catch (error) {
         // The work's error is the one to report.
         await client.query({ text: 'ROLLBACK' }).catch((rollback: Error) => (broken = rollback));

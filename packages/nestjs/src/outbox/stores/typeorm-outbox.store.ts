@@ -3,6 +3,7 @@ import { escapeQueryWithParameters } from '../../compat/typeorm-compat.js';
 import type { WebhookFailureReason } from '../entities/webhook-delivery.entity.js';
 import { WebhookEventEntity } from '../entities/index.js';
 import {
+  type EndpointHolds,
   endpointHoldsFromRows,
   fanOutResult,
   NOTHING_FANNED_OUT,
@@ -54,17 +55,32 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   abstract recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
-  async fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {
+  async fanOut(
+    limit: number,
+    now: number,
+    route: EventRouter,
+    claim?: FanOutClaim,
+    _likelyWaiting?: boolean,
+  ): Promise<FanOutResult> {
     const rows = await this.readWaiting(claim ? now : null);
     if (!rows.some((row) => row.endpoint_id === null)) return NOTHING_FANNED_OUT;
     const holds = endpointHoldsFromRows(rows.filter((row) => row.endpoint_id !== null));
-    return this.fanOutTransaction(async (writes) => {
-      const events = (await writes.take(limit, now)).map(unfannedEventFromRow);
-      const plan = planFanOut(events, route, now, claim, holds);
-      // The (event, endpoint) unique key makes a repeated fan-out insert nothing rather than a duplicate send.
-      const inserted = plan.deliveries.length > 0 ? await writes.insert(plan.deliveries) : () => false;
-      return fanOutResult(events.length, plan, inserted);
-    });
+    return this.fanOutTransaction(async (writes) =>
+      this.fanOutTaken(await writes.take(limit, now), writes, { route, now, claim, holds }),
+    );
+  }
+
+  /** Plans the deliveries of the events a fan-out's transaction took, and inserts them there. */
+  protected async fanOutTaken(
+    taken: ReadonlyArray<Record<string, unknown>>,
+    writes: Pick<FanOutWrites, 'insert'>,
+    { route, now, claim, holds }: { route: EventRouter; now: number; claim?: FanOutClaim; holds?: EndpointHolds },
+  ): Promise<FanOutResult> {
+    const events = taken.map(unfannedEventFromRow);
+    const plan = planFanOut(events, route, now, claim, holds);
+    // The (event, endpoint) unique key makes a repeated fan-out insert nothing rather than a duplicate send.
+    const inserted = plan.deliveries.length > 0 ? await writes.insert(plan.deliveries) : () => false;
+    return fanOutResult(events.length, plan, inserted);
   }
 
   /**
