@@ -3,7 +3,10 @@ import type { ResolvedWebhookEndpoint } from '../options/webhook-endpoint.option
 import type { ResolvedWebhookOptions } from '../options/webhook-module.options.js';
 import type { WebhookTransport } from '../options/webhook-transport.js';
 import type { AttemptRecord, ClaimedDelivery } from '../outbox/outbox-store.js';
+import { httpClientInstrumented } from '../telemetry/http-client-instrumentation.js';
 import { AttemptSpan } from '../telemetry/webhook-tracing.js';
+import { AxiosWebhookTransport } from './axios-webhook.transport.js';
+import { NodeHttpWebhookTransport } from './node-http-webhook.transport.js';
 import { attemptErrorType } from './attempt-error-type.js';
 import type { AttemptResult } from './endpoint-health.js';
 import { attemptRequestJson } from './sent-request.elision.js';
@@ -17,11 +20,16 @@ export type ExchangeResult = AttemptResult & Pick<AttemptRecord, 'request'>;
  * transport (inside its trace span when tracing is on), and the answer classified.
  */
 export class WebhookExchange {
+  /** A built-in transport: only an instrumentation of Node's HTTP client would look at the active context below it. */
+  private readonly onNodeHttp: boolean;
+
   constructor(
     private readonly delivery: ResolvedWebhookOptions['delivery'],
     private readonly destinations: DestinationPolicy,
     private readonly transport: WebhookTransport,
-  ) {}
+  ) {
+    this.onNodeHttp = transport instanceof NodeHttpWebhookTransport || transport instanceof AxiosWebhookTransport;
+  }
 
   /**
    * The attempt's exchange, as an HTTP CLIENT span when tracing is on (continuing the trace captured with the event).
@@ -75,7 +83,8 @@ export class WebhookExchange {
         signal: abandon,
       };
       sent = attemptRequestJson(outgoing, ownHeaders);
-      const response = await (span ? span.run(() => this.transport.send(outgoing)) : this.transport.send(outgoing));
+      const send = () => this.transport.send(outgoing);
+      const response = await (span ? span.run(send, !this.onNodeHttp || httpClientInstrumented()) : send());
       const ok = response.status >= 200 && response.status < 300;
       const error = ok ? null : `HTTP ${response.status}`;
       return {

@@ -1,5 +1,5 @@
-import type { Context, Span } from '@opentelemetry/api';
-import { INSTRUMENTATION_SCOPE, openTelemetry } from './open-telemetry.js';
+import type { Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { INSTRUMENTATION_SCOPE, type OpenTelemetryApi, openTelemetry } from './open-telemetry.js';
 import { contextFromStored, storedTraceContext, traceHeadersOf } from './w3c-trace-context.js';
 
 /** The context key of the OpenTelemetry SDK's "suppress tracing" flag (`@opentelemetry/core`'s suppressTracing). */
@@ -21,6 +21,15 @@ function serverOf(endpointUrl: string): { hostname: string; port: number } {
   return server;
 }
 
+/** The package's tracer, got once per global tracer provider (registering another SDK replaces the provider). */
+let tracer: { provider: TracerProvider; tracer: Tracer } | undefined;
+
+function tracerOf(otel: OpenTelemetryApi): Tracer {
+  const provider = otel.trace.getTracerProvider();
+  if (tracer?.provider !== provider) tracer = { provider, tracer: provider.getTracer(INSTRUMENTATION_SCOPE) };
+  return tracer.tracer;
+}
+
 /** A `create` span around writing events to the outbox, and the trace context to store with them. */
 export interface CaptureSpan {
   /** `traceparent` (and `tracestate`) to store with each event. */
@@ -37,7 +46,7 @@ export function startCaptureSpan(events: ReadonlyArray<{ id: string; type: strin
   if (!otel) return undefined;
   const types = new Set(events.map((event) => event.type));
   const destination = types.size === 1 ? events[0]!.type : undefined;
-  const span = otel.trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(destination ? `create ${destination}` : 'create', {
+  const span = tracerOf(otel).startSpan(destination ? `create ${destination}` : 'create', {
     kind: otel.SpanKind.PRODUCER,
     attributes: {
       'messaging.system': 'webhook',
@@ -96,7 +105,7 @@ export class AttemptSpan {
     if (!otel) return undefined;
     const parent = contextFromStored(otel, facts.traceContext);
     const { hostname, port } = serverOf(facts.url);
-    const span = otel.trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
+    const span = tracerOf(otel).startSpan(
       facts.method,
       {
         kind: otel.SpanKind.CLIENT,
@@ -132,8 +141,11 @@ export class AttemptSpan {
   /**
    * Runs the request in this span's context with tracing suppressed below it: an HTTP instrumentation would
    * otherwise add a second CLIENT span and replace (or, for an endpoint that opted out, add) the trace headers.
+   * `inContext: false` (a built-in transport, and nothing replaced Node's HTTP client) runs it as it is: entering a
+   * context turns on AsyncLocalStorage's promise hooks for the whole process on Node 20.
    */
-  run<T>(send: () => Promise<T>): Promise<T> {
+  run<T>(send: () => Promise<T>, inContext = true): Promise<T> {
+    if (!inContext) return send();
     const otel = openTelemetry()!;
     suppressKey ??= otel.createContextKey(SUPPRESS_TRACING);
     return otel.context.with(this.context.setValue(suppressKey, true), send);
