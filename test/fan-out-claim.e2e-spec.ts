@@ -216,6 +216,28 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
       expect(crm).toMatchObject({ status: 'pending', lockToken: null });
     });
 
+    it('sends the new events before it claims the due deliveries when nothing was in flight, and sends both', async () => {
+      const app = await context.start((url) => twoEndpoints(url, 4));
+      const orders = app.dataSource.getRepository(ShopOrder);
+      // Three events, six deliveries for four slots: two are left unclaimed, due now.
+      await orders.save([1, 2, 3].map((n) => ({ customer: `C${n}`, total: n })));
+      expect(await app.relay.runOnce()).toMatchObject({ fannedOut: 3, claimed: 4 });
+      const store = app.app.get<OutboxStore>(OUTBOX_STORE);
+      const calls: string[] = [];
+      const fanOut = store.fanOut.bind(store);
+      store.fanOut = (...args) => (calls.push('fan-out'), fanOut(...args));
+      const claim = store.claimDeliveries.bind(store);
+      store.claimDeliveries = (request) => (calls.push('claim'), claim(request));
+
+      await orders.save({ customer: 'C4', total: 4 });
+      expect(await app.relay.dispatch({ committed: true })).toMatchObject({ fannedOut: 1, claimed: 4 });
+      await app.relay.settled();
+
+      expect(calls).toEqual(['fan-out', 'claim']);
+      const customers = context.receiver.requests.map((request) => JSON.parse(request.body).data.customer);
+      expect(customers.slice(4).sort()).toEqual(['C3', 'C3', 'C4', 'C4']);
+    });
+
     it('leaves its events to the next fan-out when routing fails midway', async () => {
       const app = await context.start((url) => ({
         endpoints: [{ id: 'erp', url, secret }],

@@ -145,7 +145,12 @@ export class OutboxRelay {
     // Due deliveries first (retries, and those a fan-out created unclaimed), so that new events never overtake them;
     // unless a claim moments ago found them all.
     const claimDue = free > 0 && this.dueClaims.mustClaim(performance.now(), dueClaimMaxAge);
-    const claimed = claimDue ? await this.claimAndStart(free, this.excludedEndpoints(lease.now), lease) : [];
+    // An idle relay woken by a commit sends the new events first and claims after: the claim is off the commit's
+    // path to its receiver, and with every slot free nothing due can be crowded out (a round that fills them all
+    // leaves the claim due, and the next round, busy, claims first).
+    const claimAfter = claimDue && committed && !this.slots.busy;
+    const claimed =
+      claimDue && !claimAfter ? await this.claimAndStart(free, this.excludedEndpoints(lease.now), lease) : [];
     // With every slot taken, new events wait in the outbox: fanning them out now would only create deliveries that
     // a later claim has to write again.
     if (claimed.length === free)
@@ -192,7 +197,7 @@ export class OutboxRelay {
     if (fannedOut.events >= eventLimit) this.routes.lookAhead(batchSize);
     if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();
     let total = claimed.length + fannedOut.claimed.length;
-    if (fannedOut.unclaimedOrdered > 0 && total < free) {
+    if ((claimAfter || fannedOut.unclaimedOrdered > 0) && total < free) {
       // Deliveries of ordered events the fan-out could not create claimed still go out this round, if their turn.
       const served = countByEndpoint([...claimed, ...fannedOut.claimed]);
       const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
