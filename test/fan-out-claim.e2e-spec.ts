@@ -225,9 +225,15 @@ describe.each(DATABASE_KINDS)('fan-out creating deliveries claimed, on %s', (kin
       const store = app.app.get<OutboxStore>(OUTBOX_STORE);
       const calls: string[] = [];
       const fanOut = store.fanOut.bind(store);
-      store.fanOut = (...args) => (calls.push('fan-out'), fanOut(...args));
+      store.fanOut = (...args) => {
+        calls.push('fan-out');
+        return fanOut(...args);
+      };
       const claim = store.claimDeliveries.bind(store);
-      store.claimDeliveries = (request) => (calls.push('claim'), claim(request));
+      store.claimDeliveries = (request) => {
+        calls.push('claim');
+        return claim(request);
+      };
 
       await orders.save({ customer: 'C4', total: 4 });
       expect(await app.relay.dispatch({ committed: true })).toMatchObject({ fannedOut: 1, claimed: 4 });
