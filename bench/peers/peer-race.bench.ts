@@ -15,6 +15,8 @@
  *
  * - Commit → received: p50/p95/p99 at 100 and 500 events/s, each a row and its webhook committed by a producer
  *   while the contender's workers run (`commit-latency.ts`).
+ *
+ * Every drain and latency round starts from a VACUUMed database (see `vacuum`).
  */
 import { loadavg } from 'node:os';
 import type { BenchContext } from '../support/bench-app.js';
@@ -50,6 +52,7 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
       // Interleaved, in a different order each round, so drift of the machine does not favour one contender.
       const order = drainers.map((_, i, all) => all[(i + round) % all.length]!);
       for (const contender of order) {
+        await vacuum(context);
         await contender.enqueue(context, count);
         // The writes of the enqueue and of earlier contenders flushed now, so the server's background writers bill
         // none of them to this contender's window.
@@ -114,6 +117,7 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
         for (let i = 0; i < CONTENDERS.length; i++) {
           const at = (i + round) % CONTENDERS.length;
           // PRODUCERS lists the same contenders in the same order: each one's producer with its workers.
+          await vacuum(context);
           const measured = await commitLatency(CONTENDERS[at]!, PRODUCERS[at]!, context, rate, rate * LATENCY_SECONDS);
           const key = `${CONTENDERS[at]!.name}|${rate}`;
           latencies.set(key, [...(latencies.get(key) ?? []), measured]);
@@ -194,10 +198,23 @@ export async function peerRace(context: BenchContext, count: number, rounds = 3)
 
 /** Runs a CHECKPOINT: dirty buffers written now rather than by the checkpointer during the next window. */
 async function checkpoint(context: BenchContext): Promise<void> {
+  await runOnce(context, 'CHECKPOINT');
+}
+
+/**
+ * The dead rows of earlier rounds cleaned away before each contender's round, as autovacuum would between bursts:
+ * the server may run without it (this machine's does: its CI configuration sets `autovacuum = off`), and every
+ * contender's round would then meet all the earlier rounds' dead rows in its tables and indexes.
+ */
+async function vacuum(context: BenchContext): Promise<void> {
+  await runOnce(context, 'VACUUM');
+}
+
+async function runOnce(context: BenchContext, statement: string): Promise<void> {
   const client = new pg.Client(connectionString(context));
   await client.connect();
   try {
-    await client.query('CHECKPOINT');
+    await client.query(statement);
   } finally {
     await client.end();
   }
