@@ -21,6 +21,20 @@ describe.each(['node-http', 'axios'] as const)('the relay under an HTTP instrume
   const context = useWebhookTestContext('sqlite');
   beforeEach(() => sdk.spans.reset());
 
+  /** Saves an order inside an application span and delivers its webhook through `transport`. */
+  async function deliverOneOrder({ traceHeaders }: { traceHeaders: boolean }): Promise<void> {
+    const app = await context.start((url) => ({
+      endpoints: [{ url, secret, traceHeaders }],
+      relay: { enabled: false },
+      delivery: { transport },
+    }));
+    await tracer.startActiveSpan('POST /orders', async (span) => {
+      await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
+      span.end();
+    });
+    await app.relay.runOnce();
+  }
+
   it("traces a request of the application's own (the instrumentation is active)", async () => {
     await context.start((url) => ({ endpoints: [{ url, secret }], relay: { enabled: false } }));
     await new Promise<void>((resolve, reject) => {
@@ -31,17 +45,7 @@ describe.each(['node-http', 'axios'] as const)('the relay under an HTTP instrume
   });
 
   it('makes each attempt one CLIENT span, whose traceparent the receiver gets', async () => {
-    const app = await context.start((url) => ({
-      endpoints: [{ id: 'erp', url, secret }],
-      relay: { enabled: false },
-      delivery: { transport },
-    }));
-    await tracer.startActiveSpan('POST /orders', async (span) => {
-      await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
-      span.end();
-    });
-
-    await app.relay.runOnce();
+    await deliverOneOrder({ traceHeaders: true });
 
     const clients = sdk.finishedSpans().filter((span) => span.kind === SpanKind.CLIENT);
     expect(clients.map((span) => span.instrumentationScope.name)).toEqual(['@webhook-outbox/nestjs']);
@@ -50,17 +54,7 @@ describe.each(['node-http', 'axios'] as const)('the relay under an HTTP instrume
   });
 
   it('sends no trace headers to an endpoint that opted out', async () => {
-    const app = await context.start((url) => ({
-      endpoints: [{ url, secret, traceHeaders: false }],
-      relay: { enabled: false },
-      delivery: { transport },
-    }));
-    await tracer.startActiveSpan('job', async (span) => {
-      await app.dataSource.getRepository(ShopOrder).save({ customer: 'Ada', total: 1 });
-      span.end();
-    });
-
-    await app.relay.runOnce();
+    await deliverOneOrder({ traceHeaders: false });
 
     expect(context.receiver.requests[0]!.headers.traceparent).toBeUndefined();
     expect(sdk.finishedSpans().filter((span) => span.kind === SpanKind.CLIENT)).toHaveLength(1);

@@ -198,7 +198,8 @@ export class OutboxRelay {
     if (fannedOut.unclaimed > 0) this.dueClaims.invalidate();
     let total = claimed.length + fannedOut.claimed.length;
     if ((claimAfter || fannedOut.unclaimedOrdered > 0) && total < free) {
-      // Deliveries of ordered events the fan-out could not create claimed still go out this round, if their turn.
+      // The claim an idle round put after its fan-out, and the deliveries of ordered events the fan-out could not
+      // create claimed: they still go out this round, if their turn.
       const served = countByEndpoint([...claimed, ...fannedOut.claimed]);
       const full = [...served].filter(([, count]) => count >= endpointConcurrency).map(([endpointId]) => endpointId);
       total += (await this.claimAndStart(free - total, [...this.excludedEndpoints(lease.now), ...full], lease)).length;

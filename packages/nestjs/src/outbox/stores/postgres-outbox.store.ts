@@ -19,6 +19,7 @@ import {
 } from './claim.statements.js';
 import { type FanOutWrites, TypeOrmOutboxStore, waitingStatement } from './typeorm-outbox.store.js';
 import { type PooledRun, PooledStatements } from './postgres-pooled.statements.js';
+import { retryingDeadlocks } from './deadlock-retry.js';
 
 /**
  * PostgreSQL: one statement claims a batch and returns it with its events. The candidates are locked with SKIP
@@ -160,32 +161,34 @@ export class PostgresOutboxStore extends TypeOrmOutboxStore {
       ...(claim ? [endpointHoldsStatement(this.tables, sqlInteger(now))] : []),
       this.takeStatement(sqlInteger(now), sqlInteger(limit)),
     ].join('; ');
-    return this.retryingDeadlocks(() =>
-      this.pooled.transaction(begin, (run, begun) => {
-        const holds = claim ? endpointHoldsFromRows(begun.at(-2)!) : undefined;
-        return this.fanOutTaken(
-          begun.at(-1)!,
-          { insert: (deliveries) => this.insertDeliveries(run, deliveries) },
-          {
-            route,
-            now,
-            claim,
-            holds,
-          },
-        );
+    return this.relayTransaction(begin, (run, begun) =>
+      this.fanOutTaken(begun.at(-1)!, this.writes(run), {
+        route,
+        now,
+        claim,
+        holds: claim ? endpointHoldsFromRows(begun.at(-2)!) : undefined,
       }),
     );
   }
 
   protected fanOutTransaction<T>(work: (writes: FanOutWrites) => Promise<T>): Promise<T> {
-    return this.retryingDeadlocks(() =>
-      this.pooled.transaction(RELAY_TRANSACTION_START, (run) =>
-        work({
-          take: (limit, now) => this.takeUnfannedEvents(run, limit, now),
-          insert: (deliveries) => this.insertDeliveries(run, deliveries),
-        }),
-      ),
-    );
+    return this.relayTransaction(RELAY_TRANSACTION_START, (run) => work(this.writes(run)));
+  }
+
+  /** A relay transaction on the pool, begun by `begin` and run again if it loses a deadlock. */
+  private relayTransaction<T>(
+    begin: string,
+    work: (run: PooledRun, begun: Array<Array<Record<string, unknown>>>) => Promise<T>,
+  ): Promise<T> {
+    return retryingDeadlocks(() => this.pooled.transaction(begin, work));
+  }
+
+  /** The fan-out's writes on the transaction's connection. */
+  private writes(run: PooledRun): FanOutWrites {
+    return {
+      take: (limit, now) => this.takeUnfannedEvents(run, limit, now),
+      insert: (deliveries) => this.insertDeliveries(run, deliveries),
+    };
   }
 
   /** One statement takes and marks the events (the fan-out's transaction commits the mark with the deliveries). */

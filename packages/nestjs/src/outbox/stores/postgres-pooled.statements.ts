@@ -25,7 +25,8 @@ export class PooledStatements {
 
   /**
    * Runs `work` in a transaction on one pooled connection, begun by `begin` (statements without parameters, sent
-   * at once; `work` gets the rows each of them answered). Rolled back if `work` throws; a connection that could not roll back or commit leaves the pool.
+   * at once; `work` gets the rows each of them answered). Rolled back if `work` throws; a connection that could not
+   * roll back or commit leaves the pool.
    */
   async transaction<T>(
     begin: string,

@@ -29,6 +29,7 @@ import { type ClaimLeaseStatements, claimLeaseStatements } from './claim-lease.s
 import { type EndpointStateStatements, endpointStateStatements } from './endpoint-state.statements.js';
 import { notifyRelays } from './outbox-notify.statements.js';
 import { runStatement } from './run-statement.js';
+import { retryingDeadlocks } from './deadlock-retry.js';
 
 /**
  * The store for servers with row locks and a connection pool (PostgreSQL, MySQL, MariaDB): each operation is its
@@ -55,13 +56,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
 
   abstract recordAttempts(records: readonly AttemptRecord[]): Promise<boolean[]>;
 
-  async fanOut(
-    limit: number,
-    now: number,
-    route: EventRouter,
-    claim?: FanOutClaim,
-    _likelyWaiting?: boolean,
-  ): Promise<FanOutResult> {
+  async fanOut(limit: number, now: number, route: EventRouter, claim?: FanOutClaim): Promise<FanOutResult> {
     const rows = await this.readWaiting(claim ? now : null);
     if (!rows.some((row) => row.endpoint_id === null)) return NOTHING_FANNED_OUT;
     const holds = endpointHoldsFromRows(rows.filter((row) => row.endpoint_id !== null));
@@ -257,18 +252,7 @@ export abstract class TypeOrmOutboxStore implements OutboxStore {
    * another claiming beside it; without this the outcome was lost and the delivery sent again a lease later.
    */
   protected transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.retryingDeadlocks(() => this.runTransaction(work));
-  }
-
-  /** Runs `transaction` again when it was a deadlock's victim, up to `DEADLOCK_ATTEMPTS` times in all. */
-  protected async retryingDeadlocks<T>(transaction: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await transaction();
-      } catch (error) {
-        if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
-      }
-    }
+    return retryingDeadlocks(() => this.runTransaction(work));
   }
 
   /** Runs one `:name`-parameterised statement; returns the rows it changed. */
@@ -287,23 +271,4 @@ export interface FanOutWrites {
 export function waitingStatement({ event }: OutboxTables): string {
   return `SELECT NULL AS endpoint_id, NULL AS paused, NULL AS disabled_reason
           FROM (SELECT 1 AS one FROM ${event} WHERE fanned_out_at IS NULL LIMIT 1) waiting`;
-}
-
-/** How often a relay transaction is tried when it keeps losing deadlocks. */
-const DEADLOCK_ATTEMPTS = 3;
-
-/** Whether `error` is the database rolling back a deadlock's victim: MySQL/MariaDB 1213, PostgreSQL 40P01. */
-function isDeadlock(error: unknown): boolean {
-  const { code, errno, driverError } = (error ?? {}) as {
-    code?: unknown;
-    errno?: unknown;
-    driverError?: { code?: unknown; errno?: unknown };
-  };
-  return (
-    errno === 1213 ||
-    driverError?.errno === 1213 ||
-    code === 'ER_LOCK_DEADLOCK' ||
-    code === '40P01' ||
-    driverError?.code === '40P01'
-  );
 }
