@@ -42,6 +42,12 @@ async function deliveryShown(page: Page, id: string): Promise<void> {
   await page.waitForSelector(`main code:has-text("${id}")`);
 }
 
+/** Clicks a navigation link and waits for its view: the address changes before the app's hashchange handler renders. */
+async function navigate(page: Page, view: string): Promise<void> {
+  await page.click(`nav >> text=${view}`);
+  await expect.poll(() => page.textContent('main h2').then((text) => text?.trim())).toBe(view);
+}
+
 /** The text of the current view's heading, once there is one. */
 async function heading(page: Page): Promise<string> {
   await page.waitForSelector('main h2');
@@ -85,7 +91,7 @@ describe.each(HTTP_PLATFORMS)('the dashboard shell in Chromium, served by the sa
     it('stays on a deep-linked delivery across a reload, and Back returns to the views before it', async () => {
       const page = await newPage(browser);
       await signIn(page, sample, mode);
-      await page.click('nav >> text=Endpoints');
+      await navigate(page, 'Endpoints');
       expect(await heading(page)).toBe('Endpoints');
       await page.goto(sample.pageUrl(mode, `#/deliveries/${seen[mode].deliveryId}`));
       await deliveryShown(page, seen[mode].deliveryId);
